@@ -1,0 +1,30 @@
+# Leverage: `make run` serves the app, `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Create the environment, upgrade the database, seed the demo union when empty, serve on 127.0.0.1:$PORT (5000).
+run: $(STAMP)
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) serve --host 127.0.0.1
+
+## Every test: unit, service, view, migration and browser tests (PostgreSQL too when LEVERAGE_TEST_DATABASE_URL is set).
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/crypto.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,174 @@
+"""Configuration classes.
+
+No secret has a default in code. Secrets come from the environment; in
+development and tests, when the environment has none, they come from a file
+generated once in the instance folder (never committed). Production refuses to
+start without them. Nothing here runs at import time: `load_settings` is called
+by `create_app`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """The configuration is incomplete or malformed; the app must not start."""
+
+
+class BaseConfig:
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "leverage_session"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    REMEMBER_COOKIE_DURATION = 0
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 60 * 60 * 12
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    #: werkzeug's scrypt: memory-hard (N=2^15, r=8 needs 32 MiB per guess).
+    PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    INVITATION_VALID_DAYS = 7
+    DEFAULT_RELEASE_THRESHOLD = 5
+    #: The dev server runs scheduled jobs in-process; production runs `flask jobs run`.
+    SCHEDULER_IN_PROCESS = False
+    ALLOW_DEMO_SEED = True
+    #: Where secrets may come from when the environment has none.
+    SECRETS_FROM_INSTANCE_FILE = True
+    DEFAULT_DATABASE_URL: str | None = "sqlite:///{instance}/leverage.db"
+
+
+class DevelopmentConfig(BaseConfig):
+    SCHEDULER_IN_PROCESS = True
+
+
+class TestingConfig(BaseConfig):
+    TESTING = True
+    #: Hashing cost is lowered for the suite only; production keeps the strong default.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    DEFAULT_DATABASE_URL = None
+
+
+class ProductionConfig(BaseConfig):
+    SESSION_COOKIE_SECURE = True
+    ALLOW_DEMO_SEED = False
+    SECRETS_FROM_INSTANCE_FILE = False
+    DEFAULT_DATABASE_URL = None
+
+
+CONFIGS: dict[str, type[BaseConfig]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+_SECRETS_FILE = "secrets.json"
+
+
+def load_settings(config_name: str, instance_path: str, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Every setting the app needs, validated; raises ConfigError on anything missing."""
+    environ = dict(os.environ if environ is None else environ)
+    try:
+        config_class = CONFIGS[config_name]
+    except KeyError:
+        raise ConfigError(f"LEVERAGE_CONFIG must be one of {sorted(CONFIGS)}, not {config_name!r}") from None
+    settings = {name: getattr(config_class, name) for name in dir(config_class) if name.isupper()}
+    settings["CONFIG_NAME"] = config_name
+    settings["SQLALCHEMY_DATABASE_URI"] = _database_url(config_class, instance_path, environ)
+    settings.update(_secrets(config_class, instance_path, environ))
+    return settings
+
+
+def _database_url(config_class: type[BaseConfig], instance_path: str, environ: dict[str, str]) -> str:
+    url = environ.get("DATABASE_URL")
+    if not url:
+        if config_class.DEFAULT_DATABASE_URL is None:
+            raise ConfigError("DATABASE_URL is not set")
+        url = config_class.DEFAULT_DATABASE_URL.format(instance=instance_path)
+    # psycopg 3 is the driver; accept the URLs hosting providers hand out.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secrets(config_class: type[BaseConfig], instance_path: str, environ: dict[str, str]) -> dict[str, Any]:
+    names = ("LEVERAGE_SECRET_KEY", "LEVERAGE_DATA_KEYS", "LEVERAGE_DATA_KEY_ID", "LEVERAGE_INDEX_KEY")
+    raw = {name: environ[name] for name in names if environ.get(name)}
+    missing = [name for name in names if name not in raw]
+    if missing and config_class.SECRETS_FROM_INSTANCE_FILE:
+        stored = _instance_secrets(Path(instance_path))
+        raw = {**stored, **raw}
+        missing = [name for name in names if name not in raw]
+    if missing:
+        raise ConfigError("missing secrets in the environment: " + ", ".join(missing))
+
+    data_keys = _parse_data_keys(raw["LEVERAGE_DATA_KEYS"])
+    if raw["LEVERAGE_DATA_KEY_ID"] not in data_keys:
+        raise ConfigError("LEVERAGE_DATA_KEY_ID names no key in LEVERAGE_DATA_KEYS")
+    index_key = _b64(raw["LEVERAGE_INDEX_KEY"], "LEVERAGE_INDEX_KEY")
+    if len(index_key) < 32:
+        raise ConfigError("LEVERAGE_INDEX_KEY must be at least 32 bytes")
+    if len(raw["LEVERAGE_SECRET_KEY"]) < 32:
+        raise ConfigError("LEVERAGE_SECRET_KEY must be at least 32 characters")
+    return {
+        "SECRET_KEY": raw["LEVERAGE_SECRET_KEY"],
+        "DATA_KEYS": data_keys,
+        "DATA_KEY_ID": raw["LEVERAGE_DATA_KEY_ID"],
+        "INDEX_KEY": index_key,
+    }
+
+
+def _parse_data_keys(spec: str) -> dict[str, bytes]:
+    """`id1=base64,id2=base64`: several keys so that old ones still open old data."""
+    keys: dict[str, bytes] = {}
+    for item in spec.split(","):
+        key_id, sep, encoded = item.strip().partition("=")
+        if not sep or not key_id:
+            raise ConfigError("LEVERAGE_DATA_KEYS must look like 'id=base64key,id2=base64key'")
+        key = _b64(encoded, f"data key {key_id!r}")
+        if len(key) != 32:
+            raise ConfigError(f"data key {key_id!r} must be 32 bytes")
+        keys[key_id] = key
+    return keys
+
+
+def _b64(value: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except ValueError:
+        raise ConfigError(f"{what} is not valid base64") from None
+
+
+def generate_secrets() -> dict[str, str]:
+    key_id = "k1"
+    return {
+        "LEVERAGE_SECRET_KEY": secrets.token_urlsafe(48),
+        "LEVERAGE_DATA_KEYS": f"{key_id}=" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "LEVERAGE_DATA_KEY_ID": key_id,
+        "LEVERAGE_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    }
+
+
+def _instance_secrets(instance: Path) -> dict[str, str]:
+    path = instance / _SECRETS_FILE
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        # Created with owner-only permissions, atomically, so no reader ever sees it half-written.
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(generate_secrets(), handle, indent=2)
+        os.replace(tmp, path)
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read the instance secrets file: {exc}") from None

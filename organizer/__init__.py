@@ -1,0 +1,23 @@
+"""The union domain: unions, bargaining units, charting, accounts and invitations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from core.jobs import JobRegistry
+
+
+def register(app: Flask, registry: JobRegistry) -> None:
+    """Attach the domain's blueprints, CLI commands, session loader and jobs to an app."""
+    from core.extensions import login_manager
+    from organizer import accounts, cli, invitations
+    from organizer.views import auth, home, organizing, steward
+
+    for blueprint in (auth.bp, home.bp, organizing.bp, steward.bp):
+        app.register_blueprint(blueprint)
+    login_manager.user_loader(accounts.load_account_for_session)
+    cli.init_app(app)
+    registry.register("purge_expired_invitations", invitations.purge_expired_invitations, every_seconds=3600)

@@ -1,0 +1,113 @@
+"""Demo data: a believable union to explore, never used in production.
+
+Names are drawn from fixed lists with a fixed seed, so every demo looks the same
+and the logins printed by `make run` always work.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from core.extensions import db
+from organizer import accounts, unions
+from organizer.models import BargainingUnit, Department, Person, Role, RoleAssignment, Shift, Union
+
+DEMO_PASSWORD = "solidarity-forever"
+DEMO_UNION = "Riverside Logistics Workers"
+
+#: unit name -> (departments, shifts, headcount)
+DEMO_UNITS: dict[str, tuple[list[str], list[str], int]] = {
+    "Warehouse associates": (["Receiving", "Picking", "Packing", "Shipping"], ["Day", "Swing", "Night"], 72),
+    "Drivers": (["Local delivery", "Regional"], ["Early", "Late"], 42),
+    "Dispatch and office": (["Dispatch", "Customer care", "Inventory control"], ["Day", "Evening"], 36),
+}
+
+FIRST_NAMES = (
+    "Amara Ana Andre Beatriz Bilal Carmen Chen Dana Darnell Deepa Diego Elena Emeka Fatima Femi Grace "
+    "Hana Hector Ibrahim Imani Isabel Jamal Jasmine Jorge Kofi Lakshmi Lena Luis Malik Maria Marcus "
+    "Mei Nadia Nia Omar Priya Rafael Rosa Samir Sofia Tariq Tomas Valeria Wei Yusuf Zara Keisha Pavel"
+).split()
+LAST_NAMES = (
+    "Abara Alvarez Bauer Brooks Castillo Chowdhury Diaz Edwards Fernandez Garcia Haddad Hughes Ito "
+    "Jackson Kaur Kowalski Lee Mbeki Mendoza Morales Nguyen Novak Okafor Owusu Patel Perez Quispe "
+    "Ramirez Reyes Rossi Santos Silva Singh Tanaka Torres Usman Vargas Walker Williams Yilmaz Zhang"
+).split()
+
+#: (email, display name, role, unit name, also member?) for the demo logins.
+DEMO_LOGINS: list[tuple[str, str, Role, str | None]] = [
+    ("organizer@example.org", "Rosa (organizer)", Role.ORGANIZER, None),
+    ("steward@example.org", "Marcus (steward)", Role.STEWARD, "Warehouse associates"),
+    ("member1@example.org", "Night picker", Role.MEMBER, "Warehouse associates"),
+    ("member2@example.org", "Lena", Role.MEMBER, "Warehouse associates"),
+    ("member3@example.org", "Route 9", Role.MEMBER, "Drivers"),
+    ("member4@example.org", "Dispatch D.", Role.MEMBER, "Dispatch and office"),
+]
+
+
+def has_any_union() -> bool:
+    return db.session.scalar(sa.select(Union.id).limit(1)) is not None
+
+
+def seed_demo_union() -> Union:
+    rng = random.Random(2026)
+    union = unions.create_union(DEMO_UNION)
+    names = _unique_names(rng, sum(headcount for *_, headcount in DEMO_UNITS.values()))
+    units: dict[str, BargainingUnit] = {}
+    for unit_name, (department_names, shift_names, headcount) in DEMO_UNITS.items():
+        unit = BargainingUnit(union=union, name=unit_name)
+        unit.departments = [Department(name=name) for name in department_names]
+        unit.shifts = [Shift(name=name) for name in shift_names]
+        db.session.add(unit)
+        for _ in range(headcount):
+            unit.people.append(_demo_person(rng, names.pop(), unit))
+        units[unit_name] = unit
+    db.session.flush()
+
+    used: set[int] = set()
+    for email, display_name, role, unit_name in DEMO_LOGINS:
+        if role == Role.ORGANIZER:
+            person, assignments = None, [RoleAssignment(role=role, union_id=union.id)]
+        else:
+            unit = units[unit_name]
+            person = next(p for p in unit.people if p.is_member and p.id not in used)
+            used.add(person.id)
+            assignments = [RoleAssignment(role=role, unit_id=unit.id)]
+            if role == Role.STEWARD:  # stewards are members of their unit too
+                assignments.append(RoleAssignment(role=Role.MEMBER, unit_id=unit.id))
+        accounts.create_account(display_name=display_name, email=email, password=DEMO_PASSWORD,
+                                person=person, roles=assignments)
+    return union
+
+
+def _unique_names(rng: random.Random, count: int) -> list[str]:
+    pairs = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
+    return rng.sample(pairs, count)
+
+
+def _demo_person(rng: random.Random, name: str, unit: BargainingUnit) -> Person:
+    assessment = rng.choices([0, 1, 2, 3, 4, 5], weights=[10, 12, 26, 28, 14, 10])[0]
+    is_member = assessment in (1, 2) or (assessment == 3 and rng.random() < 0.3)
+    first, last = name.lower().split()
+    return Person(
+        name=name,
+        department=rng.choice(unit.departments),
+        shift=rng.choice(unit.shifts),
+        assessment=assessment,
+        is_member=is_member,
+        card_signed_on=date(2026, 9, 1) + timedelta(days=rng.randrange(80)) if is_member else None,
+        email=f"{first}.{last}@example.net" if rng.random() < 0.7 else None,
+        phone=f"+1 555 01{rng.randrange(100):02d}" if rng.random() < 0.5 else None,
+        notes=rng.choice([None, None, "Talked at break; worried about mandatory overtime.",
+                          "Trains new hires; respected on the floor.", "Asked about the pay scale."]),
+    )
+
+
+def logins_text() -> str:
+    lines = ["Demo logins (password for all: %s):" % DEMO_PASSWORD]
+    for email, display_name, role, unit_name in DEMO_LOGINS:
+        scope = f" of {unit_name}" if unit_name else f" of {DEMO_UNION}"
+        lines.append(f"  {role.value:9} {email:24} {display_name}{scope}")
+    return "\n".join(lines)

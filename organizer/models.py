@@ -1,0 +1,279 @@
+"""The union domain's tables: unions, bargaining units and their segments, the
+chart of coworkers, accounts, role assignments and invitations.
+
+Personal data (names, contact details, assessments, notes) is declared with
+sealed column types and never reaches the database in the clear.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from core.clock import today, utcnow
+from core.extensions import db
+from core.sealing import SealedInt, SealedText
+
+
+class Role(enum.StrEnum):
+    ORGANIZER = "organizer"
+    STEWARD = "steward"
+    MEMBER = "member"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+#: Organizing assessment of a coworker (0 means not yet assessed).
+ASSESSMENT_LABELS: dict[int, str] = {
+    0: "Not yet assessed",
+    1: "Leader / strong supporter",
+    2: "Supporter",
+    3: "Undecided",
+    4: "Leaning against",
+    5: "Opposed",
+}
+
+
+def _role_type() -> sa.Enum:
+    # Stored as a short string with a CHECK, so adding a role is a plain migration.
+    return sa.Enum(Role, native_enum=False, length=16, values_callable=lambda roles: [r.value for r in roles])
+
+
+class Union(db.Model):
+    """A union campaign: the scope of an organizer's work."""
+
+    __tablename__ = "unions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The campaign's name as organizers know it (it may be a code name).
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    #: k: results and breakdowns are shown only when at least k people stand behind them.
+    release_threshold: Mapped[int] = mapped_column(default=5)
+    #: Day the campaign was created; days only, never times.
+    created_on: Mapped[date] = mapped_column(default=today)
+
+    units: Mapped[list[BargainingUnit]] = relationship(
+        back_populates="union", order_by="BargainingUnit.name", cascade="all, delete-orphan"
+    )
+
+
+class BargainingUnit(db.Model):
+    """A group of coworkers who bargain together."""
+
+    __tablename__ = "bargaining_units"
+    __table_args__ = (sa.UniqueConstraint("union_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The union campaign the unit belongs to.
+    union_id: Mapped[int] = mapped_column(sa.ForeignKey("unions.id", ondelete="CASCADE"), index=True)
+    #: The unit's name, e.g. "Warehouse associates".
+    name: Mapped[str] = mapped_column(sa.String(120))
+    #: Day the unit was created.
+    created_on: Mapped[date] = mapped_column(default=today)
+
+    union: Mapped[Union] = relationship(back_populates="units")
+    departments: Mapped[list[Department]] = relationship(
+        back_populates="unit", order_by="Department.name", cascade="all, delete-orphan"
+    )
+    shifts: Mapped[list[Shift]] = relationship(
+        back_populates="unit", order_by="Shift.name", cascade="all, delete-orphan"
+    )
+    people: Mapped[list[Person]] = relationship(back_populates="unit", cascade="all, delete-orphan")
+
+
+class _UnitSegment:
+    """Departments and shifts share one shape: a named slice of one unit."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The segment's name, unique within its unit.
+    name: Mapped[str] = mapped_column(sa.String(80))
+
+    @declared_attr
+    def unit_id(cls) -> Mapped[int]:
+        #: The unit this segment divides.
+        return mapped_column(sa.ForeignKey("bargaining_units.id", ondelete="CASCADE"), index=True)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (sa.UniqueConstraint("unit_id", "name"),)
+
+
+class Department(_UnitSegment, db.Model):
+    __tablename__ = "departments"
+    unit: Mapped[BargainingUnit] = relationship(back_populates="departments")
+
+
+class Shift(_UnitSegment, db.Model):
+    __tablename__ = "shifts"
+    unit: Mapped[BargainingUnit] = relationship(back_populates="shifts")
+
+
+class Person(db.Model):
+    """One coworker on a unit's chart, member or not. Organizers only."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The unit whose chart lists this coworker.
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("bargaining_units.id", ondelete="CASCADE"), index=True)
+    #: Department, if known.
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id", ondelete="SET NULL"))
+    #: Shift, if known.
+    shift_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shifts.id", ondelete="SET NULL"))
+    #: Name as coworkers know them. Sealed.
+    name: Mapped[str] = mapped_column(SealedText("person.name"))
+    #: Personal email (never a work address). Sealed.
+    email: Mapped[str | None] = mapped_column(SealedText("person.email"))
+    #: Personal phone. Sealed.
+    phone: Mapped[str | None] = mapped_column(SealedText("person.phone"))
+    #: Organizing assessment 0-5 (see ASSESSMENT_LABELS). Sealed: the most dangerous field to leak.
+    assessment: Mapped[int] = mapped_column(SealedInt("person.assessment"), default=0)
+    #: Organizers' notes. Sealed.
+    notes: Mapped[str | None] = mapped_column(SealedText("person.notes"))
+    #: Whether the coworker is a union member (counts toward density).
+    is_member: Mapped[bool] = mapped_column(default=False)
+    #: Day the membership card was signed, if it was.
+    card_signed_on: Mapped[date | None]
+    #: Day the coworker was first charted.
+    charted_on: Mapped[date] = mapped_column(default=today)
+
+    unit: Mapped[BargainingUnit] = relationship(back_populates="people")
+    department: Mapped[Department | None] = relationship()
+    shift: Mapped[Shift | None] = relationship()
+    account: Mapped[Account | None] = relationship(back_populates="person")
+
+    @property
+    def assessment_label(self) -> str:
+        return ASSESSMENT_LABELS.get(self.assessment, "Unknown")
+
+
+class Account(UserMixin, db.Model):
+    """A login. Accounts exist only by invitation and use personal contact details only."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The charted coworker this account belongs to, if any (a staff organizer may have none).
+    person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="SET NULL"), unique=True
+    )
+    #: Name shown in the app; a pseudonym is fine. Sealed.
+    display_name: Mapped[str] = mapped_column(SealedText("account.display_name"))
+    #: Personal email used to sign in. Sealed.
+    email: Mapped[str] = mapped_column(SealedText("account.email"))
+    #: HMAC blind index of the normalized email, for lookup without storing it.
+    email_index: Mapped[bytes] = mapped_column(sa.LargeBinary(32), unique=True)
+    #: Memory-hard password hash (scrypt).
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    #: SHA-256 of the token in the session cookie; rotating it signs out every session.
+    session_token_hash: Mapped[bytes] = mapped_column(sa.LargeBinary(32), unique=True)
+    #: Consecutive failed sign-ins since the last success.
+    failed_login_count: Mapped[int] = mapped_column(default=0)
+    #: Sign-in is refused until this time after too many failures.
+    locked_until: Mapped[datetime | None]
+    #: Day the account was created.
+    created_on: Mapped[date] = mapped_column(default=today)
+
+    person: Mapped[Person | None] = relationship(back_populates="account")
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="account", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    # The cookie holds a random token, not the row id, so logout and a password
+    # change can revoke every session by rotating it.
+    _session_token = None
+
+    def rotate_session_token(self) -> str:
+        token = secrets.token_urlsafe(32)
+        self.session_token_hash = hash_token(token)
+        self._session_token = token
+        return token
+
+    def get_id(self) -> str:
+        if self._session_token is None:
+            raise RuntimeError("session token is only known right after rotation or loading")
+        return self._session_token
+
+    def is_locked(self, now: datetime | None = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or utcnow())
+
+    def has_role(self, role: str) -> bool:
+        return any(assignment.role == role for assignment in self.roles)
+
+    def organizer_union_ids(self) -> set[int]:
+        return {a.union_id for a in self.roles if a.role == Role.ORGANIZER and a.union_id is not None}
+
+    def unit_ids_as(self, role: Role) -> set[int]:
+        return {a.unit_id for a in self.roles if a.role == role and a.unit_id is not None}
+
+
+class RoleAssignment(db.Model):
+    """One role held by one account: organizer of a union, or steward or member of a unit."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(role = 'organizer' AND union_id IS NOT NULL AND unit_id IS NULL)"
+            " OR (role <> 'organizer' AND unit_id IS NOT NULL AND union_id IS NULL)",
+            name="scope_matches_role",
+        ),
+        sa.UniqueConstraint("account_id", "role", "union_id", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The account holding the role.
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    #: Which role.
+    role: Mapped[Role] = mapped_column(_role_type())
+    #: For organizers: the union they organize.
+    union_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unions.id", ondelete="CASCADE"), index=True)
+    #: For stewards and members: their bargaining unit.
+    unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("bargaining_units.id", ondelete="CASCADE"), index=True
+    )
+
+    account: Mapped[Account] = relationship(back_populates="roles")
+    union: Mapped[Union | None] = relationship()
+    unit: Mapped[BargainingUnit | None] = relationship()
+
+
+class Invitation(db.Model):
+    """A one-time link that lets a charted coworker create an account with one role."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the token in the link; the token itself is shown once and never stored.
+    token_hash: Mapped[bytes] = mapped_column(sa.LargeBinary(32), unique=True)
+    #: The charted coworker invited.
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    #: The role the account will hold (its scope follows from the person's unit).
+    role: Mapped[Role] = mapped_column(_role_type())
+    #: The organizer who sent it.
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id", ondelete="SET NULL"))
+    #: The link stops working after this time.
+    expires_at: Mapped[datetime]
+    #: Day it was used; a used invitation never works again.
+    accepted_on: Mapped[date | None]
+
+    person: Mapped[Person] = relationship()
+    invited_by: Mapped[Account | None] = relationship()
+
+    @property
+    def is_used(self) -> bool:
+        return self.accepted_on is not None
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at <= (now or utcnow())
+
+
+def hash_token(token: str) -> bytes:
+    return hashlib.sha256(token.encode("utf-8")).digest()

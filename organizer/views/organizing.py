@@ -1,0 +1,189 @@
+"""Organizers' pages: the union dashboard, units and their segments, the chart,
+and invitations."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from core.authz import role_required
+from core.extensions import db
+from core.views import add_error, render_form
+from organizer import chart, invitations, unions
+from organizer.errors import DomainError
+from organizer.forms import ChartFilterForm, ConfirmForm, InviteForm, PersonForm, SegmentForm, UnitForm
+from organizer.loaders import (
+    get_invitation_for_organizer_or_404,
+    get_person_for_organizer_or_404,
+    get_union_for_organizer_or_404,
+    get_unit_for_organizer_or_404,
+)
+from organizer.models import ASSESSMENT_LABELS, Person, Role
+
+bp = Blueprint("organizing", __name__)
+
+organizer_required = role_required(Role.ORGANIZER)
+
+
+@bp.route("/unions/<int:union_id>")
+@organizer_required
+def dashboard(union_id: int):
+    union = get_union_for_organizer_or_404(union_id)
+    return render_template("organizing/dashboard.html", union=union, figures=unions.unit_figures(union.units),
+                           unit_form=UnitForm())
+
+
+@bp.route("/unions/<int:union_id>/units", methods=["POST"])
+@organizer_required
+def create_unit(union_id: int):
+    union = get_union_for_organizer_or_404(union_id)
+    form = UnitForm()
+    if form.validate_on_submit():
+        try:
+            unit = unions.create_unit(current_user, union, form.name.data)
+        except DomainError as refused:
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash(f"Unit {unit.name} created. Add its departments and shifts next.", "success")
+            return redirect(url_for("organizing.segments", unit_id=unit.id))
+    return render_form("organizing/dashboard.html", form, union=union,
+                       figures=unions.unit_figures(union.units), unit_form=form)
+
+
+@bp.route("/units/<int:unit_id>/segments", methods=["GET", "POST"])
+@organizer_required
+def segments(unit_id: int):
+    unit = get_unit_for_organizer_or_404(unit_id)
+    form = SegmentForm()
+    if form.validate_on_submit():
+        try:
+            segment = unions.add_segment(current_user, unit, form.kind.data, form.name.data)
+        except DomainError as refused:
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash(f"{form.kind.data.capitalize()} {segment.name} added.", "success")
+            return redirect(url_for("organizing.segments", unit_id=unit.id))
+    return render_form("organizing/segments.html", form, unit=unit)
+
+
+@bp.route("/units/<int:unit_id>/chart")
+@organizer_required
+def unit_chart(unit_id: int):
+    unit = get_unit_for_organizer_or_404(unit_id)
+    filters = ChartFilterForm(request.args)
+    filters.set_unit_choices(unit.departments, unit.shifts)
+    if request.args and not filters.validate():
+        return render_template("organizing/chart.html", unit=unit, filters=filters, view=None,
+                               labels=ASSESSMENT_LABELS), 400
+    view = chart.chart(current_user, unit, department_id=filters.department.data,
+                       shift_id=filters.shift.data, assessment=filters.assessment.data)
+    return render_template("organizing/chart.html", unit=unit, filters=filters, view=view,
+                           labels=ASSESSMENT_LABELS, confirm_form=ConfirmForm())
+
+
+def _details(form: PersonForm) -> chart.PersonDetails:
+    return chart.PersonDetails(
+        name=form.name.data, department_id=form.department_id.data, shift_id=form.shift_id.data,
+        assessment=form.assessment.data, is_member=form.is_member.data, card_signed_on=form.card_signed_on.data,
+        email=form.email.data or None, phone=form.phone.data or None, notes=form.notes.data or None,
+    )
+
+
+@bp.route("/units/<int:unit_id>/people/new", methods=["GET", "POST"])
+@organizer_required
+def add_person(unit_id: int):
+    unit = get_unit_for_organizer_or_404(unit_id)
+    form = PersonForm()
+    form.set_unit_choices(unit.departments, unit.shifts)
+    if form.validate_on_submit():
+        try:
+            person = chart.add_person(current_user, unit, _details(form))
+        except DomainError as refused:
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash(f"{person.name} is on the chart.", "success")
+            return redirect(url_for("organizing.unit_chart", unit_id=unit.id))
+    return render_form("organizing/person_form.html", form, unit=unit, person=None)
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def edit_person(person_id: int):
+    person = get_person_for_organizer_or_404(person_id)
+    form = PersonForm(obj=person)
+    form.set_unit_choices(person.unit.departments, person.unit.shifts)
+    if form.validate_on_submit():
+        try:
+            chart.update_person(current_user, person, _details(form))
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash(f"{person.name} updated.", "success")
+            return redirect(url_for("organizing.unit_chart", unit_id=person.unit_id))
+    return render_form("organizing/person_form.html", form, unit=person.unit, person=person,
+                       confirm_form=ConfirmForm())
+
+
+@bp.route("/people/<int:person_id>/remove", methods=["POST"])
+@organizer_required
+def remove_person(person_id: int):
+    person = get_person_for_organizer_or_404(person_id)
+    unit_id, name = person.unit_id, person.name
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The removal form was incomplete.")
+    try:
+        chart.remove_person(current_user, person)
+    except DomainError as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("organizing.edit_person", person_id=person_id))
+    db.session.commit()
+    flash(f"{name} is off the chart.", "success")
+    return redirect(url_for("organizing.unit_chart", unit_id=unit_id))
+
+
+@bp.route("/people/<int:person_id>/invite", methods=["GET", "POST"])
+@organizer_required
+def invite_person(person_id: int):
+    person: Person = get_person_for_organizer_or_404(person_id)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invitation, token = invitations.invite(current_user, person, Role(form.role.data))
+        except DomainError as refused:
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            link = url_for("auth.accept_invitation", token=token, _external=True)
+            # The token is shown this once; only its hash is stored.
+            return render_template("organizing/invitation_link.html", invitation=invitation, link=link)
+    return render_form("organizing/invite.html", form, person=person)
+
+
+@bp.route("/unions/<int:union_id>/invitations")
+@organizer_required
+def union_invitations(union_id: int):
+    union = get_union_for_organizer_or_404(union_id)
+    return render_template("organizing/invitations.html", union=union,
+                           invitations=invitations.pending_for_union(union.id), confirm_form=ConfirmForm())
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@organizer_required
+def revoke_invitation(invitation_id: int):
+    invitation = get_invitation_for_organizer_or_404(invitation_id)
+    union_id = invitation.person.unit.union_id
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The revoke form was incomplete.")
+    try:
+        invitations.revoke(current_user, invitation)
+    except DomainError as refused:
+        flash(refused.message, "error")
+    else:
+        db.session.commit()
+        flash("Invitation revoked; its link no longer works.", "success")
+    return redirect(url_for("organizing.union_invitations", union_id=union_id))
