@@ -1,0 +1,485 @@
+"""Encrypted ballots: answers as proven ciphertext vectors, checked and serialized.
+
+A question is described by a ``QuestionSpec`` (no group knowledge needed). Its
+answer becomes one ciphertext per slot, holding 1 in the chosen slot(s) and 0
+elsewhere, with proofs that every slot holds 0 or 1 and that the slots add up
+as the question allows:
+
+* scale (1..points), yes/no, single choice: exactly one slot is 1;
+* multiple choice up to m: at most m option slots are 1;
+* "can't say", when allowed, is one more slot after the options. For multiple
+  choice it weighs m in the sum proof, so choosing it forces every option to 0.
+
+Slot order: scale slot i is the value i+1; yes/no slot 0 is yes, slot 1 is no;
+choice slot i is option i; "can't say" is the last slot. Summing ballots slot
+by slot (``tally``) gives encrypted counts per slot.
+
+Serialized ballot (version 1), all fields fixed-size, integers big-endian::
+
+    version:1  answer_count:2
+    per answer: slot_count:1  sum_branches:1
+                ciphertexts: slot_count * 64
+                slot proofs: slot_count * 128   (0/1 proof per slot)
+                sum proof:   sum_branches * 64
+
+Decoding is strict (canonical points and scalars, no trailing bytes), so
+``serialize(deserialize(b)) == b`` and the fingerprint of a ballot is unique.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import os
+from collections.abc import Collection, Iterable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Final, TypeAlias
+
+from crypto.elgamal import (
+    CIPHERTEXT_SIZE,
+    PARALLEL_MIN_CIPHERTEXTS,
+    Ciphertext,
+    PublicKey,
+    encrypt,
+)
+from crypto.errors import DecodeError, InvalidAnswerError
+from crypto.group import (
+    IDENTITY_ENCODING,
+    POINT_SIZE,
+    Point,
+    Scalar,
+    add_encodings,
+    frame,
+    is_canonical_point_encoding,
+)
+from crypto.proofs import DisjunctiveProof, VectorProof, prove_vector, verify_vector
+
+BALLOT_VERSION: Final = 1
+MAX_OPTIONS: Final = 64
+MAX_SCALE_POINTS: Final = 11
+MAX_QUESTIONS: Final = 1000
+_SLOT_PROOF_SIZE: Final = DisjunctiveProof.size(2)
+_SUM_BRANCH_SIZE: Final = DisjunctiveProof.size(1)
+
+
+class QuestionKind(enum.Enum):
+    SCALE = 1
+    YES_NO = 2
+    SINGLE_CHOICE = 3
+    MULTIPLE_CHOICE = 4
+
+
+class CantSay(enum.Enum):
+    """The "can't say" answer, for questions that allow it."""
+
+    CANT_SAY = "can't say"
+
+
+CANT_SAY: Final = CantSay.CANT_SAY
+
+#: An answer: scale value (int), yes/no (bool), option index (int), a
+#: collection of option indices (multiple choice), or CANT_SAY.
+Answer: TypeAlias = "int | bool | Collection[int] | CantSay"
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSpec:
+    """What a question accepts. ``options`` is the number of scale points or
+    choices (2 for yes/no); ``max_choices`` matters for multiple choice only."""
+
+    kind: QuestionKind
+    options: int
+    max_choices: int = 1
+    allows_cant_say: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, QuestionKind):
+            raise ValueError("kind must be a QuestionKind")
+        if type(self.options) is not int or type(self.max_choices) is not int:
+            raise ValueError("options and max_choices must be integers")
+        if type(self.allows_cant_say) is not bool:
+            raise ValueError("allows_cant_say must be a bool")
+        if not 2 <= self.options <= MAX_OPTIONS:
+            raise ValueError(f"a question has 2..{MAX_OPTIONS} options")
+        if self.kind is QuestionKind.YES_NO and self.options != 2:
+            raise ValueError("a yes/no question has exactly 2 options")
+        if self.kind is QuestionKind.SCALE and self.options > MAX_SCALE_POINTS:
+            raise ValueError(f"a scale has at most {MAX_SCALE_POINTS} points")
+        if self.kind is QuestionKind.MULTIPLE_CHOICE:
+            if not 1 <= self.max_choices <= self.options:
+                raise ValueError("max_choices must be between 1 and the number of options")
+        elif self.max_choices != 1:
+            raise ValueError("only multiple-choice questions take max_choices")
+
+    @classmethod
+    def scale(cls, points: int = 5, *, allows_cant_say: bool = False) -> QuestionSpec:
+        return cls(QuestionKind.SCALE, points, 1, allows_cant_say)
+
+    @classmethod
+    def yes_no(cls, *, allows_cant_say: bool = False) -> QuestionSpec:
+        return cls(QuestionKind.YES_NO, 2, 1, allows_cant_say)
+
+    @classmethod
+    def single_choice(cls, options: int, *, allows_cant_say: bool = False) -> QuestionSpec:
+        return cls(QuestionKind.SINGLE_CHOICE, options, 1, allows_cant_say)
+
+    @classmethod
+    def multiple_choice(
+        cls, options: int, max_choices: int, *, allows_cant_say: bool = False
+    ) -> QuestionSpec:
+        return cls(QuestionKind.MULTIPLE_CHOICE, options, max_choices, allows_cant_say)
+
+    @property
+    def slot_count(self) -> int:
+        return self.options + (1 if self.allows_cant_say else 0)
+
+    @property
+    def cant_say_slot(self) -> int | None:
+        return self.options if self.allows_cant_say else None
+
+    @property
+    def weights(self) -> tuple[int, ...]:
+        """Weight of each slot in the sum proof."""
+        if self.kind is QuestionKind.MULTIPLE_CHOICE and self.allows_cant_say:
+            return (1,) * self.options + (self.max_choices,)
+        return (1,) * self.slot_count
+
+    @property
+    def allowed_sums(self) -> tuple[int, ...]:
+        if self.kind is QuestionKind.MULTIPLE_CHOICE:
+            return tuple(range(self.max_choices + 1))
+        return (1,)
+
+    def to_bytes(self) -> bytes:
+        return bytes([self.kind.value, self.options, self.max_choices, int(self.allows_cant_say)])
+
+    def slot_values(self, answer: Answer) -> tuple[int, ...]:
+        """The 0/1 vector for ``answer``; InvalidAnswerError if it does not fit."""
+        values = [0] * self.slot_count
+        if answer is CANT_SAY:
+            if not self.allows_cant_say:
+                raise InvalidAnswerError("this question does not allow \"can't say\"")
+            values[self.options] = 1
+            return tuple(values)
+        kind = self.kind
+        if kind is QuestionKind.YES_NO:
+            if type(answer) is not bool:
+                raise InvalidAnswerError("a yes/no answer is True or False")
+            values[0 if answer else 1] = 1
+        elif kind is QuestionKind.SCALE:
+            if type(answer) is not int or not 1 <= answer <= self.options:
+                raise InvalidAnswerError(f"a scale answer is an integer from 1 to {self.options}")
+            values[answer - 1] = 1
+        elif kind is QuestionKind.SINGLE_CHOICE:
+            if type(answer) is not int or not 0 <= answer < self.options:
+                raise InvalidAnswerError(f"a choice is an option index from 0 to {self.options - 1}")
+            values[answer] = 1
+        else:
+            if isinstance(answer, (int, str, bytes)) or not isinstance(answer, Collection):
+                raise InvalidAnswerError("a multiple-choice answer is a collection of option indices")
+            chosen = list(answer)
+            if any(type(i) is not int or not 0 <= i < self.options for i in chosen):
+                raise InvalidAnswerError(f"options are indices from 0 to {self.options - 1}")
+            if len(set(chosen)) != len(chosen):
+                raise InvalidAnswerError("an option is chosen twice")
+            if len(chosen) > self.max_choices:
+                raise InvalidAnswerError(f"at most {self.max_choices} options may be chosen")
+            for index in chosen:
+                values[index] = 1
+        return tuple(values)
+
+
+@dataclass(frozen=True, slots=True)
+class EncryptedAnswer:
+    ciphertexts: tuple[Ciphertext, ...]
+    proof: VectorProof
+
+
+@dataclass(frozen=True, slots=True)
+class EncryptedBallot:
+    answers: tuple[EncryptedAnswer, ...]
+
+    def to_bytes(self) -> bytes:
+        return serialize(self)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> EncryptedBallot:
+        return deserialize(data)
+
+
+def _definition_digest(specs: Sequence[QuestionSpec]) -> bytes:
+    return hashlib.sha256(frame(*(spec.to_bytes() for spec in specs))).digest()
+
+
+def _question_context(context: bytes, definition: bytes, index: int, spec: QuestionSpec) -> bytes:
+    # Binds every proof to the survey (caller's context), the whole question
+    # list, and this question's position and shape.
+    return frame(b"ballot-question", context, definition, index.to_bytes(2, "big"), spec.to_bytes())
+
+
+def _check_specs(specs: Sequence[QuestionSpec]) -> None:
+    if not 1 <= len(specs) <= MAX_QUESTIONS:
+        raise ValueError(f"a ballot has 1..{MAX_QUESTIONS} questions")
+    if not all(isinstance(spec, QuestionSpec) for spec in specs):
+        raise ValueError("specs must be QuestionSpec values")
+
+
+def encrypt_ballot(
+    public_key: PublicKey,
+    context: bytes,
+    specs: Sequence[QuestionSpec],
+    answers: Sequence[Answer],
+) -> EncryptedBallot:
+    """Encrypt one answer per question with its proofs.
+
+    ``context`` must identify the survey (and round), e.g. its id; proofs made
+    for one survey do not verify for another. Raises InvalidAnswerError before
+    encrypting anything if an answer does not fit its question.
+    """
+    specs = tuple(specs)
+    _check_specs(specs)
+    if len(answers) != len(specs):
+        raise InvalidAnswerError(f"expected {len(specs)} answers, got {len(answers)}")
+    all_values = [spec.slot_values(answer) for spec, answer in zip(specs, answers)]
+    definition = _definition_digest(specs)
+    encrypted = []
+    for index, (spec, values) in enumerate(zip(specs, all_values)):
+        nonces = [Scalar.random() for _ in values]
+        ciphertexts = tuple(encrypt(public_key, v, r) for v, r in zip(values, nonces))
+        proof = prove_vector(
+            public_key,
+            ciphertexts,
+            values,
+            nonces,
+            _question_context(context, definition, index, spec),
+            allowed_sums=spec.allowed_sums,
+            weights=spec.weights,
+        )
+        encrypted.append(EncryptedAnswer(ciphertexts, proof))
+    return EncryptedBallot(tuple(encrypted))
+
+
+def verify_ballot(
+    public_key: PublicKey,
+    context: bytes,
+    specs: Sequence[QuestionSpec],
+    ballot: EncryptedBallot,
+) -> bool:
+    """True only if every answer is a valid vector for its question, proven
+    under this key and context. Never raises for a bad ballot."""
+    try:
+        specs = tuple(specs)
+        _check_specs(specs)
+    except (TypeError, ValueError):
+        return False
+    if not (
+        isinstance(public_key, PublicKey)
+        and isinstance(context, bytes)
+        and isinstance(ballot, EncryptedBallot)
+        and isinstance(ballot.answers, tuple)
+        and len(ballot.answers) == len(specs)
+    ):
+        return False
+    definition = _definition_digest(specs)
+    for index, (spec, answer) in enumerate(zip(specs, ballot.answers)):
+        if not (
+            isinstance(answer, EncryptedAnswer)
+            and isinstance(answer.ciphertexts, tuple)
+            and len(answer.ciphertexts) == spec.slot_count
+        ):
+            return False
+        if not verify_vector(
+            public_key,
+            answer.ciphertexts,
+            answer.proof,
+            _question_context(context, definition, index, spec),
+            allowed_sums=spec.allowed_sums,
+            weights=spec.weights,
+        ):
+            return False
+    return True
+
+
+def serialize(ballot: EncryptedBallot) -> bytes:
+    parts = [bytes([BALLOT_VERSION]), len(ballot.answers).to_bytes(2, "big")]
+    for answer in ballot.answers:
+        sum_proof = answer.proof.sum_proof
+        parts.append(bytes([len(answer.ciphertexts), len(sum_proof.challenges)]))
+        parts.extend(c.to_bytes() for c in answer.ciphertexts)
+        parts.extend(p.to_bytes() for p in answer.proof.slot_proofs)
+        parts.append(sum_proof.to_bytes())
+    return b"".join(parts)
+
+
+def _answer_size(slot_count: int, branches: int) -> int:
+    return 2 + slot_count * (CIPHERTEXT_SIZE + _SLOT_PROOF_SIZE) + branches * _SUM_BRANCH_SIZE
+
+
+def deserialize(data: bytes) -> EncryptedBallot:
+    """Decode a serialized ballot; DecodeError for anything not canonical."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise DecodeError("a ballot is bytes")
+    data = bytes(data)
+    if len(data) < 3:
+        raise DecodeError("ballot too short")
+    if data[0] != BALLOT_VERSION:
+        raise DecodeError(f"unknown ballot version {data[0]}")
+    count = int.from_bytes(data[1:3], "big")
+    if not 1 <= count <= MAX_QUESTIONS:
+        raise DecodeError("ballot answer count out of range")
+    offset = 3
+    answers = []
+    for _ in range(count):
+        if offset + 2 > len(data):
+            raise DecodeError("ballot truncated")
+        slot_count, branches = data[offset], data[offset + 1]
+        if not (1 <= slot_count <= MAX_OPTIONS + 1 and 1 <= branches <= MAX_OPTIONS + 1):
+            raise DecodeError("ballot answer header out of range")
+        end = offset + _answer_size(slot_count, branches)
+        if end > len(data):
+            raise DecodeError("ballot truncated")
+        cursor = offset + 2
+        ciphertexts = []
+        for _ in range(slot_count):
+            ciphertexts.append(Ciphertext.from_bytes(data[cursor : cursor + CIPHERTEXT_SIZE]))
+            cursor += CIPHERTEXT_SIZE
+        slot_proofs = []
+        for _ in range(slot_count):
+            slot_proofs.append(DisjunctiveProof.from_bytes(data[cursor : cursor + _SLOT_PROOF_SIZE], 2))
+            cursor += _SLOT_PROOF_SIZE
+        sum_proof = DisjunctiveProof.from_bytes(data[cursor:end], branches)
+        answers.append(EncryptedAnswer(tuple(ciphertexts), VectorProof(tuple(slot_proofs), sum_proof)))
+        offset = end
+    if offset != len(data):
+        raise DecodeError("trailing bytes after ballot")
+    return EncryptedBallot(tuple(answers))
+
+
+def fingerprint(ballot: EncryptedBallot | bytes) -> str:
+    """SHA-256 of the serialized ballot, hex: the voter's receipt."""
+    data = ballot if isinstance(ballot, bytes) else serialize(ballot)
+    return hashlib.sha256(data).hexdigest()
+
+
+Tally: TypeAlias = "tuple[tuple[Ciphertext, ...], ...]"
+
+
+def tally(specs: Sequence[QuestionSpec], ballots: Iterable[EncryptedBallot]) -> Tally:
+    """Encrypted counts: for each question, the sum of each slot over ballots.
+
+    Ballots must already have passed verify_ballot (checked when cast)."""
+    slot_counts = [spec.slot_count for spec in specs]
+    alphas = [[IDENTITY_ENCODING] * n for n in slot_counts]
+    betas = [[IDENTITY_ENCODING] * n for n in slot_counts]
+    for ballot in ballots:
+        if len(ballot.answers) != len(slot_counts):
+            raise DecodeError("ballot does not match the question list")
+        for q, (answer, n) in enumerate(zip(ballot.answers, slot_counts)):
+            if len(answer.ciphertexts) != n:
+                raise DecodeError("ballot does not match the question list")
+            qa, qb = alphas[q], betas[q]
+            for s, ciphertext in enumerate(answer.ciphertexts):
+                qa[s] = add_encodings(qa[s], ciphertext.alpha.to_bytes())
+                qb[s] = add_encodings(qb[s], ciphertext.beta.to_bytes())
+    return tuple(
+        tuple(Ciphertext(Point._trusted(a), Point._trusted(b)) for a, b in zip(qa, qb))
+        for qa, qb in zip(alphas, betas)
+    )
+
+
+def _ciphertext_regions(specs: Sequence[QuestionSpec]) -> tuple[int, list[tuple[int, int]], bytes]:
+    """Expected size, (offset, length) of each answer's ciphertexts, and the
+    expected header bytes, for ballots of this question list."""
+    offset = 3
+    regions = []
+    headers = [bytes([BALLOT_VERSION]), len(specs).to_bytes(2, "big")]
+    for spec in specs:
+        n, k = spec.slot_count, len(spec.allowed_sums)
+        headers.append(bytes([n, k]))
+        regions.append((offset + 2, n * CIPHERTEXT_SIZE))
+        offset += _answer_size(n, k)
+    return offset, regions, b"".join(headers)
+
+
+def _sum_vectors(first_index: int, blob: bytes, width: int) -> bytes:
+    """Slot-wise sum of vectors of ``width`` ciphertexts laid end to end;
+    returns the summed vector. See elgamal._sum_concatenated on zero results."""
+    alphas = [IDENTITY_ENCODING] * width
+    betas = [IDENTITY_ENCODING] * width
+    add = add_encodings
+    stride = width * CIPHERTEXT_SIZE
+    for start in range(0, len(blob), stride):
+        for slot in range(width):
+            at = start + slot * CIPHERTEXT_SIZE
+            alpha_part = blob[at : at + POINT_SIZE]
+            beta_part = blob[at + POINT_SIZE : at + CIPHERTEXT_SIZE]
+            alpha = alphas[slot] = add(alphas[slot], alpha_part)
+            beta = betas[slot] = add(betas[slot], beta_part)
+            if alpha == IDENTITY_ENCODING or beta == IDENTITY_ENCODING:
+                if not (
+                    is_canonical_point_encoding(alpha_part)
+                    and is_canonical_point_encoding(beta_part)
+                ):
+                    raise DecodeError(f"ballot {first_index + start // stride} holds an invalid point")
+    return b"".join(a + b for a, b in zip(alphas, betas))
+
+
+def tally_serialized(
+    specs: Sequence[QuestionSpec],
+    ballots: Sequence[bytes],
+    *,
+    executor: Executor | None = None,
+    workers: int | None = None,
+) -> Tally:
+    """``tally`` straight from stored ballot bytes, without decoding proofs.
+
+    Checks each ballot's layout against ``specs`` (DecodeError, naming the
+    ballot, if it differs) and splits the additions over ``workers`` threads
+    (libsodium releases the GIL) or the given executor when there is enough
+    work. Ballots must already have passed verify_ballot when cast.
+    """
+    specs = tuple(specs)
+    _check_specs(specs)
+    size, regions, header = _ciphertext_regions(specs)
+    width = sum(spec.slot_count for spec in specs)
+    vectors = []
+    for index, data in enumerate(ballots):
+        if type(data) is not bytes or len(data) != size:
+            raise DecodeError(f"ballot {index} does not match the question list")
+        answer_headers = b"".join(data[o - 2 : o] for o, _ in regions)
+        if data[:3] + answer_headers != header:
+            raise DecodeError(f"ballot {index} does not match the question list")
+        vectors.extend(data[o : o + length] for o, length in regions)
+    blob = b"".join(vectors)
+    count = len(ballots)
+    workers = workers or os.cpu_count() or 1
+    if count * width < PARALLEL_MIN_CIPHERTEXTS or workers < 2 or count < 2:
+        summed = _sum_vectors(0, blob, width)
+    else:
+        per_chunk = -(-count // workers)
+        starts = list(range(0, count, per_chunk))
+        stride = width * CIPHERTEXT_SIZE
+        chunks = [blob[s * stride : (s + per_chunk) * stride] for s in starts]
+        widths = [width] * len(chunks)
+        if executor is None:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                partial_sums = list(pool.map(_sum_vectors, starts, chunks, widths))
+        else:
+            partial_sums = list(executor.map(_sum_vectors, starts, chunks, widths))
+        summed = _sum_vectors(0, b"".join(partial_sums), width)
+    result = []
+    cursor = 0
+    for spec in specs:
+        row = []
+        for _ in range(spec.slot_count):
+            at = cursor * CIPHERTEXT_SIZE
+            row.append(
+                Ciphertext(
+                    Point._trusted(summed[at : at + POINT_SIZE]),
+                    Point._trusted(summed[at + POINT_SIZE : at + CIPHERTEXT_SIZE]),
+                )
+            )
+            cursor += 1
+        result.append(tuple(row))
+    return tuple(result)

@@ -1,0 +1,442 @@
+"""Non-interactive zero-knowledge proofs about ElGamal ciphertexts.
+
+* ``prove_membership``: a ciphertext holds one value of a small public set
+  (a disjunction of Chaum–Pedersen proofs, Cramer–Damgård–Schoenmakers); with
+  the set {0, 1} this is the "holds 0 or 1" proof.
+* ``prove_vector``: every slot of a vector holds 0 or 1, and a weighted sum of
+  the slots holds a value in a set: {1} for one-hot vectors, {0..m} for "at
+  most m choices".
+* ``prove_dleq``: two points share a discrete log (Chaum–Pedersen), which is
+  how a trustee shows a partial decryption was made with its key share.
+
+Challenges use strong Fiat–Shamir: the hash covers a per-proof domain tag, the
+group name, the public key, the caller's context (survey, question, ...), the
+statement (ciphertexts, allowed values) and every commitment, so a proof cannot
+be moved to another key, question or ciphertext. Proofs store all challenges
+and responses (2 scalars per branch); the verifier recomputes the commitments.
+
+Verifiers return False for any false, malformed or mismatched input and never
+raise for it; only ``from_bytes`` raises (DecodeError) on bad encodings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from crypto.elgamal import Ciphertext, PublicKey
+from crypto.errors import DecodeError
+from crypto.group import (
+    IDENTITY_ENCODING,
+    SCALAR_SIZE,
+    Point,
+    Scalar,
+    add_encodings,
+    base_mul_encoding,
+    frame,
+    hash_to_scalar,
+    is_canonical_scalar_encoding,
+    mul_encoding,
+    small_multiple_encoding,
+    sub_encodings,
+)
+from rbcl import (
+    crypto_core_ristretto255_scalar_add as _scalar_add,
+    crypto_core_ristretto255_scalar_mul as _scalar_mul,
+    crypto_core_ristretto255_scalar_random as _scalar_random,
+    crypto_core_ristretto255_scalar_sub as _scalar_sub,
+)
+
+MEMBERSHIP_DOMAIN: Final = b"proof/ciphertext-holds-one-of"
+DLEQ_DOMAIN: Final = b"proof/equal-discrete-logs"
+ZERO_OR_ONE: Final = (0, 1)
+#: Largest set a membership proof may cover; bounds the verifier's work.
+MAX_BRANCHES: Final = 256
+DLEQ_PROOF_SIZE: Final = 2 * SCALAR_SIZE
+
+
+@dataclass(frozen=True, slots=True)
+class DisjunctiveProof:
+    """One (challenge, response) pair of 32-byte canonical scalars per branch."""
+
+    challenges: tuple[bytes, ...]
+    responses: tuple[bytes, ...]
+
+    @staticmethod
+    def size(branches: int) -> int:
+        return 2 * SCALAR_SIZE * branches
+
+    def to_bytes(self) -> bytes:
+        return b"".join(c + z for c, z in zip(self.challenges, self.responses, strict=True))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, branches: int) -> DisjunctiveProof:
+        if not isinstance(data, bytes) or len(data) != cls.size(branches):
+            raise DecodeError(f"a {branches}-branch proof is {cls.size(branches)} bytes")
+        scalars = [data[i : i + SCALAR_SIZE] for i in range(0, len(data), SCALAR_SIZE)]
+        if not all(is_canonical_scalar_encoding(s) for s in scalars):
+            raise DecodeError("non-canonical scalar in proof")
+        return cls(tuple(scalars[0::2]), tuple(scalars[1::2]))
+
+
+@dataclass(frozen=True, slots=True)
+class VectorProof:
+    """0/1 proofs for each slot, and a membership proof for the weighted sum."""
+
+    slot_proofs: tuple[DisjunctiveProof, ...]
+    sum_proof: DisjunctiveProof
+
+
+@dataclass(frozen=True, slots=True)
+class DleqProof:
+    """Chaum–Pedersen proof (challenge, response) that log_G X = log_Y Z."""
+
+    challenge: bytes
+    response: bytes
+
+    def to_bytes(self) -> bytes:
+        return self.challenge + self.response
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> DleqProof:
+        if not isinstance(data, bytes) or len(data) != DLEQ_PROOF_SIZE:
+            raise DecodeError(f"a Chaum–Pedersen proof is {DLEQ_PROOF_SIZE} bytes")
+        challenge, response = data[:SCALAR_SIZE], data[SCALAR_SIZE:]
+        if not (is_canonical_scalar_encoding(challenge) and is_canonical_scalar_encoding(response)):
+            raise DecodeError("non-canonical scalar in proof")
+        return cls(challenge, response)
+
+
+def _value_encoding(value: int) -> bytes:
+    return small_multiple_encoding(value) if value < 1024 else base_mul_encoding(Scalar(value).to_bytes())
+
+
+def _shifted_beta(beta: bytes, value: int) -> bytes:
+    """beta - value·G: what must equal r·h if the ciphertext holds ``value``."""
+    return beta if value == 0 else sub_encodings(beta, _value_encoding(value))
+
+
+def _simulated_commitments(
+    key: bytes, alpha: bytes, shifted_beta: bytes, challenge: bytes, response: bytes
+) -> tuple[bytes, bytes]:
+    """The commitments a valid branch with this (challenge, response) must have:
+    z·G - c·alpha and z·h - c·(beta - v·G)."""
+    first = sub_encodings(base_mul_encoding(response), mul_encoding(challenge, alpha))
+    second = sub_encodings(mul_encoding(response, key), mul_encoding(challenge, shifted_beta))
+    return first, second
+
+
+def _allowed_encoding(allowed: Sequence[int]) -> bytes:
+    return b"".join(value.to_bytes(8, "big") for value in allowed)
+
+
+def _membership_challenge(
+    key: bytes, context: bytes, allowed: Sequence[int], alpha: bytes, beta: bytes, commitments: list[bytes]
+) -> bytes:
+    return hash_to_scalar(
+        MEMBERSHIP_DOMAIN, key, context, _allowed_encoding(allowed), alpha, beta, b"".join(commitments)
+    ).to_bytes()
+
+
+def _valid_allowed(allowed: Sequence[int]) -> bool:
+    return (
+        0 < len(allowed) <= MAX_BRANCHES
+        and all(type(v) is int and 0 <= v < 2**63 for v in allowed)
+        and len(set(allowed)) == len(allowed)
+    )
+
+
+def _prove_membership_unchecked(
+    public_key: PublicKey,
+    ciphertext: Ciphertext,
+    value: int,
+    nonce: Scalar,
+    allowed: Sequence[int],
+    context: bytes,
+) -> DisjunctiveProof:
+    """The prover's algorithm without checking the statement is true; a lying
+    prover (tests) gets a proof that will not verify."""
+    key = public_key.to_bytes()
+    alpha, beta = ciphertext.alpha.to_bytes(), ciphertext.beta.to_bytes()
+    real = allowed.index(value) if value in allowed else 0
+    challenges: list[bytes] = []
+    responses: list[bytes] = []
+    commitments: list[bytes] = []
+    witness = _scalar_random()
+    for j, candidate in enumerate(allowed):
+        if j == real:
+            challenges.append(b"")
+            responses.append(b"")
+            commitments += [base_mul_encoding(witness), mul_encoding(witness, key)]
+        else:
+            challenge, response = _scalar_random(), _scalar_random()
+            challenges.append(challenge)
+            responses.append(response)
+            commitments += _simulated_commitments(
+                key, alpha, _shifted_beta(beta, candidate), challenge, response
+            )
+    total = _membership_challenge(key, context, allowed, alpha, beta, commitments)
+    real_challenge = total
+    for j, challenge in enumerate(challenges):
+        if j != real:
+            real_challenge = _scalar_sub(real_challenge, challenge)
+    challenges[real] = real_challenge
+    responses[real] = _scalar_add(witness, _scalar_mul(real_challenge, nonce.to_bytes()))
+    return DisjunctiveProof(tuple(challenges), tuple(responses))
+
+
+def prove_membership(
+    public_key: PublicKey,
+    ciphertext: Ciphertext,
+    value: int,
+    nonce: Scalar,
+    allowed: Sequence[int],
+    context: bytes,
+) -> DisjunctiveProof:
+    """Prove ``ciphertext`` (made with ``nonce``) holds a value in ``allowed``
+    without saying which. Raises ValueError if ``value`` is not allowed."""
+    allowed = tuple(allowed)
+    if not _valid_allowed(allowed):
+        raise ValueError("allowed values must be distinct non-negative integers (at most 256)")
+    if value not in allowed:
+        raise ValueError("cannot prove a ciphertext holds a value outside the allowed set")
+    return _prove_membership_unchecked(public_key, ciphertext, value, nonce, allowed, context)
+
+
+def verify_membership(
+    public_key: PublicKey,
+    ciphertext: Ciphertext,
+    proof: DisjunctiveProof,
+    allowed: Sequence[int],
+    context: bytes,
+) -> bool:
+    """True only if ``proof`` shows ``ciphertext`` holds a value in ``allowed``
+    under ``public_key`` and ``context``."""
+    try:
+        allowed = tuple(allowed)
+        if not (
+            isinstance(public_key, PublicKey)
+            and isinstance(ciphertext, Ciphertext)
+            and isinstance(proof, DisjunctiveProof)
+            and isinstance(context, bytes)
+            and _valid_allowed(allowed)
+            and len(proof.challenges) == len(allowed)
+            and len(proof.responses) == len(allowed)
+            and all(is_canonical_scalar_encoding(s) for s in proof.challenges)
+            and all(is_canonical_scalar_encoding(s) for s in proof.responses)
+        ):
+            return False
+    except TypeError:
+        return False
+    key = public_key.to_bytes()
+    alpha, beta = ciphertext.alpha.to_bytes(), ciphertext.beta.to_bytes()
+    commitments: list[bytes] = []
+    challenge_sum = bytes(SCALAR_SIZE)
+    for candidate, challenge, response in zip(allowed, proof.challenges, proof.responses):
+        commitments += _simulated_commitments(
+            key, alpha, _shifted_beta(beta, candidate), challenge, response
+        )
+        challenge_sum = _scalar_add(challenge_sum, challenge)
+    return challenge_sum == _membership_challenge(key, context, allowed, alpha, beta, commitments)
+
+
+def prove_zero_or_one(
+    public_key: PublicKey, ciphertext: Ciphertext, value: int, nonce: Scalar, context: bytes
+) -> DisjunctiveProof:
+    return prove_membership(public_key, ciphertext, value, nonce, ZERO_OR_ONE, context)
+
+
+def verify_zero_or_one(
+    public_key: PublicKey, ciphertext: Ciphertext, proof: DisjunctiveProof, context: bytes
+) -> bool:
+    return verify_membership(public_key, ciphertext, proof, ZERO_OR_ONE, context)
+
+
+def _slot_context(context: bytes, index: int) -> bytes:
+    return frame(b"slot", context, index.to_bytes(4, "big"))
+
+
+def _sum_context(context: bytes, ciphertexts: Sequence[Ciphertext], weights: Sequence[int]) -> bytes:
+    return frame(
+        b"weighted-sum",
+        context,
+        _allowed_encoding(weights),
+        b"".join(c.to_bytes() for c in ciphertexts),
+    )
+
+
+def weighted_sum(ciphertexts: Sequence[Ciphertext], weights: Sequence[int]) -> Ciphertext:
+    """Σ weight·ciphertext; a weight of 1 (the usual case) costs one addition."""
+    alpha = beta = IDENTITY_ENCODING
+    for ciphertext, weight in zip(ciphertexts, weights, strict=True):
+        if weight == 0:
+            continue
+        a, b = ciphertext.alpha.to_bytes(), ciphertext.beta.to_bytes()
+        if weight != 1:
+            factor = Scalar(weight).to_bytes()
+            a, b = mul_encoding(factor, a), mul_encoding(factor, b)
+        alpha = add_encodings(alpha, a)
+        beta = add_encodings(beta, b)
+    return Ciphertext(Point._trusted(alpha), Point._trusted(beta))
+
+
+def _unit_weights(count: int, weights: Sequence[int] | None) -> tuple[int, ...]:
+    return (1,) * count if weights is None else tuple(weights)
+
+
+def prove_vector(
+    public_key: PublicKey,
+    ciphertexts: Sequence[Ciphertext],
+    values: Sequence[int],
+    nonces: Sequence[Scalar],
+    context: bytes,
+    *,
+    allowed_sums: Sequence[int],
+    weights: Sequence[int] | None = None,
+) -> VectorProof:
+    """Prove each slot holds 0 or 1 and Σ weight·slot lies in ``allowed_sums``."""
+    weights = _unit_weights(len(ciphertexts), weights)
+    if not (len(ciphertexts) == len(values) == len(nonces) == len(weights)):
+        raise ValueError("ciphertexts, values, nonces and weights must have the same length")
+    if any(type(w) is not int or w < 0 for w in weights):
+        raise ValueError("weights must be non-negative integers")
+    slot_proofs = tuple(
+        prove_zero_or_one(public_key, c, v, r, _slot_context(context, i))
+        for i, (c, v, r) in enumerate(zip(ciphertexts, values, nonces))
+    )
+    total_value = sum(w * v for w, v in zip(weights, values))
+    total_nonce = bytes(SCALAR_SIZE)
+    for weight, nonce in zip(weights, nonces):
+        total_nonce = _scalar_add(total_nonce, _scalar_mul(Scalar(weight).to_bytes(), nonce.to_bytes()))
+    sum_proof = prove_membership(
+        public_key,
+        weighted_sum(ciphertexts, weights),
+        total_value,
+        Scalar._trusted(total_nonce),
+        tuple(allowed_sums),
+        _sum_context(context, ciphertexts, weights),
+    )
+    return VectorProof(slot_proofs, sum_proof)
+
+
+def verify_vector(
+    public_key: PublicKey,
+    ciphertexts: Sequence[Ciphertext],
+    proof: VectorProof,
+    context: bytes,
+    *,
+    allowed_sums: Sequence[int],
+    weights: Sequence[int] | None = None,
+) -> bool:
+    try:
+        ciphertexts = tuple(ciphertexts)
+        weights = _unit_weights(len(ciphertexts), weights)
+        if not (
+            isinstance(proof, VectorProof)
+            and isinstance(context, bytes)
+            and len(ciphertexts) > 0
+            and len(proof.slot_proofs) == len(ciphertexts) == len(weights)
+            and all(isinstance(c, Ciphertext) for c in ciphertexts)
+            and all(type(w) is int and 0 <= w < 2**32 for w in weights)
+        ):
+            return False
+    except TypeError:
+        return False
+    for index, (ciphertext, slot_proof) in enumerate(zip(ciphertexts, proof.slot_proofs)):
+        if not verify_zero_or_one(public_key, ciphertext, slot_proof, _slot_context(context, index)):
+            return False
+    return verify_membership(
+        public_key,
+        weighted_sum(ciphertexts, weights),
+        proof.sum_proof,
+        allowed_sums,
+        _sum_context(context, ciphertexts, weights),
+    )
+
+
+def prove_one_hot(
+    public_key: PublicKey,
+    ciphertexts: Sequence[Ciphertext],
+    values: Sequence[int],
+    nonces: Sequence[Scalar],
+    context: bytes,
+) -> VectorProof:
+    """Every slot holds 0 or 1 and exactly one holds 1."""
+    return prove_vector(public_key, ciphertexts, values, nonces, context, allowed_sums=(1,))
+
+
+def verify_one_hot(
+    public_key: PublicKey, ciphertexts: Sequence[Ciphertext], proof: VectorProof, context: bytes
+) -> bool:
+    return verify_vector(public_key, ciphertexts, proof, context, allowed_sums=(1,))
+
+
+def prove_at_most(
+    public_key: PublicKey,
+    ciphertexts: Sequence[Ciphertext],
+    values: Sequence[int],
+    nonces: Sequence[Scalar],
+    max_ones: int,
+    context: bytes,
+) -> VectorProof:
+    """Every slot holds 0 or 1 and at most ``max_ones`` hold 1."""
+    return prove_vector(
+        public_key, ciphertexts, values, nonces, context, allowed_sums=range(max_ones + 1)
+    )
+
+
+def verify_at_most(
+    public_key: PublicKey,
+    ciphertexts: Sequence[Ciphertext],
+    proof: VectorProof,
+    max_ones: int,
+    context: bytes,
+) -> bool:
+    if type(max_ones) is not int or max_ones < 0:
+        return False
+    return verify_vector(public_key, ciphertexts, proof, context, allowed_sums=range(max_ones + 1))
+
+
+def _dleq_challenge(
+    context: bytes, public: bytes, other_base: bytes, other_public: bytes, first: bytes, second: bytes
+) -> bytes:
+    return hash_to_scalar(
+        DLEQ_DOMAIN, context, public, other_base, other_public, first, second
+    ).to_bytes()
+
+
+def prove_dleq(
+    secret: Scalar, public: Point, other_base: Point, other_public: Point, context: bytes
+) -> DleqProof:
+    """Prove log_G(public) == log_other_base(other_public) == ``secret``."""
+    witness = _scalar_random()
+    first = base_mul_encoding(witness)
+    second = mul_encoding(witness, other_base.to_bytes())
+    challenge = _dleq_challenge(
+        context, public.to_bytes(), other_base.to_bytes(), other_public.to_bytes(), first, second
+    )
+    response = _scalar_add(witness, _scalar_mul(challenge, secret.to_bytes()))
+    return DleqProof(challenge, response)
+
+
+def verify_dleq(
+    public: Point, other_base: Point, other_public: Point, proof: DleqProof, context: bytes
+) -> bool:
+    if not (
+        isinstance(public, Point)
+        and isinstance(other_base, Point)
+        and isinstance(other_public, Point)
+        and isinstance(proof, DleqProof)
+        and isinstance(context, bytes)
+        and is_canonical_scalar_encoding(proof.challenge)
+        and is_canonical_scalar_encoding(proof.response)
+    ):
+        return False
+    c, z = proof.challenge, proof.response
+    first = sub_encodings(base_mul_encoding(z), mul_encoding(c, public.to_bytes()))
+    second = sub_encodings(mul_encoding(z, other_base.to_bytes()), mul_encoding(c, other_public.to_bytes()))
+    expected = _dleq_challenge(
+        context, public.to_bytes(), other_base.to_bytes(), other_public.to_bytes(), first, second
+    )
+    return c == expected
