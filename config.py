@@ -54,7 +54,7 @@ class TestingConfig(BaseConfig):
     TESTING = True
     #: Hashing cost is lowered for the suite only; production keeps the strong default.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
-    DEFAULT_DATABASE_URL = None
+    DEFAULT_DATABASE_URL = "sqlite:///{instance}/test.db"
 
 
 class ProductionConfig(BaseConfig):

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask.cli import with_appcontext
 from flask import Flask
+from werkzeug.serving import run_simple
 
 from config import load_settings
 from core import errors, jobs, sealing, security
@@ -61,6 +63,7 @@ def _register_features(app: Flask, registry: jobs.JobRegistry) -> None:
 
 
 @click.command("serve")
+@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=None, help="Defaults to $PORT, else 5000.")
 def serve(host: str, port: int | None) -> None:
@@ -72,4 +75,5 @@ def serve(host: str, port: int | None) -> None:
     if app.config["SCHEDULER_IN_PROCESS"]:
         jobs.start_in_process(app)
     click.echo(f"Leverage is serving on http://{host}:{port}/  (Ctrl-C stops)")
-    app.run(host=host, port=port, use_reloader=False, debug=False)
+    # `app.run` refuses to start inside a `flask` command; run_simple is what it calls.
+    run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 from flask import Flask, current_app
 
 from core.extensions import db
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing (but print the logins) when any union exists.")
 def seed_demo(if_empty: bool) -> None:
     """Create a believable demo union with charted coworkers and demo accounts."""
@@ -33,6 +35,7 @@ def seed_demo(if_empty: bool) -> None:
 
 
 @click.command("create-organizer")
+@with_appcontext
 @click.option("--union", "union_name", required=True, help="The union campaign; created if new.")
 @click.option("--email", required=True, help="The organizer's personal email.")
 @click.option("--display-name", required=True)

@@ -72,7 +72,8 @@ def change_password():
     return render_form("auth/change_password.html", form)
 
 
-@bp.route("/invite/<token>", methods=["GET", "POST"])
+# `path` so that a mangled link with slashes still gets the invitation page, not a bare 404.
+@bp.route("/invite/<path:token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     try:
         invitation = invitations.find_valid(token)

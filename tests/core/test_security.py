@@ -1,0 +1,98 @@
+"""Web security: headers on every response, cookie flags, CSRF, and no client
+address in the logs."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from core.app import create_app
+from core.security import SECURITY_HEADERS, RedactClientAddress
+
+PAGES = ["/login", "/", "/invite/forged", "/no-such-page", "/static/css/app.css"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_security_headers_on_every_response(client, path):
+    response = client.get(path)
+    response.close()
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get(name) == value, f"{name} missing on {path}"
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+
+
+def test_signed_in_pages_carry_the_headers_too(client, world, login):
+    login(client, world.organizer)
+    for path in ("/", f"/units/{world.unit_id}/chart", f"/unions/{world.union_id}"):
+        response = client.get(path)
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_pages_hold_no_inline_script_or_style(client, world, login):
+    login(client, world.organizer)
+    for path in ("/", f"/units/{world.unit_id}/chart", f"/people/{world.person_id}/edit"):
+        html = client.get(path).data.decode()
+        assert "<script>" not in html and "onclick=" not in html and "style=" not in html
+
+
+def test_session_cookie_flags(client, world):
+    response = client.post("/login", data={"email": world.member, "password": "correct horse battery staple"})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_cookies_are_secure(monkeypatch, tmp_path):
+    from config import generate_secrets
+
+    for name, value in {**generate_secrets(), "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}.items():
+        monkeypatch.setenv(name, value)
+    app = create_app("production")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    response = app.test_client().get("/login")
+    assert "Strict-Transport-Security" in response.headers
+
+
+def test_post_without_csrf_token_is_refused(client, world, csrf_on):
+    response = client.post("/login", data={"email": world.member, "password": "correct horse battery staple"})
+    assert response.status_code == 400
+    assert b"Form expired or forged" in response.data
+
+
+def test_post_with_csrf_token_is_accepted(client, world, csrf_on):
+    import re
+
+    page = client.get("/login").data.decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"csrf_token": token, "email": world.member,
+                                           "password": "correct horse battery staple"})
+    assert response.status_code == 302
+
+
+def test_signed_in_post_without_csrf_is_refused(app, client, world, login, csrf_on, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    login(client, world.organizer)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    assert client.post(f"/people/{world.person_id}/remove").status_code == 400
+    assert client.post(f"/unions/{world.union_id}/units", data={"name": "X"}).status_code == 400
+
+
+def test_dev_server_log_lines_lose_the_client_address():
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
+                               '203.0.113.9 - - [28/Nov/2026 10:00:00] "%s" %s %s', ("GET / HTTP/1.1", 200, "-"), None)
+    RedactClientAddress().filter(record)
+    assert "203.0.113.9" not in record.getMessage()
+
+
+def test_unexpected_errors_answer_500_page_without_details(tmp_path):
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'boom.db'}"})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret detail")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert b"secret detail" not in response.data and b"Nothing was saved" in response.data
