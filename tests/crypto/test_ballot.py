@@ -1,0 +1,296 @@
+"""Ballots: answers to vectors, proofs, strict serialization, receipts, tallies."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crypto.ballot import (
+    CANT_SAY,
+    EncryptedAnswer,
+    EncryptedBallot,
+    QuestionKind,
+    QuestionSpec,
+    deserialize,
+    encrypt_ballot,
+    fingerprint,
+    serialize,
+    tally,
+    tally_serialized,
+    verify_ballot,
+)
+from crypto.elgamal import PARALLEL_MIN_CIPHERTEXTS, KeyPair, decrypt_sum, encrypt, generate_keypair
+from crypto.errors import DecodeError, InvalidAnswerError
+from crypto.group import Scalar
+from crypto.proofs import VectorProof, prove_vector
+
+SURVEY = b"survey:9f2c/round:1"
+
+SPECS = (
+    QuestionSpec.scale(5),
+    QuestionSpec.yes_no(allows_cant_say=True),
+    QuestionSpec.single_choice(3),
+    QuestionSpec.multiple_choice(4, 2, allows_cant_say=True),
+)
+
+
+@pytest.fixture(scope="module")
+def keypair() -> KeyPair:
+    return generate_keypair()
+
+
+def answers_for(spec: QuestionSpec) -> st.SearchStrategy[object]:
+    cant_say = [st.just(CANT_SAY)] if spec.allows_cant_say else []
+    if spec.kind is QuestionKind.SCALE:
+        own = st.integers(1, spec.options)
+    elif spec.kind is QuestionKind.YES_NO:
+        own = st.booleans()
+    elif spec.kind is QuestionKind.SINGLE_CHOICE:
+        own = st.integers(0, spec.options - 1)
+    else:
+        own = st.sets(st.integers(0, spec.options - 1), max_size=spec.max_choices)
+    return st.one_of(own, *cant_say)
+
+
+ballot_answers = st.tuples(*(answers_for(spec) for spec in SPECS))
+
+
+@pytest.mark.parametrize(
+    ("spec", "answer", "expected"),
+    [
+        (QuestionSpec.scale(5), 1, (1, 0, 0, 0, 0)),
+        (QuestionSpec.scale(5), 5, (0, 0, 0, 0, 1)),
+        (QuestionSpec.scale(5, allows_cant_say=True), CANT_SAY, (0, 0, 0, 0, 0, 1)),
+        (QuestionSpec.yes_no(), True, (1, 0)),
+        (QuestionSpec.yes_no(), False, (0, 1)),
+        (QuestionSpec.single_choice(3), 2, (0, 0, 1)),
+        (QuestionSpec.multiple_choice(4, 2), {0, 3}, (1, 0, 0, 1)),
+        (QuestionSpec.multiple_choice(4, 2), [], (0, 0, 0, 0)),
+        (QuestionSpec.multiple_choice(4, 2, allows_cant_say=True), CANT_SAY, (0, 0, 0, 0, 1)),
+    ],
+)
+def test_answers_map_to_slots(spec: QuestionSpec, answer: object, expected: tuple[int, ...]) -> None:
+    assert spec.slot_values(answer) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("spec", "answer"),
+    [
+        (QuestionSpec.scale(5), 0),
+        (QuestionSpec.scale(5), 6),
+        (QuestionSpec.scale(5), True),
+        (QuestionSpec.scale(5), CANT_SAY),
+        (QuestionSpec.yes_no(), 1),
+        (QuestionSpec.single_choice(3), 3),
+        (QuestionSpec.single_choice(3), -1),
+        (QuestionSpec.multiple_choice(4, 2), {0, 1, 2}),
+        (QuestionSpec.multiple_choice(4, 2), [1, 1]),
+        (QuestionSpec.multiple_choice(4, 2), 1),
+        (QuestionSpec.multiple_choice(4, 2), "01"),
+        (QuestionSpec.multiple_choice(4, 2), {4}),
+    ],
+)
+def test_answers_that_do_not_fit_are_refused(spec: QuestionSpec, answer: object) -> None:
+    with pytest.raises(InvalidAnswerError):
+        spec.slot_values(answer)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        (QuestionKind.YES_NO, 3, 1, False),
+        (QuestionKind.SCALE, 1, 1, False),
+        (QuestionKind.SCALE, 12, 1, False),
+        (QuestionKind.SINGLE_CHOICE, 65, 1, False),
+        (QuestionKind.SINGLE_CHOICE, 3, 2, False),
+        (QuestionKind.MULTIPLE_CHOICE, 3, 0, False),
+        (QuestionKind.MULTIPLE_CHOICE, 3, 4, False),
+        ("scale", 5, 1, False),
+        (QuestionKind.SCALE, 5, 1, 1),
+    ],
+)
+def test_impossible_question_specs_are_refused(arguments: tuple[object, ...]) -> None:
+    with pytest.raises(ValueError):
+        QuestionSpec(*arguments)  # type: ignore[arg-type]
+
+
+@settings(max_examples=12, deadline=None)
+@given(ballot_answers)
+def test_ballots_round_trip_verify_and_tally_to_their_answers(answers: tuple[object, ...]) -> None:
+    keys = generate_keypair()
+    ballot = encrypt_ballot(keys.public_key, SURVEY, SPECS, answers)  # type: ignore[arg-type]
+    data = serialize(ballot)
+    decoded = deserialize(data)
+    assert decoded == ballot
+    assert serialize(decoded) == data
+    assert verify_ballot(keys.public_key, SURVEY, SPECS, decoded)
+    counts = [[decrypt_sum(keys.secret_key, c) for c in row] for row in tally(SPECS, [decoded])]
+    assert counts == [list(spec.slot_values(a)) for spec, a in zip(SPECS, answers)]  # type: ignore[arg-type]
+
+
+def test_ballot_is_bound_to_survey_key_and_question_list(keypair: KeyPair) -> None:
+    ballot = encrypt_ballot(keypair.public_key, SURVEY, SPECS, [3, True, 0, {1}])
+    assert verify_ballot(keypair.public_key, SURVEY, SPECS, ballot)
+    assert not verify_ballot(keypair.public_key, b"survey:other/round:1", SPECS, ballot)
+    assert not verify_ballot(generate_keypair().public_key, SURVEY, SPECS, ballot)
+    # Same shapes, different question list: a 5-choice question is not a scale.
+    other_specs = (QuestionSpec.single_choice(5),) + SPECS[1:]
+    assert not verify_ballot(keypair.public_key, SURVEY, other_specs, ballot)
+    assert not verify_ballot(keypair.public_key, SURVEY, SPECS[:3], ballot)
+    # An answer moved to another question of the same shape does not verify.
+    twin_specs = (QuestionSpec.scale(5), QuestionSpec.scale(5))
+    twin = encrypt_ballot(keypair.public_key, SURVEY, twin_specs, [1, 5])
+    swapped = EncryptedBallot(twin.answers[::-1])
+    assert verify_ballot(keypair.public_key, SURVEY, twin_specs, twin)
+    assert not verify_ballot(keypair.public_key, SURVEY, twin_specs, swapped)
+
+
+def test_answer_cannot_be_moved_to_a_different_question_list(keypair: KeyPair) -> None:
+    # Same context, same first question: the proofs still cover the whole list.
+    ballot = encrypt_ballot(keypair.public_key, SURVEY, SPECS, [3, True, 0, {1}])
+    other_specs = (SPECS[0], QuestionSpec.yes_no())
+    donor = encrypt_ballot(keypair.public_key, SURVEY, other_specs, [2, False])
+    transplanted = EncryptedBallot((ballot.answers[0], donor.answers[1]))
+    assert verify_ballot(keypair.public_key, SURVEY, other_specs, donor)
+    assert not verify_ballot(keypair.public_key, SURVEY, other_specs, transplanted)
+
+
+def test_forged_answer_vectors_are_refused(keypair: KeyPair) -> None:
+    # Two "yes" slots on a yes/no question, proven as at most 2: not one-hot.
+    specs = (QuestionSpec.yes_no(),)
+    values = [1, 1]
+    nonces = [Scalar.random() for _ in values]
+    ciphertexts = tuple(encrypt(keypair.public_key, v, r) for v, r in zip(values, nonces))
+    proof = prove_vector(keypair.public_key, ciphertexts, values, nonces, SURVEY, allowed_sums=(0, 1, 2))
+    forged = EncryptedBallot((EncryptedAnswer(ciphertexts, proof),))
+    assert not verify_ballot(keypair.public_key, SURVEY, specs, forged)
+    assert not verify_ballot(keypair.public_key, SURVEY, specs, "junk")  # type: ignore[arg-type]
+    assert not verify_ballot(keypair.public_key, SURVEY, [], forged)
+    assert not verify_ballot(
+        keypair.public_key,
+        SURVEY,
+        specs,
+        EncryptedBallot((EncryptedAnswer(ciphertexts[:1], VectorProof(proof.slot_proofs[:1], proof.sum_proof)),)),
+    )
+
+
+def test_encrypt_ballot_refuses_answers_before_encrypting(keypair: KeyPair) -> None:
+    with pytest.raises(InvalidAnswerError):
+        encrypt_ballot(keypair.public_key, SURVEY, SPECS, [3, True, 0])
+    with pytest.raises(InvalidAnswerError):
+        encrypt_ballot(keypair.public_key, SURVEY, SPECS, [3, True, 0, {0, 1, 2}])
+
+
+def test_flipping_any_byte_breaks_decoding_or_verification(keypair: KeyPair) -> None:
+    specs = (QuestionSpec.yes_no(allows_cant_say=True),)
+    data = serialize(encrypt_ballot(keypair.public_key, SURVEY, specs, [CANT_SAY]))
+    for position in range(len(data)):
+        for mask in (0x01, 0x80):
+            altered = bytearray(data)
+            altered[position] ^= mask
+            try:
+                ballot = deserialize(bytes(altered))
+            except DecodeError:
+                continue
+            assert not verify_ballot(keypair.public_key, SURVEY, specs, ballot), (position, mask)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_random_corruption_of_a_full_ballot_is_caught(data: st.DataObject) -> None:
+    keys = _shared_keys()
+    blob = _shared_ballot()
+    position = data.draw(st.integers(0, len(blob) - 1))
+    mask = data.draw(st.integers(1, 255))
+    altered = bytearray(blob)
+    altered[position] ^= mask
+    try:
+        ballot = deserialize(bytes(altered))
+    except DecodeError:
+        return
+    assert not verify_ballot(keys.public_key, SURVEY, SPECS, ballot)
+
+
+_SHARED: dict[str, object] = {}
+
+
+def _shared_keys() -> KeyPair:
+    if "keys" not in _SHARED:
+        _SHARED["keys"] = generate_keypair()
+    return _SHARED["keys"]  # type: ignore[return-value]
+
+
+def _shared_ballot() -> bytes:
+    if "ballot" not in _SHARED:
+        keys = _shared_keys()
+        _SHARED["ballot"] = serialize(encrypt_ballot(keys.public_key, SURVEY, SPECS, [4, False, 1, {0, 2}]))
+    return _SHARED["ballot"]  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda b: b[:-1],
+        lambda b: b + b"\x00",
+        lambda b: b"\x02" + b[1:],
+        lambda b: b[:1] + (0).to_bytes(2, "big") + b[3:],
+        lambda b: b[:1] + (5).to_bytes(2, "big") + b[3:],
+        lambda b: b"",
+    ],
+)
+def test_structural_damage_is_a_decode_error(mutate) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(DecodeError):
+        deserialize(mutate(_shared_ballot()))
+
+
+def test_fingerprint_is_sha256_of_the_serialized_ballot(keypair: KeyPair) -> None:
+    ballot = encrypt_ballot(keypair.public_key, SURVEY, SPECS, [1, True, 2, set()])
+    data = serialize(ballot)
+    assert fingerprint(ballot) == fingerprint(data) == hashlib.sha256(data).hexdigest()
+    again = encrypt_ballot(keypair.public_key, SURVEY, SPECS, [1, True, 2, set()])
+    assert fingerprint(again) != fingerprint(ballot)
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.lists(ballot_answers, min_size=1, max_size=6))
+def test_tallies_count_every_slot(all_answers: list[tuple[object, ...]]) -> None:
+    keys = _shared_keys()
+    ballots = [encrypt_ballot(keys.public_key, SURVEY, SPECS, a) for a in all_answers]  # type: ignore[arg-type]
+    expected = [
+        [sum(spec.slot_values(a[q])[s] for a in all_answers) for s in range(spec.slot_count)]  # type: ignore[arg-type]
+        for q, spec in enumerate(SPECS)
+    ]
+    from_objects = tally(SPECS, ballots)
+    from_bytes = tally_serialized(SPECS, [serialize(b) for b in ballots])
+    assert from_objects == from_bytes
+    assert [[decrypt_sum(keys.secret_key, c) for c in row] for row in from_bytes] == expected
+
+
+def test_parallel_tally_matches_serial(keypair: KeyPair) -> None:
+    specs = (QuestionSpec.scale(5), QuestionSpec.yes_no())
+    distinct = [serialize(encrypt_ballot(keypair.public_key, SURVEY, specs, [v, v % 2 == 0])) for v in range(1, 6)]
+    count = PARALLEL_MIN_CIPHERTEXTS // 7 + 11
+    blobs = [distinct[i % 5] for i in range(count)]
+    serial = tally_serialized(specs, blobs, workers=1)
+    assert tally_serialized(specs, blobs, workers=2) == serial
+    counts = [[decrypt_sum(keypair.secret_key, c) for c in row] for row in serial]
+    expected_scale = [sum(1 for i in range(count) if i % 5 == v - 1) for v in range(1, 6)]
+    assert counts[0] == expected_scale
+    assert sum(counts[1]) == count
+
+
+def test_tally_of_stored_bytes_refuses_ballots_of_another_shape(keypair: KeyPair) -> None:
+    blob = serialize(encrypt_ballot(keypair.public_key, SURVEY, SPECS, [1, True, 2, set()]))
+    with pytest.raises(DecodeError, match="ballot 1"):
+        tally_serialized(SPECS, [blob, blob[:-1]])
+    corrupted = bytearray(blob)
+    corrupted[3] ^= 1  # the first answer's slot count
+    with pytest.raises(DecodeError, match="ballot 0"):
+        tally_serialized(SPECS, [bytes(corrupted)])
+    bad_point = bytearray(blob)
+    bad_point[5:37] = b"\xff" * 32  # first slot's alpha
+    with pytest.raises(DecodeError, match="ballot 0"):
+        tally_serialized(SPECS, [bytes(bad_point)])
