@@ -58,7 +58,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 def _register_features(app: Flask, registry: jobs.JobRegistry) -> None:
     import organizer
+    import surveys
 
+    surveys.register_jobs(registry)
     organizer.register(app, registry)
 
 

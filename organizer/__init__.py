@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 def register(app: Flask, registry: JobRegistry) -> None:
     """Attach the domain's blueprints, CLI commands, session loader and jobs to an app."""
+    import surveys.models  # noqa: F401 - the engine's tables belong to the same metadata
     from core.extensions import login_manager
     from organizer import accounts, cli, invitations
     from organizer.views import auth, home, organizing, steward

@@ -1,0 +1,150 @@
+"""The ballot box: eligible people answer once; answers are encrypted with
+validity proofs, and the ballot and its participation-ledger entry are written
+in one transaction (PRIVACY.md invariants 1, 2 and 9)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from core.extensions import db
+from crypto import ballot as ballots
+from crypto import sealing
+from crypto.elgamal import PublicKey
+from crypto.errors import CryptoError, InvalidAnswerError
+from surveys.definitions import ballot_questions, question_spec
+from surveys.errors import AlreadyAnswered, BallotRejected, NotEligible, SurveyError, SurveyNotOpen
+from surveys.models import Ballot, EligibleVoter, ParticipationEntry, SealedComment, Survey, SurveyState
+
+MAX_COMMENT = 2000
+CANT_SAY = ballots.CANT_SAY
+
+
+@dataclass(frozen=True)
+class Receipt:
+    survey_id: int
+    fingerprint: str
+
+
+def eligibility(survey: Survey, voter_ref: str) -> EligibleVoter | None:
+    return db.session.get(EligibleVoter, (survey.id, voter_ref))
+
+
+def has_answered(survey: Survey, voter_ref: str) -> bool:
+    return db.session.get(ParticipationEntry, (survey.id, voter_ref)) is not None
+
+
+def open_surveys_for(voter_ref: str) -> list[Survey]:
+    """Open surveys this person may answer, answered or not."""
+    return list(db.session.scalars(
+        sa.select(Survey).join(EligibleVoter, EligibleVoter.survey_id == Survey.id)
+        .where(EligibleVoter.voter_ref == voter_ref, Survey.state == SurveyState.OPEN)
+        .order_by(Survey.id)))
+
+
+def _check_can_answer(survey: Survey, voter_ref: str) -> EligibleVoter:
+    if survey.state != SurveyState.OPEN:
+        raise SurveyNotOpen("This survey is not open for answers.")
+    voter = eligibility(survey, voter_ref)
+    if voter is None:
+        raise NotEligible("You are not among the people this survey asks.")
+    if has_answered(survey, voter_ref):
+        raise AlreadyAnswered("You have already answered this survey. Each person answers once.")
+    return voter
+
+
+def cast(survey: Survey, voter_ref: str, answers: Mapping[int, object]) -> Receipt:
+    """Encrypt and cast one person's answers, keyed by question id.
+
+    Choice answers: scale value 1..n, True/False for yes/no, an option index,
+    a collection of indices (multiple choice) or CANT_SAY. Free text: a string
+    (empty means no comment)."""
+    voter = _check_can_answer(survey, voter_ref)
+    questions = ballot_questions(survey)
+    values = []
+    for question in questions:
+        if question.id not in answers or answers[question.id] is None:
+            raise SurveyError("Answer every question (choose \"can't say\" where offered).", field=f"q{question.id}")
+        values.append(answers[question.id])
+    try:
+        encrypted = ballots.encrypt_ballot(_public_key(survey), survey.context,
+                                           [question_spec(q) for q in questions], values)
+    except InvalidAnswerError as bad:
+        raise BallotRejected(f"An answer does not fit its question: {bad}") from None
+    comments = {
+        question.id: sealing.seal_text(_public_key(survey), text, comment_context(survey, question.id))
+        for question in survey.questions
+        if question.is_free_text and isinstance(text := answers.get(question.id), str) and text.strip()
+        and _check_comment(text)
+    }
+    return _store(survey, voter, ballots.serialize(encrypted), comments)
+
+
+def cast_encrypted(survey: Survey, voter_ref: str, payload: bytes, sealed_comments: Mapping[int, bytes]) -> Receipt:
+    """Cast a ballot encrypted elsewhere (the browser, later): it is accepted
+    only if it decodes strictly and every proof verifies for this survey."""
+    voter = _check_can_answer(survey, voter_ref)
+    questions = ballot_questions(survey)
+    try:
+        decoded = ballots.deserialize(payload)
+    except CryptoError as bad:
+        raise BallotRejected(f"The ballot could not be decoded: {bad}") from None
+    if not ballots.verify_ballot(_public_key(survey), survey.context, [question_spec(q) for q in questions], decoded):
+        raise BallotRejected("The ballot's proofs do not verify for this survey's questions and key.")
+    text_questions = {q.id: q for q in survey.questions if q.is_free_text}
+    for question_id, sealed in sealed_comments.items():
+        if question_id not in text_questions:
+            raise BallotRejected("A comment answers a question that is not a free-text question of this survey.")
+        try:
+            sealing.sealed_text_ephemeral(sealed)
+        except CryptoError as bad:
+            raise BallotRejected(f"A sealed comment is malformed: {bad}") from None
+        if len(sealed) > 4 * MAX_COMMENT + 256:
+            raise BallotRejected("A sealed comment is too long.")
+    return _store(survey, voter, payload, dict(sealed_comments))
+
+
+def _store(survey: Survey, voter: EligibleVoter, payload: bytes, comments: Mapping[int, bytes]) -> Receipt:
+    fingerprint = hashlib.sha256(payload).hexdigest()
+    try:
+        # A savepoint, so a losing race or a replay is refused cleanly and the
+        # caller's transaction stays usable.
+        with db.session.begin_nested():
+            db.session.add(ParticipationEntry(survey_id=survey.id, voter_ref=voter.voter_ref))
+            db.session.add(Ballot(survey_id=survey.id, cell=voter.cell, payload=payload, fingerprint=fingerprint))
+            for question_id, sealed in comments.items():
+                db.session.add(SealedComment(survey_id=survey.id, question_id=question_id, sealed=sealed,
+                                             digest=hashlib.sha256(sealed).hexdigest()))
+            db.session.flush()
+    except IntegrityError:
+        if has_answered(survey, voter.voter_ref):
+            raise AlreadyAnswered("You have already answered this survey. Each person answers once.") from None
+        raise BallotRejected("This ballot repeats one already cast; a replayed ballot is refused.") from None
+    return Receipt(survey.id, fingerprint)
+
+
+def _check_comment(text: str) -> bool:
+    if len(text) > MAX_COMMENT:
+        raise SurveyError(f"Keep comments under {MAX_COMMENT} characters.")
+    return True
+
+
+def _public_key(survey: Survey) -> PublicKey:
+    if survey.public_key is None:
+        raise SurveyNotOpen("This survey has not been launched.")
+    return PublicKey.from_bytes(survey.public_key)
+
+
+def comment_context(survey: Survey, question_id: int) -> bytes:
+    """What a sealed comment is bound to: this survey round and this question."""
+    return survey.context + f":comment:{question_id}".encode()
+
+
+def fingerprints(survey: Survey) -> list[str]:
+    """Every ballot's fingerprint, sorted (not in casting order), for receipts to be checked."""
+    return list(db.session.scalars(
+        sa.select(Ballot.fingerprint).where(Ballot.survey_id == survey.id).order_by(Ballot.fingerprint)))

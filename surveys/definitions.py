@@ -1,0 +1,144 @@
+"""Defining surveys: drafts, their questions, and what each question accepts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from core.extensions import db
+from crypto.ballot import QuestionSpec
+from surveys.errors import SurveyError
+from surveys.models import KeyMode, Question, QuestionType, Survey, SurveyKind
+
+SCALE_POINTS = 5
+DEFAULT_SCALE_LABELS = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+MAX_OPTIONS = 20
+MAX_QUESTIONS = 40
+
+
+@dataclass(frozen=True)
+class SurveySettings:
+    kind: SurveyKind
+    title: str
+    key_mode: KeyMode
+    release_threshold: int
+    intro: str | None = None
+    comment_threshold: int = 10
+    trustee_threshold: int | None = None
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    recurrence_weeks: int | None = None
+
+
+def _check_settings(settings: SurveySettings) -> None:
+    if not 2 <= settings.release_threshold <= 1000:
+        raise SurveyError("The release threshold k must be between 2 and 1000.", field="release_threshold")
+    if settings.comment_threshold < settings.release_threshold:
+        raise SurveyError("Comments need at least as many answers as any other result.", field="comment_threshold")
+    if settings.key_mode == KeyMode.TRUSTEES and not (settings.trustee_threshold and settings.trustee_threshold >= 1):
+        raise SurveyError("Say how many trustees (t) must take part to decrypt.", field="trustee_threshold")
+    if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
+        raise SurveyError("The survey must close after it opens.", field="closes_at")
+    if settings.recurrence_weeks is not None:
+        if settings.kind != SurveyKind.PULSE:
+            raise SurveyError("Only pulse surveys recur.", field="recurrence_weeks")
+        if not 1 <= settings.recurrence_weeks <= 52:
+            raise SurveyError("Repeat every 1 to 52 weeks.", field="recurrence_weeks")
+
+
+def create_survey(scope: str, settings: SurveySettings) -> Survey:
+    _check_settings(settings)
+    survey = Survey(scope=scope, **settings.__dict__)
+    db.session.add(survey)
+    db.session.flush()
+    survey.series_id = survey.id
+    return survey
+
+
+def update_settings(survey: Survey, settings: SurveySettings) -> None:
+    _require_draft(survey)
+    _check_settings(settings)
+    for name, value in settings.__dict__.items():
+        setattr(survey, name, value)
+    db.session.flush()
+
+
+def _require_draft(survey: Survey) -> None:
+    if not survey.is_editable:
+        raise SurveyError("Only a draft can be changed; this survey has been launched.")
+
+
+def add_question(
+    survey: Survey, *, type: QuestionType, prompt: str, options: list[str] | None = None,
+    max_choices: int = 1, allows_cant_say: bool = False, subject_ref: str | None = None,
+) -> Question:
+    _require_draft(survey)
+    if len(survey.questions) >= MAX_QUESTIONS:
+        raise SurveyError(f"A survey has at most {MAX_QUESTIONS} questions.")
+    prompt = prompt.strip()
+    if not prompt:
+        raise SurveyError("Write the question.", field="prompt")
+    options = [option.strip() for option in (options or []) if option.strip()]
+    if type == QuestionType.SCALE:
+        options = options if len(options) == SCALE_POINTS else list(DEFAULT_SCALE_LABELS)
+    elif type == QuestionType.YES_NO:
+        options = ["Yes", "No"]
+    elif type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+        if not 2 <= len(options) <= MAX_OPTIONS:
+            raise SurveyError(f"Give between 2 and {MAX_OPTIONS} options, one per line.", field="options")
+        if len({option.casefold() for option in options}) != len(options):
+            raise SurveyError("Each option must be different.", field="options")
+    else:
+        options, allows_cant_say = [], False
+    if type == QuestionType.MULTIPLE_CHOICE:
+        if not 1 <= max_choices <= len(options):
+            raise SurveyError("At most this many choices must be between 1 and the number of options.",
+                              field="max_choices")
+    else:
+        max_choices = 1
+    question = Question(
+        survey=survey, position=len(survey.questions), type=type, prompt=prompt, options=options,
+        max_choices=max_choices, allows_cant_say=allows_cant_say, subject_ref=subject_ref,
+    )
+    db.session.add(question)
+    db.session.flush()
+    return question
+
+
+def remove_question(survey: Survey, question: Question) -> None:
+    _require_draft(survey)
+    if question.survey_id != survey.id:
+        raise SurveyError("That question belongs to another survey.")
+    survey.questions.remove(question)
+    db.session.flush()
+    for position, remaining in enumerate(survey.questions):
+        remaining.position = -1 - position  # two steps, so the unique (survey, position) never clashes
+    db.session.flush()
+    for position, remaining in enumerate(survey.questions):
+        remaining.position = position
+    db.session.flush()
+
+
+def question_spec(question: Question) -> QuestionSpec:
+    """What the crypto layer needs to know about a (non-text) question."""
+    if question.type == QuestionType.SCALE:
+        return QuestionSpec.scale(len(question.options), allows_cant_say=question.allows_cant_say)
+    if question.type == QuestionType.YES_NO:
+        return QuestionSpec.yes_no(allows_cant_say=question.allows_cant_say)
+    if question.type == QuestionType.SINGLE_CHOICE:
+        return QuestionSpec.single_choice(len(question.options), allows_cant_say=question.allows_cant_say)
+    if question.type == QuestionType.MULTIPLE_CHOICE:
+        return QuestionSpec.multiple_choice(len(question.options), question.max_choices,
+                                            allows_cant_say=question.allows_cant_say)
+    raise ValueError("free-text questions are sealed, not encrypted as vectors")
+
+
+def ballot_questions(survey: Survey) -> list[Question]:
+    """The questions whose answers go into the encrypted ballot, in order."""
+    return [q for q in survey.questions if not q.is_free_text]
+
+
+def surveys_in_scope(scope: str) -> list[Survey]:
+    return list(db.session.scalars(sa.select(Survey).where(Survey.scope == scope).order_by(Survey.id.desc())))

@@ -1,0 +1,112 @@
+"""Survey keys: trustees' personal keys, and a survey's key made at launch,
+either split t-of-n among trustees or held by the server."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from core.clock import today
+from core.extensions import db
+from crypto import sealing
+from crypto.elgamal import PublicKey, SecretKey, generate_keypair
+from crypto.errors import CryptoError, SealError
+from crypto.threshold import KeyShare, ThresholdKey, check_share, deal_shares
+from surveys.errors import SurveyError, TrusteeError
+from surveys.models import KeyMode, Survey, SurveyTrustee, TrusteeKey
+
+MIN_PASSPHRASE = 12
+
+
+def _key_aad(trustee_ref: str) -> bytes:
+    return b"leverage/trustee-key/" + trustee_ref.encode()
+
+
+def _share_context(survey: Survey, trustee_index: int) -> bytes:
+    return survey.context + f":share:{trustee_index}".encode()
+
+
+def trustee_key(trustee_ref: str) -> TrusteeKey | None:
+    return db.session.get(TrusteeKey, trustee_ref)
+
+
+def register_trustee_key(trustee_ref: str, passphrase: str) -> TrusteeKey:
+    """Make (or replace) a trustee's personal key, sealed with their passphrase.
+
+    Replacing a key makes shares sealed to the old one unreadable, so it is
+    refused while the trustee holds a share of a survey not yet released."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise TrusteeError(f"Use a passphrase of at least {MIN_PASSPHRASE} characters.", field="passphrase")
+    existing = trustee_key(trustee_ref)
+    if existing is not None:
+        from surveys.models import SurveyState
+
+        busy = db.session.scalar(
+            sa.select(sa.func.count()).select_from(SurveyTrustee).join(Survey)
+            .where(SurveyTrustee.trustee_ref == trustee_ref, Survey.state != SurveyState.RELEASED))
+        if busy:
+            raise TrusteeError("You hold a key share of a survey not yet released; keep your current passphrase.")
+        db.session.delete(existing)
+        db.session.flush()
+    pair = generate_keypair()
+    key = TrusteeKey(
+        trustee_ref=trustee_ref,
+        public_key=pair.public_key.to_bytes(),
+        sealed_secret=sealing.seal_with_passphrase(pair.secret_key.to_bytes(), passphrase,
+                                                   associated_data=_key_aad(trustee_ref)),
+        created_on=today(),
+    )
+    db.session.add(key)
+    db.session.flush()
+    return key
+
+
+def create_survey_key(survey: Survey, trustee_refs: list[str]) -> None:
+    """Give a survey its key at launch. Trustee mode: deal t-of-n shares, seal
+    each to its trustee's personal key, keep none. Server mode: keep the secret
+    sealed by the application key."""
+    if survey.key_mode == KeyMode.SERVER_KEY:
+        pair = generate_keypair()
+        survey.public_key = pair.public_key.to_bytes()
+        survey.server_secret = pair.secret_key.to_bytes().hex()
+        return
+    refs = list(dict.fromkeys(trustee_refs))
+    t = survey.trustee_threshold or 0
+    if not 1 <= t <= len(refs):
+        raise SurveyError(f"Choose at least {t} trustees (t of n needs t <= n); {len(refs)} chosen.",
+                          field="trustees")
+    keys = {ref: trustee_key(ref) for ref in refs}
+    missing = [ref for ref, key in keys.items() if key is None]
+    if missing:
+        raise SurveyError("Every trustee must set a trustee passphrase before launch.", field="trustees")
+    threshold_key, shares = deal_shares(t, len(refs))
+    survey.threshold_key = threshold_key.to_bytes()
+    survey.public_key = threshold_key.public_key.to_bytes()
+    for ref, share in zip(refs, shares):
+        personal = PublicKey.from_bytes(keys[ref].public_key)
+        sealed = sealing.seal_text(personal, share.to_bytes().hex(), _share_context(survey, share.index))
+        survey.trustees.append(SurveyTrustee(trustee_index=share.index, trustee_ref=ref, sealed_share=sealed))
+
+
+def open_share(survey: Survey, trustee: SurveyTrustee, passphrase: str) -> KeyShare:
+    """The trustee's share, opened with their passphrase and checked against the commitments."""
+    key = trustee_key(trustee.trustee_ref)
+    if key is None:
+        raise TrusteeError("You have no trustee key.")
+    try:
+        secret = SecretKey.from_bytes(sealing.open_with_passphrase(
+            key.sealed_secret, passphrase, associated_data=_key_aad(trustee.trustee_ref)))
+        share_hex = sealing.open_text_with_secret_key(secret, trustee.sealed_share,
+                                                      _share_context(survey, trustee.trustee_index))
+        share = KeyShare.from_bytes(bytes.fromhex(share_hex))
+        check_share(ThresholdKey.from_bytes(survey.threshold_key), share)
+    except SealError:
+        raise TrusteeError("That passphrase does not open your key.", field="passphrase") from None
+    except (CryptoError, ValueError):
+        raise TrusteeError("Your key share does not match this survey's key; tell the other trustees.") from None
+    return share
+
+
+def server_secret_key(survey: Survey) -> SecretKey:
+    if survey.key_mode != KeyMode.SERVER_KEY or survey.server_secret is None:
+        raise SurveyError("This survey has no server-held key.")
+    return SecretKey.from_bytes(bytes.fromhex(survey.server_secret))

@@ -1,0 +1,70 @@
+"""Launching a survey: snapshot who may answer and their segments, declare the
+breakdown, make the key, and open it (now or at its scheduled time)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from core.clock import today, utcnow
+from core.extensions import db
+from surveys import keys
+from surveys.definitions import ballot_questions
+from surveys.errors import SurveyError
+from surveys.models import EligibleVoter, Survey, SurveyState
+from surveys.release import plan_segments
+
+#: voter ref -> {dimension: value or None}
+Voters = Mapping[str, Mapping[str, str | None]]
+
+
+@dataclass(frozen=True)
+class LaunchReport:
+    survey: Survey
+    eligible: int
+    #: What the breakdown had to merge or drop to protect small groups.
+    notes: tuple[str, ...]
+    opens_now: bool
+
+
+def launch(survey: Survey, voters: Voters, dimensions: Sequence[str], trustee_refs: Sequence[str] = ()) -> LaunchReport:
+    """Fix the survey's eligible people and breakdown and make its key.
+
+    The survey opens at once unless it has a future `opens_at`, in which case
+    the open-due job opens it. Nothing about it can be edited afterwards.
+    """
+    if not survey.is_editable or survey.public_key is not None:
+        raise SurveyError("This survey has already been launched.")
+    if not ballot_questions(survey):
+        raise SurveyError("Add at least one question that is not free text: results are counted from those.")
+    k = survey.release_threshold
+    if len(voters) < k:
+        raise SurveyError(f"Only {len(voters)} people could answer; with k = {k} no result could ever be shown.")
+    plan, cells = plan_segments(voters, dimensions, k)
+    keys.create_survey_key(survey, list(trustee_refs))
+    survey.segment_plan = plan.to_json()
+    survey.eligible_count = len(voters)
+    db.session.add_all(EligibleVoter(survey_id=survey.id, voter_ref=ref, cell=cell) for ref, cell in cells.items())
+    opens_now = survey.opens_at is None or survey.opens_at <= utcnow()
+    if opens_now:
+        _open(survey)
+    db.session.flush()
+    return LaunchReport(survey, len(voters), plan.notes, opens_now)
+
+
+def _open(survey: Survey) -> None:
+    survey.mark_open()
+    survey.opened_on = today()
+    # Recurring rounds are scheduled from this moment, so it is always recorded.
+    survey.opens_at = survey.opens_at or utcnow()
+
+
+def open_if_due(survey: Survey) -> bool:
+    """Open a launched draft whose time has come; False when there is nothing to do."""
+    if survey.state != SurveyState.DRAFT or survey.public_key is None:
+        return False
+    if survey.opens_at is not None and survey.opens_at > utcnow():
+        return False
+    _open(survey)
+    db.session.flush()
+    return True

@@ -1,0 +1,361 @@
+"""Tables of the anonymous survey engine.
+
+The engine knows nothing of unions: a survey belongs to an opaque *scope* its
+caller names ("unit:3"), and people are opaque *voter refs* ("account:12").
+
+Unlinkability (PRIVACY.md invariant 1) is a property of these tables:
+`ballots` and `sealed_comments` hold no voter ref, no session, no time and no
+sequential id (their keys are random), and nothing in them points to the
+participation ledger. Residual risk, stated where it lives: the storage engine
+itself can order or stamp rows (SQLite rowid order, PostgreSQL heap order and
+transaction ids), so someone holding a raw disk image could guess that a
+ballot and a ledger entry were written together. Two things bound it: on
+SQLite the ballot tables are WITHOUT ROWID, so their physical order follows
+the random key, not arrival; and a linked ballot is still only ciphertext
+under a key no single party holds (trustees) or that is sealed by the
+application key kept outside the database (server-key mode), and no code path
+decrypts a single ballot.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.sealing import SealedText
+
+
+def _enum(enum_class: type[enum.Enum]) -> sa.Enum:
+    # Short strings with a CHECK rather than native enums: adding a value is a plain migration.
+    return sa.Enum(enum_class, native_enum=False, length=24, values_callable=lambda members: [m.value for m in members])
+
+
+def random_id() -> bytes:
+    """A 16-byte random key: unguessable, and ordering by it says nothing of arrival."""
+    return secrets.token_bytes(16)
+
+
+class SurveyKind(enum.StrEnum):
+    PULSE = "pulse"
+    ENDORSEMENT = "endorsement"
+    BARGAINING = "bargaining"
+    VOTE = "vote"
+
+    @property
+    def default_threshold(self) -> int:
+        return 3 if self is SurveyKind.ENDORSEMENT else 5
+
+
+class SurveyState(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    RELEASED = "released"
+
+
+class KeyMode(enum.StrEnum):
+    TRUSTEES = "trustees"
+    SERVER_KEY = "server_key"
+
+    @property
+    def label(self) -> str:
+        return "trustee quorum" if self is KeyMode.TRUSTEES else "server-held key"
+
+
+class QuestionType(enum.StrEnum):
+    SCALE = "scale"
+    YES_NO = "yes_no"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    FREE_TEXT = "free_text"
+
+
+class SurveyStateError(Exception):
+    """A lifecycle step that the survey's state does not allow."""
+
+
+class Survey(db.Model):
+    """One round of a survey. A recurring pulse is a series of rounds."""
+
+    __tablename__ = "surveys"
+    __table_args__ = (sa.UniqueConstraint("series_id", "round_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The caller's opaque scope, e.g. "unit:3"; the engine never interprets it.
+    scope: Mapped[str] = mapped_column(sa.String(64), index=True)
+    #: pulse, endorsement, bargaining or vote.
+    kind: Mapped[SurveyKind] = mapped_column(_enum(SurveyKind))
+    #: Title shown to respondents.
+    title: Mapped[str] = mapped_column(sa.String(200))
+    #: A short introduction shown above the questions.
+    intro: Mapped[str | None] = mapped_column(sa.String(2000))
+    #: Lifecycle: draft -> open -> closed -> released.
+    state: Mapped[SurveyState] = mapped_column(_enum(SurveyState), default=SurveyState.DRAFT)
+    #: How sums are decrypted: a trustee quorum or a server-held key.
+    key_mode: Mapped[KeyMode] = mapped_column(_enum(KeyMode))
+    #: k: no figure is shown unless at least k respondents stand behind it.
+    release_threshold: Mapped[int]
+    #: Free-text comments open only when at least this many answered.
+    comment_threshold: Mapped[int] = mapped_column(default=10)
+    #: t of the trustees' t-of-n (trustee mode only).
+    trustee_threshold: Mapped[int | None]
+    #: When a scheduled draft opens by itself (UTC).
+    opens_at: Mapped[datetime | None]
+    #: When the open survey closes by itself (UTC).
+    closes_at: Mapped[datetime | None]
+    #: For a recurring pulse: weeks between rounds.
+    recurrence_weeks: Mapped[int | None]
+    #: The first round of this survey's series (itself for the first round).
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("surveys.id", ondelete="SET NULL"), index=True)
+    #: 1 for the first round of a series.
+    round_number: Mapped[int] = mapped_column(default=1)
+    #: The survey's ElGamal public key, set at launch.
+    public_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary(32))
+    #: Trustee mode: the t-of-n public key with its Feldman commitments.
+    threshold_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    #: Server-key mode: the secret key, sealed by the application key outside the database.
+    server_secret: Mapped[str | None] = mapped_column(SealedText("survey.server_secret"))
+    #: The breakdown declared at launch: dimensions kept, the cells, and what was merged or dropped.
+    segment_plan: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    #: How many people could answer (snapshot at launch).
+    eligible_count: Mapped[int] = mapped_column(default=0)
+    #: Day the survey opened.
+    opened_on: Mapped[date | None]
+    #: Day the survey closed: the only date comments ever carry.
+    closed_on: Mapped[date | None]
+    #: Day results were released.
+    released_on: Mapped[date | None]
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
+    )
+    trustees: Mapped[list[SurveyTrustee]] = relationship(
+        back_populates="survey", order_by="SurveyTrustee.trustee_index", cascade="all, delete-orphan"
+    )
+    groups: Mapped[list[TallyGroup]] = relationship(
+        back_populates="survey", order_by="TallyGroup.position", cascade="all, delete-orphan"
+    )
+
+    def _move(self, expected: SurveyState, target: SurveyState) -> None:
+        if self.state != expected:
+            raise SurveyStateError(f"a {self.state.value} survey cannot become {target.value}")
+        self.state = target
+
+    def mark_open(self) -> None:
+        self._move(SurveyState.DRAFT, SurveyState.OPEN)
+
+    def mark_closed(self) -> None:
+        self._move(SurveyState.OPEN, SurveyState.CLOSED)
+
+    def mark_released(self) -> None:
+        self._move(SurveyState.CLOSED, SurveyState.RELEASED)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == SurveyState.DRAFT
+
+    @property
+    def context(self) -> bytes:
+        """What every proof and sealed comment of this survey is bound to."""
+        return f"leverage-survey:{self.id}:round:{self.round_number}".encode()
+
+
+class Question(db.Model):
+    __tablename__ = "survey_questions"
+    __table_args__ = (sa.UniqueConstraint("survey_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The survey asking it.
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    #: Order on the form, from 0.
+    position: Mapped[int]
+    #: scale, yes_no, single_choice, multiple_choice or free_text.
+    type: Mapped[QuestionType] = mapped_column(_enum(QuestionType))
+    #: The question as asked.
+    prompt: Mapped[str] = mapped_column(sa.String(500))
+    #: Option labels (choices), or the scale's labels from 1 up.
+    options: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    #: Multiple choice: at most this many options.
+    max_choices: Mapped[int] = mapped_column(default=1)
+    #: Whether "can't say" is offered.
+    allows_cant_say: Mapped[bool] = mapped_column(default=False)
+    #: The caller's opaque reference to what is being asked about ("claim:7").
+    subject_ref: Mapped[str | None] = mapped_column(sa.String(64))
+
+    survey: Mapped[Survey] = relationship(back_populates="questions")
+
+    @property
+    def is_free_text(self) -> bool:
+        return self.type == QuestionType.FREE_TEXT
+
+
+class EligibleVoter(db.Model):
+    """Who may answer, snapshotted at launch, with the cell of the breakdown they count in."""
+
+    __tablename__ = "survey_eligible_voters"
+
+    #: The survey.
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True)
+    #: The caller's opaque reference to the person.
+    voter_ref: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    #: The declared cell (every cell holds at least k eligible people).
+    cell: Mapped[str] = mapped_column(sa.String(16))
+
+
+class ParticipationEntry(db.Model):
+    """The participation ledger: who took part, never what they answered or when.
+
+    Written in the same transaction as the ballot; the primary key makes a
+    second submission impossible even under concurrency."""
+
+    __tablename__ = "survey_participation"
+
+    #: The survey.
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True)
+    #: The person who answered.
+    voter_ref: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+
+
+class Ballot(db.Model):
+    """One encrypted ballot. No person, session, time or sequence: see the module docstring."""
+
+    __tablename__ = "survey_ballots"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    #: Random key.
+    id: Mapped[bytes] = mapped_column(sa.LargeBinary(16), primary_key=True, default=random_id)
+    #: The survey.
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    #: The declared cell (shared by at least k eligible people) this ballot is summed in.
+    cell: Mapped[str] = mapped_column(sa.String(16))
+    #: The serialized encrypted answers with their validity proofs.
+    payload: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    #: SHA-256 of the payload: the respondent's receipt, and unique so no ballot can be replayed.
+    fingerprint: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+
+class SealedComment(db.Model):
+    """A free-text answer sealed to the survey key, stored apart from its ballot."""
+
+    __tablename__ = "survey_sealed_comments"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    #: Random key.
+    id: Mapped[bytes] = mapped_column(sa.LargeBinary(16), primary_key=True, default=random_id)
+    #: The survey.
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    #: The free-text question it answers.
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_questions.id", ondelete="CASCADE"))
+    #: ElGamal-KEM + AES-GCM sealed text (opened only in a released batch).
+    sealed: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    #: SHA-256 of the sealed bytes, unique: a replayed comment is refused.
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+
+class TrusteeKey(db.Model):
+    """A trustee's personal key pair; the secret is sealed with their passphrase."""
+
+    __tablename__ = "survey_trustee_keys"
+
+    #: The caller's opaque reference to the trustee.
+    trustee_ref: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    #: Public key that key shares are sealed to.
+    public_key: Mapped[bytes] = mapped_column(sa.LargeBinary(32))
+    #: Secret key sealed with the trustee's passphrase (scrypt + AES-GCM).
+    sealed_secret: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    #: Day the key was made.
+    created_on: Mapped[date]
+
+
+class SurveyTrustee(db.Model):
+    """A trustee of one survey, holding one share of its key."""
+
+    __tablename__ = "survey_trustees"
+    __table_args__ = (sa.UniqueConstraint("survey_id", "trustee_ref"),)
+
+    #: The survey.
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True)
+    #: Share index, 1..n.
+    trustee_index: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    #: The caller's opaque reference to the trustee.
+    trustee_ref: Mapped[str] = mapped_column(sa.String(64))
+    #: The key share, sealed to the trustee's personal public key.
+    sealed_share: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    #: The trustee's proven partial decryptions of the approved sums, once given.
+    partials: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+
+    survey: Mapped[Survey] = relationship(back_populates="trustees")
+
+
+class TallyGroup(db.Model):
+    """A group of respondents whose sums the release rules approved, or refused.
+
+    Approved groups are the only sums that can ever be decrypted (invariant 8).
+    Counts are stored here only once released."""
+
+    __tablename__ = "survey_tally_groups"
+    __table_args__ = (sa.UniqueConstraint("survey_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The survey.
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    #: Display order.
+    position: Mapped[int]
+    #: "all", or "dimension=value".
+    key: Mapped[str] = mapped_column(sa.String(120))
+    #: The breakdown dimension, or None for the whole survey.
+    dimension: Mapped[str | None] = mapped_column(sa.String(40))
+    #: The group's label, e.g. "Night".
+    label: Mapped[str] = mapped_column(sa.String(120))
+    #: The declared cells it sums.
+    cells: Mapped[list[str]] = mapped_column(sa.JSON)
+    #: How many respondents stand behind it (counts of people, never of answers).
+    respondents: Mapped[int]
+    #: Whether the rules let it be decrypted and shown.
+    is_approved: Mapped[bool]
+    #: Why not, when not.
+    withheld_reason: Mapped[str | None] = mapped_column(sa.String(200))
+    #: The encrypted sums (approved groups only), as decrypted by trustees or the server key.
+    encrypted_sums: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    #: Released counts per question id, slot by slot.
+    counts: Mapped[dict[str, list[int]] | None] = mapped_column(sa.JSON)
+
+    survey: Mapped[Survey] = relationship(back_populates="groups")
+
+
+class ReleasedComment(db.Model):
+    """A comment released in a shuffled batch; sealed again with the application key at rest."""
+
+    __tablename__ = "survey_released_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The survey.
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    #: The question it answers.
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_questions.id", ondelete="CASCADE"))
+    #: Position in the shuffled batch (the id follows it, not the order of answering).
+    position: Mapped[int]
+    #: The comment.
+    text: Mapped[str] = mapped_column(SealedText("survey.comment"))
+
+
+class DecryptionRefusal(db.Model):
+    """A request to decrypt sums the release rules did not approve: refused and recorded."""
+
+    __tablename__ = "survey_decryption_refusals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The survey concerned.
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    #: Who asked (an opaque ref), if known.
+    requested_by: Mapped[str | None] = mapped_column(sa.String(64))
+    #: What was asked for.
+    description: Mapped[str] = mapped_column(sa.String(500))
+    #: Day of the request.
+    refused_on: Mapped[date]

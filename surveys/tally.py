@@ -1,0 +1,309 @@
+"""Closing, tallying and releasing.
+
+Sums are formed on ciphertexts, per declared cell and then per approved group;
+only approved group sums are ever decrypted (PRIVACY.md invariants 3 and 8),
+by the server-held key or by t trustees' proven partial decryptions. Comments
+open only past the comment threshold, in a shuffled batch dated by the round's
+end (invariant 9).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+import sqlalchemy as sa
+
+from core.clock import today, utcnow
+from core.extensions import db
+from crypto import ballot as ballots
+from crypto import sealing
+from crypto.elgamal import CIPHERTEXT_SIZE, Ciphertext
+from crypto.errors import InvalidPartialError, NotEnoughPartialsError
+from crypto.group import Point
+from crypto.dlog import discrete_log
+from crypto.threshold import (
+    PARTIAL_SIZE,
+    PartialDecryption,
+    ThresholdKey,
+    combine_partials,
+    decrypt_with_server_key,
+    partial_decrypt,
+)
+from surveys import keys
+from surveys.ballot_box import comment_context
+from surveys.definitions import ballot_questions, question_spec
+from surveys.errors import DecryptionRefused, SurveyError, TrusteeError
+from surveys.models import (
+    Ballot,
+    DecryptionRefusal,
+    EligibleVoter,
+    KeyMode,
+    ParticipationEntry,
+    ReleasedComment,
+    SealedComment,
+    Survey,
+    SurveyState,
+    SurveyTrustee,
+    TallyGroup,
+)
+from surveys.release import SegmentPlan, candidate_groups, decide_release
+
+log = logging.getLogger(__name__)
+BATCH = 2000
+
+
+def respondents_by_cell(survey: Survey) -> dict[str, set[str]]:
+    rows = db.session.execute(
+        sa.select(EligibleVoter.cell, EligibleVoter.voter_ref)
+        .join(ParticipationEntry, sa.and_(ParticipationEntry.survey_id == EligibleVoter.survey_id,
+                                          ParticipationEntry.voter_ref == EligibleVoter.voter_ref))
+        .where(EligibleVoter.survey_id == survey.id))
+    cells: dict[str, set[str]] = defaultdict(set)
+    for cell, ref in rows:
+        cells[cell].add(ref)
+    return cells
+
+
+def _earlier_released_sets(survey: Survey) -> list[frozenset[str]]:
+    """Respondent sets of every group released in earlier rounds of the series."""
+    earlier = db.session.scalars(sa.select(Survey).where(
+        Survey.series_id == survey.series_id, Survey.round_number < survey.round_number,
+        Survey.state == SurveyState.RELEASED))
+    sets = []
+    for round_ in earlier:
+        by_cell = respondents_by_cell(round_)
+        for group in round_.groups:
+            if group.is_approved:
+                sets.append(frozenset().union(*(by_cell.get(cell, set()) for cell in group.cells)))
+    return sets
+
+
+def close(survey: Survey) -> None:
+    """Close an open survey and prepare the approved encrypted sums.
+
+    Idempotent: a survey already closed (or released) is left alone."""
+    if survey.state != SurveyState.OPEN:
+        return
+    survey.mark_closed()
+    survey.closed_on = today()
+    if survey.closes_at is None or survey.closes_at > utcnow():
+        survey.closes_at = utcnow()
+    plan = SegmentPlan.from_json(survey.segment_plan)
+    by_cell = respondents_by_cell(survey)
+    decisions = decide_release(candidate_groups(plan), by_cell, survey.release_threshold,
+                               _earlier_released_sets(survey))
+    cell_sums = _cell_sums(survey, {cell for d in decisions if d.approved for cell in d.group.cells})
+    for position, decision in enumerate(decisions):
+        group = decision.group
+        sums = None
+        if decision.approved:
+            sums = _add_tallies([cell_sums[cell] for cell in sorted(group.cells) if cell in cell_sums],
+                                survey)
+        db.session.add(TallyGroup(
+            survey=survey, position=position, key=group.key, dimension=group.dimension, label=group.label,
+            cells=sorted(group.cells), respondents=len(decision.respondents), is_approved=decision.approved,
+            withheld_reason=decision.reason, encrypted_sums=sums,
+        ))
+    db.session.flush()
+
+
+def _specs(survey: Survey):
+    return [question_spec(q) for q in ballot_questions(survey)]
+
+
+def _cell_sums(survey: Survey, cells: set[str]) -> dict[str, bytes]:
+    """Encrypted slot sums per cell, streamed in batches (20,000 ballots fit easily)."""
+    specs = _specs(survey)
+    sums: dict[str, bytes] = {}
+    done = 0
+    for cell in sorted(cells):
+        partial: list[bytes] = []
+        for batch in _payload_batches(survey, cell):
+            partial.append(_serialize_tally(ballots.tally_serialized(specs, batch)))
+            done += len(batch)
+            log.info("survey %s: summed %s ballots", survey.id, done)
+        if partial:
+            sums[cell] = _add_tallies(partial, survey)
+    return sums
+
+
+def _payload_batches(survey: Survey, cell: str) -> Iterator[list[bytes]]:
+    query = (sa.select(Ballot.payload).where(Ballot.survey_id == survey.id, Ballot.cell == cell)
+             .execution_options(yield_per=BATCH))
+    batch: list[bytes] = []
+    for payload in db.session.scalars(query):
+        batch.append(bytes(payload))
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _serialize_tally(tally: ballots.Tally) -> bytes:
+    return b"".join(c.to_bytes() for row in tally for c in row)
+
+
+def _ciphertexts(blob: bytes) -> list[Ciphertext]:
+    return [Ciphertext.from_bytes(blob[i:i + CIPHERTEXT_SIZE]) for i in range(0, len(blob), CIPHERTEXT_SIZE)]
+
+
+def _add_tallies(blobs: Sequence[bytes], survey: Survey) -> bytes:
+    width = sum(spec.slot_count for spec in _specs(survey))
+    totals = [Ciphertext.zero()] * width
+    for blob in blobs:
+        totals = [a + b for a, b in zip(totals, _ciphertexts(blob))]
+    return b"".join(c.to_bytes() for c in totals)
+
+
+# -- decryption ---------------------------------------------------------------------------------
+
+def _comments_releasable(survey: Survey) -> bool:
+    whole = next((g for g in survey.groups if g.dimension is None), None)
+    return bool(whole and whole.is_approved and whole.respondents >= survey.comment_threshold)
+
+
+def _sealed_comments(survey: Survey) -> list[SealedComment]:
+    # Ordered by random id: a batch in no particular order, never the order of answering.
+    return list(db.session.scalars(
+        sa.select(SealedComment).where(SealedComment.survey_id == survey.id).order_by(SealedComment.id)))
+
+
+def decryption_targets(survey: Survey) -> list[Point]:
+    """Exactly what may be decrypted: the alphas of approved sums, then comment ephemerals."""
+    targets = [c.alpha for group in survey.groups if group.is_approved for c in _ciphertexts(group.encrypted_sums)]
+    if _comments_releasable(survey):
+        targets += [sealing.sealed_text_ephemeral(c.sealed) for c in _sealed_comments(survey)]
+    return targets
+
+
+def _partials_context(survey: Survey) -> bytes:
+    return survey.context + b":tally"
+
+
+def release_with_server_key(survey: Survey) -> bool:
+    """Decrypt the approved sums with the server-held key and release. Idempotent."""
+    if survey.state != SurveyState.CLOSED or survey.key_mode != KeyMode.SERVER_KEY:
+        return False
+    secret = keys.server_secret_key(survey)
+    for group in survey.groups:
+        if group.is_approved:
+            values = [decrypt_with_server_key(secret, c, max_value=group.respondents).value
+                      for c in _ciphertexts(_approved_sums(survey, group))]
+            group.counts = _counts_by_question(survey, values)
+    texts = []
+    if _comments_releasable(survey):
+        for comment in _sealed_comments(survey):
+            texts.append((comment.question_id, sealing.open_text_with_secret_key(
+                secret, comment.sealed, comment_context(survey, comment.question_id))))
+    _finish_release(survey, texts)
+    return True
+
+
+def contribute(survey: Survey, trustee_ref: str, passphrase: str) -> int:
+    """A trustee's proven partial decryptions of the approved targets only.
+    Returns how many trustees have contributed; releases at t."""
+    if survey.state != SurveyState.CLOSED or survey.key_mode != KeyMode.TRUSTEES:
+        raise SurveyError("This survey is not waiting for trustees.")
+    trustee = next((t for t in survey.trustees if t.trustee_ref == trustee_ref), None)
+    if trustee is None:
+        raise TrusteeError("You are not a trustee of this survey.")
+    if trustee.partials is not None:
+        raise TrusteeError("You have already decrypted your part of this survey.")
+    share = keys.open_share(survey, trustee, passphrase)
+    key = ThresholdKey.from_bytes(survey.threshold_key)
+    context = _partials_context(survey)
+    trustee.partials = b"".join(partial_decrypt(key, share, target, context).to_bytes()
+                                for target in decryption_targets(survey))
+    db.session.flush()
+    given = [t for t in survey.trustees if t.partials is not None]
+    if len(given) >= (survey.trustee_threshold or 0):
+        release_with_partials(survey)
+    return len(given)
+
+
+def release_with_partials(survey: Survey) -> None:
+    key = ThresholdKey.from_bytes(survey.threshold_key)
+    context = _partials_context(survey)
+    targets = decryption_targets(survey)
+    contributions: list[list[PartialDecryption]] = [[] for _ in targets]
+    for trustee in survey.trustees:
+        if trustee.partials is None:
+            continue
+        blob = trustee.partials
+        if len(blob) != PARTIAL_SIZE * len(targets):
+            raise TrusteeError(f"Trustee {trustee.trustee_index}'s decryption does not match this survey.")
+        for i in range(len(targets)):
+            contributions[i].append(PartialDecryption.from_bytes(blob[i * PARTIAL_SIZE:(i + 1) * PARTIAL_SIZE]))
+    shared = []
+    try:
+        for target, partials in zip(targets, contributions):
+            shared.append(combine_partials(key, target, partials, context)[0])
+    except InvalidPartialError as bad:
+        raise TrusteeError(f"Trustee {bad.trustee_index}'s partial decryption was refused.") from None
+    except NotEnoughPartialsError as short:
+        raise TrusteeError(str(short)) from None
+    cursor = 0
+    for group in survey.groups:
+        if not group.is_approved:
+            continue
+        values = []
+        for ciphertext in _ciphertexts(_approved_sums(survey, group)):
+            values.append(discrete_log(ciphertext.beta - shared[cursor], group.respondents))
+            cursor += 1
+        group.counts = _counts_by_question(survey, values)
+    texts = []
+    if _comments_releasable(survey):
+        for comment in _sealed_comments(survey):
+            texts.append((comment.question_id, sealing.open_text_with_shared_point(
+                key.public_key, comment.sealed, shared[cursor], comment_context(survey, comment.question_id))))
+            cursor += 1
+    _finish_release(survey, texts)
+
+
+def _approved_sums(survey: Survey, group: TallyGroup) -> bytes:
+    """The one gate every decryption passes: only sums the release rules approved."""
+    if not group.is_approved or group.encrypted_sums is None or group.survey_id != survey.id:
+        _refuse(survey, f"group {group.key!r} was not approved for release", requested_by=None)
+    return group.encrypted_sums
+
+
+def request_decryption(survey: Survey, cells: Sequence[str], requested_by: str | None) -> TallyGroup:
+    """Asking for the sum of any set of ballots: granted only if it is exactly an
+    approved group; anything else is refused and recorded."""
+    wanted = sorted(set(cells))
+    group = next((g for g in survey.groups if sorted(g.cells) == wanted and g.is_approved), None)
+    if group is None:
+        _refuse(survey, f"sum over cells {','.join(wanted) or '(none)'}", requested_by)
+    return group
+
+
+def _refuse(survey: Survey, description: str, requested_by: str | None):
+    # Recorded in its own savepoint-free flush: the caller commits the refusal even as it reports it.
+    db.session.add(DecryptionRefusal(survey_id=survey.id, requested_by=requested_by,
+                                     description=description[:500], refused_on=today()))
+    db.session.flush()
+    log.warning("survey %s: refused decryption of %s", survey.id, description)
+    raise DecryptionRefused("Only sums approved by the release rules can be decrypted; this request is recorded.")
+
+
+def _counts_by_question(survey: Survey, values: list[int]) -> dict[str, list[int]]:
+    counts: dict[str, list[int]] = {}
+    cursor = 0
+    for question in ballot_questions(survey):
+        width = question_spec(question).slot_count
+        counts[str(question.id)] = values[cursor:cursor + width]
+        cursor += width
+    return counts
+
+
+def _finish_release(survey: Survey, texts: list[tuple[int, str]]) -> None:
+    secrets.SystemRandom().shuffle(texts)
+    for position, (question_id, text) in enumerate(texts):
+        db.session.add(ReleasedComment(survey_id=survey.id, question_id=question_id, position=position, text=text))
+    survey.mark_released()
+    survey.released_on = today()
+    db.session.flush()
