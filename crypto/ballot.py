@@ -159,7 +159,7 @@ class QuestionSpec:
         values = [0] * self.slot_count
         if answer is CANT_SAY:
             if not self.allows_cant_say:
-                raise InvalidAnswerError("this question does not allow \"can't say\"")
+                raise InvalidAnswerError('this question does not allow "can\'t say"')
             values[self.options] = 1
             return tuple(values)
         kind = self.kind
@@ -173,11 +173,15 @@ class QuestionSpec:
             values[answer - 1] = 1
         elif kind is QuestionKind.SINGLE_CHOICE:
             if type(answer) is not int or not 0 <= answer < self.options:
-                raise InvalidAnswerError(f"a choice is an option index from 0 to {self.options - 1}")
+                raise InvalidAnswerError(
+                    f"a choice is an option index from 0 to {self.options - 1}"
+                )
             values[answer] = 1
         else:
             if isinstance(answer, (int, str, bytes)) or not isinstance(answer, Collection):
-                raise InvalidAnswerError("a multiple-choice answer is a collection of option indices")
+                raise InvalidAnswerError(
+                    "a multiple-choice answer is a collection of option indices"
+                )
             chosen = list(answer)
             if any(type(i) is not int or not 0 <= i < self.options for i in chosen):
                 raise InvalidAnswerError(f"options are indices from 0 to {self.options - 1}")
@@ -346,10 +350,14 @@ def deserialize(data: bytes) -> EncryptedBallot:
             cursor += CIPHERTEXT_SIZE
         slot_proofs = []
         for _ in range(slot_count):
-            slot_proofs.append(DisjunctiveProof.from_bytes(data[cursor : cursor + _SLOT_PROOF_SIZE], 2))
+            slot_proofs.append(
+                DisjunctiveProof.from_bytes(data[cursor : cursor + _SLOT_PROOF_SIZE], 2)
+            )
             cursor += _SLOT_PROOF_SIZE
         sum_proof = DisjunctiveProof.from_bytes(data[cursor:end], branches)
-        answers.append(EncryptedAnswer(tuple(ciphertexts), VectorProof(tuple(slot_proofs), sum_proof)))
+        answers.append(
+            EncryptedAnswer(tuple(ciphertexts), VectorProof(tuple(slot_proofs), sum_proof))
+        )
         offset = end
     if offset != len(data):
         raise DecodeError("trailing bytes after ballot")
@@ -416,12 +424,10 @@ def _sum_vectors(first_index: int, blob: bytes, width: int) -> bytes:
             beta_part = blob[at + POINT_SIZE : at + CIPHERTEXT_SIZE]
             alpha = alphas[slot] = add(alphas[slot], alpha_part)
             beta = betas[slot] = add(betas[slot], beta_part)
-            if alpha == IDENTITY_ENCODING or beta == IDENTITY_ENCODING:
-                if not (
-                    is_canonical_point_encoding(alpha_part)
-                    and is_canonical_point_encoding(beta_part)
-                ):
-                    raise DecodeError(f"ballot {first_index + start // stride} holds an invalid point")
+            if (alpha == IDENTITY_ENCODING or beta == IDENTITY_ENCODING) and not (
+                is_canonical_point_encoding(alpha_part) and is_canonical_point_encoding(beta_part)
+            ):
+                raise DecodeError(f"ballot {first_index + start // stride} holds an invalid point")
     return b"".join(a + b for a, b in zip(alphas, betas))
 
 

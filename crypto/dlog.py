@@ -2,9 +2,9 @@
 
 Exponential ElGamal decrypts to m·G, so reading a tally means finding m. The
 baby-step table (j·G for j below BABY_STEPS, keyed by the full encoding, so a
-hit is exact and needs no second check) is built once per process and reused; each giant step is then one
-point subtraction and one dictionary lookup, so sums up to ten million take
-at most ~150 steps. Nothing here is secret: the table holds public points.
+hit is exact) is built once per process and reused; each giant step is then
+one point subtraction and one dictionary lookup, so sums up to ten million
+take at most ~150 steps. Nothing here is secret: the table holds public points.
 """
 
 from __future__ import annotations

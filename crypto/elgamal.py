@@ -103,6 +103,10 @@ class Ciphertext:
     alpha: Point
     beta: Point
 
+    def __post_init__(self) -> None:
+        if not (isinstance(self.alpha, Point) and isinstance(self.beta, Point)):
+            raise TypeError("a ciphertext is two Points; decode bytes with Ciphertext.from_bytes")
+
     @classmethod
     def zero(cls) -> Ciphertext:
         """The trivial encryption of 0 (r = 0): the neutral element for sums."""
@@ -145,7 +149,9 @@ def encrypt(public_key: PublicKey, value: int, nonce: Scalar | None = None) -> C
     r = (nonce if nonce is not None else Scalar.random()).to_bytes()
     alpha = base_mul_encoding(r)
     shared = mul_encoding(r, public_key.point.to_bytes())
-    beta = shared if value == 0 else add_encodings(_value_encoding(value), shared)
+    # Add even when value is 0 (adding the identity): the same libsodium calls
+    # for every vote, so timing does not tell a 0 from a 1.
+    beta = add_encodings(_value_encoding(value), shared)
     return Ciphertext(Point._trusted(alpha), Point._trusted(beta))
 
 
@@ -179,12 +185,11 @@ def _sum_concatenated(first_index: int, blob: bytes) -> bytes:
         beta_part = blob[offset + POINT_SIZE : offset + CIPHERTEXT_SIZE]
         alpha = add(alpha, alpha_part)
         beta = add(beta, beta_part)
-        if alpha == IDENTITY_ENCODING or beta == IDENTITY_ENCODING:
-            if not (
-                is_canonical_point_encoding(alpha_part) and is_canonical_point_encoding(beta_part)
-            ):
-                index = first_index + offset // CIPHERTEXT_SIZE
-                raise DecodeError(f"ciphertext {index} is not a valid encoding")
+        if (alpha == IDENTITY_ENCODING or beta == IDENTITY_ENCODING) and not (
+            is_canonical_point_encoding(alpha_part) and is_canonical_point_encoding(beta_part)
+        ):
+            index = first_index + offset // CIPHERTEXT_SIZE
+            raise DecodeError(f"ciphertext {index} is not a valid encoding")
     return alpha + beta
 
 
@@ -214,7 +219,9 @@ def process_pool(max_workers: int | None = None) -> ProcessPoolExecutor:
     (forkserver where available, else spawn; never a bare fork)."""
     methods = multiprocessing.get_all_start_methods()
     method = "forkserver" if "forkserver" in methods else "spawn"
-    return ProcessPoolExecutor(max_workers=max_workers, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(
+        max_workers=max_workers, mp_context=multiprocessing.get_context(method)
+    )
 
 
 def sum_ciphertexts_parallel(

@@ -71,9 +71,7 @@ def is_canonical_point_encoding(data: bytes) -> bool:
 def is_canonical_scalar_encoding(data: bytes) -> bool:
     """True when ``data`` is 32 little-endian bytes of an integer below ORDER."""
     return (
-        type(data) is bytes
-        and len(data) == SCALAR_SIZE
-        and int.from_bytes(data, "little") < ORDER
+        type(data) is bytes and len(data) == SCALAR_SIZE and int.from_bytes(data, "little") < ORDER
     )
 
 
@@ -139,7 +137,7 @@ class Scalar:
     def __neg__(self) -> Scalar:
         return Scalar._trusted(_scalar_negate(self._encoding))
 
-    def __mul__(self, other: object) -> Scalar | Point:  # type: ignore[override]
+    def __mul__(self, other: object) -> Scalar | Point:
         if isinstance(other, Scalar):
             return Scalar._trusted(_scalar_mul(self._encoding, other._encoding))
         if isinstance(other, Point):
@@ -287,6 +285,7 @@ def point_from_uniform_bytes(data: bytes) -> Point:
 
 
 # Unchecked operations on encodings, for hot loops. See the module docstring.
+
 
 def add_encodings(left: bytes, right: bytes) -> bytes:
     return _add(left, right)

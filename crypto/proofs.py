@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+import rbcl
+
 from crypto.elgamal import Ciphertext, PublicKey
 from crypto.errors import DecodeError
 from crypto.group import (
@@ -41,12 +43,6 @@ from crypto.group import (
     small_multiple_encoding,
     sub_encodings,
 )
-from rbcl import (
-    crypto_core_ristretto255_scalar_add as _scalar_add,
-    crypto_core_ristretto255_scalar_mul as _scalar_mul,
-    crypto_core_ristretto255_scalar_random as _scalar_random,
-    crypto_core_ristretto255_scalar_sub as _scalar_sub,
-)
 
 MEMBERSHIP_DOMAIN: Final = b"proof/ciphertext-holds-one-of"
 DLEQ_DOMAIN: Final = b"proof/equal-discrete-logs"
@@ -54,6 +50,11 @@ ZERO_OR_ONE: Final = (0, 1)
 #: Largest set a membership proof may cover; bounds the verifier's work.
 MAX_BRANCHES: Final = 256
 DLEQ_PROOF_SIZE: Final = 2 * SCALAR_SIZE
+
+_scalar_add = rbcl.crypto_core_ristretto255_scalar_add
+_scalar_sub = rbcl.crypto_core_ristretto255_scalar_sub
+_scalar_mul = rbcl.crypto_core_ristretto255_scalar_mul
+_scalar_random = rbcl.crypto_core_ristretto255_scalar_random
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,11 @@ class DleqProof:
 
 
 def _value_encoding(value: int) -> bytes:
-    return small_multiple_encoding(value) if value < 1024 else base_mul_encoding(Scalar(value).to_bytes())
+    return (
+        small_multiple_encoding(value)
+        if value < 1024
+        else base_mul_encoding(Scalar(value).to_bytes())
+    )
 
 
 def _shifted_beta(beta: bytes, value: int) -> bytes:
@@ -132,10 +137,21 @@ def _allowed_encoding(allowed: Sequence[int]) -> bytes:
 
 
 def _membership_challenge(
-    key: bytes, context: bytes, allowed: Sequence[int], alpha: bytes, beta: bytes, commitments: list[bytes]
+    key: bytes,
+    context: bytes,
+    allowed: Sequence[int],
+    alpha: bytes,
+    beta: bytes,
+    commitments: list[bytes],
 ) -> bytes:
     return hash_to_scalar(
-        MEMBERSHIP_DOMAIN, key, context, _allowed_encoding(allowed), alpha, beta, b"".join(commitments)
+        MEMBERSHIP_DOMAIN,
+        key,
+        context,
+        _allowed_encoding(allowed),
+        alpha,
+        beta,
+        b"".join(commitments),
     ).to_bytes()
 
 
@@ -173,9 +189,10 @@ def _prove_membership_unchecked(
             challenge, response = _scalar_random(), _scalar_random()
             challenges.append(challenge)
             responses.append(response)
-            commitments += _simulated_commitments(
-                key, alpha, _shifted_beta(beta, candidate), challenge, response
-            )
+            # Always subtract (even 0·G) so the prover's work does not depend
+            # on which value is the real one.
+            shifted = sub_encodings(beta, _value_encoding(candidate))
+            commitments += _simulated_commitments(key, alpha, shifted, challenge, response)
     total = _membership_challenge(key, context, allowed, alpha, beta, commitments)
     real_challenge = total
     for j, challenge in enumerate(challenges):
@@ -257,7 +274,9 @@ def _slot_context(context: bytes, index: int) -> bytes:
     return frame(b"slot", context, index.to_bytes(4, "big"))
 
 
-def _sum_context(context: bytes, ciphertexts: Sequence[Ciphertext], weights: Sequence[int]) -> bytes:
+def _sum_context(
+    context: bytes, ciphertexts: Sequence[Ciphertext], weights: Sequence[int]
+) -> bytes:
     return frame(
         b"weighted-sum",
         context,
@@ -308,7 +327,9 @@ def prove_vector(
     total_value = sum(w * v for w, v in zip(weights, values))
     total_nonce = bytes(SCALAR_SIZE)
     for weight, nonce in zip(weights, nonces):
-        total_nonce = _scalar_add(total_nonce, _scalar_mul(Scalar(weight).to_bytes(), nonce.to_bytes()))
+        total_nonce = _scalar_add(
+            total_nonce, _scalar_mul(Scalar(weight).to_bytes(), nonce.to_bytes())
+        )
     sum_proof = prove_membership(
         public_key,
         weighted_sum(ciphertexts, weights),
@@ -344,7 +365,9 @@ def verify_vector(
     except TypeError:
         return False
     for index, (ciphertext, slot_proof) in enumerate(zip(ciphertexts, proof.slot_proofs)):
-        if not verify_zero_or_one(public_key, ciphertext, slot_proof, _slot_context(context, index)):
+        if not verify_zero_or_one(
+            public_key, ciphertext, slot_proof, _slot_context(context, index)
+        ):
             return False
     return verify_membership(
         public_key,
@@ -399,7 +422,12 @@ def verify_at_most(
 
 
 def _dleq_challenge(
-    context: bytes, public: bytes, other_base: bytes, other_public: bytes, first: bytes, second: bytes
+    context: bytes,
+    public: bytes,
+    other_base: bytes,
+    other_public: bytes,
+    first: bytes,
+    second: bytes,
 ) -> bytes:
     return hash_to_scalar(
         DLEQ_DOMAIN, context, public, other_base, other_public, first, second
@@ -435,7 +463,9 @@ def verify_dleq(
         return False
     c, z = proof.challenge, proof.response
     first = sub_encodings(base_mul_encoding(z), mul_encoding(c, public.to_bytes()))
-    second = sub_encodings(mul_encoding(z, other_base.to_bytes()), mul_encoding(c, other_public.to_bytes()))
+    second = sub_encodings(
+        mul_encoding(z, other_base.to_bytes()), mul_encoding(c, other_public.to_bytes())
+    )
     expected = _dleq_challenge(
         context, public.to_bytes(), other_base.to_bytes(), other_public.to_bytes(), first, second
     )

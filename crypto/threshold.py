@@ -23,7 +23,12 @@ from typing import Final
 
 from crypto.dlog import DEFAULT_MAX_VALUE, discrete_log
 from crypto.elgamal import Ciphertext, PublicKey, SecretKey, decrypt_to_point
-from crypto.errors import DecodeError, InvalidPartialError, InvalidShareError, NotEnoughPartialsError
+from crypto.errors import (
+    DecodeError,
+    InvalidPartialError,
+    InvalidShareError,
+    NotEnoughPartialsError,
+)
 from crypto.group import (
     IDENTITY_ENCODING,
     ORDER,
@@ -75,7 +80,9 @@ class ThresholdKey:
         total = IDENTITY_ENCODING
         power = 1
         for commitment in self.commitments:
-            total = add_encodings(total, mul_encoding(Scalar(power).to_bytes(), commitment.to_bytes()))
+            total = add_encodings(
+                total, mul_encoding(Scalar(power).to_bytes(), commitment.to_bytes())
+            )
             power = power * trustee_index % ORDER
         return Point._trusted(total)
 
@@ -154,7 +161,9 @@ def verify_share(key: ThresholdKey, share: KeyShare) -> bool:
 def check_share(key: ThresholdKey, share: KeyShare) -> None:
     """verify_share, raising InvalidShareError instead of returning False."""
     if not verify_share(key, share):
-        raise InvalidShareError(f"key share {getattr(share, 'index', '?')} does not match the commitments")
+        raise InvalidShareError(
+            f"key share {getattr(share, 'index', '?')} does not match the commitments"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +194,9 @@ def _partial_context(key: ThresholdKey, trustee_index: int, context: bytes) -> b
     return frame(b"partial-decryption", key.to_bytes(), trustee_index.to_bytes(1, "big"), context)
 
 
-def partial_decrypt(key: ThresholdKey, share: KeyShare, target: Point, context: bytes) -> PartialDecryption:
+def partial_decrypt(
+    key: ThresholdKey, share: KeyShare, target: Point, context: bytes
+) -> PartialDecryption:
     """Trustee's contribution for ``target`` (a ciphertext's alpha or a sealed
     text's ephemeral point). ``context`` names what is being decrypted and
     must be the same when the partials are combined."""
@@ -208,7 +219,9 @@ def partial_decrypt_many(
     return tuple(partial_decrypt(key, share, target, context) for target in targets)
 
 
-def verify_partial(key: ThresholdKey, target: Point, partial: PartialDecryption, context: bytes) -> bool:
+def verify_partial(
+    key: ThresholdKey, target: Point, partial: PartialDecryption, context: bytes
+) -> bool:
     if not (
         isinstance(key, ThresholdKey)
         and isinstance(target, Point)
@@ -267,7 +280,9 @@ def combine_partials(
     indices = [p.trustee_index for p in chosen]
     total = IDENTITY_ENCODING
     for partial, coefficient in zip(chosen, lagrange_coefficients_at_zero(indices)):
-        total = add_encodings(total, mul_encoding(Scalar(coefficient).to_bytes(), partial.point.to_bytes()))
+        total = add_encodings(
+            total, mul_encoding(Scalar(coefficient).to_bytes(), partial.point.to_bytes())
+        )
     return Point._trusted(total), tuple(indices)
 
 

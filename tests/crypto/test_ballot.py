@@ -72,7 +72,9 @@ ballot_answers = st.tuples(*(answers_for(spec) for spec in SPECS))
         (QuestionSpec.multiple_choice(4, 2, allows_cant_say=True), CANT_SAY, (0, 0, 0, 0, 1)),
     ],
 )
-def test_answers_map_to_slots(spec: QuestionSpec, answer: object, expected: tuple[int, ...]) -> None:
+def test_answers_map_to_slots(
+    spec: QuestionSpec, answer: object, expected: tuple[int, ...]
+) -> None:
     assert spec.slot_values(answer) == expected  # type: ignore[arg-type]
 
 
@@ -164,7 +166,9 @@ def test_forged_answer_vectors_are_refused(keypair: KeyPair) -> None:
     values = [1, 1]
     nonces = [Scalar.random() for _ in values]
     ciphertexts = tuple(encrypt(keypair.public_key, v, r) for v, r in zip(values, nonces))
-    proof = prove_vector(keypair.public_key, ciphertexts, values, nonces, SURVEY, allowed_sums=(0, 1, 2))
+    proof = prove_vector(
+        keypair.public_key, ciphertexts, values, nonces, SURVEY, allowed_sums=(0, 1, 2)
+    )
     forged = EncryptedBallot((EncryptedAnswer(ciphertexts, proof),))
     assert not verify_ballot(keypair.public_key, SURVEY, specs, forged)
     assert not verify_ballot(keypair.public_key, SURVEY, specs, "junk")  # type: ignore[arg-type]
@@ -173,7 +177,9 @@ def test_forged_answer_vectors_are_refused(keypair: KeyPair) -> None:
         keypair.public_key,
         SURVEY,
         specs,
-        EncryptedBallot((EncryptedAnswer(ciphertexts[:1], VectorProof(proof.slot_proofs[:1], proof.sum_proof)),)),
+        EncryptedBallot(
+            (EncryptedAnswer(ciphertexts[:1], VectorProof(proof.slot_proofs[:1], proof.sum_proof)),)
+        ),
     )
 
 
@@ -226,7 +232,9 @@ def _shared_keys() -> KeyPair:
 def _shared_ballot() -> bytes:
     if "ballot" not in _SHARED:
         keys = _shared_keys()
-        _SHARED["ballot"] = serialize(encrypt_ballot(keys.public_key, SURVEY, SPECS, [4, False, 1, {0, 2}]))
+        _SHARED["ballot"] = serialize(
+            encrypt_ballot(keys.public_key, SURVEY, SPECS, [4, False, 1, {0, 2}])
+        )
     return _SHARED["ballot"]  # type: ignore[return-value]
 
 
@@ -271,7 +279,10 @@ def test_tallies_count_every_slot(all_answers: list[tuple[object, ...]]) -> None
 
 def test_parallel_tally_matches_serial(keypair: KeyPair) -> None:
     specs = (QuestionSpec.scale(5), QuestionSpec.yes_no())
-    distinct = [serialize(encrypt_ballot(keypair.public_key, SURVEY, specs, [v, v % 2 == 0])) for v in range(1, 6)]
+    distinct = [
+        serialize(encrypt_ballot(keypair.public_key, SURVEY, specs, [v, v % 2 == 0]))
+        for v in range(1, 6)
+    ]
     count = PARALLEL_MIN_CIPHERTEXTS // 7 + 11
     blobs = [distinct[i % 5] for i in range(count)]
     serial = tally_serialized(specs, blobs, workers=1)

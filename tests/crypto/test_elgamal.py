@@ -154,3 +154,8 @@ def test_keys_and_ciphertexts_round_trip_and_refuse_bad_bytes(keypair: KeyPair) 
 def test_negative_values_are_refused(keypair: KeyPair) -> None:
     with pytest.raises(ValueError):
         encrypt(keypair.public_key, -1)
+
+
+def test_ciphertexts_hold_only_points() -> None:
+    with pytest.raises(TypeError):
+        Ciphertext(b"\x00" * 32, b"\x00" * 32)  # type: ignore[arg-type]

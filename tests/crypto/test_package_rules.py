@@ -29,7 +29,9 @@ def test_crypto_imports_only_stdlib_cryptography_rbcl_and_itself(module: Path) -
     foreign = {
         root
         for root in _imported_roots(tree)
-        if root not in sys.stdlib_module_names and root not in ALLOWED_THIRD_PARTY and root != "crypto"
+        if root not in sys.stdlib_module_names
+        and root not in ALLOWED_THIRD_PARTY
+        and root != "crypto"
     }
     assert not foreign, f"{module.name} imports {sorted(foreign)}"
 

@@ -61,7 +61,9 @@ def test_encryption_of_two_cannot_pass_as_zero_or_one(keypair: KeyPair) -> None:
     with pytest.raises(ValueError):
         prove_zero_or_one(keypair.public_key, ciphertext, 2, nonce, CONTEXT)
     for claimed in (0, 1):
-        lie = _prove_membership_unchecked(keypair.public_key, ciphertext, claimed, nonce, (0, 1), CONTEXT)
+        lie = _prove_membership_unchecked(
+            keypair.public_key, ciphertext, claimed, nonce, (0, 1), CONTEXT
+        )
         assert not verify_zero_or_one(keypair.public_key, ciphertext, lie, CONTEXT)
     # A proof honestly made for an encryption of 1 does not carry over.
     honest_nonce = Scalar.random()
@@ -96,7 +98,9 @@ def test_membership_in_larger_sets(keypair: KeyPair) -> None:
         ciphertext = encrypt(keypair.public_key, value, nonce)
         proof = prove_membership(keypair.public_key, ciphertext, value, nonce, allowed, CONTEXT)
         assert verify_membership(keypair.public_key, ciphertext, proof, allowed, CONTEXT)
-        assert not verify_membership(keypair.public_key, ciphertext, proof, (0, 3, 5, 1001), CONTEXT)
+        assert not verify_membership(
+            keypair.public_key, ciphertext, proof, (0, 3, 5, 1001), CONTEXT
+        )
     nonce = Scalar.random()
     outside = encrypt(keypair.public_key, 4, nonce)
     lie = _prove_membership_unchecked(keypair.public_key, outside, 3, nonce, allowed, CONTEXT)
@@ -139,7 +143,11 @@ def test_verifiers_return_false_for_mismatched_arguments(keypair: KeyPair) -> No
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.integers(min_value=2, max_value=6).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n - 1))))
+@given(
+    st.integers(min_value=2, max_value=6).flatmap(
+        lambda n: st.tuples(st.just(n), st.integers(0, n - 1))
+    )
+)
 def test_one_hot_vectors_verify(shape: tuple[int, int]) -> None:
     size, hot = shape
     keys = generate_keypair()
@@ -217,7 +225,9 @@ def test_slot_holding_two_fails_even_if_the_sum_is_allowed(keypair: KeyPair) -> 
         (0, 1, 2),
         _sum_context(CONTEXT, ciphertexts, (1, 1, 1)),
     )
-    assert not verify_at_most(keypair.public_key, ciphertexts, VectorProof(slot_lies, sum_proof), 2, CONTEXT)
+    assert not verify_at_most(
+        keypair.public_key, ciphertexts, VectorProof(slot_lies, sum_proof), 2, CONTEXT
+    )
 
 
 def test_weighted_sum_forbids_choices_together_with_the_weighted_slot(keypair: KeyPair) -> None:
@@ -227,18 +237,40 @@ def test_weighted_sum_forbids_choices_together_with_the_weighted_slot(keypair: K
         ciphertexts, nonces = _encrypt_all(keypair, values)
         if ok:
             proof = prove_vector(
-                keypair.public_key, ciphertexts, values, nonces, CONTEXT, allowed_sums=(0, 1, 2), weights=weights
+                keypair.public_key,
+                ciphertexts,
+                values,
+                nonces,
+                CONTEXT,
+                allowed_sums=(0, 1, 2),
+                weights=weights,
             )
             assert verify_vector(
-                keypair.public_key, ciphertexts, proof, CONTEXT, allowed_sums=(0, 1, 2), weights=weights
+                keypair.public_key,
+                ciphertexts,
+                proof,
+                CONTEXT,
+                allowed_sums=(0, 1, 2),
+                weights=weights,
             )
             assert not verify_vector(
-                keypair.public_key, ciphertexts, proof, CONTEXT, allowed_sums=(0, 1, 2), weights=(1, 1, 1, 1)
+                keypair.public_key,
+                ciphertexts,
+                proof,
+                CONTEXT,
+                allowed_sums=(0, 1, 2),
+                weights=(1, 1, 1, 1),
             )
         else:
             with pytest.raises(ValueError):
                 prove_vector(
-                    keypair.public_key, ciphertexts, values, nonces, CONTEXT, allowed_sums=(0, 1, 2), weights=weights
+                    keypair.public_key,
+                    ciphertexts,
+                    values,
+                    nonces,
+                    CONTEXT,
+                    allowed_sums=(0, 1, 2),
+                    weights=weights,
                 )
 
 
@@ -291,7 +323,12 @@ def test_weak_fiat_shamir_forgeries_are_refused(keypair: KeyPair) -> None:
     alpha, first, second = r * g, w * g, v * h
     c = Scalar.from_bytes(
         _membership_challenge(
-            h.to_bytes(), CONTEXT, (1,), alpha.to_bytes(), placeholder, [first.to_bytes(), second.to_bytes()]
+            h.to_bytes(),
+            CONTEXT,
+            (1,),
+            alpha.to_bytes(),
+            placeholder,
+            [first.to_bytes(), second.to_bytes()],
         )
     )
     z = w + c * r
@@ -309,7 +346,12 @@ def test_weak_fiat_shamir_forgeries_are_refused(keypair: KeyPair) -> None:
     first, second = w * g, u * g
     c = Scalar.from_bytes(
         _membership_challenge(
-            placeholder, CONTEXT, (1,), alpha.to_bytes(), beta.to_bytes(), [first.to_bytes(), second.to_bytes()]
+            placeholder,
+            CONTEXT,
+            (1,),
+            alpha.to_bytes(),
+            beta.to_bytes(),
+            [first.to_bytes(), second.to_bytes()],
         )
     )
     z = w + c * r
@@ -337,9 +379,18 @@ def test_dleq_forgery_with_the_result_left_out_of_the_hash_is_refused() -> None:
     public = Point.base_times(share)
     first, second = Point.base_times(w), target * u
     c = Scalar.from_bytes(
-        _dleq_challenge(CONTEXT, public.to_bytes(), target.to_bytes(), bytes(32), first.to_bytes(), second.to_bytes())
+        _dleq_challenge(
+            CONTEXT,
+            public.to_bytes(),
+            target.to_bytes(),
+            bytes(32),
+            first.to_bytes(),
+            second.to_bytes(),
+        )
     )
     z = w + c * share
     wrong_result = c.inverse() * (target * z - second)
     assert wrong_result != target * share
-    assert not verify_dleq(public, target, wrong_result, DleqProof(c.to_bytes(), z.to_bytes()), CONTEXT)
+    assert not verify_dleq(
+        public, target, wrong_result, DleqProof(c.to_bytes(), z.to_bytes()), CONTEXT
+    )

@@ -30,11 +30,16 @@ WHO = b"survey:1/trustee:2"
 
 @pytest.fixture(scope="module")
 def sealed_share() -> bytes:
-    return seal_with_passphrase(SHARE, "correct horse battery staple", associated_data=WHO, params=FAST)
+    return seal_with_passphrase(
+        SHARE, "correct horse battery staple", associated_data=WHO, params=FAST
+    )
 
 
 def test_passphrase_round_trip(sealed_share: bytes) -> None:
-    assert open_with_passphrase(sealed_share, "correct horse battery staple", associated_data=WHO) == SHARE
+    assert (
+        open_with_passphrase(sealed_share, "correct horse battery staple", associated_data=WHO)
+        == SHARE
+    )
     assert sealed_share[1:4] == bytes([14, 8, 1])  # parameters stored beside the salt
 
 
@@ -45,7 +50,9 @@ def test_wrong_passphrase_is_a_clear_error(sealed_share: bytes) -> None:
 
 def test_other_associated_data_does_not_open(sealed_share: bytes) -> None:
     with pytest.raises(SealError):
-        open_with_passphrase(sealed_share, "correct horse battery staple", associated_data=b"survey:1/trustee:3")
+        open_with_passphrase(
+            sealed_share, "correct horse battery staple", associated_data=b"survey:1/trustee:3"
+        )
 
 
 @pytest.mark.parametrize(
@@ -62,7 +69,9 @@ def test_other_associated_data_does_not_open(sealed_share: bytes) -> None:
         (1, 0x40),  # log2 N far too large: refused before deriving
     ],
 )
-def test_tampering_with_any_part_is_a_seal_error(sealed_share: bytes, position: int, mask: int) -> None:
+def test_tampering_with_any_part_is_a_seal_error(
+    sealed_share: bytes, position: int, mask: int
+) -> None:
     altered = bytearray(sealed_share)
     altered[position] ^= mask
     with pytest.raises(SealError):
@@ -72,7 +81,9 @@ def test_tampering_with_any_part_is_a_seal_error(sealed_share: bytes, position: 
 def test_truncated_sealed_data_is_a_seal_error(sealed_share: bytes) -> None:
     for length in (0, 10, 47):
         with pytest.raises(SealError):
-            open_with_passphrase(sealed_share[:length], "correct horse battery staple", associated_data=WHO)
+            open_with_passphrase(
+                sealed_share[:length], "correct horse battery staple", associated_data=WHO
+            )
 
 
 def test_weak_scrypt_parameters_are_refused() -> None:
@@ -103,7 +114,9 @@ def test_free_text_opens_with_threshold_partials() -> None:
     )
     with pytest.raises(NotEnoughPartialsError):
         open_text_with_partials(key, sealed, partials[:1], b"survey:1/q:3", b"release:1")
-    bad = PartialDecryption(partials[1].trustee_index, partials[1].point + Point.generator(), partials[1].proof)
+    bad = PartialDecryption(
+        partials[1].trustee_index, partials[1].point + Point.generator(), partials[1].proof
+    )
     with pytest.raises(InvalidPartialError) as named:
         open_text_with_partials(key, sealed, [partials[0], bad], b"survey:1/q:3", b"release:1")
     assert named.value.trustee_index == 3
@@ -133,4 +146,6 @@ def test_every_byte_of_sealed_text_is_authenticated() -> None:
 
 def test_sealed_text_length_hides_exact_comment_length() -> None:
     keys = generate_keypair()
-    assert len(seal_text(keys.public_key, "a", b"")) == len(seal_text(keys.public_key, "a" * 50, b""))
+    assert len(seal_text(keys.public_key, "a", b"")) == len(
+        seal_text(keys.public_key, "a" * 50, b"")
+    )

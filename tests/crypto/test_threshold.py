@@ -7,7 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crypto.elgamal import encrypt, generate_keypair, sum_ciphertexts
-from crypto.errors import DecodeError, InvalidPartialError, InvalidShareError, NotEnoughPartialsError
+from crypto.errors import (
+    DecodeError,
+    InvalidPartialError,
+    InvalidShareError,
+    NotEnoughPartialsError,
+)
 from crypto.group import ORDER, Point, Scalar
 from crypto.threshold import (
     DecryptionMode,
@@ -50,7 +55,9 @@ def test_any_t_of_n_partials_decrypt_and_t_minus_one_are_refused(
     chosen = [shares[i - 1] for i in order[:threshold]]
     partials = [partial_decrypt(key, s, total.alpha, CONTEXT) for s in chosen]
     result = decrypt_with_partials(key, total, partials, CONTEXT)
-    assert result == DecryptionResult(sum(votes), DecryptionMode.TRUSTEES, tuple(sorted(order[:threshold])))
+    assert result == DecryptionResult(
+        sum(votes), DecryptionMode.TRUSTEES, tuple(sorted(order[:threshold]))
+    )
     with pytest.raises(NotEnoughPartialsError):
         decrypt_with_partials(key, total, partials[:-1], CONTEXT)
 
@@ -70,13 +77,22 @@ def test_fewer_than_t_shares_do_not_give_the_key() -> None:
     secret_point = key.public_key.point
     for subset in ([shares[0], shares[1]], [shares[2], shares[4]]):
         indices = [s.index for s in subset]
-        guess = sum(
-            (lam * s.scalar.to_int() for lam, s in zip(lagrange_coefficients_at_zero(indices), subset)),
-        ) % ORDER
+        guess = (
+            sum(
+                (
+                    lam * s.scalar.to_int()
+                    for lam, s in zip(lagrange_coefficients_at_zero(indices), subset)
+                ),
+            )
+            % ORDER
+        )
         assert Point.base_times(Scalar(guess)) != secret_point
     full = shares[:3]
     indices = [s.index for s in full]
-    recovered = sum(lam * s.scalar.to_int() for lam, s in zip(lagrange_coefficients_at_zero(indices), full)) % ORDER
+    recovered = (
+        sum(lam * s.scalar.to_int() for lam, s in zip(lagrange_coefficients_at_zero(indices), full))
+        % ORDER
+    )
     assert Point.base_times(Scalar(recovered)) == secret_point
 
 
@@ -84,7 +100,9 @@ def test_bad_partial_is_named_and_refused() -> None:
     key, shares = deal_shares(2, 3)
     ciphertext = encrypt(key.public_key, 4)
     good = [partial_decrypt(key, s, ciphertext.alpha, CONTEXT) for s in shares]
-    tampered = PartialDecryption(good[1].trustee_index, good[1].point + Point.generator(), good[1].proof)
+    tampered = PartialDecryption(
+        good[1].trustee_index, good[1].point + Point.generator(), good[1].proof
+    )
     with pytest.raises(InvalidPartialError) as caught:
         decrypt_with_partials(key, ciphertext, [good[0], tampered], CONTEXT)
     assert caught.value.trustee_index == 2
@@ -132,7 +150,11 @@ def test_threshold_objects_round_trip_and_refuse_bad_bytes() -> None:
     ciphertext = encrypt(key.public_key, 1)
     partial = partial_decrypt(key, shares[0], ciphertext.alpha, CONTEXT)
     assert PartialDecryption.from_bytes(partial.to_bytes()) == partial
-    for bad in (key.to_bytes()[:-1], b"\x02" + key.to_bytes()[1:], key.to_bytes()[:1] + b"\x04\x03" + key.to_bytes()[3:]):
+    for bad in (
+        key.to_bytes()[:-1],
+        b"\x02" + key.to_bytes()[1:],
+        key.to_bytes()[:1] + b"\x04\x03" + key.to_bytes()[3:],
+    ):
         with pytest.raises(DecodeError):
             ThresholdKey.from_bytes(bad)
     with pytest.raises(DecodeError):
