@@ -4,6 +4,8 @@ A naming convention gives every constraint a stable name, so Alembic can alter
 and drop them on SQLite (batch mode) and PostgreSQL alike.
 """
 
+import sqlite3
+
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase
 
@@ -18,3 +20,12 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+    """SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked, per connection."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from organizer import accounts, unions
-from organizer.models import BargainingUnit, Department, Person, Role, RoleAssignment, Shift, Union
+from organizer.models import Account, BargainingUnit, Department, Person, Role, RoleAssignment, Shift, Union
 
 DEMO_PASSWORD = "solidarity-forever"
 DEMO_UNION = "Riverside Logistics Workers"
@@ -36,14 +36,15 @@ LAST_NAMES = (
     "Ramirez Reyes Rossi Santos Silva Singh Tanaka Torres Usman Vargas Walker Williams Yilmaz Zhang"
 ).split()
 
-#: (email, display name, role, unit name, also member?) for the demo logins.
+#: (email, display name, role, unit name) for the demo logins. The warehouse has
+#: enough members with accounts (7, counting the steward) for a survey with k = 5.
 DEMO_LOGINS: list[tuple[str, str, Role, str | None]] = [
     ("organizer@example.org", "Rosa (organizer)", Role.ORGANIZER, None),
     ("steward@example.org", "Marcus (steward)", Role.STEWARD, "Warehouse associates"),
-    ("member1@example.org", "Night picker", Role.MEMBER, "Warehouse associates"),
-    ("member2@example.org", "Lena", Role.MEMBER, "Warehouse associates"),
-    ("member3@example.org", "Route 9", Role.MEMBER, "Drivers"),
-    ("member4@example.org", "Dispatch D.", Role.MEMBER, "Dispatch and office"),
+    *[(f"member{n}@example.org", name, Role.MEMBER, "Warehouse associates")
+      for n, name in enumerate(["Night picker", "Lena", "Forklift F.", "Dock 4", "Quiet one", "Packer P."], 1)],
+    ("member7@example.org", "Route 9", Role.MEMBER, "Drivers"),
+    ("member8@example.org", "Dispatch D.", Role.MEMBER, "Dispatch and office"),
 ]
 
 
@@ -79,7 +80,57 @@ def seed_demo_union() -> Union:
                 assignments.append(RoleAssignment(role=Role.MEMBER, unit_id=unit.id))
         accounts.create_account(display_name=display_name, email=email, password=DEMO_PASSWORD,
                                 person=person, roles=assignments)
+    _seed_past_pulses(rng, units["Warehouse associates"], organizer=_organizer_of(union))
     return union
+
+
+def _organizer_of(union: Union):
+    return next(a for a in db.session.scalars(sa.select(Account)) if union.id in a.organizer_union_ids())
+
+
+def _seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer) -> None:
+    """Two released rounds of the standard pulse, so results and the trend have something to show."""
+    from datetime import datetime
+
+    from organizer import unit_surveys
+    from surveys import ballot_box, definitions, tally
+    from surveys.models import KeyMode, SurveyKind
+
+    settings = definitions.SurveySettings(
+        kind=SurveyKind.PULSE, title="Warehouse pulse", key_mode=KeyMode.SERVER_KEY, release_threshold=5,
+        comment_threshold=5, recurrence_weeks=4, opens_at=datetime(2026, 10, 1, 8), closes_at=datetime(2026, 10, 8, 8))
+    first = unit_surveys.create(organizer, unit, settings, standard_questions=True)
+    support = (0.55, 0.75)
+    rounds = [first]
+    for number, share in enumerate(support, 1):
+        survey = rounds[-1]
+        if number > 1:
+            survey = definitions.create_survey(first.scope, settings)
+            survey.series_id, survey.round_number = first.id, number
+            survey.opens_at, survey.closes_at = datetime(2026, 10, 29, 8), datetime(2026, 11, 5, 8)
+            unit_surveys.add_standard_pulse_questions(survey)
+            rounds.append(survey)
+        report = unit_surveys.launch_for_unit(organizer, survey, [])
+        survey.opened_on = survey.opens_at.date()
+        yes_no, willing, issues, comment = survey.questions
+        for ref in _electorate_refs(unit):
+            ballot_box.cast(survey, ref, {
+                yes_no.id: rng.random() < share, willing.id: rng.choice([3, 4, 4, 5]),
+                issues.id: rng.sample(range(len(issues.options)), 2),
+                comment.id: rng.choice(["Mandatory overtime is wearing everyone down.",
+                                        "We need heat in the loading bay before winter.",
+                                        "Pay has not kept up with rent.", ""]),
+            })
+        tally.close(survey)
+        survey.closed_on = survey.closes_at.date()
+        tally.release_with_server_key(survey)
+        del report
+
+
+def _electorate_refs(unit: BargainingUnit) -> list[str]:
+    from organizer import unit_surveys
+
+    return sorted(unit_surveys.electorate(unit).voters)
 
 
 def _unique_names(rng: random.Random, count: int) -> list[str]:

@@ -11,6 +11,8 @@ from flask_login import current_user
 
 from core.extensions import db
 from organizer.models import BargainingUnit, Invitation, Person, Role, Union
+from organizer.unit_surveys import account_ref, unit_of
+from surveys.models import Survey
 
 M = TypeVar("M")
 
@@ -55,3 +57,42 @@ def get_invitation_for_organizer_or_404(invitation_id: int) -> Invitation:
     if invitation.person.unit.union_id not in current_user.organizer_union_ids():
         abort(404)
     return invitation
+
+
+def _survey_and_unit_or_404(survey_id: int) -> tuple[Survey, BargainingUnit]:
+    survey = _get_or_404(Survey, survey_id)
+    unit = unit_of(survey)
+    if unit is None:
+        abort(404)
+    return survey, unit
+
+
+def get_survey_for_organizer_or_404(survey_id: int) -> tuple[Survey, BargainingUnit]:
+    survey, unit = _survey_and_unit_or_404(survey_id)
+    if unit.union_id not in current_user.organizer_union_ids():
+        abort(404)
+    return survey, unit
+
+
+def get_survey_for_member_or_404(survey_id: int) -> tuple[Survey, BargainingUnit]:
+    survey, unit = _survey_and_unit_or_404(survey_id)
+    if unit.id not in current_user.unit_ids_as(Role.MEMBER):
+        abort(404)
+    return survey, unit
+
+
+def get_survey_for_viewer_or_404(survey_id: int) -> tuple[Survey, BargainingUnit]:
+    """Results are for the unit's members and stewards and the union's organizers."""
+    survey, unit = _survey_and_unit_or_404(survey_id)
+    if not (unit.union_id in current_user.organizer_union_ids()
+            or unit.id in current_user.unit_ids_as(Role.STEWARD)
+            or unit.id in current_user.unit_ids_as(Role.MEMBER)):
+        abort(404)
+    return survey, unit
+
+
+def get_survey_for_trustee_or_404(survey_id: int) -> tuple[Survey, BargainingUnit]:
+    survey, unit = _survey_and_unit_or_404(survey_id)
+    if account_ref(current_user) not in {t.trustee_ref for t in survey.trustees}:
+        abort(404)
+    return survey, unit

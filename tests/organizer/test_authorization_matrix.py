@@ -9,8 +9,12 @@ from __future__ import annotations
 import pytest
 
 from core.extensions import db
-from organizer import invitations
-from organizer.models import Account, Person, Role
+from organizer import accounts, invitations
+from organizer.models import Person, Role
+from organizer.unit_surveys import account_ref
+from tests import factories
+from surveys import definitions, keys, launch, tally
+from surveys.models import KeyMode, QuestionType, SurveyKind
 
 ACTORS = ("anonymous", "member", "steward", "other_organizer", "organizer")
 
@@ -37,6 +41,20 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "organizing.union_invitations": ("GET", "/unions/{union_id}/invitations", ORGANIZER_ONLY_GET),
     "organizing.revoke_invitation": ("POST", "/invitations/{invitation_id}/revoke", ORGANIZER_ONLY_POST),
     "steward.unit": ("GET", "/steward/units/{unit_id}", (302, 403, 200, 403, 403)),
+    "surveys_ui.unit_surveys_page": ("GET", "/units/{unit_id}/surveys", ORGANIZER_ONLY_GET),
+    "surveys_ui.manage": ("GET", "/surveys/{draft_id}", ORGANIZER_ONLY_GET),
+    "surveys_ui.add_question": ("POST", "/surveys/{draft_id}/questions", (302, 403, 403, 404, 400)),
+    "surveys_ui.remove_question": ("POST", "/surveys/{draft_id}/questions/{question_id}/remove",
+                                   ORGANIZER_ONLY_POST),
+    "surveys_ui.launch": ("POST", "/surveys/{draft_id}/launch", (302, 403, 403, 404, 400)),
+    "surveys_ui.close": ("POST", "/surveys/{open_id}/close", ORGANIZER_ONLY_POST),
+    "surveys_ui.my_surveys": ("GET", "/my/surveys", (302, 200, 200, 200, 200)),
+    "surveys_ui.answer": ("GET", "/surveys/{open_id}/answer", (302, 200, 403, 403, 403)),
+    "surveys_ui.submit_encrypted_ballot": ("POST", "/surveys/{open_id}/ballot", (302, 400, 403, 403, 403)),
+    "surveys_ui.results": ("GET", "/surveys/{released_id}/results", (302, 200, 200, 404, 200)),
+    "surveys_ui.receipts": ("GET", "/surveys/{released_id}/receipts", (302, 200, 200, 404, 200)),
+    "surveys_ui.trustee_key": ("GET", "/trustee/key", (302, 403, 200, 200, 200)),
+    "surveys_ui.decrypt": ("GET", "/surveys/{trustee_survey_id}/decrypt", (302, 403, 200, 404, 404)),
 }
 
 
@@ -51,30 +69,59 @@ def test_matrix_methods_match_the_routes(app):
         assert method in rule.methods, f"{rule.endpoint} does not accept {method}"
 
 
+def _survey(scope: str, key_mode=KeyMode.SERVER_KEY, t=None):
+    survey = definitions.create_survey(scope, definitions.SurveySettings(
+        kind=SurveyKind.PULSE, title="Pulse", key_mode=key_mode, release_threshold=5, trustee_threshold=t))
+    definitions.add_question(survey, type=QuestionType.YES_NO, prompt="Would you vote yes?")
+    return survey
+
+
 def _ids(app, world) -> dict[str, object]:
+    """One of everything each route needs, in the states its route expects."""
     with app.app_context():
         person = db.session.get(Person, world.person_id)
-        organizer = next(a for a in db.session.scalars(db.select(Account)) if a.email == world.organizer)
-        invitation, token = invitations.invite(organizer, person, Role.MEMBER)
+        organizer = accounts.find_account_by_email(world.organizer)
+        member = accounts.find_account_by_email(world.member)
+        steward = accounts.find_account_by_email(world.steward)
+        # Invite someone other than the person the remove route deletes (that would cascade).
+        invitation, token = invitations.invite(organizer, factories.create_person(person.unit), Role.MEMBER)
+        scope = f"unit:{world.unit_id}"
+        voters = {account_ref(member): {"department": None}, **{f"other:{i}": {"department": None} for i in range(5)}}
+        draft, open_, released = _survey(scope), _survey(scope), _survey(scope)
+        launch.launch(open_, voters, ["department"])
+        launch.launch(released, voters, ["department"])
+        tally.close(released)
+        tally.release_with_server_key(released)
+        keys.register_trustee_key(account_ref(steward), "a long trustee passphrase")
+        with_trustees = _survey(scope, KeyMode.TRUSTEES, t=1)
+        launch.launch(with_trustees, voters, ["department"], [account_ref(steward)])
+        tally.close(with_trustees)
         db.session.commit()
         ids = {"union_id": world.union_id, "unit_id": world.unit_id, "person_id": world.person_id,
-               "invitation_id": invitation.id, "token": token}
+               "invitation_id": invitation.id, "token": token, "draft_id": draft.id,
+               "question_id": draft.questions[0].id, "open_id": open_.id, "released_id": released.id,
+               "trustee_survey_id": with_trustees.id}
         db.session.remove()
     return ids
 
 
-@pytest.mark.parametrize("endpoint", sorted(MATRIX))
 @pytest.mark.parametrize("actor", ACTORS)
-def test_route_answers_each_actor_as_expected(app, world, login, endpoint, actor):
-    method, template, expected = MATRIX[endpoint]
-    url = template.format(**_ids(app, world))
+def test_every_route_answers_each_actor_as_expected(app, world, login, actor):
+    ids = _ids(app, world)
     client = app.test_client()
     if actor != "anonymous":
         login(client, getattr(world, actor))
-    response = client.open(url, method=method)
-    response.close()
-    assert response.status_code == expected[ACTORS.index(actor)], (
-        f"{actor} {method} {url}: got {response.status_code}"
-    )
-    if actor == "anonymous" and response.status_code == 302 and endpoint not in ("auth.logout",):
-        assert response.headers["Location"].startswith("/login")
+    # Reads first, then writes, so no write changes what a later read finds; signing out comes last.
+    ordered = sorted(MATRIX.items(), key=lambda item: (item[1][0] != "GET", item[0] == "auth.logout"))
+    mismatches = []
+    for endpoint, (method, template, expected) in ordered:
+        url = template.format(**ids)
+        response = client.open(url, method=method)
+        response.close()
+        want = expected[ACTORS.index(actor)]
+        if response.status_code != want:
+            mismatches.append(f"{method} {url} ({endpoint}): got {response.status_code}, expected {want}")
+        elif actor == "anonymous" and response.status_code == 302 and endpoint != "auth.logout":
+            if not response.headers["Location"].startswith("/login"):
+                mismatches.append(f"{endpoint}: anonymous redirected elsewhere than sign-in")
+    assert not mismatches, "\n".join(mismatches)

@@ -1,0 +1,69 @@
+"""Charts drawn on the server as SVG: no script, no CDN, readable without colour.
+
+Presentation attributes only (no style attributes), so the strict
+Content-Security-Policy holds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from markupsafe import Markup
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str
+    value: float
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    points: Sequence[Point]
+    colour: str
+
+
+def share_trend_chart(series: Sequence[Series], *, title: str, width: int = 640, height: int = 260) -> Markup:
+    """A line chart of shares (0–1) over rounds, with 95% intervals drawn as whiskers."""
+    left, right, top, bottom = 48, 48, 24, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+    labels = list(dict.fromkeys(p.label for s in series for p in s.points))
+    step = plot_w / max(len(labels) - 1, 1)
+
+    def x(label: str) -> float:
+        return left + (labels.index(label) * step if len(labels) > 1 else plot_w / 2)
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - max(0.0, min(1.0, value)))
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="{escape(title)}" class="chart"><title>{escape(title)}</title>']
+    for tick in (0, 0.25, 0.5, 0.75, 1):
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+                     f'stroke="#d9dde5" stroke-width="1"/>')
+        parts.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11" '
+                     f'fill="#5b6474">{tick:.0%}</text>')
+    for label in labels:
+        parts.append(f'<text x="{x(label):.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11" '
+                     f'fill="#5b6474">{escape(label)}</text>')
+    for index, line in enumerate(series):
+        points = list(line.points)
+        if len(points) > 1:
+            path = " ".join(f"{x(p.label):.1f},{y(p.value):.1f}" for p in points)
+            parts.append(f'<polyline points="{path}" fill="none" stroke="{line.colour}" stroke-width="2.5"/>')
+        for p in points:
+            if p.low is not None and p.high is not None:
+                parts.append(f'<line x1="{x(p.label):.1f}" x2="{x(p.label):.1f}" y1="{y(p.low):.1f}" '
+                             f'y2="{y(p.high):.1f}" stroke="{line.colour}" stroke-width="1.5" opacity="0.6"/>')
+            parts.append(f'<circle cx="{x(p.label):.1f}" cy="{y(p.value):.1f}" r="4" fill="{line.colour}">'
+                         f'<title>{escape(line.name)} {escape(p.label)}: {p.value:.0%}</title></circle>')
+        legend_x = left + index * 180
+        parts.append(f'<rect x="{legend_x}" y="{height - 16}" width="12" height="4" fill="{line.colour}"/>'
+                     f'<text x="{legend_x + 16}" y="{height - 11}" font-size="11" fill="#1d2330">'
+                     f'{escape(line.name)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
