@@ -95,14 +95,19 @@ def open_share(survey: Survey, trustee: SurveyTrustee, passphrase: str) -> KeySh
     try:
         secret = SecretKey.from_bytes(sealing.open_with_passphrase(
             key.sealed_secret, passphrase, associated_data=_key_aad(trustee.trustee_ref)))
+    except SealError:
+        raise TrusteeError("That passphrase does not open your key.", field="passphrase") from None
+    except (CryptoError, ValueError):
+        raise TrusteeError("Your trustee key is damaged; set a new passphrase once this survey is dealt with.") from None
+    # The passphrase was right: from here on, a failure is the share's, not the person's.
+    try:
         share_hex = sealing.open_text_with_secret_key(secret, trustee.sealed_share,
                                                       _share_context(survey, trustee.trustee_index))
         share = KeyShare.from_bytes(bytes.fromhex(share_hex))
         check_share(ThresholdKey.from_bytes(survey.threshold_key), share)
-    except SealError:
-        raise TrusteeError("That passphrase does not open your key.", field="passphrase") from None
     except (CryptoError, ValueError):
-        raise TrusteeError("Your key share does not match this survey's key; tell the other trustees.") from None
+        raise TrusteeError("Your key share does not open or does not match this survey's key; "
+                           "tell the other trustees.") from None
     return share
 
 

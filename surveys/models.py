@@ -157,8 +157,14 @@ class Survey(db.Model):
         self._move(SurveyState.CLOSED, SurveyState.RELEASED)
 
     @property
+    def is_launched(self) -> bool:
+        """Launch fixed the key, the eligible people and the breakdown (a scheduled
+        survey stays a draft until it opens, but is launched all the same)."""
+        return self.public_key is not None
+
+    @property
     def is_editable(self) -> bool:
-        return self.state == SurveyState.DRAFT
+        return self.state == SurveyState.DRAFT and not self.is_launched
 
     @property
     def context(self) -> bytes:

@@ -21,7 +21,7 @@ from core.extensions import db
 from crypto import ballot as ballots
 from crypto import sealing
 from crypto.elgamal import CIPHERTEXT_SIZE, Ciphertext
-from crypto.errors import InvalidPartialError, NotEnoughPartialsError
+from crypto.errors import CryptoError, InvalidPartialError, NotEnoughPartialsError, SealError
 from crypto.group import Point
 from crypto.dlog import discrete_log
 from crypto.threshold import (
@@ -197,10 +197,21 @@ def release_with_server_key(survey: Survey) -> bool:
     texts = []
     if _comments_releasable(survey):
         for comment in _sealed_comments(survey):
-            texts.append((comment.question_id, sealing.open_text_with_secret_key(
-                secret, comment.sealed, comment_context(survey, comment.question_id))))
+            texts.append(_open_comment(survey, comment, lambda sealed, context: sealing.open_text_with_secret_key(
+                secret, sealed, context)))
     _finish_release(survey, texts)
     return True
+
+
+def _open_comment(survey: Survey, comment: SealedComment, open_text) -> tuple[int, str | None]:
+    """A comment that does not open (sealed for another survey or question, or
+    altered) is left out rather than blocking the whole release: the ballot box
+    cannot check a comment sealed elsewhere without the key."""
+    try:
+        return comment.question_id, open_text(comment.sealed, comment_context(survey, comment.question_id))
+    except SealError:
+        log.warning("survey %s: a sealed comment did not open and is left out", survey.id)
+        return comment.question_id, None
 
 
 def contribute(survey: Survey, trustee_ref: str, passphrase: str) -> int:
@@ -233,11 +244,8 @@ def release_with_partials(survey: Survey) -> None:
     for trustee in survey.trustees:
         if trustee.partials is None:
             continue
-        blob = trustee.partials
-        if len(blob) != PARTIAL_SIZE * len(targets):
-            raise TrusteeError(f"Trustee {trustee.trustee_index}'s decryption does not match this survey.")
-        for i in range(len(targets)):
-            contributions[i].append(PartialDecryption.from_bytes(blob[i * PARTIAL_SIZE:(i + 1) * PARTIAL_SIZE]))
+        for i, partial in enumerate(_stored_partials(trustee, len(targets))):
+            contributions[i].append(partial)
     shared = []
     try:
         for target, partials in zip(targets, contributions):
@@ -258,10 +266,30 @@ def release_with_partials(survey: Survey) -> None:
     texts = []
     if _comments_releasable(survey):
         for comment in _sealed_comments(survey):
-            texts.append((comment.question_id, sealing.open_text_with_shared_point(
-                key.public_key, comment.sealed, shared[cursor], comment_context(survey, comment.question_id))))
+            point = shared[cursor]
+            texts.append(_open_comment(survey, comment, lambda sealed, context: sealing.open_text_with_shared_point(
+                key.public_key, sealed, point, context)))
             cursor += 1
     _finish_release(survey, texts)
+
+
+def _stored_partials(trustee: SurveyTrustee, count: int) -> list[PartialDecryption]:
+    """A trustee's stored partials, decoded. Each must carry the index of the
+    trustee row it is stored on: the index inside the bytes could be altered,
+    and a refusal must name the trustee whose contribution is at fault."""
+    blob = trustee.partials
+    if len(blob) != PARTIAL_SIZE * count:
+        raise TrusteeError(f"Trustee {trustee.trustee_index}'s decryption does not match this survey.")
+    partials = []
+    for i in range(count):
+        try:
+            partial = PartialDecryption.from_bytes(blob[i * PARTIAL_SIZE:(i + 1) * PARTIAL_SIZE])
+        except (CryptoError, ValueError):
+            partial = None
+        if partial is None or partial.trustee_index != trustee.trustee_index:
+            raise TrusteeError(f"Trustee {trustee.trustee_index}'s partial decryption was refused.")
+        partials.append(partial)
+    return partials
 
 
 def _approved_sums(survey: Survey, group: TallyGroup) -> bytes:
@@ -300,7 +328,8 @@ def _counts_by_question(survey: Survey, values: list[int]) -> dict[str, list[int
     return counts
 
 
-def _finish_release(survey: Survey, texts: list[tuple[int, str]]) -> None:
+def _finish_release(survey: Survey, opened: list[tuple[int, str | None]]) -> None:
+    texts = [(question_id, text) for question_id, text in opened if text is not None]
     secrets.SystemRandom().shuffle(texts)
     for position, (question_id, text) in enumerate(texts):
         db.session.add(ReleasedComment(survey_id=survey.id, question_id=question_id, position=position, text=text))

@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
-from surveys import definitions, launch
-from surveys.models import KeyMode, QuestionType, Survey, SurveyKind
+import glob
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from core.extensions import db
+from core.jobs import registry_of
+from surveys import ballot_box, definitions, keys, launch
+from surveys.ballot_box import Receipt
+from surveys.definitions import ballot_questions
+from surveys.models import KeyMode, QuestionType, Survey, SurveyKind, TallyGroup
 
 
 def voters(count: int, departments: tuple[str, ...] = ("Day",), shifts: tuple[str, ...] = ()) -> dict:
@@ -18,8 +33,8 @@ def voters(count: int, departments: tuple[str, ...] = ("Day",), shifts: tuple[st
 
 
 def pulse(*, k: int = 5, key_mode: KeyMode = KeyMode.SERVER_KEY, t: int | None = None,
-          comment_threshold: int = 10, with_comment: bool = True, **settings) -> Survey:
-    survey = definitions.create_survey("test:1", definitions.SurveySettings(
+          comment_threshold: int = 10, with_comment: bool = True, scope: str = "test:1", **settings) -> Survey:
+    survey = definitions.create_survey(scope, definitions.SurveySettings(
         kind=SurveyKind.PULSE, title="Pulse", key_mode=key_mode, release_threshold=k,
         comment_threshold=comment_threshold, trustee_threshold=t, **settings))
     definitions.add_question(survey, type=QuestionType.YES_NO, prompt="Would you vote yes?", allows_cant_say=True)
@@ -43,3 +58,84 @@ def answers(survey: Survey, yes: bool, scale: int, issues=(0,), comment: str = "
     if text:
         result[text[0].id] = comment
     return result
+
+
+# -- answering in bulk ----------------------------------------------------------------------------
+
+def answer_plan(i: int) -> tuple[bool, int, tuple[int, ...]]:
+    """The i-th respondent's (yes, scale, issues): varied, and easy to recount by hand."""
+    return i % 3 != 0, 1 + i % 5, (i % 4,) if i % 2 else (i % 4, (i + 1) % 4)
+
+
+def cast_all(survey: Survey, refs: Iterable[str],
+             comment: Callable[[int], str] = lambda i: "") -> list[Receipt]:
+    """Each ref answers once, following `answer_plan` by position."""
+    receipts = []
+    for i, ref in enumerate(refs):
+        yes, scale, issues = answer_plan(i)
+        receipts.append(ballot_box.cast(survey, ref, answers(survey, yes, scale, issues, comment=comment(i))))
+    return receipts
+
+
+def expected_counts(survey: Survey, refs: list[str], group: TallyGroup) -> dict[str, list[int]]:
+    """Recount, from the answers given, what `group` should show."""
+    yes_no, scale, top = ballot_questions(survey)
+    counts = {str(yes_no.id): [0, 0, 0], str(scale.id): [0] * 5, str(top.id): [0] * 4}
+    for i, ref in enumerate(refs):
+        if ballot_box.eligibility(survey, ref).cell not in group.cells:
+            continue
+        yes, value, issues = answer_plan(i)
+        counts[str(yes_no.id)][0 if yes else 1] += 1
+        counts[str(scale.id)][value - 1] += 1
+        for issue in issues:
+            counts[str(top.id)][issue] += 1
+    return counts
+
+
+def row_count(model, survey: Survey | None = None) -> int:
+    query = sa.select(sa.func.count()).select_from(model)
+    if survey is not None:
+        query = query.where(model.survey_id == survey.id)
+    return db.session.scalar(query)
+
+
+# -- trustees -------------------------------------------------------------------------------------
+
+def passphrase(trustee_ref: str) -> str:
+    return f"a long trustee passphrase for {trustee_ref}"
+
+
+def register_trustees(*trustee_refs: str) -> None:
+    for ref in trustee_refs:
+        keys.register_trustee_key(ref, passphrase(ref))
+
+
+# -- jobs -----------------------------------------------------------------------------------------
+
+def run_job(app: Flask, job_id: str) -> object:
+    """Run a registered job as the scheduler does: its own app context, session and commit.
+
+    The test's own session commits first (SQLite allows one writer) and forgets
+    what it loaded afterwards, so it sees what the job did."""
+    db.session.commit()
+    result = registry_of(app).run(app, job_id)
+    db.session.expire_all()
+    return result
+
+
+# -- the raw database -----------------------------------------------------------------------------
+
+def raw_database(url: sa.URL) -> bytes:
+    """Every byte the database holds: the SQLite files, or a data dump of PostgreSQL."""
+    if url.get_backend_name() == "sqlite":
+        with db.engine.connect() as connection:
+            # Make SQLite write everything to the main file before reading it raw.
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(FULL)")
+        path = Path(url.database)
+        return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    pg_dump = os.environ.get("LEVERAGE_PG_DUMP") or shutil.which("pg_dump") or next(
+        iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"), reverse=True)), None)
+    if pg_dump is None:
+        pytest.fail("PostgreSQL is under test but pg_dump was not found (set LEVERAGE_PG_DUMP)")
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return subprocess.run([pg_dump, "--data-only", dsn], check=True, capture_output=True).stdout
