@@ -34,6 +34,8 @@ class BaseConfig:
     MAX_CONTENT_LENGTH = 1024 * 1024
     #: werkzeug's scrypt: memory-hard (N=2^15, r=8 needs 32 MiB per guess).
     PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
+    #: A sign-in lasts at most this many days (sessions are also ended by signing out).
+    SESSION_MAX_AGE_DAYS = 14
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
     INVITATION_VALID_DAYS = 7

@@ -23,3 +23,4 @@ def register(app: Flask, registry: JobRegistry) -> None:
     cli.init_app(app)
     unit_surveys.init_app(app)
     registry.register("purge_expired_invitations", invitations.purge_expired_invitations, every_seconds=3600)
+    registry.register("purge_stale_sessions", accounts.purge_stale_sessions, every_seconds=3600)

@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from core.clock import utcnow
+from core.clock import today, utcnow
 from core.extensions import db
 from core.sealing import blind_index
 from crypto.fields import normalize_email
 from organizer.errors import DomainError, LoginRefused
-from organizer.models import Account, Person, Role, RoleAssignment, hash_token
+from organizer.models import Account, AccountSession, Person, Role, RoleAssignment, hash_token
 
 LOGIN_REFUSED_MESSAGE = (
     "That email and password do not match an account that can sign in now. "
@@ -67,21 +67,39 @@ def authenticate(email: str, password: str) -> Account:
         raise refused
     account.failed_login_count = 0
     account.locked_until = None
-    account.rotate_session_token()
+    AccountSession.start(account)
     db.session.flush()
     return account
 
 
 def load_account_for_session(token: str) -> Account | None:
-    account = db.session.scalar(sa.select(Account).where(Account.session_token_hash == hash_token(token)))
-    if account is not None:
-        account._session_token = token
+    oldest = today() - timedelta(days=current_app.config["SESSION_MAX_AGE_DAYS"])
+    session = db.session.get(AccountSession, hash_token(token))
+    if session is None or session.created_on < oldest:
+        return None
+    account = session.account
+    account._session_token = token
     return account
 
 
-def sign_out_everywhere(account: Account) -> None:
-    account.rotate_session_token()
+def sign_out(account: Account) -> None:
+    """End this browser's session only."""
+    if account._session_token is not None:
+        db.session.execute(sa.delete(AccountSession).where(
+            AccountSession.token_hash == hash_token(account._session_token)))
     db.session.flush()
+
+
+def sign_out_everywhere(account: Account) -> None:
+    db.session.execute(sa.delete(AccountSession).where(AccountSession.account_id == account.id))
+    db.session.expire(account, ["sessions"])
+    db.session.flush()
+
+
+def purge_stale_sessions() -> int:
+    """Delete sessions older than the maximum session age (they no longer sign anyone in)."""
+    oldest = today() - timedelta(days=current_app.config["SESSION_MAX_AGE_DAYS"])
+    return db.session.execute(sa.delete(AccountSession).where(AccountSession.created_on < oldest)).rowcount or 0
 
 
 def change_password(account: Account, current_password: str, new_password: str) -> None:
@@ -90,8 +108,9 @@ def change_password(account: Account, current_password: str, new_password: str) 
     if current_password == new_password:
         raise DomainError("Choose a password different from the current one.", field="new_password")
     account.password_hash = hash_password(new_password)
-    # Every other session ends; the caller signs this one in again with the new token.
-    account.rotate_session_token()
+    # Every session ends, on every device; the caller signs this browser in again.
+    sign_out_everywhere(account)
+    AccountSession.start(account)
     db.session.flush()
 
 
@@ -112,10 +131,15 @@ def create_account(
         person=person,
         roles=roles,
     )
-    account.rotate_session_token()
     db.session.add(account)
     db.session.flush()
     return account
+
+
+def start_session(account: Account) -> None:
+    """A new signed-in session for this browser (used after accepting an invitation)."""
+    AccountSession.start(account)
+    db.session.flush()
 
 
 def role_for(person: Person, role: Role) -> RoleAssignment:

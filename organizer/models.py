@@ -173,8 +173,6 @@ class Account(UserMixin, db.Model):
     email_index: Mapped[bytes] = mapped_column(sa.LargeBinary(32), unique=True)
     #: Memory-hard password hash (scrypt).
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    #: SHA-256 of the token in the session cookie; rotating it signs out every session.
-    session_token_hash: Mapped[bytes] = mapped_column(sa.LargeBinary(32), unique=True)
     #: Consecutive failed sign-ins since the last success.
     failed_login_count: Mapped[int] = mapped_column(default=0)
     #: Sign-in is refused until this time after too many failures.
@@ -187,19 +185,15 @@ class Account(UserMixin, db.Model):
         back_populates="account", cascade="all, delete-orphan", lazy="selectin"
     )
 
-    # The cookie holds a random token, not the row id, so logout and a password
-    # change can revoke every session by rotating it.
-    _session_token = None
+    sessions: Mapped[list[AccountSession]] = relationship(back_populates="account", cascade="all, delete-orphan")
 
-    def rotate_session_token(self) -> str:
-        token = secrets.token_urlsafe(32)
-        self.session_token_hash = hash_token(token)
-        self._session_token = token
-        return token
+    # The cookie holds the random token of one AccountSession, never the row id,
+    # so signing out (here or everywhere) revokes the cookie on the server.
+    _session_token = None
 
     def get_id(self) -> str:
         if self._session_token is None:
-            raise RuntimeError("session token is only known right after rotation or loading")
+            raise RuntimeError("the session token is only known right after sign-in or loading")
         return self._session_token
 
     def is_locked(self, now: datetime | None = None) -> bool:
@@ -213,6 +207,28 @@ class Account(UserMixin, db.Model):
 
     def unit_ids_as(self, role: Role) -> set[int]:
         return {a.unit_id for a in self.roles if a.role == role and a.unit_id is not None}
+
+
+class AccountSession(db.Model):
+    """One signed-in browser. Each sign-in makes one; signing out deletes it."""
+
+    __tablename__ = "account_sessions"
+
+    #: SHA-256 of the random token in the session cookie (the token itself is never stored).
+    token_hash: Mapped[bytes] = mapped_column(sa.LargeBinary(32), primary_key=True)
+    #: Whose session it is.
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    #: Day of sign-in (days only); sessions expire a fixed number of days later.
+    created_on: Mapped[date] = mapped_column(default=today)
+
+    account: Mapped[Account] = relationship(back_populates="sessions")
+
+    @classmethod
+    def start(cls, account: Account) -> str:
+        token = secrets.token_urlsafe(32)
+        account.sessions.append(cls(token_hash=hash_token(token)))
+        account._session_token = token
+        return token
 
 
 class RoleAssignment(db.Model):

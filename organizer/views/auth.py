@@ -47,7 +47,7 @@ def logout():
     if not form.validate_on_submit():
         return render_template("errors/error.html", code=400, title="Bad request",
                                message="The sign-out form was incomplete."), 400
-    accounts.sign_out_everywhere(current_user)
+    accounts.sign_out(current_user)
     db.session.commit()
     logout_user()
     session.clear()
@@ -85,6 +85,7 @@ def accept_invitation(token: str):
         try:
             account = invitations.accept(
                 token, display_name=form.display_name.data, email=form.email.data, password=form.password.data)
+            accounts.start_session(account)
         except InvitationInvalid as invalid:
             db.session.rollback()
             return render_template("auth/invitation_invalid.html", message=invalid.message), 410

@@ -77,12 +77,41 @@ def test_session_cookie_changes_at_sign_in_and_old_cookie_dies_at_sign_out(app, 
     assert thief.get("/").status_code == 302, "a cookie from before sign-out must no longer sign anyone in"
 
 
-def test_signing_in_again_ends_the_earlier_session(app, world, login):
+def test_signing_in_on_a_second_device_keeps_the_first(app, world, login):
     first, second = app.test_client(), app.test_client()
     login(first, world.member)
     login(second, world.member)
-    assert first.get("/").status_code == 302
-    assert second.get("/").status_code == 200
+    assert first.get("/").status_code == second.get("/").status_code == 200
+    second.post("/logout")
+    assert second.get("/").status_code == 302
+    assert first.get("/").status_code == 200, "signing out ends only that browser's session"
+
+
+def test_password_change_signs_out_every_other_device(app, world, login):
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, world.member)
+    login(phone, world.member)
+    assert phone.post("/account/password", data={
+        "current_password": PASSWORD, "new_password": "another long passphrase",
+        "confirm": "another long passphrase"}).status_code == 302
+    assert phone.get("/").status_code == 200
+    assert laptop.get("/").status_code == 302
+
+
+def test_sessions_expire_after_the_maximum_age(app, client, world, login):
+    from datetime import timedelta
+
+    from core.clock import today
+    from organizer.models import AccountSession
+
+    login(client, world.member)
+    with app.app_context():
+        db.session.execute(db.update(AccountSession).values(
+            created_on=today() - timedelta(days=app.config["SESSION_MAX_AGE_DAYS"] + 1)))
+        db.session.commit()
+        assert accounts.purge_stale_sessions() == 1
+        db.session.commit()
+    assert client.get("/").status_code == 302
 
 
 @pytest.mark.parametrize("target, expected", [

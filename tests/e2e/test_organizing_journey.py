@@ -1,0 +1,135 @@
+"""The journey a union lives through, in a real browser: an organizer charts a
+coworker and invites them; the invitee joins; the organizer launches a pulse;
+members answer; the organizer closes it; members and the steward read the
+released results. Screenshots of every page land in test-artifacts/e2e/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from core.extensions import db
+from organizer.models import BargainingUnit, Role
+from tests import factories
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+MEMBERS = [f"member{i}@example.net" for i in range(5)]
+
+
+@pytest.fixture
+def members(app, world):
+    with app.app_context():
+        unit = db.session.get(BargainingUnit, world.unit_id)
+        for email in MEMBERS:
+            factories.create_account(Role.MEMBER, unit=unit, email=email)
+        db.session.commit()
+    return MEMBERS
+
+
+class Journey:
+    def __init__(self, browser, base: str, folder) -> None:
+        self.browser, self.base, self.folder, self.shot = browser, base, folder, 0
+
+    def page(self):
+        context = self.browser.new_context(viewport={"width": 1000, "height": 800})
+        return context.new_page()
+
+    def snap(self, page, name: str) -> None:
+        self.shot += 1
+        page.screenshot(path=str(self.folder / f"{self.shot:02d}-{name}.png"), full_page=True)
+
+    def sign_in(self, email: str, password: str = PASSWORD):
+        page = self.page()
+        page.goto(self.base + "/login")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(self.base + "/")
+        return page
+
+
+def test_organize_invite_survey_and_release(browser, live_server, screenshots, world, members):
+    journey = Journey(browser, live_server, screenshots)
+
+    organizer = journey.sign_in(world.organizer)
+    journey.snap(organizer, "organizer-home")
+    organizer.get_by_role("link", name="Harbor Workers United").click()
+    journey.snap(organizer, "union-dashboard")
+    organizer.get_by_role("link", name="Dock crew").first.click()
+    organizer.get_by_role("link", name="Add a coworker").click()
+    organizer.get_by_label("Name").fill("Robin Newhire")
+    organizer.get_by_label("Department").select_option(label="Loading")
+    organizer.get_by_label("Assessment").select_option(value="2")
+    journey.snap(organizer, "add-coworker")
+    organizer.get_by_role("button", name="Add to chart").click()
+    assert organizer.get_by_text("Robin Newhire is on the chart.").is_visible()
+    journey.snap(organizer, "chart")
+
+    organizer.get_by_role("row", name=re.compile("Robin Newhire")).get_by_role("link", name="Invite").click()
+    organizer.get_by_label("Role").select_option(value="member")
+    organizer.get_by_role("button", name="Make invitation link").click()
+    link = organizer.locator("#invite-link").input_value()
+    assert "/invite/" in link
+    journey.snap(organizer, "invitation-link")
+
+    invitee = journey.page()
+    invitee.goto(link)
+    journey.snap(invitee, "accept-invitation")
+    invitee.get_by_label("Display name").fill("Robin")
+    invitee.get_by_label("Personal email").fill("robin@example.net")
+    invitee.get_by_label("Password", exact=True).fill("a passphrase of my own")
+    invitee.get_by_label("Repeat the password").fill("a passphrase of my own")
+    invitee.get_by_role("button", name="Create my account").click()
+    invitee.wait_for_url(live_server + "/")
+    assert invitee.get_by_text("Your unit: Dock crew").is_visible()
+    journey.snap(invitee, "member-home")
+
+    organizer.goto(live_server + f"/units/{world.unit_id}/surveys")
+    organizer.get_by_label("Title").fill("Dock crew pulse")
+    organizer.get_by_label("Who can decrypt the results").select_option(value="server_key")
+    organizer.get_by_label("Comments need at least").fill("5")
+    journey.snap(organizer, "new-survey")
+    organizer.get_by_role("button", name="Create draft").click()
+    journey.snap(organizer, "draft")
+    organizer.get_by_role("button", name="Launch survey").click()
+    assert organizer.get_by_text("Launched to 7 members").is_visible()
+
+    voters = [("robin@example.net", "a passphrase of my own")] + [(email, PASSWORD) for email in members]
+    for number, (email, password) in enumerate(voters):
+        page = journey.sign_in(email, password)
+        page.get_by_role("link", name="Your surveys").first.click()
+        page.get_by_role("link", name="Dock crew pulse").click()
+        page.get_by_role("radio", name="Yes").check()
+        page.get_by_role("radio", name=re.compile("^4 · Agree")).check()
+        page.get_by_role("checkbox", name="Pay").check()
+        page.get_by_role("textbox").fill(f"Comment number {number}: fix the heating")
+        if number == 0:
+            journey.snap(page, "answer-form")
+        page.get_by_role("button", name="Send my answers").click()
+        assert page.get_by_role("heading", name="Your answers are in").is_visible()
+        assert re.fullmatch(r"[0-9a-f]{64}", page.locator("#receipt").input_value())
+        if number == 0:
+            journey.snap(page, "receipt")
+        page.context.close()
+
+    organizer.reload()
+    organizer.once("dialog", lambda dialog: dialog.accept())
+    organizer.get_by_role("button", name="Close now").click()
+    organizer.wait_for_url(re.compile(r"/results$"))
+    journey.snap(organizer, "results")
+    assert organizer.get_by_text("6 of 7").is_visible()
+    assert organizer.get_by_text("fix the heating").first.is_visible()
+
+    invitee.goto(live_server + "/my/surveys")
+    invitee.get_by_role("link", name="Dock crew pulse").click()
+    assert invitee.get_by_text("server-held key").is_visible()
+    journey.snap(invitee, "member-reads-results")
+
+    steward = journey.sign_in(world.steward)
+    steward.goto(live_server + "/my/surveys")
+    steward.get_by_role("link", name="Dock crew pulse").click()
+    assert steward.get_by_role("heading", name="Dock crew pulse").is_visible()
+    journey.snap(steward, "steward-reads-results")
