@@ -1,11 +1,14 @@
 """Scheduled jobs of the survey engine. Each is idempotent: it acts only on
 surveys in the state it moves them from, so a rerun or a run after a crash
-(whose transaction was rolled back) does the work exactly once."""
+(whose transaction was rolled back) does the work exactly once. Each survey is
+handled in its own savepoint, so one that fails waits for the next run without
+holding back the others."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -17,57 +20,90 @@ from surveys.models import KeyMode, Question, Survey, SurveyState
 log = logging.getLogger(__name__)
 
 
+def _each(surveys: list[Survey], action: Callable[[Survey], object], what: str) -> int:
+    """Apply `action` to each survey in its own savepoint: one survey that fails
+    (and stays as it was, to be retried on the next run) must not hold back the
+    others, which would otherwise be rolled back with it on every run."""
+    done = 0
+    for survey in surveys:
+        try:
+            with db.session.begin_nested():
+                result = action(survey)
+        except Exception:
+            log.exception("survey %s: %s failed; the other surveys go on", survey.id, what)
+            continue
+        done += bool(result)
+    return done
+
+
 def open_due_surveys() -> int:
     """Open launched surveys whose opening time has come."""
-    due = db.session.scalars(sa.select(Survey).where(
+    due = list(db.session.scalars(sa.select(Survey).where(
         Survey.state == SurveyState.DRAFT, Survey.public_key.is_not(None),
-        sa.or_(Survey.opens_at.is_(None), Survey.opens_at <= utcnow())))
-    return sum(launch.open_if_due(survey) for survey in due)
+        sa.or_(Survey.opens_at.is_(None), Survey.opens_at <= utcnow()))))
+    return _each(due, launch.open_if_due, "opening")
 
 
 def close_due_surveys() -> int:
     """Close open surveys whose closing time has passed, and prepare their sums."""
     due = list(db.session.scalars(sa.select(Survey).where(
         Survey.state == SurveyState.OPEN, Survey.closes_at.is_not(None), Survey.closes_at <= utcnow())))
-    for survey in due:
-        tally.close(survey)
-    return len(due)
+    return _each(due, lambda survey: tally.close(survey) or True, "closing")
 
 
 def release_server_key_surveys() -> int:
     """Decrypt and release closed surveys that use the server-held key."""
     closed = list(db.session.scalars(sa.select(Survey).where(
         Survey.state == SurveyState.CLOSED, Survey.key_mode == KeyMode.SERVER_KEY)))
-    return sum(tally.release_with_server_key(survey) for survey in closed)
+    return _each(closed, tally.release_with_server_key, "release")
+
+
+#: A round lasts as long as the one before it, but never less than this.
+MIN_ROUND = timedelta(days=1)
 
 
 def open_next_pulse_rounds() -> int:
     """Start the next round of each recurring pulse whose time has come."""
-    started = 0
-    latest_rounds = db.session.scalars(sa.select(Survey).where(
+    ended = list(db.session.scalars(sa.select(Survey).where(
         Survey.recurrence_weeks.is_not(None), Survey.opened_on.is_not(None),
-        Survey.state.in_([SurveyState.CLOSED, SurveyState.RELEASED])))
-    for survey in latest_rounds:
+        Survey.state.in_([SurveyState.CLOSED, SurveyState.RELEASED]))))
+    due = []
+    for survey in ended:
         next_exists = db.session.scalar(sa.select(Survey.id).where(
             Survey.series_id == survey.series_id, Survey.round_number == survey.round_number + 1))
-        if next_exists is not None:
-            continue
-        # Rounds are anchored on the first round's opening, so delays do not accumulate.
-        due = survey.opens_at or utcnow()
-        due = due + timedelta(weeks=survey.recurrence_weeks)
-        if due > utcnow():
-            continue
-        started += bool(_start_next_round(survey, due))
-    return started
+        if next_exists is None and _next_opening(survey) is not None:
+            due.append(survey)
+    return _each(due, lambda survey: _start_next_round(survey, _next_opening(survey)), "starting the next round")
 
 
-def _start_next_round(previous: Survey, opens_at) -> Survey | None:
-    duration = (previous.closes_at - previous.opens_at) if previous.closes_at and previous.opens_at else timedelta(days=7)
+def _round_duration(survey: Survey) -> timedelta:
+    if survey.closes_at and survey.opens_at:
+        return max(survey.closes_at - survey.opens_at, MIN_ROUND)
+    return timedelta(days=7)
+
+
+def _next_opening(survey: Survey) -> datetime | None:
+    """When the round after `survey` opens, or None if not yet.
+
+    Rounds are anchored on the first round's opening, so delays do not
+    accumulate. If the scheduler was down for whole periods, the missed rounds
+    are skipped rather than opened already over: the next round is the latest
+    one whose time has come and that still has time to run."""
+    period = timedelta(weeks=survey.recurrence_weeks)
+    now = utcnow()
+    due = (survey.opens_at or now) + period
+    duration = _round_duration(survey)
+    while due + duration <= now:
+        due += period
+    return due if due <= now else None
+
+
+def _start_next_round(previous: Survey, opens_at: datetime) -> Survey:
     round_ = Survey(
         scope=previous.scope, kind=previous.kind, title=previous.title, intro=previous.intro,
         key_mode=previous.key_mode, release_threshold=previous.release_threshold,
         comment_threshold=previous.comment_threshold, trustee_threshold=previous.trustee_threshold,
-        opens_at=opens_at, closes_at=opens_at + duration, recurrence_weeks=previous.recurrence_weeks,
+        opens_at=opens_at, closes_at=opens_at + _round_duration(previous), recurrence_weeks=previous.recurrence_weeks,
         series_id=previous.series_id, round_number=previous.round_number + 1,
     )
     db.session.add(round_)
@@ -79,11 +115,7 @@ def _start_next_round(previous: Survey, opens_at) -> Survey | None:
     db.session.flush()
     people = scopes.electorate(previous.scope)
     trustees = [t.trustee_ref for t in previous.trustees]
-    try:
-        launch.launch(round_, people.voters, people.dimensions, trustees)
-    except Exception:
-        log.exception("survey %s: next round could not launch", previous.id)
-        raise
+    launch.launch(round_, people.voters, people.dimensions, trustees)
     return round_
 
 

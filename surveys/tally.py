@@ -68,10 +68,13 @@ def respondents_by_cell(survey: Survey) -> dict[str, set[str]]:
 
 
 def _earlier_released_sets(survey: Survey) -> list[frozenset[str]]:
-    """Respondent sets of every group released in earlier rounds of the series."""
-    earlier = db.session.scalars(sa.select(Survey).where(
+    """Respondent sets of every group approved in earlier rounds of the series.
+
+    A closed round counts as much as a released one: its approved groups are
+    fixed at close and will be shown once its trustees decrypt, whenever that is."""
+    earlier = list(db.session.scalars(sa.select(Survey).where(
         Survey.series_id == survey.series_id, Survey.round_number < survey.round_number,
-        Survey.state == SurveyState.RELEASED))
+        Survey.state.in_([SurveyState.CLOSED, SurveyState.RELEASED]))))
     sets = []
     for round_ in earlier:
         by_cell = respondents_by_cell(round_)
