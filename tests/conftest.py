@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 
 from core.app import create_app
 from core.extensions import db
-from organizer.models import Role
+from organizer.models import BargainingUnit, Role
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -149,3 +149,15 @@ def world(app: Flask) -> World:
                       other_unit_id=other_unit.id, person_id=person.id)
         db.session.remove()
     return built
+
+
+@pytest.fixture
+def crowd(app, world) -> list[str]:
+    """Six more members with accounts in the world's unit: enough for a survey with k = 5."""
+    emails = [f"worker{i}@example.org" for i in range(6)]
+    with app.app_context():
+        unit = db.session.get(BargainingUnit, world.unit_id)
+        for email in emails:
+            factories.create_account(Role.MEMBER, unit=unit, email=email)
+        db.session.commit()
+    return emails

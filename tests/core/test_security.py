@@ -96,3 +96,32 @@ def test_unexpected_errors_answer_500_page_without_details(tmp_path):
     response = app.test_client().get("/boom")
     assert response.status_code == 500
     assert b"secret detail" not in response.data and b"Nothing was saved" in response.data
+
+
+@pytest.mark.parametrize("who", ["anonymous", "organizer", "member"])
+def test_every_route_answers_with_the_security_headers(app, world, login, who):
+    from tests.organizer.test_authorization_matrix import MATRIX, _ids
+
+    ids = _ids(app, world)
+    client = app.test_client()
+    if who != "anonymous":
+        login(client, getattr(world, who))
+    missing = []
+    for endpoint, (method, template, _) in sorted(MATRIX.items(), key=lambda i: (i[1][0] != "GET", i[0] == "auth.logout")):
+        response = client.open(template.format(**ids), method=method)
+        response.close()
+        for name, value in SECURITY_HEADERS.items():
+            if response.headers.get(name) != value:
+                missing.append(f"{endpoint} ({response.status_code}) lacks {name}")
+    assert not missing, "\n".join(missing)
+
+
+def test_a_locked_account_stays_locked_across_new_sessions(app, world):
+    from tests.factories import PASSWORD
+
+    for _ in range(5):
+        app.test_client().post("/login", data={"email": world.member, "password": "wrong guess"})
+    for _ in range(3):
+        fresh = app.test_client()
+        assert fresh.post("/login", data={"email": world.member, "password": PASSWORD}).status_code == 400
+        assert fresh.get("/").status_code == 302

@@ -9,25 +9,9 @@ import re
 
 import pytest
 
-from core.extensions import db
-from organizer.models import BargainingUnit, Role
-from tests import factories
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
-
-MEMBERS = [f"member{i}@example.net" for i in range(5)]
-
-
-@pytest.fixture
-def members(app, world):
-    with app.app_context():
-        unit = db.session.get(BargainingUnit, world.unit_id)
-        for email in MEMBERS:
-            factories.create_account(Role.MEMBER, unit=unit, email=email)
-        db.session.commit()
-    return MEMBERS
-
 
 class Journey:
     def __init__(self, browser, base: str, folder) -> None:
@@ -51,7 +35,7 @@ class Journey:
         return page
 
 
-def test_organize_invite_survey_and_release(browser, live_server, screenshots, world, members):
+def test_organize_invite_survey_and_release(browser, live_server, screenshots, world, crowd):
     journey = Journey(browser, live_server, screenshots)
 
     organizer = journey.sign_in(world.organizer)
@@ -95,9 +79,9 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     organizer.get_by_role("button", name="Create draft").click()
     journey.snap(organizer, "draft")
     organizer.get_by_role("button", name="Launch survey").click()
-    assert organizer.get_by_text("Launched to 7 members").is_visible()
+    assert organizer.get_by_text("Launched to 8 members").is_visible()
 
-    voters = [("robin@example.net", "a passphrase of my own")] + [(email, PASSWORD) for email in members]
+    voters = [("robin@example.net", "a passphrase of my own")] + [(email, PASSWORD) for email in crowd[:5]]
     for number, (email, password) in enumerate(voters):
         page = journey.sign_in(email, password)
         page.get_by_role("link", name="Your surveys").first.click()
@@ -120,7 +104,7 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     organizer.get_by_role("button", name="Close now").click()
     organizer.wait_for_url(re.compile(r"/results$"))
     journey.snap(organizer, "results")
-    assert organizer.get_by_text("6 of 7").is_visible()
+    assert organizer.get_by_text("6 of 8").is_visible()
     assert organizer.get_by_text("fix the heating").first.is_visible()
 
     invitee.goto(live_server + "/my/surveys")

@@ -1,0 +1,169 @@
+"""Fuzzing every form and the encrypted-ballot endpoint: random, malformed,
+huge and hostile values never get a 500, and a refused request (4xx) stores
+nothing. State builds up across examples on purpose: later examples meet the
+data earlier ones managed to create."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.extensions import db
+from organizer import accounts, invitations
+from organizer.models import BargainingUnit, Person, Role
+from organizer.unit_surveys import account_ref
+from surveys import definitions, keys, launch, tally
+from surveys.models import KeyMode, QuestionType, SurveyKind
+from tests import factories
+
+HOSTILE = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
+    st.sampled_from(["", " ", "0", "-1", "99999999999999999999", "1e308", "NaN", "None", "null", "true",
+                     "<script>alert(1)</script>", "' OR 1=1 --", "\x00", "\u202e", "%00", "../../etc/passwd",
+                     "2026-13-45", "2026-11-28T25:61", "cant", "yes", "no", "organizer", "server_key"]),
+    st.text(min_size=2000, max_size=5000).map(lambda s: s * 2),
+    st.integers().map(str),
+)
+VALUE = st.one_of(HOSTILE, st.lists(HOSTILE, max_size=4))
+FUZZ = settings(max_examples=25, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                       HealthCheck.data_too_large])
+
+
+def _table_counts() -> dict[str, int]:
+    return {table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in db.metadata.sorted_tables}
+
+
+@pytest.fixture
+def targets(app, world):
+    """Everything the forms need, and the form fields each one takes."""
+    with app.app_context():
+        unit = db.session.get(BargainingUnit, world.unit_id)
+        organizer = accounts.find_account_by_email(world.organizer)
+        steward = accounts.find_account_by_email(world.steward)
+        members = [accounts.find_account_by_email(world.member)] + [
+            factories.create_account(Role.MEMBER, unit=unit) for _ in range(5)]
+        _, token = invitations.invite(organizer, db.session.get(Person, world.person_id), Role.MEMBER)
+        scope = f"unit:{unit.id}"
+        settings_ = definitions.SurveySettings(kind=SurveyKind.PULSE, title="Fuzz", key_mode=KeyMode.SERVER_KEY,
+                                               release_threshold=5)
+        draft, open_ = definitions.create_survey(scope, settings_), definitions.create_survey(scope, settings_)
+        for survey in (draft, open_):
+            definitions.add_question(survey, type=QuestionType.YES_NO, prompt="Yes?", allows_cant_say=True)
+            definitions.add_question(survey, type=QuestionType.MULTIPLE_CHOICE, prompt="Which?",
+                                     options=["A", "B", "C"], max_choices=2)
+            definitions.add_question(survey, type=QuestionType.FREE_TEXT, prompt="Say")
+        launch.launch(open_, {account_ref(m): {"department": None} for m in members}, ["department"])
+        keys.register_trustee_key(account_ref(steward), "steward trustee passphrase")
+        trusted = definitions.create_survey(scope, definitions.SurveySettings(
+            kind=SurveyKind.VOTE, title="Vote", key_mode=KeyMode.TRUSTEES, release_threshold=5, trustee_threshold=1))
+        definitions.add_question(trusted, type=QuestionType.YES_NO, prompt="Strike?")
+        launch.launch(trusted, {account_ref(m): {"department": None} for m in members}, ["department"],
+                      [account_ref(steward)])
+        tally.close(trusted)
+        db.session.commit()
+        questions = [f"q{q.id}" for q in open_.questions]
+        person_fields = ["name", "department_id", "shift_id", "assessment", "is_member", "card_signed_on",
+                         "email", "phone", "notes"]
+        member_email = members[1].email
+        result = {
+            "anonymous": [(f"/login", ["email", "password"]),
+                          (f"/invite/{token}", ["display_name", "email", "password", "confirm"])],
+            world.organizer: [
+                (f"/unions/{world.union_id}/units", ["name"]),
+                (f"/units/{world.unit_id}/segments", ["kind", "name"]),
+                (f"/units/{world.unit_id}/people/new", person_fields),
+                (f"/people/{world.person_id}/edit", person_fields),
+                (f"/people/{world.person_id}/invite", ["role"]),
+                (f"/units/{world.unit_id}/surveys",
+                 ["kind", "title", "intro", "key_mode", "trustee_threshold", "release_threshold",
+                  "comment_threshold", "opens_at", "closes_at", "recurrence_weeks", "standard_questions"]),
+                (f"/surveys/{draft.id}/questions", ["type", "prompt", "options", "max_choices", "allows_cant_say"]),
+                (f"/surveys/{draft.id}/launch", ["trustees"]),
+                ("/account/password", ["current_password", "new_password", "confirm"]),
+                ("/trustee/key", ["passphrase", "confirm"]),
+            ],
+            member_email: [(f"/surveys/{open_.id}/answer", questions)],
+            world.steward: [(f"/surveys/{trusted.id}/decrypt", ["passphrase"])],
+        }
+        result["ballot"] = (member_email, f"/surveys/{open_.id}/ballot")
+        result["chart"] = f"/units/{world.unit_id}/chart"
+        db.session.remove()
+    return result
+
+
+@st.composite
+def form_data(draw, fields: list[str]):
+    chosen = draw(st.lists(st.sampled_from(fields), unique=True)) if fields else []
+    data = {name: draw(VALUE) for name in chosen}
+    if draw(st.booleans()):
+        data[draw(st.text(min_size=1, max_size=12))] = draw(VALUE)
+    return data
+
+
+def _check(app, client, url: str, data) -> None:
+    with app.app_context():
+        before = _table_counts()
+    response = client.post(url, data=data)
+    assert response.status_code < 500, f"POST {url} with {data!r} answered {response.status_code}"
+    if 400 <= response.status_code < 500:
+        with app.app_context():
+            assert _table_counts() == before, f"refused POST {url} stored something"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "organizer", "member", "steward"])
+def test_every_form_survives_hostile_input(app, world, login, targets, who):
+    email = {"organizer": world.organizer, "steward": world.steward, "anonymous": "anonymous"}.get(who)
+    if who == "member":
+        email = next(key for key in targets if isinstance(key, str) and key.startswith("member"))
+    client = app.test_client()
+    if who != "anonymous":
+        login(client, email)
+    for url, fields in targets[email]:
+        @FUZZ
+        @given(data=form_data(fields))
+        def fuzz(data):
+            _check(app, client, url, data)
+        fuzz()
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@FUZZ
+@given(body=st.one_of(JSON, st.fixed_dictionaries({"payload": st.one_of(st.text(), st.binary().map(
+    lambda b: __import__("base64").b64encode(b).decode()))}, optional={"comments": JSON})))
+def test_ballot_endpoint_survives_hostile_json(app, world, login, targets, body):
+    email, url = targets["ballot"]
+    client = login(app.test_client(), email)
+    with app.app_context():
+        before = _table_counts()
+    response = client.post(url, json=body)
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        with app.app_context():
+            assert _table_counts() == before
+
+
+@FUZZ
+@given(query=st.dictionaries(st.sampled_from(["department", "shift", "assessment", "x"]), HOSTILE, max_size=3))
+def test_chart_filters_survive_hostile_queries(app, world, login, targets, query):
+    client = login(app.test_client(), world.organizer)
+    assert client.get(targets["chart"], query_string=query).status_code in (200, 400)
+
+
+def test_raw_garbage_bodies_are_refused_cleanly(app, world, login, targets):
+    email, url = targets["ballot"]
+    client = login(app.test_client(), email)
+    for body, content_type in [(b"\xff\xfe\x00", "application/json"), (b"{" * 5000, "application/json"),
+                               (b"payload=%%%", "application/x-www-form-urlencoded"), (b"x" * 2_000_000, "text/plain")]:
+        response = client.post(url, data=body, content_type=content_type)
+        assert 400 <= response.status_code < 500
