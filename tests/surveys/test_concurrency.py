@@ -1,0 +1,133 @@
+"""The ballot box under concurrent submissions (PRIVACY.md invariants 1, 4 and
+9), on PostgreSQL: many people answering at once, some submitting twice or
+three times at the same moment, and one ballot replayed by several people at
+once. Each submission runs in its own thread, app context, session and
+transaction, as web workers would. Afterwards the ledger and the ballots
+count the same people, each exactly once, and every extra submission was
+refused.
+
+SQLite lets one writer in at a time, so there is no race to test there: the
+tests skip on SQLite, and fail (never skip) when PostgreSQL was asked for."""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+
+from core.extensions import db
+from crypto import ballot as crypto_ballot
+from crypto.elgamal import PublicKey
+from surveys import ballot_box
+from surveys.definitions import ballot_questions, question_spec
+from surveys.errors import AlreadyAnswered, BallotRejected
+from surveys.models import Ballot, ParticipationEntry, Survey
+from tests.surveys.helpers import answer_plan, answers, launched_pulse, row_count, voters
+
+THREADS = 8
+
+
+@pytest.fixture
+def postgresql(app_ctx) -> None:
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        return
+    if os.environ.get("LEVERAGE_TEST_DATABASE_URL") or os.environ.get("LEVERAGE_REQUIRE_POSTGRES"):
+        pytest.fail(f"PostgreSQL was asked for, but the database under test is {dialect}")
+    pytest.skip("concurrent submissions race only on PostgreSQL; SQLite admits one writer at a time "
+                "(set LEVERAGE_TEST_DATABASE_URL to run this)")
+
+
+def _submit_concurrently(app: Flask, survey_id: int, submissions: list[tuple[str, Callable[[Survey, str], object]]]
+                         ) -> list[tuple[str, str]]:
+    """Run every (voter ref, submit) on THREADS threads, each submission in its
+    own app context and session, committing as a view would. Returns (ref, outcome)."""
+    work: queue.Queue = queue.Queue()
+    for submission in submissions:
+        work.put(submission)
+    outcomes: list[tuple[str, str]] = []
+    lock = threading.Lock()
+    start = threading.Barrier(THREADS)
+
+    def worker() -> None:
+        start.wait()
+        while True:
+            try:
+                ref, submit = work.get_nowait()
+            except queue.Empty:
+                return
+            with app.app_context():
+                try:
+                    submit(db.session.get(Survey, survey_id), ref)
+                    db.session.commit()
+                    outcome = "cast"
+                except (AlreadyAnswered, BallotRejected) as refused:
+                    db.session.rollback()
+                    outcome = type(refused).__name__
+                except Exception as error:  # noqa: BLE001 - reported by the test, not lost in a thread
+                    db.session.rollback()
+                    outcome = f"unexpected {type(error).__name__}: {error}"
+                finally:
+                    db.session.remove()
+            with lock:
+                outcomes.append((ref, outcome))
+
+    threads = [threading.Thread(target=worker, name=f"voter-{i}") for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a submission hung"
+    return outcomes
+
+
+def _cast(survey: Survey, ref: str) -> None:
+    yes, scale, issues = answer_plan(int(ref.split(":")[1]))
+    ballot_box.cast(survey, ref, answers(survey, yes, scale, issues, comment=f"from {ref}"))
+
+
+def test_concurrent_and_repeated_submissions_count_each_person_once(app, postgresql):
+    people = voters(60, ("A", "B", "C"))
+    survey = launched_pulse(people, dimensions=("department",))
+    db.session.commit()
+    submissions = []
+    for i, ref in enumerate(people):
+        # Some people press "submit" two or three times; their copies sit next
+        # to each other in the queue, so different threads take them at once.
+        submissions += [(ref, _cast)] * (3 if i % 10 == 0 else 2 if i % 10 == 5 else 1)
+
+    outcomes = _submit_concurrently(app, survey.id, submissions)
+
+    assert len(outcomes) == len(submissions)
+    unexpected = [o for o in outcomes if o[1] not in ("cast", "AlreadyAnswered")]
+    assert not unexpected, unexpected
+    by_ref: dict[str, Counter] = defaultdict(Counter)
+    for ref, outcome in outcomes:
+        by_ref[ref][outcome] += 1
+    assert {ref: counts["cast"] for ref, counts in by_ref.items()} == {ref: 1 for ref in people}
+    assert sum(counts["AlreadyAnswered"] for counts in by_ref.values()) == len(submissions) - len(people) == 18
+    db.session.expire_all()
+    assert row_count(ParticipationEntry, survey) == row_count(Ballot, survey) == len(people)
+
+
+def test_one_ballot_replayed_by_several_people_at_once_is_cast_once(app, postgresql):
+    people = voters(16)
+    survey = launched_pulse(people, dimensions=())
+    payload = crypto_ballot.serialize(crypto_ballot.encrypt_ballot(
+        PublicKey.from_bytes(survey.public_key), survey.context,
+        [question_spec(q) for q in ballot_questions(survey)], [True, 4, [2]]))
+    db.session.commit()
+
+    def replay(survey: Survey, ref: str) -> None:
+        ballot_box.cast_encrypted(survey, ref, payload, {})
+
+    outcomes = _submit_concurrently(app, survey.id, [(ref, replay) for ref in people])
+
+    assert Counter(outcome for _, outcome in outcomes) == {"cast": 1, "BallotRejected": len(people) - 1}
+    db.session.expire_all()
+    assert row_count(ParticipationEntry, survey) == row_count(Ballot, survey) == 1
