@@ -41,3 +41,32 @@ def test_create_app_never_touches_the_schema(tmp_path):
         with db.engine.connect() as connection:
             assert db.inspect(connection).get_table_names() == []
         db.engine.dispose()
+
+
+def test_upgrading_a_populated_database_keeps_its_rows(tmp_path):
+    """Batch migrations on SQLite rebuild tables; rows that point at them (with
+    ON DELETE CASCADE) must survive the rebuild."""
+    import sqlalchemy as sa
+
+    from organizer.models import Account, Role, RoleAssignment
+    from tests import factories
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'populated.db'}"})
+    with app.app_context():
+        upgrade(revision="0002_survey_engine")
+        union = factories.create_union("Before the upgrade")
+        # Written with plain SQL: the models already describe the newest schema.
+        db.session.execute(sa.text(
+            "INSERT INTO accounts (id, display_name, email, email_index, password_hash, session_token_hash,"
+            " failed_login_count, created_on) VALUES (1, :blob, :blob, :index, 'x', :token, 0, '2026-11-01')"),
+            {"blob": b"sealed", "index": b"i" * 32, "token": b"t" * 32})
+        db.session.execute(sa.text("INSERT INTO role_assignments (account_id, role, union_id) VALUES (1, 'organizer', :u)"),
+                           {"u": union.id})
+        db.session.commit()
+        upgrade()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(RoleAssignment)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Account)) == 1
+        assert db.session.scalars(sa.select(RoleAssignment.role)).one() == Role.ORGANIZER
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1, "enforced again after migrating"
+        db.engine.dispose()
