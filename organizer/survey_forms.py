@@ -51,8 +51,9 @@ class SurveyForm(FlaskForm):
         ])
     trustee_threshold = IntegerField("Trustees needed to decrypt (t)", validators=[Optional(), NumberRange(1, 50)],
                                      description="With trustees: how many of them must take part.")
-    release_threshold = IntegerField("Release threshold k", validators=[InputRequired(), NumberRange(2, 1000)],
-                                     description="No figure is shown unless at least k people answered.")
+    release_threshold = IntegerField("Release threshold k", validators=[Optional(), NumberRange(2, 1000)],
+                                     description="No figure is shown unless at least k people answered. "
+                                                 "Empty: the union's k (endorsements: 3).")
     comment_threshold = IntegerField("Comments need at least", default=10,
                                      validators=[InputRequired(), NumberRange(2, 10000)])
     opens_at = DateTimeLocalField("Opens at (UTC)", validators=[Optional()], format="%Y-%m-%dT%H:%M",

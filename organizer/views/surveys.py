@@ -41,11 +41,14 @@ organizer_required = role_required(Role.ORGANIZER)
 trustee_roles_required = role_required(Role.ORGANIZER, Role.STEWARD)
 
 
-def _settings(form: SurveyForm) -> definitions.SurveySettings:
+def _settings(form: SurveyForm, union_threshold: int) -> definitions.SurveySettings:
     key_mode = KeyMode(form.key_mode.data)
+    kind = SurveyKind(form.kind.data)
+    # Endorsements ask few coworkers about one member, so their default k is lower.
+    default_k = kind.default_threshold if kind == SurveyKind.ENDORSEMENT else union_threshold
     return definitions.SurveySettings(
-        kind=SurveyKind(form.kind.data), title=form.title.data.strip(), intro=(form.intro.data or "").strip() or None,
-        key_mode=key_mode, release_threshold=form.release_threshold.data,
+        kind=kind, title=form.title.data.strip(), intro=(form.intro.data or "").strip() or None,
+        key_mode=key_mode, release_threshold=form.release_threshold.data or default_k,
         comment_threshold=form.comment_threshold.data,
         trustee_threshold=form.trustee_threshold.data if key_mode == KeyMode.TRUSTEES else None,
         opens_at=form.opens_at.data, closes_at=form.closes_at.data,
@@ -60,11 +63,10 @@ def _settings(form: SurveyForm) -> definitions.SurveySettings:
 def unit_surveys_page(unit_id: int):
     unit = get_unit_for_organizer_or_404(unit_id)
     form = SurveyForm()
-    if request.method == "GET":
-        form.release_threshold.data = unit.union.release_threshold
     if form.validate_on_submit():
         try:
-            survey = unit_surveys.create(current_user, unit, _settings(form), form.standard_questions.data)
+            survey = unit_surveys.create(current_user, unit, _settings(form, unit.union.release_threshold),
+                                         form.standard_questions.data)
         except (SurveyError, DomainError) as refused:
             db.session.rollback()
             add_error(form, refused.field, refused.message)

@@ -214,3 +214,11 @@ def test_trustees_decrypt_through_the_web(app, client, world, login, crowd):
     assert done.status_code == 302 and done.headers["Location"].endswith(f"/surveys/{survey_id}/results")
     page = client.get(done.headers["Location"]).data.decode()
     assert "trustee quorum" in page and "2 of 2 trustees" in page
+
+
+@pytest.mark.parametrize("kind, expected", [("pulse", 5), ("vote", 5), ("endorsement", 3)])
+def test_empty_threshold_takes_the_kinds_default(app, client, world, login, kind, expected):
+    login(client, world.organizer)
+    survey_id = _create_pulse(client, world, kind=kind, release_threshold="", comment_threshold="10")
+    with app.app_context():
+        assert db.session.get(Survey, survey_id).release_threshold == expected
