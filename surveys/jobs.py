@@ -67,13 +67,15 @@ def open_next_pulse_rounds() -> int:
     ended = list(db.session.scalars(sa.select(Survey).where(
         Survey.recurrence_weeks.is_not(None), Survey.opened_on.is_not(None),
         Survey.state.in_([SurveyState.CLOSED, SurveyState.RELEASED]))))
-    due = []
+    opening: dict[int, datetime] = {}
     for survey in ended:
         next_exists = db.session.scalar(sa.select(Survey.id).where(
             Survey.series_id == survey.series_id, Survey.round_number == survey.round_number + 1))
-        if next_exists is None and _next_opening(survey) is not None:
-            due.append(survey)
-    return _each(due, lambda survey: _start_next_round(survey, _next_opening(survey)), "starting the next round")
+        opens_at = _next_opening(survey) if next_exists is None else None
+        if opens_at is not None:
+            opening[survey.id] = opens_at
+    due = [survey for survey in ended if survey.id in opening]
+    return _each(due, lambda survey: _start_next_round(survey, opening[survey.id]), "starting the next round")
 
 
 def _round_duration(survey: Survey) -> timedelta:

@@ -98,7 +98,7 @@ def open_share(survey: Survey, trustee: SurveyTrustee, passphrase: str) -> KeySh
     except SealError:
         raise TrusteeError("That passphrase does not open your key.", field="passphrase") from None
     except (CryptoError, ValueError):
-        raise TrusteeError("Your trustee key is damaged; set a new passphrase once this survey is dealt with.") from None
+        raise TrusteeError("Your trustee key could not be read; tell the other trustees.") from None
     # The passphrase was right: from here on, a failure is the share's, not the person's.
     try:
         share_hex = sealing.open_text_with_secret_key(secret, trustee.sealed_share,

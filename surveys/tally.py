@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import sqlalchemy as sa
 
@@ -206,7 +206,8 @@ def release_with_server_key(survey: Survey) -> bool:
     return True
 
 
-def _open_comment(survey: Survey, comment: SealedComment, open_text) -> tuple[int, str | None]:
+def _open_comment(survey: Survey, comment: SealedComment,
+                  open_text: Callable[[bytes, bytes], str]) -> tuple[int, str | None]:
     """A comment that does not open (sealed for another survey or question, or
     altered) is left out rather than blocking the whole release: the ballot box
     cannot check a comment sealed elsewhere without the key."""

@@ -10,10 +10,12 @@ import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
+from crypto import ballot as crypto_ballot
 from crypto import sealing
-from crypto.elgamal import SecretKey
+from crypto.elgamal import PublicKey, SecretKey
 from crypto.threshold import PARTIAL_SIZE, ThresholdKey, verify_share
-from surveys import keys, launch, tally
+from surveys import ballot_box, keys, launch, tally
+from surveys.definitions import ballot_questions, question_spec
 from surveys.errors import SurveyError, TrusteeError
 from surveys.models import KeyMode, ReleasedComment, Survey, SurveyState, SurveyTrustee, TrusteeKey
 from tests.surveys.helpers import (
@@ -217,3 +219,21 @@ def test_a_tampered_stored_partial_refuses_the_release_and_names_its_trustee(app
     assert survey.state == SurveyState.CLOSED
     assert all(g.counts is None for g in survey.groups)
     assert row_count(ReleasedComment) == 0
+
+
+def test_a_comment_that_does_not_open_does_not_block_the_trustees_release(app_ctx):
+    register_trustees(*TRUSTEES)
+    survey = launched_pulse(PEOPLE, dimensions=(), key_mode=KeyMode.TRUSTEES, t=2, trustees=TRUSTEES,
+                            comment_threshold=10)
+    cast_all(survey, REFS, comment=lambda i: COMMENTS[i])
+    # Well formed, but sealed for another context: only the key holders could tell.
+    forged = sealing.seal_text(PublicKey.from_bytes(survey.public_key), "sealed for elsewhere", b"elsewhere")
+    payload = crypto_ballot.serialize(crypto_ballot.encrypt_ballot(
+        PublicKey.from_bytes(survey.public_key), survey.context,
+        [question_spec(q) for q in ballot_questions(survey)], [True, 2, [1]]))
+    ballot_box.cast_encrypted(survey, "voter:10", payload, {survey.questions[-1].id: forged})
+    tally.close(survey)
+    for ref in TRUSTEES[:2]:
+        tally.contribute(survey, ref, passphrase(ref))
+    assert survey.state == SurveyState.RELEASED
+    assert sorted(db.session.scalars(sa.select(ReleasedComment.text))) == sorted(COMMENTS)

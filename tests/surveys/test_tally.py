@@ -87,6 +87,8 @@ def test_a_withheld_group_is_never_decrypted(app_ctx):
     # Even with sums planted on a withheld group, release decrypts approved groups only.
     whole = survey.groups[0]
     withheld[0].encrypted_sums = whole.encrypted_sums
+    approved = [g for g in survey.groups if g.is_approved]
+    assert tally.decryption_targets(survey) == [c.alpha for g in approved for c in tally._ciphertexts(g.encrypted_sums)]
     tally.release_with_server_key(survey)
     assert all(g.counts is None for g in withheld)
     assert whole.counts == expected_counts(survey, refs, whole)
