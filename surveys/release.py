@@ -14,6 +14,10 @@ their own (including by property tests) and applied identically by the tally.
   derived by subtraction, and refuses any group whose respondents differ from
   an already approved overlapping group (this round or an earlier round of the
   series) by 1..k-1 people on either side (PRIVACY.md invariants 4 and 8).
+  Sums of several shown groups of one breakdown, and the whole minus them, can
+  be set against those of another breakdown too; so wherever a shown group (or
+  the withheld rest) of one breakdown meets one of another, 0 or at least k
+  respondents must stand in the overlap.
 """
 
 from __future__ import annotations
@@ -166,6 +170,8 @@ def decide_release(
                 continue
             approved_sets.append(decision.respondents)
         changed |= _suppress_complements(decisions, k)
+        if not changed:
+            changed = _suppress_cross_differences(decisions, k)
     return decisions
 
 
@@ -186,3 +192,48 @@ def _suppress_complements(decisions: list[Decision], k: int) -> bool:
             smallest.withhold("withheld so that a smaller withheld group cannot be worked out by subtraction")
             changed = True
     return changed
+
+
+def _atoms(decisions: list[Decision], dimension: str) -> list[tuple[Decision | None, frozenset[str]]]:
+    """A dimension's shown groups, and the withheld rest as one more piece (None):
+    every figure this dimension gives away is a sum of these pieces' figures."""
+    shown = [d for d in decisions if d.group.dimension == dimension and d.approved]
+    rest = decisions[0].respondents - frozenset().union(*(d.respondents for d in shown))
+    return [(d, d.respondents) for d in shown] + ([(None, rest)] if rest else [])
+
+
+def _suppress_cross_differences(decisions: list[Decision], k: int) -> bool:
+    """Sums of shown groups of one dimension (or the whole minus them) set against
+    those of another describe the people in the overlaps of their pieces: withhold
+    until every overlap holds 0 or at least k respondents. Withholds one group and
+    returns True at the first overlap of 1..k-1, so the other rules run again."""
+    dimensions = list(dict.fromkeys(d.group.dimension for d in decisions if d.group.dimension))
+    for i, first in enumerate(dimensions):
+        for second in dimensions[i + 1:]:
+            first_atoms, second_atoms = _atoms(decisions, first), _atoms(decisions, second)
+            if len(first_atoms) < 2 or len(second_atoms) < 2:
+                continue  # a dimension that shows nothing gives away nothing beyond the whole
+            for first_group, first_people in first_atoms:
+                for second_group, second_people in second_atoms:
+                    if 0 < len(first_people & second_people) < k:
+                        _withhold_across(second_group, first_people, second_atoms)
+                        return True
+    return False
+
+
+def _withhold_across(second_group: Decision | None, first_people: frozenset[str],
+                     second_atoms: list[tuple[Decision | None, frozenset[str]]]) -> None:
+    """Resolve a small overlap by withholding in the later dimension (dimensions
+    come most useful first): the shown group in the overlap, or, when the overlap
+    is with the withheld rest, the smallest shown group that meets `first_people`,
+    so that folding it into the rest makes the overlap larger."""
+    reason = "withheld so that it cannot be worked out from another breakdown by subtraction"
+    if second_group is not None:
+        second_group.withhold(reason)
+        return
+    shown = sorted((g for g, _ in second_atoms if g is not None), key=lambda g: (len(g.respondents), g.group.key))
+    meeting = [g for g in shown if g.respondents & first_people]
+    # Some shown group always meets them (else the rest would hold them all, and
+    # the rest holds 0 or at least k); withholding every one is the safe fallback.
+    for decision in meeting[:1] or shown:
+        decision.withhold(reason)

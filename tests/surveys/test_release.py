@@ -156,6 +156,27 @@ def test_overlapping_groups_that_differ_by_fewer_than_k_are_not_both_released():
         assert len(b - a) in (0,) or len(b - a) >= 5
 
 
+def test_sums_of_one_breakdown_cannot_be_set_against_another_to_single_out_a_few():
+    # Departments A-D by shift. Group by group, every pair of shown groups would
+    # differ by 0 or >= 5; but the whole minus Day minus D is C's night shift,
+    # three people, so Day (or D) must go.
+    cells = {f"{dept}-{shift}": (dept, shift) for dept in "ABCD" for shift in ("Day", "Night")}
+    groups = [GroupSpec(WHOLE, None, "Everyone", frozenset(cells))]
+    for dimension, position, values in (("dept", 0, "ABCD"), ("shift", 1, ("Day", "Night"))):
+        for value in values:
+            groups.append(GroupSpec(f"{dimension}={value}", dimension, value,
+                                    frozenset(c for c, parts in cells.items() if parts[position] == value)))
+    by_cell = _respondents(**{"A-Day": 5, "B-Day": 5, "C-Day": 1, "C-Night": 3, "D-Night": 5})
+    decisions = decide_release(groups, by_cell, k=5)
+    shown = {d.group.key: d.respondents for d in decisions if d.approved}
+    assert WHOLE in shown
+    for a, b in combinations(_derivable_by_dimension(decisions).items(), 2):
+        for x in a[1]:
+            for y in b[1]:
+                assert _differ_by_0_or_at_least_k(x, y, 5)
+    assert not ({"shift=Day", "dept=D"} <= set(shown))
+
+
 def test_overlap_with_an_earlier_round_withholds_a_whole_that_differs_by_fewer_than_k():
     earlier = frozenset(f"a:{i}" for i in range(10))
     groups = _groups(dept_A=("a",))
@@ -223,7 +244,23 @@ def _differ_by_0_or_at_least_k(a: frozenset, b: frozenset, k: int) -> bool:
     return all(side == 0 or side >= k for side in (len(a - b), len(b - a)))
 
 
-@settings(max_examples=120, deadline=None)
+def _derivable_by_dimension(decisions) -> dict[str, list[frozenset]]:
+    """Per dimension, every set of respondents whose figures the release lets a
+    reader add up: any union of its shown groups, and the whole minus such a union."""
+    whole = decisions[0]
+    derivable = {}
+    for dimension in {d.group.dimension for d in decisions if d.group.dimension}:
+        shown = [d.respondents for d in decisions if d.approved and d.group.dimension == dimension]
+        sets = []
+        for size in range(len(shown) + 1):
+            for chosen in combinations(shown, size):
+                union = frozenset().union(*chosen)
+                sets += [union, whole.respondents - union] if whole.approved else [union]
+        derivable[dimension] = sets
+    return derivable
+
+
+@settings(max_examples=200, deadline=None)
 @given(rounds())
 def test_no_released_figure_describes_fewer_than_k_people(scenario):
     k, people, answered, earlier = scenario
@@ -253,6 +290,11 @@ def test_no_released_figure_describes_fewer_than_k_people(scenario):
     released_sets = [d.respondents for d in approved] + earlier_sets
     for a, b in combinations(released_sets, 2):
         assert _differ_by_0_or_at_least_k(a, b, k), "two released groups differ by 1..k-1 people"
+    # Nor can sums of one breakdown's groups be set against another's to single out fewer than k.
+    for (first, first_sets), (second, second_sets) in combinations(_derivable_by_dimension(decisions).items(), 2):
+        for x in first_sets:
+            for y in second_sets:
+                assert _differ_by_0_or_at_least_k(x, y, k), f"sums by {first} and by {second} single out a few"
     if not whole.approved:
         assert not approved, "a breakdown is released while the whole is withheld"
     else:
