@@ -221,6 +221,7 @@ def _open_comment(survey: Survey, comment: SealedComment,
 def contribute(survey: Survey, trustee_ref: str, passphrase: str) -> int:
     """A trustee's proven partial decryptions of the approved targets only.
     Returns how many trustees have contributed; releases at t."""
+    _take_turn(survey)
     if survey.state != SurveyState.CLOSED or survey.key_mode != KeyMode.TRUSTEES:
         raise SurveyError("This survey is not waiting for trustees.")
     trustee = next((t for t in survey.trustees if t.trustee_ref == trustee_ref), None)
@@ -238,6 +239,16 @@ def contribute(survey: Survey, trustee_ref: str, passphrase: str) -> int:
     if len(given) >= (survey.trustee_threshold or 0):
         release_with_partials(survey)
     return len(given)
+
+
+def _take_turn(survey: Survey) -> None:
+    """Trustees of one survey contribute one at a time, each seeing the others'
+    committed partials: otherwise the last t trustees, decrypting at the same
+    moment, would each count fewer than t and nobody would ever release."""
+    db.session.execute(sa.select(Survey.id).where(Survey.id == survey.id).with_for_update())
+    db.session.refresh(survey)
+    db.session.scalars(sa.select(SurveyTrustee).where(SurveyTrustee.survey_id == survey.id)
+                       .execution_options(populate_existing=True)).all()
 
 
 def release_with_partials(survey: Survey) -> None:

@@ -1,10 +1,11 @@
 """The ballot box under concurrent submissions (PRIVACY.md invariants 1, 4 and
 9), on PostgreSQL: many people answering at once, some submitting twice or
 three times at the same moment, and one ballot replayed by several people at
-once. Each submission runs in its own thread, app context, session and
-transaction, as web workers would. Afterwards the ledger and the ballots
-count the same people, each exactly once, and every extra submission was
-refused.
+once; and every trustee of a survey decrypting at the same moment. Each
+submission runs in its own thread, app context, session and transaction, as
+web workers would. Afterwards the ledger and the ballots count the same
+people, each exactly once, every extra submission was refused, and the
+trustees' result is released.
 
 SQLite lets one writer in at a time, so there is no race to test there: the
 tests skip on SQLite, and fail (never skip) when PostgreSQL was asked for."""
@@ -23,11 +24,20 @@ from flask import Flask
 from core.extensions import db
 from crypto import ballot as crypto_ballot
 from crypto.elgamal import PublicKey
-from surveys import ballot_box
+from surveys import ballot_box, tally
 from surveys.definitions import ballot_questions, question_spec
 from surveys.errors import AlreadyAnswered, BallotRejected
-from surveys.models import Ballot, ParticipationEntry, Survey
-from tests.surveys.helpers import answer_plan, answers, launched_pulse, row_count, voters
+from surveys.models import Ballot, KeyMode, ParticipationEntry, Survey, SurveyState
+from tests.surveys.helpers import (
+    answer_plan,
+    answers,
+    cast_all,
+    launched_pulse,
+    passphrase,
+    register_trustees,
+    row_count,
+    voters,
+)
 
 THREADS = 8
 
@@ -43,16 +53,16 @@ def postgresql(app_ctx) -> None:
                 "(set LEVERAGE_TEST_DATABASE_URL to run this)")
 
 
-def _submit_concurrently(app: Flask, survey_id: int, submissions: list[tuple[str, Callable[[Survey, str], object]]]
-                         ) -> list[tuple[str, str]]:
-    """Run every (voter ref, submit) on THREADS threads, each submission in its
-    own app context and session, committing as a view would. Returns (ref, outcome)."""
+def _submit_concurrently(app: Flask, survey_id: int, submissions: list[tuple[str, Callable[[Survey, str], object]]],
+                         threads: int = THREADS) -> list[tuple[str, str]]:
+    """Run every (ref, submit) on `threads` threads, each submission in its own
+    app context and session, committing as a view would. Returns (ref, outcome)."""
     work: queue.Queue = queue.Queue()
     for submission in submissions:
         work.put(submission)
     outcomes: list[tuple[str, str]] = []
     lock = threading.Lock()
-    start = threading.Barrier(THREADS)
+    start = threading.Barrier(threads)
 
     def worker() -> None:
         start.wait()
@@ -77,12 +87,12 @@ def _submit_concurrently(app: Flask, survey_id: int, submissions: list[tuple[str
             with lock:
                 outcomes.append((ref, outcome))
 
-    threads = [threading.Thread(target=worker, name=f"voter-{i}") for i in range(THREADS)]
-    for thread in threads:
+    workers = [threading.Thread(target=worker, name=f"submitter-{i}") for i in range(threads)]
+    for thread in workers:
         thread.start()
-    for thread in threads:
+    for thread in workers:
         thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a submission hung"
+    assert not any(thread.is_alive() for thread in workers), "a submission hung"
     return outcomes
 
 
@@ -131,3 +141,25 @@ def test_one_ballot_replayed_by_several_people_at_once_is_cast_once(app, postgre
     assert Counter(outcome for _, outcome in outcomes) == {"cast": 1, "BallotRejected": len(people) - 1}
     db.session.expire_all()
     assert row_count(ParticipationEntry, survey) == row_count(Ballot, survey) == 1
+
+
+def test_trustees_decrypting_at_the_same_moment_release_the_result(app, postgresql):
+    # With t = n, the last of the t must see the others' partials even when all
+    # of them press "decrypt" together, or the result would never be released.
+    trustees = [f"trustee:{i}" for i in range(1, 4)]
+    register_trustees(*trustees)
+    people = voters(10)
+    survey = launched_pulse(people, dimensions=(), key_mode=KeyMode.TRUSTEES, t=3, trustees=trustees)
+    cast_all(survey, list(people)[:8])
+    tally.close(survey)
+    db.session.commit()
+
+    def decrypt(survey: Survey, ref: str) -> None:
+        tally.contribute(survey, ref, passphrase(ref))
+
+    outcomes = _submit_concurrently(app, survey.id, [(ref, decrypt) for ref in trustees], threads=len(trustees))
+
+    assert sorted(outcome for _, outcome in outcomes) == ["cast"] * 3
+    db.session.expire_all()
+    assert survey.state == SurveyState.RELEASED
+    assert survey.groups[0].counts is not None
