@@ -114,6 +114,7 @@ def _store(survey: Survey, voter: EligibleVoter, payload: bytes, comments: Mappi
         # A savepoint, so a losing race or a replay is refused cleanly and the
         # caller's transaction stays usable.
         with db.session.begin_nested():
+            _hold_open(survey)
             db.session.add(ParticipationEntry(survey_id=survey.id, voter_ref=voter.voter_ref))
             db.session.add(Ballot(survey_id=survey.id, cell=voter.cell, payload=payload, fingerprint=fingerprint))
             for question_id, sealed in comments.items():
@@ -125,6 +126,16 @@ def _store(survey: Survey, voter: EligibleVoter, payload: bytes, comments: Mappi
             raise AlreadyAnswered("You have already answered this survey. Each person answers once.") from None
         raise BallotRejected("This ballot repeats one already cast; a replayed ballot is refused.") from None
     return Receipt(survey.id, fingerprint)
+
+
+def _hold_open(survey: Survey) -> None:
+    """Check again, under a shared lock on the survey's row held until commit,
+    that the survey is still open. Closing takes that row exclusively, so a
+    ballot is either stored before the tally reads the ballots and the ledger,
+    or refused: never stored in a closed survey, uncounted."""
+    state = db.session.scalar(sa.select(Survey.state).where(Survey.id == survey.id).with_for_update(read=True))
+    if state != SurveyState.OPEN:
+        raise SurveyNotOpen("This survey has closed.")
 
 
 def _check_comment(text: str) -> bool:

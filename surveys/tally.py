@@ -90,6 +90,11 @@ def close(survey: Survey) -> None:
     Idempotent: a survey already closed (or released) is left alone."""
     if survey.state != SurveyState.OPEN:
         return
+    # Wait for ballots being stored to commit, and keep new ones out, so the
+    # ledger and the ballots read below are the same people.
+    _lock(survey)
+    if survey.state != SurveyState.OPEN:
+        return
     survey.mark_closed()
     survey.closed_on = today()
     if survey.closes_at is None or survey.closes_at > utcnow():
@@ -241,12 +246,17 @@ def contribute(survey: Survey, trustee_ref: str, passphrase: str) -> int:
     return len(given)
 
 
+def _lock(survey: Survey) -> None:
+    """Hold the survey's row exclusively until commit, and reload it as committed."""
+    db.session.execute(sa.select(Survey.id).where(Survey.id == survey.id).with_for_update())
+    db.session.refresh(survey)
+
+
 def _take_turn(survey: Survey) -> None:
     """Trustees of one survey contribute one at a time, each seeing the others'
     committed partials: otherwise the last t trustees, decrypting at the same
     moment, would each count fewer than t and nobody would ever release."""
-    db.session.execute(sa.select(Survey.id).where(Survey.id == survey.id).with_for_update())
-    db.session.refresh(survey)
+    _lock(survey)
     db.session.scalars(sa.select(SurveyTrustee).where(SurveyTrustee.survey_id == survey.id)
                        .execution_options(populate_existing=True)).all()
 

@@ -1,11 +1,12 @@
 """The ballot box under concurrent submissions (PRIVACY.md invariants 1, 4 and
 9), on PostgreSQL: many people answering at once, some submitting twice or
 three times at the same moment, and one ballot replayed by several people at
-once; and every trustee of a survey decrypting at the same moment. Each
+once; a survey closing while ballots are being cast; and every trustee of
+a survey decrypting at the same moment. Each
 submission runs in its own thread, app context, session and transaction, as
 web workers would. Afterwards the ledger and the ballots count the same
-people, each exactly once, every extra submission was refused, and the
-trustees' result is released.
+people, each exactly once, every extra submission was refused, every ballot
+stored is counted in the tally, and the trustees' result is released.
 
 SQLite lets one writer in at a time, so there is no race to test there: the
 tests skip on SQLite, and fail (never skip) when PostgreSQL was asked for."""
@@ -26,7 +27,7 @@ from crypto import ballot as crypto_ballot
 from crypto.elgamal import PublicKey
 from surveys import ballot_box, tally
 from surveys.definitions import ballot_questions, question_spec
-from surveys.errors import AlreadyAnswered, BallotRejected
+from surveys.errors import AlreadyAnswered, BallotRejected, SurveyNotOpen
 from surveys.models import Ballot, KeyMode, ParticipationEntry, Survey, SurveyState
 from tests.surveys.helpers import (
     answer_plan,
@@ -54,7 +55,8 @@ def postgresql(app_ctx) -> None:
 
 
 def _submit_concurrently(app: Flask, survey_id: int, submissions: list[tuple[str, Callable[[Survey, str], object]]],
-                         threads: int = THREADS) -> list[tuple[str, str]]:
+                         threads: int = THREADS, progress: Callable[[int], None] = lambda done: None,
+                         ) -> list[tuple[str, str]]:
     """Run every (ref, submit) on `threads` threads, each submission in its own
     app context and session, committing as a view would. Returns (ref, outcome)."""
     work: queue.Queue = queue.Queue()
@@ -76,7 +78,7 @@ def _submit_concurrently(app: Flask, survey_id: int, submissions: list[tuple[str
                     submit(db.session.get(Survey, survey_id), ref)
                     db.session.commit()
                     outcome = "cast"
-                except (AlreadyAnswered, BallotRejected) as refused:
+                except (AlreadyAnswered, BallotRejected, SurveyNotOpen) as refused:
                     db.session.rollback()
                     outcome = type(refused).__name__
                 except Exception as error:  # noqa: BLE001 - reported by the test, not lost in a thread
@@ -86,6 +88,8 @@ def _submit_concurrently(app: Flask, survey_id: int, submissions: list[tuple[str
                     db.session.remove()
             with lock:
                 outcomes.append((ref, outcome))
+                done = len(outcomes)
+            progress(done)
 
     workers = [threading.Thread(target=worker, name=f"submitter-{i}") for i in range(threads)]
     for thread in workers:
@@ -141,6 +145,36 @@ def test_one_ballot_replayed_by_several_people_at_once_is_cast_once(app, postgre
     assert Counter(outcome for _, outcome in outcomes) == {"cast": 1, "BallotRejected": len(people) - 1}
     db.session.expire_all()
     assert row_count(ParticipationEntry, survey) == row_count(Ballot, survey) == 1
+
+
+def test_a_survey_closing_while_ballots_are_cast_counts_every_ballot_it_stores(app, postgresql):
+    people = voters(48)
+    survey = launched_pulse(people, dimensions=())
+    db.session.commit()
+    closed = threading.Event()
+
+    def close_midway(done: int) -> None:
+        # The close job runs while other threads are in the middle of casting.
+        if done == 12 and not closed.is_set():
+            closed.set()
+            with app.app_context():
+                tally.close(db.session.get(Survey, survey.id))
+                db.session.commit()
+                db.session.remove()
+
+    outcomes = _submit_concurrently(app, survey.id, [(ref, _cast) for ref in people], progress=close_midway)
+
+    assert closed.is_set()
+    counted = Counter(outcome for _, outcome in outcomes)
+    assert set(counted) <= {"cast", "SurveyNotOpen"}, counted
+    assert counted["SurveyNotOpen"] > 0, "the survey closed after every ballot was cast; nothing raced"
+    db.session.expire_all()
+    whole = survey.groups[0]
+    # Every ballot and ledger entry stored belongs to a person the tally counts, and no other.
+    assert row_count(ParticipationEntry, survey) == row_count(Ballot, survey) == whole.respondents == counted["cast"]
+    assert tally.release_with_server_key(survey)
+    yes_no = survey.questions[0]
+    assert sum(whole.counts[str(yes_no.id)]) == whole.respondents
 
 
 def test_trustees_decrypting_at_the_same_moment_release_the_result(app, postgresql):
