@@ -196,6 +196,10 @@ def release_with_server_key(survey: Survey) -> bool:
     """Decrypt the approved sums with the server-held key and release. Idempotent."""
     if survey.state != SurveyState.CLOSED or survey.key_mode != KeyMode.SERVER_KEY:
         return False
+    # The release job and a person closing the survey by hand may both get here.
+    _lock(survey)
+    if survey.state != SurveyState.CLOSED:
+        return False
     secret = keys.server_secret_key(survey)
     for group in survey.groups:
         if group.is_approved:

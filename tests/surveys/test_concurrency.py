@@ -2,11 +2,12 @@
 9), on PostgreSQL: many people answering at once, some submitting twice or
 three times at the same moment, and one ballot replayed by several people at
 once; a survey closing while ballots are being cast; and every trustee of
-a survey decrypting at the same moment. Each
+a survey decrypting at the same moment; and one survey released from two
+places at once. Each
 submission runs in its own thread, app context, session and transaction, as
 web workers would. Afterwards the ledger and the ballots count the same
 people, each exactly once, every extra submission was refused, every ballot
-stored is counted in the tally, and the trustees' result is released.
+stored is counted in the tally, and a result is released exactly once.
 
 SQLite lets one writer in at a time, so there is no race to test there: the
 tests skip on SQLite, and fail (never skip) when PostgreSQL was asked for."""
@@ -28,7 +29,7 @@ from crypto.elgamal import PublicKey
 from surveys import ballot_box, tally
 from surveys.definitions import ballot_questions, question_spec
 from surveys.errors import AlreadyAnswered, BallotRejected, SurveyNotOpen
-from surveys.models import Ballot, KeyMode, ParticipationEntry, Survey, SurveyState
+from surveys.models import Ballot, KeyMode, ParticipationEntry, ReleasedComment, Survey, SurveyState
 from tests.surveys.helpers import (
     answer_plan,
     answers,
@@ -197,3 +198,22 @@ def test_trustees_decrypting_at_the_same_moment_release_the_result(app, postgres
     db.session.expire_all()
     assert survey.state == SurveyState.RELEASED
     assert survey.groups[0].counts is not None
+
+
+def test_a_survey_released_from_two_places_at_once_is_released_once(app, postgresql):
+    # The release job and an organizer's "close now" may both find the survey closed.
+    people = voters(12)
+    survey = launched_pulse(people, dimensions=(), comment_threshold=10)
+    cast_all(survey, list(people)[:10], comment=lambda i: f"released once {i}")
+    tally.close(survey)
+    db.session.commit()
+
+    def release(survey: Survey, ref: str) -> None:
+        if not tally.release_with_server_key(survey):
+            raise SurveyNotOpen("already released")
+
+    outcomes = _submit_concurrently(app, survey.id, [(f"releaser:{i}", release) for i in range(4)], threads=4)
+
+    assert Counter(outcome for _, outcome in outcomes) == {"cast": 1, "SurveyNotOpen": 3}
+    db.session.expire_all()
+    assert row_count(ReleasedComment, survey) == 10
