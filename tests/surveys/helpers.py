@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import subprocess
@@ -133,8 +132,7 @@ def raw_database(url: sa.URL) -> bytes:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(FULL)")
         path = Path(url.database)
         return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
-    pg_dump = os.environ.get("LEVERAGE_PG_DUMP") or shutil.which("pg_dump") or next(
-        iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"), reverse=True)), None)
+    pg_dump = os.environ.get("LEVERAGE_PG_DUMP") or shutil.which("pg_dump")
     if pg_dump is None:
         pytest.fail("PostgreSQL is under test but pg_dump was not found (set LEVERAGE_PG_DUMP)")
     dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
