@@ -23,9 +23,22 @@ class Base(DeclarativeBase):
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
-def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
-    """SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked, per connection."""
+def _configure_sqlite(dbapi_connection, connection_record) -> None:
+    """SQLite as a real transactional database.
+
+    Foreign keys (and so ON DELETE CASCADE) are enforced only when asked, per
+    connection. And the sqlite3 driver begins transactions lazily on its own,
+    which makes a SAVEPOINT's release commit at once: the driver is told to
+    stay out of the way and SQLAlchemy emits BEGIN itself (the documented
+    recipe), so a caller's rollback undoes everything, savepoints included."""
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
+
+
+@sa.event.listens_for(sa.engine.Engine, "begin")
+def _begin_sqlite_transaction(connection: sa.Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

@@ -106,8 +106,8 @@ def run_migrations_online():
         if connection.dialect.name == "sqlite":
             # Batch mode rebuilds a table by copying it and dropping the original;
             # with foreign keys enforced, that drop would cascade-delete child rows.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
+            # The pragma only works outside a transaction, so it goes to the driver directly.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -120,7 +120,7 @@ def run_migrations_online():
 
         if connection.dialect.name == "sqlite":
             # The connection goes back to the pool: enforce foreign keys again.
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

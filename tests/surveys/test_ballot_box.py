@@ -252,13 +252,9 @@ def test_open_surveys_lists_only_open_surveys_the_person_is_asked(app_ctx):
     assert ballot_box.open_surveys_for("nobody") == []
 
 
-def test_a_cast_rolled_back_by_its_caller_leaves_neither_ledger_entry_nor_ballot(app_ctx, request):
-    if db.engine.dialect.name == "sqlite":
-        # pysqlite starts no transaction before a SAVEPOINT, so the ballot box's
-        # savepoint becomes the transaction and its RELEASE commits the ballot
-        # at once. The database layer has to begin transactions itself (the
-        # SQLAlchemy recipe for pysqlite savepoints) for this to pass on SQLite.
-        request.applymarker(pytest.mark.xfail(strict=True, reason="pysqlite commits a savepoint on release"))
+def test_a_cast_rolled_back_by_its_caller_leaves_neither_ledger_entry_nor_ballot(app_ctx):
+    # On SQLite this holds only because core/ begins transactions itself: the
+    # driver alone would let the ballot box's savepoint commit at release.
     survey = launched_pulse(PEOPLE)
     db.session.commit()
     ballot_box.cast(survey, "voter:0", answers(survey, True, 3, comment="rolled back"))
