@@ -157,7 +157,7 @@ def _demo_person(rng: random.Random, name: str, unit: BargainingUnit) -> Person:
 
 
 def logins_text() -> str:
-    lines = ["Demo logins (password for all: %s):" % DEMO_PASSWORD]
+    lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
     for email, display_name, role, unit_name in DEMO_LOGINS:
         scope = f" of {unit_name}" if unit_name else f" of {DEMO_UNION}"
         lines.append(f"  {role.value:9} {email:24} {display_name}{scope}")

@@ -65,7 +65,7 @@ def _group_result(survey: Survey, group: TallyGroup) -> GroupResult:
     for question in ballot_questions(survey):
         counts = group.counts[str(question.id)]
         rows = [OptionRow(label, count, count / n, *wilson_interval(count, n))
-                for label, count in zip(_labels(question), counts)]
+                for label, count in zip(_labels(question), counts, strict=True)]
         results.append(QuestionResult(question, rows))
     return GroupResult(group, results)
 

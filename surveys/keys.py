@@ -81,7 +81,7 @@ def create_survey_key(survey: Survey, trustee_refs: list[str]) -> None:
     threshold_key, shares = deal_shares(t, len(refs))
     survey.threshold_key = threshold_key.to_bytes()
     survey.public_key = threshold_key.public_key.to_bytes()
-    for ref, share in zip(refs, shares):
+    for ref, share in zip(refs, shares, strict=True):
         personal = PublicKey.from_bytes(keys[ref].public_key)
         sealed = sealing.seal_text(personal, share.to_bytes().hex(), _share_context(survey, share.index))
         survey.trustees.append(SurveyTrustee(trustee_index=share.index, trustee_ref=ref, sealed_share=sealed))

@@ -87,7 +87,7 @@ def plan_segments(
         return SegmentPlan((), {"c0": {}}, tuple(notes)), {ref: "c0" for ref in voters}
     combos = sorted({tuple(coarse[d][ref] for d in kept_dimensions) for ref in voters})
     cell_of_combo = {combo: f"c{i}" for i, combo in enumerate(combos)}
-    cells = {cell_of_combo[combo]: dict(zip(kept_dimensions, combo)) for combo in combos}
+    cells = {cell_of_combo[combo]: dict(zip(kept_dimensions, combo, strict=True)) for combo in combos}
     assignment = {ref: cell_of_combo[tuple(coarse[d][ref] for d in kept_dimensions)] for ref in voters}
     return SegmentPlan(tuple(kept_dimensions), cells, tuple(notes)), assignment
 
@@ -213,7 +213,7 @@ def _suppress_cross_differences(decisions: list[Decision], k: int) -> bool:
             first_atoms, second_atoms = _atoms(decisions, first), _atoms(decisions, second)
             if len(first_atoms) < 2 or len(second_atoms) < 2:
                 continue  # a dimension that shows nothing gives away nothing beyond the whole
-            for first_group, first_people in first_atoms:
+            for _first_group, first_people in first_atoms:
                 for second_group, second_people in second_atoms:
                     if 0 < len(first_people & second_people) < k:
                         _withhold_across(second_group, first_people, second_atoms)

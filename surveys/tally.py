@@ -163,7 +163,7 @@ def _add_tallies(blobs: Sequence[bytes], survey: Survey) -> bytes:
     width = sum(spec.slot_count for spec in _specs(survey))
     totals = [Ciphertext.zero()] * width
     for blob in blobs:
-        totals = [a + b for a, b in zip(totals, _ciphertexts(blob))]
+        totals = [a + b for a, b in zip(totals, _ciphertexts(blob), strict=True)]
     return b"".join(c.to_bytes() for c in totals)
 
 
@@ -277,7 +277,7 @@ def release_with_partials(survey: Survey) -> None:
             contributions[i].append(partial)
     shared = []
     try:
-        for target, partials in zip(targets, contributions):
+        for target, partials in zip(targets, contributions, strict=True):
             shared.append(combine_partials(key, target, partials, context)[0])
     except InvalidPartialError as bad:
         raise TrusteeError(f"Trustee {bad.trustee_index}'s partial decryption was refused.") from None
@@ -296,8 +296,8 @@ def release_with_partials(survey: Survey) -> None:
     if _comments_releasable(survey):
         for comment in _sealed_comments(survey):
             point = shared[cursor]
-            texts.append(_open_comment(survey, comment, lambda sealed, context: sealing.open_text_with_shared_point(
-                key.public_key, sealed, point, context)))
+            texts.append(_open_comment(survey, comment, lambda sealed, context, shared_point=point: sealing.open_text_with_shared_point(
+                key.public_key, sealed, shared_point, context)))
             cursor += 1
     _finish_release(survey, texts)
 

@@ -78,10 +78,16 @@ def unit_surveys_page(unit_id: int):
     return render_form("surveys/unit_surveys.html", form, unit=unit, surveys=surveys)
 
 
+def _with_trustee_choices(form: LaunchForm, unit) -> LaunchForm:
+    """Only stewards and organizers who have set a trustee key can be chosen."""
+    form.trustees.choices = [(a.id, a.display_name) for a in unit_surveys.trustee_candidates(unit)
+                             if unit_surveys.has_trustee_key(a)]
+    return form
+
+
 def _manage_context(survey, unit, **forms):
     candidates = unit_surveys.trustee_candidates(unit)
-    launch_form = forms.get("launch_form") or LaunchForm()
-    launch_form.trustees.choices = [(a.id, a.display_name) for a in candidates if unit_surveys.has_trustee_key(a)]
+    launch_form = _with_trustee_choices(forms.get("launch_form") or LaunchForm(), unit)
     return dict(
         survey=survey, unit=unit, question_form=forms.get("question_form") or QuestionForm(),
         launch_form=launch_form, confirm_form=ConfirmForm(),
@@ -148,8 +154,7 @@ def remove_question(survey_id: int, question_id: int):
 @organizer_required
 def launch(survey_id: int):
     survey, unit = get_survey_for_organizer_or_404(survey_id)
-    form = LaunchForm()
-    context = _manage_context(survey, unit, launch_form=form)
+    form = _with_trustee_choices(LaunchForm(), unit)
     if form.validate_on_submit():
         try:
             report = unit_surveys.launch_for_unit(current_user, survey, form.trustees.data or [])

@@ -4,18 +4,13 @@ names, emails, phones, notes or display names."""
 
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
 from organizer.models import Account, BargainingUnit, Person, Role
 from tests import factories
+from tests.dumps import raw_database
 
 SECRETS = {
     "name": "Wilhelmina Zarathustra-Okonkwo",
@@ -25,18 +20,6 @@ SECRETS = {
     "display_name": "Pseudonym Marigold Quasar",
     "account_email": "marigold.quasar@example.net",
 }
-
-
-def _raw_database(url: sa.URL) -> bytes:
-    if url.get_backend_name() == "sqlite":
-        path = Path(url.database)
-        return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
-    pg_dump = os.environ.get("LEVERAGE_PG_DUMP") or shutil.which("pg_dump") or next(
-        iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"), reverse=True)), None)
-    if pg_dump is None:
-        pytest.fail("PostgreSQL is under test but pg_dump was not found (set LEVERAGE_PG_DUMP)")
-    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    return subprocess.run([pg_dump, "--data-only", dsn], check=True, capture_output=True).stdout
 
 
 def test_personal_data_never_reaches_the_database_in_the_clear(app, world):
@@ -52,11 +35,7 @@ def test_personal_data_never_reaches_the_database_in_the_clear(app, world):
         assert db.session.get(Person, person.id).notes == SECRETS["notes"]
         assert db.session.scalars(sa.select(Account).where(
             Account.display_name.is_not(None))).all()
-        # Make SQLite write everything to the main file before reading it raw.
-        if db.engine.dialect.name == "sqlite":
-            with db.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(FULL)")
-        raw = _raw_database(db.engine.url)
+        raw = raw_database(db.engine.url)
     assert len(raw) > 0
     for label, secret in SECRETS.items():
         for encoding in ("utf-8", "utf-16-le"):

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -120,20 +115,3 @@ def run_job(app: Flask, job_id: str) -> object:
     result = registry_of(app).run(app, job_id)
     db.session.expire_all()
     return result
-
-
-# -- the raw database -----------------------------------------------------------------------------
-
-def raw_database(url: sa.URL) -> bytes:
-    """Every byte the database holds: the SQLite files, or a data dump of PostgreSQL."""
-    if url.get_backend_name() == "sqlite":
-        with db.engine.connect() as connection:
-            # Make SQLite write everything to the main file before reading it raw.
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(FULL)")
-        path = Path(url.database)
-        return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
-    pg_dump = os.environ.get("LEVERAGE_PG_DUMP") or shutil.which("pg_dump")
-    if pg_dump is None:
-        pytest.fail("PostgreSQL is under test but pg_dump was not found (set LEVERAGE_PG_DUMP)")
-    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    return subprocess.run([pg_dump, "--data-only", dsn], check=True, capture_output=True).stdout

@@ -13,7 +13,8 @@ from core.extensions import db
 from crypto import sealing
 from surveys import keys, tally
 from surveys.models import Ballot, KeyMode, ReleasedComment, SurveyState
-from tests.surveys.helpers import cast_all, launched_pulse, passphrase, raw_database, register_trustees, voters
+from tests.dumps import raw_database
+from tests.surveys.helpers import cast_all, launched_pulse, passphrase, register_trustees, voters
 
 BALLOT_TABLES = {
     "survey_ballots": {"id", "survey_id", "cell", "payload", "fingerprint"},
