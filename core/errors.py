@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from core.extensions import db
+from core.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -30,15 +30,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):
-        db.session.rollback()
+        _forget_session_state()
         log.warning("database unavailable: %s", type(error.orig).__name__)
-        return render_template("errors/error.html", code=503, title="Service unavailable",
-                               message="The database is not answering right now. Nothing was saved; "
-                                       "please try again in a minute."), 503
+        return _render_without_database(503, "Service unavailable",
+                                        "The database is not answering right now. Nothing was saved; "
+                                        "please try again in a minute."), 503
 
     @app.errorhandler(DBAPIError)
     def database_error(error: DBAPIError):
-        db.session.rollback()
+        _forget_session_state()
         if error.connection_invalidated:
             return database_unavailable(error)  # type: ignore[arg-type]
         log.exception("database error")
@@ -46,11 +46,30 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
-        db.session.rollback()
+        _forget_session_state()
         log.exception("unhandled error")
         return _internal_error()
 
 
 def _internal_error():
-    return render_template("errors/error.html", code=500, title="Something went wrong",
-                           message="Nothing was saved. The error has been logged without personal data."), 500
+    return _render_without_database(500, "Something went wrong",
+                                    "Nothing was saved. The error has been logged without personal data."), 500
+
+
+def _forget_session_state() -> None:
+    """Roll back, and treat the visitor as signed out for this error page: the
+    page must not query the database that just failed (loading the signed-in
+    account would fail again and turn a clear 503 into a bare 500)."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection may be gone; the pool replaces it
+        log.warning("rollback failed after a database error")
+    g._login_user = login_manager.anonymous_user()
+
+
+def _render_without_database(code: int, title: str, message: str) -> str:
+    try:
+        return render_template("errors/error.html", code=code, title=title, message=message)
+    except Exception:
+        log.exception("error page failed to render")
+        return f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{message}</p>"

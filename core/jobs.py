@@ -112,12 +112,18 @@ def list_jobs() -> None:
         click.echo(f"{job.id:32} every {job.every_seconds:>5}s  {job.description}")
 
 
+def _log_progress() -> None:
+    """Jobs report progress (a large tally, say) through logging; show it on the console."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+
+
 @jobs_cli.command("run-once")
 @click.argument("job_id")
 def run_once(job_id: str) -> None:
     """Run one job now, once."""
     from flask import current_app
 
+    _log_progress()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     result = registry_of(app).run(app, job_id)
     click.echo(f"{job_id}: {result}")
@@ -128,6 +134,7 @@ def run_scheduler() -> None:
     """Run the scheduler in the foreground: production's one job process."""
     from flask import current_app
 
+    _log_progress()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     scheduler = registry_of(app).schedule(app, BlockingScheduler(timezone="UTC"))
     click.echo(f"running {len(registry_of(app).jobs)} jobs; Ctrl-C stops")

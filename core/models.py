@@ -23,22 +23,24 @@ class Base(DeclarativeBase):
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
-def _configure_sqlite(dbapi_connection, connection_record) -> None:
-    """SQLite as a real transactional database.
-
-    Foreign keys (and so ON DELETE CASCADE) are enforced only when asked, per
-    connection. And the sqlite3 driver begins transactions lazily on its own,
-    which makes a SAVEPOINT's release commit at once: the driver is told to
-    stay out of the way and SQLAlchemy emits BEGIN itself (the documented
-    recipe), so a caller's rollback undoes everything, savepoints included."""
+def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+    """SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked, per connection."""
     if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
 
-@sa.event.listens_for(sa.engine.Engine, "begin")
-def _begin_sqlite_transaction(connection: sa.Connection) -> None:
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+@sa.event.listens_for(sa.engine.Engine, "savepoint")
+def _begin_before_sqlite_savepoint(connection: sa.Connection, name: str) -> None:
+    """The sqlite3 driver begins a transaction only before a write, never before
+    a SAVEPOINT; a savepoint outside a transaction becomes one, and releasing it
+    commits at once, beyond the caller's rollback. So begin first. IMMEDIATE
+    takes the write lock up front (waiting up to the busy timeout), because a
+    savepoint here guards a write, and a deferred transaction that reads and
+    then writes fails at once with "database is locked" under contention."""
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    if not driver.in_transaction:
+        driver.execute("BEGIN IMMEDIATE")

@@ -132,7 +132,13 @@ def launch_for_unit(actor: Account, survey: Survey, trustee_ids: list[int]) -> l
                          [account_ref(allowed[i]) for i in trustee_ids])
 
 
-def close_now(actor: Account, survey: Survey) -> None:
+def end_voting(actor: Account, survey: Survey) -> bool:
     _require_organizer(actor, unit_of(survey))
-    tally.close(survey)
+    return tally.end_voting(survey)
+
+
+def tally_and_release(actor: Account, survey: Survey) -> None:
+    """Form the approved sums; with the server-held key, decrypt and release them too."""
+    _require_organizer(actor, unit_of(survey))
+    tally.prepare_release(survey)
     tally.release_with_server_key(survey)

@@ -20,10 +20,11 @@ from surveys.models import KeyMode, Question, Survey, SurveyState
 log = logging.getLogger(__name__)
 
 
-def _each(surveys: list[Survey], action: Callable[[Survey], object], what: str) -> int:
+def _each(surveys: list[Survey], action: Callable[[Survey], object], what: str, *, commit: bool = False) -> int:
     """Apply `action` to each survey in its own savepoint: one survey that fails
     (and stays as it was, to be retried on the next run) must not hold back the
-    others, which would otherwise be rolled back with it on every run."""
+    others, which would otherwise be rolled back with it on every run. With
+    `commit`, each survey's work is its own unit of work, committed at once."""
     done = 0
     for survey in surveys:
         try:
@@ -32,6 +33,8 @@ def _each(surveys: list[Survey], action: Callable[[Survey], object], what: str) 
         except Exception:
             log.exception("survey %s: %s failed; the other surveys go on", survey.id, what)
             continue
+        if commit:
+            db.session.commit()
         done += bool(result)
     return done
 
@@ -45,10 +48,19 @@ def open_due_surveys() -> int:
 
 
 def close_due_surveys() -> int:
-    """Close open surveys whose closing time has passed, and prepare their sums."""
+    """Close open surveys whose closing time has passed, and prepare their sums.
+
+    Voting ends in a short transaction committed at once, so answers arriving
+    meanwhile are told the survey closed instead of waiting on its row while a
+    large tally runs. A survey closed but not yet prepared (a crash in between)
+    is prepared on the next run."""
     due = list(db.session.scalars(sa.select(Survey).where(
         Survey.state == SurveyState.OPEN, Survey.closes_at.is_not(None), Survey.closes_at <= utcnow())))
-    return _each(due, lambda survey: tally.close(survey) or True, "closing")
+    closed = _each(due, tally.end_voting, "closing", commit=True)
+    unprepared = list(db.session.scalars(sa.select(Survey).where(
+        Survey.state == SurveyState.CLOSED, ~Survey.groups.any())))
+    _each(unprepared, tally.prepare_release, "preparing the totals", commit=True)
+    return closed
 
 
 def release_server_key_surveys() -> int:

@@ -179,7 +179,10 @@ def close(survey_id: int):
     if survey.state != SurveyState.OPEN:
         flash("Only an open survey can be closed.", "error")
         return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
-    unit_surveys.close_now(current_user, survey)
+    # Two units of work: voting ends (and new answers are refused) before the tally runs.
+    unit_surveys.end_voting(current_user, survey)
+    db.session.commit()
+    unit_surveys.tally_and_release(current_user, survey)
     db.session.commit()
     if survey.state == SurveyState.RELEASED:
         flash("Closed and released.", "success")
@@ -239,8 +242,11 @@ def answer(survey_id: int):
             else:
                 return render_template("surveys/not_open.html", survey=survey, message=refused.message), refused.status
         else:
+            # Rendered before the commit, so the receipt needs nothing from the
+            # database after it: a member whose ballot is stored always sees it.
+            page = render_template("surveys/receipt.html", survey=survey, receipt=receipt)
             db.session.commit()
-            return render_template("surveys/receipt.html", survey=survey, receipt=receipt)
+            return page
     return render_form("surveys/answer.html", form, survey=survey, unit=unit)
 
 

@@ -125,3 +125,24 @@ def test_a_locked_account_stays_locked_across_new_sessions(app, world):
         fresh = app.test_client()
         assert fresh.post("/login", data={"email": world.member, "password": PASSWORD}).status_code == 400
         assert fresh.get("/").status_code == 302
+
+
+def test_a_database_outage_answers_503_with_a_message_even_for_signed_in_visitors(app, client, world, login,
+                                                                                   monkeypatch):
+    """The error page must not itself need the database (loading the signed-in
+    account again would fail and turn the clear 503 into a bare 500)."""
+    from sqlalchemy.exc import OperationalError
+
+    from core.extensions import login_manager
+
+    login(client, world.organizer)
+
+    def database_down(token):
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("database is down"))
+
+    monkeypatch.setattr(login_manager, "_user_callback", database_down)
+    response = client.get(f"/unions/{world.union_id}")
+    assert response.status_code == 503
+    assert b"The database is not answering right now. Nothing was saved" in response.data
+    assert b"css/app.css" in response.data, "the full error page, not the last-resort fallback"
+    assert response.headers["Content-Security-Policy"] == SECURITY_HEADERS["Content-Security-Policy"]

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from core.clock import utcnow
 from core.extensions import db
 from core.jobs import registry_of
-from surveys import ballot_box, jobs, scopes
+from surveys import ballot_box, jobs, scopes, tally
 from surveys.models import (
     Ballot,
     KeyMode,
@@ -96,7 +96,7 @@ def test_releasing_server_key_surveys_twice_releases_them_once(app, app_ctx):
     assert quorum.state == SurveyState.CLOSED and quorum.groups[0].counts is None
 
 
-def test_a_survey_that_cannot_be_closed_does_not_hold_back_the_others(app, app_ctx):
+def test_a_survey_that_cannot_be_tallied_does_not_hold_back_the_others(app, app_ctx):
     broken = launched_pulse(PEOPLE, dimensions=())
     fine = launched_pulse(PEOPLE, dimensions=())
     for survey in (broken, fine):
@@ -105,9 +105,25 @@ def test_a_survey_that_cannot_be_closed_does_not_hold_back_the_others(app, app_c
     # A stored ballot damaged on disk makes the broken survey's tally fail.
     ballot = db.session.scalars(sa.select(Ballot).where(Ballot.survey_id == broken.id)).first()
     ballot.payload = bytes(ballot.payload)[:-1]
-    assert run_job(app, "close_due_surveys") == 1
-    assert fine.state == SurveyState.CLOSED
-    assert broken.state == SurveyState.OPEN and broken.groups == []
+    assert run_job(app, "close_due_surveys") == 2, "voting ends for both, each in its own transaction"
+    assert fine.state == broken.state == SurveyState.CLOSED
+    assert len(fine.groups) > 0
+    assert broken.groups == [], "its tally failed and waits for the next run"
+    assert run_job(app, "close_due_surveys") == 0
+    assert broken.groups == [] and len(fine.groups) > 0
+
+
+def test_a_survey_closed_but_not_tallied_is_tallied_on_the_next_run(app, app_ctx):
+    survey = launched_pulse(PEOPLE, dimensions=())
+    cast_all(survey, REFS[:6])
+    tally.end_voting(survey)  # as if the job runner died right after voting ended
+    db.session.commit()
+    assert survey.groups == []
+    run_job(app, "close_due_surveys")
+    assert survey.state == SurveyState.CLOSED and len(survey.groups) > 0
+    groups = len(survey.groups)
+    run_job(app, "close_due_surveys")
+    assert len(survey.groups) == groups
 
 
 # -- recurring pulses ----------------------------------------------------------------------------
