@@ -262,14 +262,15 @@ def job_runner_killed(ctx: Context) -> dict:
     found: dict[str, object] = {"ballots": CLOSE_BALLOTS, "survey": "20 questions of 5 options, composed ballots",
                                 "expected_groups": expected_groups}
 
-    # Kill the close job once its transaction has written (the survey row) and summing is under way.
+    # Voting ends in its own committed transaction, then the tally runs in another:
+    # kill the job once the survey reads as closed and summing is under way.
     process = _flask(ctx.env, "jobs", "run-once", "close_due_surveys", log_path=logs / "close-killed.log")
     started = time.monotonic()
     wrote_at = None
     while process.poll() is None and time.monotonic() - started < 120:
-        if wrote_at is None and _writing_backends(ctx.app):
+        if wrote_at is None and _survey_state(ctx.app, info.id)["state"] == "closed":
             wrote_at = time.monotonic()
-        if wrote_at is not None and time.monotonic() - wrote_at > 1.5:
+        if wrote_at is not None and time.monotonic() - wrote_at > 1.0:
             break
         time.sleep(0.05)
     still_running = process.poll() is None
@@ -324,7 +325,7 @@ def job_runner_killed(ctx: Context) -> dict:
     found["released_mismatches"] = released["mismatches"]
     found["checks"] = {
         "close_was_killed_mid_way": bool(found["close_killed_mid_way"]),
-        "kill_left_survey_open_and_untallied": after_kill["state"] == "open" and after_kill["groups"] == 0,
+        "kill_left_survey_closed_and_untallied": after_kill["state"] == "closed" and after_kill["groups"] == 0,
         "rerun_closed_with_expected_groups": (code == 0 and after_close["state"] == "closed"
                                               and after_close["groups"] == expected_groups
                                               and after_close["distinct_group_keys"] == expected_groups),
