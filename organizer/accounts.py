@@ -8,6 +8,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -74,11 +75,13 @@ def authenticate(email: str, password: str) -> Account:
 
 def load_account_for_session(token: str) -> Account | None:
     oldest = today() - timedelta(days=current_app.config["SESSION_MAX_AGE_DAYS"])
-    session = db.session.get(AccountSession, hash_token(token))
-    if session is None or session.created_on < oldest:
-        return None
-    account = session.account
-    account._session_token = token
+    # One query for session, account and roles: it runs on every request.
+    account = db.session.scalars(
+        sa.select(Account).join(AccountSession)
+        .where(AccountSession.token_hash == hash_token(token), AccountSession.created_on >= oldest)
+        .options(joinedload(Account.roles))).unique().first()
+    if account is not None:
+        account._session_token = token
     return account
 
 

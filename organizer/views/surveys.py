@@ -219,15 +219,11 @@ def _trustee_surveys(ref: str):
 def answer(survey_id: int):
     survey, unit = get_survey_for_member_or_404(survey_id)
     ref = unit_surveys.account_ref(current_user)
-    try:
-        if survey.state != SurveyState.OPEN:
-            raise SurveyError("This survey is not open for answers.")
-        if ballot_box.eligibility(survey, ref) is None:
-            raise SurveyError("You joined after this survey was launched, so it does not include you.")
-        if ballot_box.has_answered(survey, ref):
-            raise SurveyError("You have already answered this survey. Each person answers once.")
-    except SurveyError as closed:
-        return render_template("surveys/not_open.html", survey=survey, message=closed.message), 409
+    # On POST the ballot box makes these checks itself, in the transaction that stores the ballot.
+    if request.method == "GET":
+        message = _why_not_answerable(survey, ref)
+        if message:
+            return render_template("surveys/not_open.html", survey=survey, message=message), 409
     form = answer_form_class(survey.questions)()
     if form.validate_on_submit():
         try:
@@ -248,6 +244,16 @@ def answer(survey_id: int):
             db.session.commit()
             return page
     return render_form("surveys/answer.html", form, survey=survey, unit=unit)
+
+
+def _why_not_answerable(survey, ref: str) -> str | None:
+    if survey.state != SurveyState.OPEN:
+        return "This survey is not open for answers."
+    if ballot_box.eligibility(survey, ref) is None:
+        return "You joined after this survey was launched, so it does not include you."
+    if ballot_box.has_answered(survey, ref):
+        return "You have already answered this survey. Each person answers once."
+    return None
 
 
 @bp.route("/surveys/<int:survey_id>/ballot", methods=["POST"])
