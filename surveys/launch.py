@@ -37,6 +37,9 @@ def launch(survey: Survey, voters: Voters, dimensions: Sequence[str], trustee_re
         raise SurveyError("This survey has already been launched.")
     if not ballot_questions(survey):
         raise SurveyError("Add at least one question that is not free text: results are counted from those.")
+    if survey.closes_at is not None and survey.closes_at <= utcnow():
+        raise SurveyError("The closing time has already passed; set a later one before launching.",
+                          field="closes_at")
     k = survey.release_threshold
     if len(voters) < k:
         raise SurveyError(f"Only {len(voters)} people could answer; with k = {k} no result could ever be shown.")

@@ -209,3 +209,10 @@ def test_closing_is_idempotent_and_a_released_survey_stays_released(app_ctx):
     tally.close(survey)
     assert not tally.release_with_server_key(survey)
     assert survey.state == SurveyState.RELEASED and len(survey.groups) == groups
+
+
+def test_launch_refuses_a_survey_whose_closing_time_has_passed(app_ctx):
+    survey = pulse(closes_at=utcnow() - timedelta(minutes=1))
+    with pytest.raises(SurveyError, match="closing time has already passed"):
+        launch.launch(survey, voters(10), ["department"])
+    assert survey.public_key is None and survey.state == SurveyState.DRAFT
