@@ -89,7 +89,9 @@ def _organizer_of(union: Union):
 
 
 def _seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer) -> None:
-    """Two released rounds of the standard pulse, so results and the trend have something to show."""
+    """Two released rounds of the standard pulse, so results and the trend have
+    something to show. They run now and are then dated in the past (launch
+    refuses a closing time that has passed)."""
     from datetime import datetime
 
     from organizer import unit_surveys
@@ -98,20 +100,18 @@ def _seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer) -> No
 
     settings = definitions.SurveySettings(
         kind=SurveyKind.PULSE, title="Warehouse pulse", key_mode=KeyMode.SERVER_KEY, release_threshold=5,
-        comment_threshold=5, recurrence_weeks=4, opens_at=datetime(2026, 10, 1, 8), closes_at=datetime(2026, 10, 8, 8))
-    first = unit_surveys.create(organizer, unit, settings, standard_questions=True)
-    support = (0.55, 0.75)
-    rounds = [first]
-    for number, share in enumerate(support, 1):
-        survey = rounds[-1]
-        if number > 1:
+        comment_threshold=5, recurrence_weeks=4)
+    rounds = [(0.55, datetime(2026, 10, 1, 8), datetime(2026, 10, 8, 8)),
+              (0.75, datetime(2026, 10, 29, 8), datetime(2026, 11, 5, 8))]
+    first = None
+    for number, (share, opened, closed) in enumerate(rounds, 1):
+        if first is None:
+            survey = first = unit_surveys.create(organizer, unit, settings, standard_questions=True)
+        else:
             survey = definitions.create_survey(first.scope, settings)
             survey.series_id, survey.round_number = first.id, number
-            survey.opens_at, survey.closes_at = datetime(2026, 10, 29, 8), datetime(2026, 11, 5, 8)
             unit_surveys.add_standard_pulse_questions(survey)
-            rounds.append(survey)
-        report = unit_surveys.launch_for_unit(organizer, survey, [])
-        survey.opened_on = survey.opens_at.date()
+        unit_surveys.launch_for_unit(organizer, survey, [])
         yes_no, willing, issues, comment = survey.questions
         for ref in _electorate_refs(unit):
             ballot_box.cast(survey, ref, {
@@ -122,9 +122,9 @@ def _seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer) -> No
                                         "Pay has not kept up with rent.", ""]),
             })
         tally.close(survey)
-        survey.closed_on = survey.closes_at.date()
         tally.release_with_server_key(survey)
-        del report
+        survey.opens_at, survey.closes_at = opened, closed
+        survey.opened_on, survey.closed_on = opened.date(), closed.date()
 
 
 def _electorate_refs(unit: BargainingUnit) -> list[str]:
