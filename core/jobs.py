@@ -13,6 +13,7 @@ job runs twice at once.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -74,6 +75,8 @@ class JobRegistry:
             scheduler.add_job(
                 self._safe_run, "interval", args=(app, job.id), id=job.id, name=job.description,
                 seconds=job.every_seconds, coalesce=True, max_instances=1, replace_existing=True,
+                # Each job runs once at start-up too: work that fell due while no scheduler ran is done now.
+                next_run_time=datetime.now(UTC),
             )
         return scheduler
 

@@ -21,6 +21,7 @@ def test_registered_jobs_are_scheduled_with_coalescing_and_one_instance(app):
     assert {job.id for job in jobs} == {job.id for job in registry_of(app).jobs}
     assert "purge_expired_invitations" in {job.id for job in jobs}
     assert all(job.coalesce and job.max_instances == 1 for job in jobs)
+    assert all(job.next_run_time is not None for job in jobs), "every job also runs at start-up"
 
 
 def test_a_job_id_cannot_be_registered_twice():
