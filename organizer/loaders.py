@@ -8,10 +8,11 @@ from typing import TypeVar
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from core.extensions import db
 from organizer.models import BargainingUnit, Invitation, Person, Role, Union
-from organizer.unit_surveys import account_ref, unit_of
+from organizer.unit_surveys import account_ref, unit_of, unit_scope_of
 from surveys.models import Survey
 
 M = TypeVar("M")
@@ -74,11 +75,14 @@ def get_survey_for_organizer_or_404(survey_id: int) -> tuple[Survey, BargainingU
     return survey, unit
 
 
-def get_survey_for_member_or_404(survey_id: int) -> tuple[Survey, BargainingUnit]:
-    survey, unit = _survey_and_unit_or_404(survey_id)
-    if unit.id not in current_user.unit_ids_as(Role.MEMBER):
+def get_survey_for_member_or_404(survey_id: int) -> Survey:
+    """A survey of one of the member's units. Decided from the survey's scope
+    alone, with its questions in the same query: this runs on every answer."""
+    survey = db.session.get(Survey, survey_id, options=[joinedload(Survey.questions)])
+    member_scopes = {unit_scope_of(unit_id) for unit_id in current_user.unit_ids_as(Role.MEMBER)}
+    if survey is None or survey.scope not in member_scopes:
         abort(404)
-    return survey, unit
+    return survey
 
 
 def get_survey_for_viewer_or_404(survey_id: int) -> tuple[Survey, BargainingUnit]:

@@ -30,7 +30,11 @@ ISSUE_CATEGORIES = [
 
 
 def unit_scope(unit: BargainingUnit) -> str:
-    return f"{SCOPE_PREFIX}:{unit.id}"
+    return unit_scope_of(unit.id)
+
+
+def unit_scope_of(unit_id: int) -> str:
+    return f"{SCOPE_PREFIX}:{unit_id}"
 
 
 def unit_of(survey: Survey) -> BargainingUnit | None:

@@ -49,10 +49,16 @@ def open_surveys_for(voter_ref: str) -> list[Survey]:
 def _check_can_answer(survey: Survey, voter_ref: str) -> EligibleVoter:
     if survey.state != SurveyState.OPEN:
         raise SurveyNotOpen("This survey is not open for answers.")
-    voter = eligibility(survey, voter_ref)
-    if voter is None:
+    # One round trip for both checks: this runs on every answer.
+    found = db.session.execute(
+        sa.select(EligibleVoter, ParticipationEntry.voter_ref)
+        .outerjoin(ParticipationEntry, sa.and_(ParticipationEntry.survey_id == EligibleVoter.survey_id,
+                                               ParticipationEntry.voter_ref == EligibleVoter.voter_ref))
+        .where(EligibleVoter.survey_id == survey.id, EligibleVoter.voter_ref == voter_ref)).first()
+    if found is None:
         raise NotEligible("You are not among the people this survey asks.")
-    if has_answered(survey, voter_ref):
+    voter, answered = found
+    if answered is not None:
         raise AlreadyAnswered("You have already answered this survey. Each person answers once.")
     return voter
 

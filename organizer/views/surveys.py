@@ -200,7 +200,7 @@ def my_surveys():
     open_surveys = [(s, ballot_box.has_answered(s, ref)) for s in ballot_box.open_surveys_for(ref)]
     released = []
     for unit_id in sorted(current_user.unit_ids_as(Role.MEMBER) | current_user.unit_ids_as(Role.STEWARD)):
-        released += [s for s in definitions.surveys_in_scope(f"{unit_surveys.SCOPE_PREFIX}:{unit_id}")
+        released += [s for s in definitions.surveys_in_scope(unit_surveys.unit_scope_of(unit_id))
                      if s.state == SurveyState.RELEASED]
     trustee_of = [s for s in _trustee_surveys(ref)]
     return render_template("surveys/my_surveys.html", open_surveys=open_surveys, released=released,
@@ -217,7 +217,7 @@ def _trustee_surveys(ref: str):
 @bp.route("/surveys/<int:survey_id>/answer", methods=["GET", "POST"])
 @role_required(Role.MEMBER)
 def answer(survey_id: int):
-    survey, unit = get_survey_for_member_or_404(survey_id)
+    survey = get_survey_for_member_or_404(survey_id)
     ref = unit_surveys.account_ref(current_user)
     # On POST the ballot box makes these checks itself, in the transaction that stores the ballot.
     if request.method == "GET":
@@ -243,7 +243,7 @@ def answer(survey_id: int):
             page = render_template("surveys/receipt.html", survey=survey, receipt=receipt)
             db.session.commit()
             return page
-    return render_form("surveys/answer.html", form, survey=survey, unit=unit)
+    return render_form("surveys/answer.html", form, survey=survey)
 
 
 def _why_not_answerable(survey, ref: str) -> str | None:
@@ -260,7 +260,7 @@ def _why_not_answerable(survey, ref: str) -> str | None:
 @role_required(Role.MEMBER)
 def submit_encrypted_ballot(survey_id: int):
     """A ballot encrypted and proven elsewhere (the browser, later). JSON in, JSON out."""
-    survey, _ = get_survey_for_member_or_404(survey_id)
+    survey = get_survey_for_member_or_404(survey_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("payload"), str):
         return jsonify(error="Send JSON with a base64 'payload' and optional 'comments'."), 400
