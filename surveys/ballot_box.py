@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from core.extensions import db
 from crypto import ballot as ballots
@@ -18,7 +18,7 @@ from crypto.elgamal import PublicKey
 from crypto.errors import CryptoError, InvalidAnswerError
 from surveys.definitions import ballot_questions, question_spec
 from surveys.errors import AlreadyAnswered, BallotRejected, NotEligible, SurveyError, SurveyNotOpen
-from surveys.models import Ballot, EligibleVoter, ParticipationEntry, SealedComment, Survey, SurveyState
+from surveys.models import Ballot, EligibleVoter, ParticipationEntry, SealedComment, Survey, SurveyState, random_id
 
 MAX_COMMENT = 2000
 CANT_SAY = ballots.CANT_SAY
@@ -115,23 +115,39 @@ def cast_encrypted(survey: Survey, voter_ref: str, payload: bytes, sealed_commen
 
 
 def _store(survey: Survey, voter: EligibleVoter, payload: bytes, comments: Mapping[int, bytes]) -> Receipt:
+    """Write the ballot, its comments and the ledger entry, or nothing.
+
+    Conflicts (a replay, a second answer that won no race) are detected with
+    INSERT ... ON CONFLICT DO NOTHING rather than by a failed statement, so
+    the caller's transaction stays usable without a savepoint (two fewer round
+    trips on every answer); what this call wrote is removed before refusing."""
     fingerprint = hashlib.sha256(payload).hexdigest()
-    try:
-        # A savepoint, so a losing race or a replay is refused cleanly and the
-        # caller's transaction stays usable.
-        with db.session.begin_nested():
-            _hold_open(survey)
-            db.session.add(ParticipationEntry(survey_id=survey.id, voter_ref=voter.voter_ref))
-            db.session.add(Ballot(survey_id=survey.id, cell=voter.cell, payload=payload, fingerprint=fingerprint))
-            for question_id, sealed in comments.items():
-                db.session.add(SealedComment(survey_id=survey.id, question_id=question_id, sealed=sealed,
-                                             digest=hashlib.sha256(sealed).hexdigest()))
-            db.session.flush()
-    except IntegrityError:
-        if has_answered(survey, voter.voter_ref):
-            raise AlreadyAnswered("You have already answered this survey. Each person answers once.") from None
-        raise BallotRejected("This ballot repeats one already cast; a replayed ballot is refused.") from None
+    _hold_open(survey)
+    digests = {question_id: hashlib.sha256(sealed).hexdigest() for question_id, sealed in comments.items()}
+    if digests and db.session.scalar(sa.select(SealedComment.id).where(SealedComment.digest.in_(digests.values()))):
+        raise BallotRejected("A comment repeats one already cast; a replayed ballot is refused.")
+    ballot_id = random_id()
+    if not _insert_unless_conflict(Ballot, id=ballot_id, survey_id=survey.id, cell=voter.cell, payload=payload,
+                                   fingerprint=fingerprint):
+        raise BallotRejected("This ballot repeats one already cast; a replayed ballot is refused.")
+    if not _insert_unless_conflict(ParticipationEntry, survey_id=survey.id, voter_ref=voter.voter_ref):
+        db.session.execute(sa.delete(Ballot).where(Ballot.id == ballot_id))
+        raise AlreadyAnswered("You have already answered this survey. Each person answers once.")
+    if comments:
+        db.session.execute(sa.insert(SealedComment), [
+            {"id": random_id(), "survey_id": survey.id, "question_id": question_id, "sealed": sealed,
+             "digest": digests[question_id]} for question_id, sealed in comments.items()])
     return Receipt(survey.id, fingerprint)
+
+
+def _insert_unless_conflict(model, **values) -> bool:
+    """Insert one row; False, and nothing written, if a unique key already holds it."""
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    table = model.__table__
+    key = next(iter(table.primary_key.columns))
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(key)
+    return db.session.execute(statement).first() is not None
 
 
 def _hold_open(survey: Survey) -> None:
