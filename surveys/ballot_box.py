@@ -122,14 +122,14 @@ def _store(survey: Survey, voter: EligibleVoter, payload: bytes, comments: Mappi
     the caller's transaction stays usable without a savepoint (two fewer round
     trips on every answer); what this call wrote is removed before refusing."""
     fingerprint = hashlib.sha256(payload).hexdigest()
-    _hold_open(survey)
     digests = {question_id: hashlib.sha256(sealed).hexdigest() for question_id, sealed in comments.items()}
     if digests and db.session.scalar(sa.select(SealedComment.id).where(SealedComment.digest.in_(digests.values()))):
         raise BallotRejected("A comment repeats one already cast; a replayed ballot is refused.")
     ballot_id = random_id()
-    if not _insert_unless_conflict(Ballot, id=ballot_id, survey_id=survey.id, cell=voter.cell, payload=payload,
-                                   fingerprint=fingerprint):
-        raise BallotRejected("This ballot repeats one already cast; a replayed ballot is refused.")
+    if not _insert_ballot_while_open(survey, ballot_id, voter.cell, payload, fingerprint):
+        if _still_open(survey):
+            raise BallotRejected("This ballot repeats one already cast; a replayed ballot is refused.")
+        raise SurveyNotOpen("This survey has closed.")
     if not _insert_unless_conflict(ParticipationEntry, survey_id=survey.id, voter_ref=voter.voter_ref):
         db.session.execute(sa.delete(Ballot).where(Ballot.id == ballot_id))
         raise AlreadyAnswered("You have already answered this survey. Each person answers once.")
@@ -150,14 +150,28 @@ def _insert_unless_conflict(model, **values) -> bool:
     return db.session.execute(statement).first() is not None
 
 
-def _hold_open(survey: Survey) -> None:
-    """Check again, under a shared lock on the survey's row held until commit,
-    that the survey is still open. Closing takes that row exclusively, so a
-    ballot is either stored before the tally reads the ballots and the ledger,
-    or refused: never stored in a closed survey, uncounted."""
-    state = db.session.scalar(sa.select(Survey.state).where(Survey.id == survey.id).with_for_update(read=True))
-    if state != SurveyState.OPEN:
-        raise SurveyNotOpen("This survey has closed.")
+def _insert_ballot_while_open(survey: Survey, ballot_id: bytes, cell: str, payload: bytes, fingerprint: str) -> bool:
+    """Insert the ballot only if the survey is open, reading its state under a
+    shared lock on its row, held until commit, in the same statement. Closing
+    takes that row exclusively, so a ballot is either stored before the tally
+    reads the ballots and the ledger, or refused: never stored in a closed
+    survey, uncounted. The lock is taken as late as possible, just before the
+    commit, so a waiting close is not starved by a stream of answers.
+
+    False when nothing was inserted: the survey closed, or the ballot repeats one."""
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
+    table = Ballot.__table__
+    source = (sa.select(sa.literal(ballot_id, sa.LargeBinary), Survey.id, sa.literal(cell, sa.String),
+                        sa.literal(payload, sa.LargeBinary), sa.literal(fingerprint, sa.String))
+              .where(Survey.id == survey.id, Survey.state == SurveyState.OPEN)
+              .with_for_update(read=True))
+    statement = (insert(table).from_select(["id", "survey_id", "cell", "payload", "fingerprint"], source)
+                 .on_conflict_do_nothing().returning(table.c.id))
+    return db.session.execute(statement).first() is not None
+
+
+def _still_open(survey: Survey) -> bool:
+    return db.session.scalar(sa.select(Survey.state).where(Survey.id == survey.id)) == SurveyState.OPEN
 
 
 def _check_comment(text: str) -> bool:
