@@ -1,4 +1,5 @@
-"""The union domain: unions, bargaining units, charting, accounts and invitations."""
+"""The union domain: unions, bargaining units, charting, accounts and invitations,
+leverage profiles and demands, union strength and coworker weightings."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ def register(app: Flask, registry: JobRegistry) -> None:
     import surveys.models  # noqa: F401 - the engine's tables belong to the same metadata
     from core.extensions import login_manager
     from organizer import accounts, cli, invitations, unit_surveys
-    from organizer.views import auth, home, organizing, steward, surveys
+    from organizer.views import auth, demands, home, organizing, steward, surveys
 
-    for blueprint in (auth.bp, home.bp, organizing.bp, steward.bp, surveys.bp):
+    for blueprint in (auth.bp, demands.bp, home.bp, organizing.bp, steward.bp, surveys.bp):
         app.register_blueprint(blueprint)
     login_manager.user_loader(accounts.load_account_for_session)
     cli.init_app(app)

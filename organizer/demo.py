@@ -81,6 +81,7 @@ def seed_demo_union() -> Union:
         accounts.create_account(display_name=display_name, email=email, password=DEMO_PASSWORD,
                                 person=person, roles=assignments)
     _seed_past_pulses(rng, units["Warehouse associates"], organizer=_organizer_of(union))
+    _seed_demands(rng, units["Warehouse associates"], organizer=_organizer_of(union))
     return union
 
 
@@ -125,6 +126,59 @@ def _seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer) -> No
         tally.release_with_server_key(survey)
         survey.opens_at, survey.closes_at = opened, closed
         survey.opened_on, survey.closed_on = opened.date(), closed.date()
+
+
+def _seed_demands(rng: random.Random, unit: BargainingUnit, organizer) -> None:
+    """Profiles and demands of three warehouse members; one member's items have
+    been through a released endorsement survey, another's await one, and the
+    steward has recorded one employer answer."""
+    from datetime import datetime
+
+    from organizer import demands, unit_surveys
+    from organizer.models import Basis, Category, ClaimSection, DemandKind, EmployerResponse, Tier
+    from surveys import ballot_box, tally
+    from surveys.models import Survey
+
+    def account(email: str) -> Account:
+        return accounts.find_account_by_email(email)
+
+    lena, picker, forklift = account("member2@example.org"), account("member1@example.org"), account("member3@example.org")
+    hired = demands.add_claim(lena, demands.ClaimDetails(
+        ClaimSection.HIRE, "Five years of forklift fleet safety checks before I was hired.", 2021))
+    trained = demands.add_claim(lena, demands.ClaimDetails(
+        ClaimSection.PERFORMANCE, "Trained the four newest hires on the sorter.", 2025))
+    demands.add_claim(lena, demands.ClaimDetails(ClaimSection.NEED, "A reach-truck licence course.", None))
+    pay = demands.create_demand(lena, demands.DemandDetails(
+        DemandKind.DEMAND, Tier.PRIORITY, Basis.COLLECTIVE, Category.PAY,
+        "Will you pay the night differential on every night shift, overtime included? From when?",
+        is_attributable=True))
+    licence = demands.create_demand(lena, demands.DemandDetails(
+        DemandKind.DEMAND, Tier.IMPORTANT, Basis.GROWTH, Category.CAREER,
+        "Will you fund the reach-truck licence for those who ask? How will their shifts be covered?",
+        claim_ids=[hired.id, trained.id]))
+    heat = demands.create_demand(picker, demands.DemandDetails(
+        DemandKind.DEMAND, Tier.DEALBREAKER, Basis.NEEDS, Category.SECURITY_CONDITIONS,
+        "Will you heat the loading bay before December? Who is responsible, and by when?"))
+    demands.create_demand(forklift, demands.DemandDetails(
+        DemandKind.QUESTION, Tier.CURIOUS, Basis.MARKET, Category.CULTURE,
+        "How are picking-rate targets set, and who reviews them?"))
+    for item in (pay, licence, hired, trained):
+        demands.request_endorsement(lena, item)
+    demands.launch_endorsement_survey(organizer, unit, lena.id)
+    survey = db.session.get(Survey, pay.endorsement_survey_id)
+    for ref in sorted(unit_surveys.electorate(unit).voters):
+        if ref == unit_surveys.account_ref(lena):
+            continue
+        leanings = ([4, 5, 5, 4, 3], [3, 4, 2, 5, 4], [5, 5, 4, 4, 3], [4, 3, 4, 5, 4])
+        ballot_box.cast(survey, ref, {q.id: rng.choice(leaning) for q, leaning in zip(survey.questions, leanings)})
+    tally.close(survey)
+    tally.release_with_server_key(survey)
+    survey.opens_at, survey.closes_at = datetime(2026, 11, 9, 8), datetime(2026, 11, 16, 8)
+    survey.opened_on, survey.closed_on = date(2026, 11, 9), date(2026, 11, 16)
+    demands.request_endorsement(picker, heat)
+    steward = account("steward@example.org")
+    demands.record_response(steward, pay, EmployerResponse.PARTLY,
+                            "Offered the differential on scheduled nights only, not on overtime.")
 
 
 def _electorate_refs(unit: BargainingUnit) -> list[str]:

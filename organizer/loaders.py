@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from core.extensions import db
-from organizer.models import BargainingUnit, Invitation, Person, Role, Union
+from organizer.models import BargainingUnit, Claim, Demand, Invitation, Person, Role, Union
 from organizer.unit_surveys import account_ref, unit_of, unit_scope_of
 from surveys.models import Survey
 
@@ -100,3 +100,32 @@ def get_survey_for_trustee_or_404(survey_id: int) -> tuple[Survey, BargainingUni
     if account_ref(current_user) not in {t.trustee_ref for t in survey.trustees}:
         abort(404)
     return survey, unit
+
+
+def get_unit_for_demand_readers_or_404(unit_id: int) -> BargainingUnit:
+    """All of a unit's demands are for its stewards and its union's organizers."""
+    unit = _get_or_404(BargainingUnit, unit_id)
+    if not (unit.id in current_user.unit_ids_as(Role.STEWARD) or unit.union_id in current_user.organizer_union_ids()):
+        abort(404)
+    return unit
+
+
+def get_demand_for_author_or_404(demand_id: int) -> Demand:
+    demand = _get_or_404(Demand, demand_id)
+    if demand.account_id != current_user.id:
+        abort(404)
+    return demand
+
+
+def get_claim_for_author_or_404(claim_id: int) -> Claim:
+    claim = _get_or_404(Claim, claim_id)
+    if claim.account_id != current_user.id:
+        abort(404)
+    return claim
+
+
+def get_demand_for_steward_or_404(demand_id: int) -> Demand:
+    demand = _get_or_404(Demand, demand_id)
+    if demand.unit_id not in current_user.unit_ids_as(Role.STEWARD):
+        abort(404)
+    return demand

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from core.authz import role_required
 from core.extensions import db
 from core.views import add_error, render_form
-from organizer import survey_results, unit_surveys
+from organizer import demands, survey_results, unit_surveys
 from organizer.errors import DomainError
 from organizer.loaders import (
     get_survey_for_member_or_404,
@@ -243,14 +243,15 @@ def answer(survey_id: int):
             page = render_template("surveys/receipt.html", survey=survey, receipt=receipt)
             db.session.commit()
             return page
-    return render_form("surveys/answer.html", form, survey=survey)
+    return render_form("surveys/answer.html", form, survey=survey, subjects=demands.subject_texts(survey.questions))
 
 
 def _why_not_answerable(survey, ref: str) -> str | None:
     if survey.state != SurveyState.OPEN:
         return "This survey is not open for answers."
     if ballot_box.eligibility(survey, ref) is None:
-        return "You joined after this survey was launched, so it does not include you."
+        return ("This survey was not sent to you: it was launched before you joined, "
+                "or it asks your coworkers about your own claims and demands.")
     if ballot_box.has_answered(survey, ref):
         return "You have already answered this survey. Each person answers once."
     return None
@@ -291,7 +292,7 @@ def results(survey_id: int):
         return render_template("surveys/not_open.html", survey=survey,
                                message="Results appear only after the survey closes and they are released."), 409
     return render_template("surveys/results.html", survey=survey, unit=unit,
-                           view=survey_results.results_of(survey))
+                           view=survey_results.results_of(survey), subjects=demands.subject_texts(survey.questions))
 
 
 @bp.route("/surveys/<int:survey_id>/receipts")

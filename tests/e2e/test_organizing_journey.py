@@ -1,7 +1,9 @@
 """The journey a union lives through, in a real browser: an organizer charts a
-coworker and invites them; the invitee joins; the organizer launches a pulse;
-members answer; the organizer closes it; members and the steward read the
-released results. Screenshots of every page land in test-artifacts/e2e/."""
+coworker and invites them; the invitee joins, writes a demand and asks
+coworkers to back it; the organizer sends the endorsement survey and launches a
+pulse; members answer both; the organizer closes them; the new member sees the
+demand with its collective context, and the steward records the employer's
+answer. Screenshots of every page land in test-artifacts/e2e/."""
 
 from __future__ import annotations
 
@@ -71,6 +73,27 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     assert invitee.get_by_text("Your unit: Dock crew").is_visible()
     journey.snap(invitee, "member-home")
 
+    demand_text = "Will you heat the loading bay before December? Who is responsible, and by when?"
+    invitee.get_by_role("link", name="Your demands").click()
+    invitee.get_by_role("link", name="Write a demand").click()
+    invitee.get_by_label("Your demand, as a question the employer must answer").fill(demand_text)
+    invitee.get_by_role("radio", name=re.compile("^Dealbreaker")).check()
+    invitee.get_by_label("What leverage does it rest on?").select_option(value="needs")
+    invitee.get_by_label("Category").select_option(value="security_conditions")
+    journey.snap(invitee, "write-demand")
+    invitee.get_by_role("button", name="Save").click()
+    assert invitee.get_by_text(demand_text).is_visible()
+    invitee.get_by_role("button", name="Ask coworkers to back it").click()
+    assert invitee.get_by_text("waiting for an organizer").is_visible()
+    journey.snap(invitee, "demand-asks-for-backing")
+
+    organizer.goto(live_server + f"/units/{world.unit_id}/surveys")
+    organizer.get_by_role("link", name="Endorsement requests from members").click()
+    assert organizer.get_by_text(demand_text).is_visible()
+    journey.snap(organizer, "endorsement-requests")
+    organizer.get_by_role("button", name="Send the endorsement survey").click()
+    assert organizer.get_by_text("Endorsement survey sent to 7 coworkers").is_visible()
+
     organizer.goto(live_server + f"/units/{world.unit_id}/surveys")
     organizer.get_by_label("Title").fill("Dock crew pulse")
     organizer.get_by_label("Who can decrypt the results").select_option(value="server_key")
@@ -97,6 +120,15 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
         assert re.fullmatch(r"[0-9a-f]{64}", page.locator("#receipt").input_value())
         if number == 0:
             journey.snap(page, "receipt")
+        else:  # the author is not asked about their own demand; coworkers are
+            page.goto(live_server + "/my/surveys")
+            page.get_by_role("link", name="Back a coworker's demands").click()
+            assert page.get_by_text(demand_text).is_visible()
+            page.get_by_role("radio", name=re.compile("^5 · Strongly agree" if number % 2 else "^4 · Agree")).check()
+            if number == 1:
+                journey.snap(page, "endorsement-form")
+            page.get_by_role("button", name="Send my answers").click()
+            assert page.get_by_role("heading", name="Your answers are in").is_visible()
         page.context.close()
 
     organizer.reload()
@@ -112,8 +144,32 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     assert invitee.get_by_text("server-held key").is_visible()
     journey.snap(invitee, "member-reads-results")
 
+    organizer.goto(live_server + f"/units/{world.unit_id}/surveys")
+    organizer.get_by_role("link", name="Back a coworker's demands").click()
+    organizer.once("dialog", lambda dialog: dialog.accept())
+    organizer.get_by_role("button", name="Close now").click()
+    organizer.wait_for_url(re.compile(r"/results$"))
+    journey.snap(organizer, "endorsement-results")
+
+    invitee.goto(live_server + "/my/demands")
+    demand = invitee.locator("article.demand")
+    assert demand.get_by_text(demand_text).is_visible()
+    assert demand.get_by_text("5 coworkers answered").is_visible()
+    strength = invitee.locator("section.strength")
+    assert strength.get_by_text("6 of 6 answered yes").is_visible()
+    assert strength.get_by_text("6 of 8 answered the latest pulse").is_visible()
+    journey.snap(invitee, "member-demand-in-context")
+
     steward = journey.sign_in(world.steward)
     steward.goto(live_server + "/my/surveys")
     steward.get_by_role("link", name="Dock crew pulse").click()
     assert steward.get_by_role("heading", name="Dock crew pulse").is_visible()
     journey.snap(steward, "steward-reads-results")
+    steward.goto(live_server + "/")
+    steward.get_by_role("link", name="its demands").click()
+    assert steward.get_by_text("Raised by a member (not attributed)").is_visible()
+    steward.get_by_label("The employer's answer").select_option(value="partly")
+    steward.get_by_label("How they answered").fill("Heaters in bay 1 only, from January")
+    steward.get_by_role("button", name="Record the employer's answer").click()
+    assert steward.locator("dl.context").get_by_text("Heaters in bay 1 only, from January").is_visible()
+    journey.snap(steward, "steward-records-answer")

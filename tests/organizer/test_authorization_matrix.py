@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from core.extensions import db
-from organizer import accounts, invitations
-from organizer.models import Person, Role
+from organizer import accounts, demands, invitations
+from organizer.models import Basis, Category, ClaimSection, DemandKind, Person, Role, Tier
 from organizer.unit_surveys import account_ref
 from tests import factories
 from surveys import definitions, keys, launch, tally
@@ -21,6 +21,9 @@ ACTORS = ("anonymous", "member", "steward", "other_organizer", "organizer")
 # Expected status per actor, in ACTORS order. 302 for anonymous is the redirect to sign in.
 ORGANIZER_ONLY_GET = (302, 403, 403, 404, 200)
 ORGANIZER_ONLY_POST = (302, 403, 403, 404, 302)
+# The world's member is the author of the demand and claims the routes name.
+MEMBER_ONLY_GET = (302, 200, 403, 403, 403)
+MEMBER_ONLY_POST = (302, 302, 403, 403, 403)
 
 #: endpoint -> (method, url template, expected statuses)
 MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
@@ -55,6 +58,19 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "surveys_ui.receipts": ("GET", "/surveys/{released_id}/receipts", (302, 200, 200, 404, 200)),
     "surveys_ui.trustee_key": ("GET", "/trustee/key", (302, 403, 200, 200, 200)),
     "surveys_ui.decrypt": ("GET", "/surveys/{trustee_survey_id}/decrypt", (302, 403, 200, 404, 404)),
+    "demands.my_demands": ("GET", "/my/demands", MEMBER_ONLY_GET),
+    "demands.new_demand": ("GET", "/my/demands/new", MEMBER_ONLY_GET),
+    "demands.edit_demand": ("GET", "/demands/{demand_id}/edit", MEMBER_ONLY_GET),
+    "demands.profile": ("GET", "/my/profile", MEMBER_ONLY_GET),
+    "demands.unit_demands": ("GET", "/units/{unit_id}/demands", (302, 403, 200, 404, 200)),
+    "demands.endorsement_requests": ("GET", "/units/{unit_id}/endorsements", ORGANIZER_ONLY_GET),
+    "demands.request_demand_endorsement": ("POST", "/demands/{demand_id}/endorse", MEMBER_ONLY_POST),
+    "demands.request_claim_endorsement": ("POST", "/claims/{claim_id}/endorse", MEMBER_ONLY_POST),
+    "demands.record_response": ("POST", "/demands/{demand_id}/response", (302, 403, 400, 403, 403)),
+    "demands.launch_endorsement": ("POST", "/units/{unit_id}/endorsements/{author_id}/launch",
+                                   (302, 403, 403, 404, 400)),
+    "demands.remove_demand": ("POST", "/demands/{spare_demand_id}/remove", MEMBER_ONLY_POST),
+    "demands.remove_claim": ("POST", "/claims/{spare_claim_id}/remove", MEMBER_ONLY_POST),
 }
 
 
@@ -96,8 +112,15 @@ def _ids(app, world) -> dict[str, object]:
         with_trustees = _survey(scope, KeyMode.TRUSTEES, t=1)
         launch.launch(with_trustees, voters, ["department"], [account_ref(steward)])
         tally.close(with_trustees)
+        demand, spare_demand = (demands.create_demand(member, demands.DemandDetails(
+            DemandKind.DEMAND, Tier.PRIORITY, Basis.COLLECTIVE, Category.PAY, f"Will you {what}?"))
+            for what in ("pay the night differential", "heat the bay"))
+        claim, spare_claim = (demands.add_claim(member, demands.ClaimDetails(ClaimSection.NEED, text))
+                              for text in ("A licence course.", "A quieter break room."))
         db.session.commit()
-        ids = {"union_id": world.union_id, "unit_id": world.unit_id, "person_id": world.person_id,
+        ids = {"demand_id": demand.id, "spare_demand_id": spare_demand.id, "claim_id": claim.id,
+               "spare_claim_id": spare_claim.id, "author_id": member.id,
+               "union_id": world.union_id, "unit_id": world.unit_id, "person_id": world.person_id,
                "invitation_id": invitation.id, "token": token, "draft_id": draft.id,
                "question_id": draft.questions[0].id, "open_id": open_.id, "released_id": released.id,
                "trustee_survey_id": with_trustees.id}

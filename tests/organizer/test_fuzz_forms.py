@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.extensions import db
-from organizer import accounts, invitations
-from organizer.models import BargainingUnit, Person, Role
+from organizer import accounts, demands, invitations
+from organizer.models import BargainingUnit, Basis, Category, ClaimSection, DemandKind, Person, Role, Tier
 from organizer.unit_surveys import account_ref
 from surveys import definitions, keys, launch, tally
 from surveys.models import KeyMode, QuestionType, SurveyKind
@@ -65,7 +65,14 @@ def targets(app, world):
         launch.launch(trusted, {account_ref(m): {"department": None} for m in members}, ["department"],
                       [account_ref(steward)])
         tally.close(trusted)
+        author = members[1]
+        claim = demands.add_claim(author, demands.ClaimDetails(ClaimSection.NEED, "A licence course."))
+        demand = demands.create_demand(author, demands.DemandDetails(
+            DemandKind.DEMAND, Tier.PRIORITY, Basis.COLLECTIVE, Category.PAY, "Will you pay nights?",
+            claim_ids=[claim.id]))
+        demands.request_endorsement(author, demand)
         db.session.commit()
+        demand_fields = ["text", "kind", "tier", "basis", "category", "claim_ids", "is_attributable"]
         questions = [f"q{q.id}" for q in open_.questions]
         person_fields = ["name", "department_id", "shift_id", "assessment", "is_member", "card_signed_on",
                          "email", "phone", "notes"]
@@ -86,9 +93,13 @@ def targets(app, world):
                 (f"/surveys/{draft.id}/launch", ["trustees"]),
                 ("/account/password", ["current_password", "new_password", "confirm"]),
                 ("/trustee/key", ["passphrase", "confirm"]),
+                (f"/units/{world.unit_id}/endorsements/{author.id}/launch", ["days_open"]),
             ],
-            member_email: [(f"/surveys/{open_.id}/answer", questions)],
-            world.steward: [(f"/surveys/{trusted.id}/decrypt", ["passphrase"])],
+            member_email: [(f"/surveys/{open_.id}/answer", questions),
+                           ("/my/demands/new", demand_fields), (f"/demands/{demand.id}/edit", demand_fields),
+                           ("/my/profile", ["section", "year", "text"])],
+            world.steward: [(f"/surveys/{trusted.id}/decrypt", ["passphrase"]),
+                            (f"/demands/{demand.id}/response", [f"demand{demand.id}-response", f"demand{demand.id}-note"])],
         }
         result["ballot"] = (member_email, f"/surveys/{open_.id}/ballot")
         result["chart"] = f"/units/{world.unit_id}/chart"

@@ -1,0 +1,58 @@
+"""Forms for leverage profiles, demands, endorsement surveys and employer responses."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from organizer.demands import CLAIM_TEXT, DEMAND_TEXT, ENDORSEMENT_DAYS, NOTE_MAX
+from organizer.forms import _no_control_characters, _strip
+from organizer.models import Basis, Category, ClaimSection, DemandKind, EmployerResponse, Tier
+
+
+def _choices(enum_class) -> list[tuple[str, str]]:
+    return [(member.value, member.label) for member in enum_class]
+
+
+class DemandForm(FlaskForm):
+    text = TextAreaField(
+        "Your demand, as a question the employer must answer", filters=[_strip],
+        description="For example: “Will you pay the night differential on every night shift? How, and from when?”",
+        validators=[DataRequired(), Length(min=DEMAND_TEXT[0], max=DEMAND_TEXT[1]), _no_control_characters])
+    kind = RadioField("Kind", choices=_choices(DemandKind), default=DemandKind.DEMAND.value)
+    tier = RadioField("How important is it to you?",
+                      choices=[(t.value, f"{t.label}: {t.meaning}") for t in Tier], default=Tier.IMPORTANT.value)
+    basis = SelectField("What leverage does it rest on?", choices=_choices(Basis))
+    category = SelectField("Category", choices=_choices(Category))
+    claim_ids = SelectMultipleField(
+        "Claims from your profile it rests on", coerce=int, validate_choice=True,
+        description="Optional. Coworkers can endorse these claims too.")
+    is_attributable = BooleanField(
+        "Stewards may show my name with this demand",
+        description="Leave unticked to stay anonymous: stewards and summaries show it as from “a member”.")
+
+    def set_claim_choices(self, claims) -> None:
+        self.claim_ids.choices = [(c.id, c.text if len(c.text) <= 80 else c.text[:77] + "…") for c in claims]
+
+
+class ClaimForm(FlaskForm):
+    section = SelectField("Part of your profile", choices=_choices(ClaimSection))
+    year = IntegerField("Year", validators=[Optional(), NumberRange(min=1950, max=2100)],
+                        description="The year you were hired, or of the achievement. Needed for performance.")
+    text = TextAreaField(
+        "What you bring or need", filters=[_strip],
+        description="The experience itself, never the name of a previous employer. "
+                    "For example: “Trained the four newest hires on the sorter.”",
+        validators=[DataRequired(), Length(min=CLAIM_TEXT[0], max=CLAIM_TEXT[1]), _no_control_characters])
+
+
+class ResponseForm(FlaskForm):
+    response = SelectField("The employer's answer", choices=_choices(EmployerResponse))
+    note = TextAreaField("How they answered", filters=[_strip],
+                         validators=[Optional(), Length(max=NOTE_MAX), _no_control_characters])
+
+
+class EndorsementLaunchForm(FlaskForm):
+    days_open = IntegerField("Days open", default=7,
+                             validators=[InputRequired(), NumberRange(min=ENDORSEMENT_DAYS[0], max=ENDORSEMENT_DAYS[1])])

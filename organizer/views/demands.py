@@ -1,0 +1,229 @@
+"""Members' leverage profiles and demands, shown with their collective context;
+stewards' view of a unit's demands and the employer's answers; organizers'
+endorsement requests."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from core.authz import role_required
+from core.extensions import db
+from core.views import add_error, render_form
+from organizer import demands, strength
+from organizer.demand_forms import ClaimForm, DemandForm, EndorsementLaunchForm, ResponseForm
+from organizer.errors import DomainError
+from organizer.forms import ConfirmForm
+from organizer.loaders import (
+    get_claim_for_author_or_404,
+    get_demand_for_author_or_404,
+    get_demand_for_steward_or_404,
+    get_unit_for_demand_readers_or_404,
+    get_unit_for_organizer_or_404,
+)
+from organizer.models import Basis, Category, ClaimSection, Demand, DemandKind, EmployerResponse, Role, Tier
+
+bp = Blueprint("demands", __name__)
+member_required = role_required(Role.MEMBER)
+organizer_required = role_required(Role.ORGANIZER)
+readers_required = role_required(Role.STEWARD, Role.ORGANIZER)
+
+
+def _details(form: DemandForm) -> demands.DemandDetails:
+    return demands.DemandDetails(
+        kind=DemandKind(form.kind.data), tier=Tier(form.tier.data), basis=Basis(form.basis.data),
+        category=Category(form.category.data), text=form.text.data, is_attributable=form.is_attributable.data,
+        claim_ids=form.claim_ids.data or [])
+
+
+# -- members --------------------------------------------------------------------------------------
+
+@bp.route("/my/demands")
+@member_required
+def my_demands():
+    unit = demands.member_unit(current_user)
+    return render_template("demands/my_demands.html", unit=unit, strength=strength.unit_strength(unit),
+                           items=demands.in_context(unit, demands.demands_of(current_user)),
+                           confirm_form=ConfirmForm())
+
+
+@bp.route("/my/demands/new", methods=["GET", "POST"])
+@member_required
+def new_demand():
+    form = DemandForm()
+    form.set_claim_choices(demands.claims_of(current_user))
+    if form.validate_on_submit():
+        try:
+            demands.create_demand(current_user, _details(form))
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash("Demand saved. Ask your coworkers to back it when you are ready.", "success")
+            return redirect(url_for("demands.my_demands"))
+    return render_form("demands/demand_form.html", form, demand=None)
+
+
+@bp.route("/demands/<int:demand_id>/edit", methods=["GET", "POST"])
+@member_required
+def edit_demand(demand_id: int):
+    demand = get_demand_for_author_or_404(demand_id)
+    form = DemandForm(obj=demand)
+    form.set_claim_choices(demands.claims_of(current_user))
+    if not form.is_submitted():
+        form.claim_ids.data = [claim.id for claim in demand.claims]
+    if form.validate_on_submit():
+        try:
+            demands.update_demand(current_user, demand, _details(form))
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash("Demand updated.", "success")
+            return redirect(url_for("demands.my_demands"))
+    return render_form("demands/demand_form.html", form, demand=demand)
+
+
+def _button(action, item, done: str, back: str):
+    """A confirmed button press on one of the member's own items: act, commit, say so, go back."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The form was incomplete; reload the page and try again.")
+    try:
+        action(current_user, item)
+    except DomainError as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(back)
+
+
+ASKED = "Asked. An organizer will send your coworkers a short anonymous survey about it."
+
+
+@bp.route("/demands/<int:demand_id>/remove", methods=["POST"])
+@member_required
+def remove_demand(demand_id: int):
+    return _button(demands.remove_item, get_demand_for_author_or_404(demand_id), "Demand removed.",
+                   url_for("demands.my_demands"))
+
+
+@bp.route("/demands/<int:demand_id>/endorse", methods=["POST"])
+@member_required
+def request_demand_endorsement(demand_id: int):
+    return _button(demands.request_endorsement, get_demand_for_author_or_404(demand_id), ASKED,
+                   url_for("demands.my_demands"))
+
+
+@bp.route("/my/profile", methods=["GET", "POST"])
+@member_required
+def profile():
+    form = ClaimForm()
+    if form.validate_on_submit():
+        try:
+            demands.add_claim(current_user, demands.ClaimDetails(
+                section=ClaimSection(form.section.data), text=form.text.data, year=form.year.data))
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash("Added to your profile.", "success")
+            return redirect(url_for("demands.profile"))
+    unit = demands.member_unit(current_user)
+    claims = demands.claims_of(current_user)
+    return render_form("demands/profile.html", form, claims=claims, sections=list(ClaimSection),
+                       backing=strength.backings(unit, claims), confirm_form=ConfirmForm())
+
+
+@bp.route("/claims/<int:claim_id>/remove", methods=["POST"])
+@member_required
+def remove_claim(claim_id: int):
+    return _button(demands.remove_item, get_claim_for_author_or_404(claim_id), "Removed from your profile.",
+                   url_for("demands.profile"))
+
+
+@bp.route("/claims/<int:claim_id>/endorse", methods=["POST"])
+@member_required
+def request_claim_endorsement(claim_id: int):
+    return _button(demands.request_endorsement, get_claim_for_author_or_404(claim_id), ASKED,
+                   url_for("demands.profile"))
+
+
+# -- stewards and organizers ----------------------------------------------------------------------
+
+def _unit_page(unit, response_form: ResponseForm | None = None, failed: Demand | None = None):
+    items = demands.in_context(unit, demands.unit_demands(current_user, unit))
+    is_steward = unit.id in current_user.unit_ids_as(Role.STEWARD)
+    forms = {}
+    if is_steward:
+        for item in items:
+            demand = item.demand
+            if failed is not None and demand.id == failed.id:
+                forms[demand.id] = response_form
+            else:
+                forms[demand.id] = ResponseForm(formdata=None, prefix=_response_prefix(demand),
+                                                response=(demand.employer_response or EmployerResponse.NO_ANSWER).value,
+                                                note=demand.employer_response_note)
+    return render_template("demands/unit_demands.html", unit=unit, strength=strength.unit_strength(unit),
+                           items=items, response_forms=forms, is_steward=is_steward)
+
+
+def _response_prefix(demand: Demand) -> str:
+    # One form per demand on the page: the prefix keeps every field's id unique.
+    return f"demand{demand.id}"
+
+
+@bp.route("/units/<int:unit_id>/demands")
+@readers_required
+def unit_demands(unit_id: int):
+    return _unit_page(get_unit_for_demand_readers_or_404(unit_id))
+
+
+@bp.route("/demands/<int:demand_id>/response", methods=["POST"])
+@role_required(Role.STEWARD)
+def record_response(demand_id: int):
+    demand = get_demand_for_steward_or_404(demand_id)
+    form = ResponseForm(prefix=_response_prefix(demand))
+    if form.validate_on_submit():
+        try:
+            demands.record_response(current_user, demand, EmployerResponse(form.response.data), form.note.data)
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash("The employer's answer is recorded.", "success")
+            return redirect(url_for("demands.unit_demands", unit_id=demand.unit_id) + f"#demand-{demand.id}")
+    return _unit_page(demand.unit, form, demand), 400
+
+
+@bp.route("/units/<int:unit_id>/endorsements")
+@organizer_required
+def endorsement_requests(unit_id: int):
+    unit = get_unit_for_organizer_or_404(unit_id)
+    return render_template("demands/endorsements.html", unit=unit,
+                           requests=demands.pending_requests(current_user, unit), form=EndorsementLaunchForm())
+
+
+@bp.route("/units/<int:unit_id>/endorsements/<int:author_id>/launch", methods=["POST"])
+@organizer_required
+def launch_endorsement(unit_id: int, author_id: int):
+    unit = get_unit_for_organizer_or_404(unit_id)
+    form = EndorsementLaunchForm()
+    if form.validate_on_submit():
+        try:
+            report = demands.launch_endorsement_survey(current_user, unit, author_id, form.days_open.data)
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash(f"Endorsement survey sent to {report.eligible} coworkers. Its weights appear when it closes.",
+                  "success")
+            return redirect(url_for("demands.endorsement_requests", unit_id=unit.id))
+    return render_template("demands/endorsements.html", unit=unit,
+                           requests=demands.pending_requests(current_user, unit), form=form), 400
