@@ -117,12 +117,15 @@ class Survey(db.Model):
     round_number: Mapped[int] = mapped_column(default=1)
     #: The survey's ElGamal public key, set at launch.
     public_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary(32))
+    # The next three are deferred: loaded only when the tally or release reads
+    # them, never on the answer path, so answering a survey does not unseal its
+    # secret key (a joined load of the questions would even do it once per row).
     #: Trustee mode: the t-of-n public key with its Feldman commitments.
-    threshold_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    threshold_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     #: Server-key mode: the secret key, sealed by the application key outside the database.
-    server_secret: Mapped[str | None] = mapped_column(SealedText("survey.server_secret"))
+    server_secret: Mapped[str | None] = mapped_column(SealedText("survey.server_secret"), deferred=True)
     #: The breakdown declared at launch: dimensions kept, the cells, and what was merged or dropped.
-    segment_plan: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    segment_plan: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, deferred=True)
     #: How many people could answer (snapshot at launch).
     eligible_count: Mapped[int] = mapped_column(default=0)
     #: Day the survey opened.
