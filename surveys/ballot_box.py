@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from core.extensions import db
 from crypto import ballot as ballots
@@ -130,7 +129,7 @@ def _store(survey: Survey, voter: EligibleVoter, payload: bytes, comments: Mappi
         if _still_open(survey):
             raise BallotRejected("This ballot repeats one already cast; a replayed ballot is refused.")
         raise SurveyNotOpen("This survey has closed.")
-    if not _insert_unless_conflict(ParticipationEntry, survey_id=survey.id, voter_ref=voter.voter_ref):
+    if not _insert_ledger_entry(survey, voter.voter_ref):
         db.session.execute(sa.delete(Ballot).where(Ballot.id == ballot_id))
         raise AlreadyAnswered("You have already answered this survey. Each person answers once.")
     if comments:
@@ -140,14 +139,30 @@ def _store(survey: Survey, voter: EligibleVoter, payload: bytes, comments: Mappi
     return Receipt(survey.id, fingerprint)
 
 
-def _insert_unless_conflict(model, **values) -> bool:
-    """Insert one row; False, and nothing written, if a unique key already holds it."""
-    dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    table = model.__table__
-    key = next(iter(table.primary_key.columns))
-    statement = insert(table).values(**values).on_conflict_do_nothing().returning(key)
-    return db.session.execute(statement).first() is not None
+# The two inserts below run on every answer. They are written as SQL text
+# because SQLAlchemy does not cache the compiled form of its dialect-specific
+# INSERT ... ON CONFLICT constructs: built as expressions, both statements were
+# compiled afresh on every request. Both dialects accept this SQL (SQLite since
+# 3.35 for RETURNING); only PostgreSQL knows FOR SHARE, which SQLite needs no
+# more than it needs row locks (it has one writer at a time).
+_INSERT_LEDGER_ENTRY = sa.text(
+    f"INSERT INTO {ParticipationEntry.__tablename__} (survey_id, voter_ref) VALUES (:survey_id, :voter_ref) "
+    "ON CONFLICT DO NOTHING RETURNING survey_id")
+_INSERT_BALLOT_WHILE_OPEN = {
+    dialect: sa.text(
+        f"INSERT INTO {Ballot.__tablename__} (id, survey_id, cell, payload, fingerprint) "
+        f"SELECT :id, surveys.id, :cell, :payload, :fingerprint FROM {Survey.__tablename__} AS surveys "
+        f"WHERE surveys.id = :survey_id AND surveys.state = '{SurveyState.OPEN.value}'{lock} "
+        "ON CONFLICT DO NOTHING RETURNING id"
+    ).bindparams(sa.bindparam("id", type_=sa.LargeBinary), sa.bindparam("payload", type_=sa.LargeBinary))
+    for dialect, lock in (("postgresql", " FOR SHARE"), ("sqlite", ""))
+}
+
+
+def _insert_ledger_entry(survey: Survey, voter_ref: str) -> bool:
+    """False, and nothing written, if this person is already in the ledger."""
+    found = db.session.execute(_INSERT_LEDGER_ENTRY, {"survey_id": survey.id, "voter_ref": voter_ref})
+    return found.first() is not None
 
 
 def _insert_ballot_while_open(survey: Survey, ballot_id: bytes, cell: str, payload: bytes, fingerprint: str) -> bool:
@@ -159,15 +174,10 @@ def _insert_ballot_while_open(survey: Survey, ballot_id: bytes, cell: str, paylo
     commit, so a waiting close is not starved by a stream of answers.
 
     False when nothing was inserted: the survey closed, or the ballot repeats one."""
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
-    table = Ballot.__table__
-    source = (sa.select(sa.literal(ballot_id, sa.LargeBinary), Survey.id, sa.literal(cell, sa.String),
-                        sa.literal(payload, sa.LargeBinary), sa.literal(fingerprint, sa.String))
-              .where(Survey.id == survey.id, Survey.state == SurveyState.OPEN)
-              .with_for_update(read=True))
-    statement = (insert(table).from_select(["id", "survey_id", "cell", "payload", "fingerprint"], source)
-                 .on_conflict_do_nothing().returning(table.c.id))
-    return db.session.execute(statement).first() is not None
+    statement = _INSERT_BALLOT_WHILE_OPEN[db.session.get_bind().dialect.name]
+    found = db.session.execute(statement, {"id": ballot_id, "survey_id": survey.id, "cell": cell,
+                                           "payload": payload, "fingerprint": fingerprint})
+    return found.first() is not None
 
 
 def _still_open(survey: Survey) -> bool:
