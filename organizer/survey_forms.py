@@ -4,6 +4,9 @@ questions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -99,8 +102,27 @@ class _MultiCheckbox(SelectMultipleField):
 
 
 def answer_form_class(questions: list[Question]) -> type[FlaskForm]:
-    """A form with one field per question, named q<id>."""
+    """A form with one field per question, named q<id>. Built once per distinct
+    set of questions (a launched survey's never change), not on every answer."""
+    return _answer_form_class(tuple(
+        _QuestionShape(q.id, q.type, q.prompt, tuple(q.options), q.max_choices, q.allows_cant_say)
+        for q in questions))
 
+
+@dataclass(frozen=True)
+class _QuestionShape:
+    """Everything the answer form takes from a question: the key of the cache."""
+
+    id: int
+    type: QuestionType
+    prompt: str
+    options: tuple[str, ...]
+    max_choices: int
+    allows_cant_say: bool
+
+
+@lru_cache(maxsize=256)
+def _answer_form_class(questions: tuple[_QuestionShape, ...]) -> type[FlaskForm]:
     class AnswerForm(FlaskForm):
         pass
 
