@@ -56,3 +56,14 @@ class ResponseForm(FlaskForm):
 class EndorsementLaunchForm(FlaskForm):
     days_open = IntegerField("Days open", default=7,
                              validators=[InputRequired(), NumberRange(min=ENDORSEMENT_DAYS[0], max=ENDORSEMENT_DAYS[1])])
+
+
+class SameAsForm(FlaskForm):
+    same_as = SelectField("Same demand as", coerce=lambda v: None if v in (None, "", "None") else int(v),
+                          validate_choice=True,
+                          description="Combine it with another member's demand that asks the same thing.")
+
+    def set_choices(self, demand, others) -> None:
+        self.same_as.choices = [(None, "— not combined —")] + [
+            (o.id, o.text if len(o.text) <= 70 else o.text[:67] + "…")
+            for o in others if o.id != demand.id and o.kind == demand.kind and o.same_as_id is None]

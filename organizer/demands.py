@@ -184,6 +184,28 @@ def record_response(actor: Account, demand: Demand, response: EmployerResponse, 
     return demand
 
 
+def mark_same_as(actor: Account, demand: Demand, other: Demand | None) -> Demand:
+    """A steward combines two members' demands that ask the same thing: the
+    bargaining summary lists `other` once and counts both members. None undoes it."""
+    _require_steward(actor, demand.unit)
+    if other is not None:
+        if other.unit_id != demand.unit_id or other.id == demand.id:
+            raise DomainError("Choose another demand of the same unit.", field="same_as")
+        if other.kind != demand.kind:
+            raise DomainError("A demand can only be combined with a demand, a question with a question.",
+                              field="same_as")
+        if other.same_as_id is not None:
+            raise DomainError("That one is itself combined with another; choose the one it is combined with.",
+                              field="same_as")
+        followers = db.session.scalar(sa.select(sa.func.count()).select_from(Demand).where(Demand.same_as_id == demand.id))
+        if followers:
+            raise DomainError("Other demands are combined with this one; combine them with the other first.",
+                              field="same_as")
+    demand.same_as = other
+    db.session.flush()
+    return demand
+
+
 # -- claims ---------------------------------------------------------------------------------------
 
 def add_claim(actor: Account, details: ClaimDetails) -> Claim:

@@ -179,6 +179,10 @@ def _seed_demands(rng: random.Random, unit: BargainingUnit, organizer) -> None:
     steward = account("steward@example.org")
     demands.record_response(steward, pay, EmployerResponse.PARTLY,
                             "Offered the differential on scheduled nights only, not on overtime.")
+    nights = demands.create_demand(account("member4@example.org"), demands.DemandDetails(
+        DemandKind.DEMAND, Tier.DEALBREAKER, Basis.COLLECTIVE, Category.PAY,
+        "Will night shifts be paid extra, every one of them? Starting when?"))
+    demands.mark_same_as(steward, nights, pay)
 
 
 def _electorate_refs(unit: BargainingUnit) -> list[str]:

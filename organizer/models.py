@@ -488,10 +488,14 @@ class Demand(_Endorsable, db.Model):
     employer_response_note: Mapped[str | None] = mapped_column(SealedText("demand.response_note"))
     #: Day the response was recorded.
     responded_on: Mapped[date | None]
+    #: A steward found it to be the same as another member's demand: it counts
+    #: toward that one in the bargaining summary, which lists it once.
+    same_as_id: Mapped[int | None] = mapped_column(sa.ForeignKey("demands.id", ondelete="SET NULL"), index=True)
 
     account: Mapped[Account] = relationship()
     unit: Mapped[BargainingUnit] = relationship()
     claims: Mapped[list[Claim]] = relationship(secondary=demand_claims, order_by="Claim.id")
+    same_as: Mapped[Demand | None] = relationship(remote_side=[id])
 
     @property
     def subject_ref(self) -> str:

@@ -89,8 +89,16 @@ def results_of(survey: Survey) -> SurveyResults:
     return view
 
 
-def trend_chart(survey: Survey):
-    """Support (the first yes/no question's "yes") and participation across released rounds."""
+@dataclass(frozen=True)
+class Trend:
+    """Support (the first yes/no question's "yes") and participation, one point per released round."""
+
+    rounds: int
+    support: list[Point]
+    participation: list[Point]
+
+
+def trend_of(survey: Survey) -> Trend:
     rounds = list(db.session.scalars(sa.select(Survey).where(
         Survey.series_id == survey.series_id, Survey.state == SurveyState.RELEASED).order_by(Survey.round_number)))
     support, participation = [], []
@@ -104,8 +112,14 @@ def trend_chart(survey: Survey):
         if whole is not None and whole.is_approved and whole.counts and yes_no is not None:
             yes = whole.counts[str(yes_no.id)][0]
             support.append(Point(label, yes / whole.respondents, *wilson_interval(yes, whole.respondents)))
-    if len(rounds) < 2:
+    return Trend(len(rounds), support, participation)
+
+
+def trend_chart(survey: Survey):
+    """The trend as an SVG chart, once there are two rounds to compare."""
+    trend = trend_of(survey)
+    if trend.rounds < 2:
         return None
     return share_trend_chart(
-        [Series("Answered yes", support, "#8a1c2b"), Series("Participation", participation, "#1a5fb4")],
+        [Series("Answered yes", trend.support, "#8a1c2b"), Series("Participation", trend.participation, "#1a5fb4")],
         title="Support and participation by round")

@@ -4,14 +4,14 @@ endorsement requests."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from core.authz import role_required
 from core.extensions import db
 from core.views import add_error, render_form
-from organizer import demands, strength
-from organizer.demand_forms import ClaimForm, DemandForm, EndorsementLaunchForm, ResponseForm
+from organizer import demands, strength, summary, summary_exports
+from organizer.demand_forms import ClaimForm, DemandForm, EndorsementLaunchForm, ResponseForm, SameAsForm
 from organizer.errors import DomainError
 from organizer.forms import ConfirmForm
 from organizer.loaders import (
@@ -155,25 +155,31 @@ def request_claim_endorsement(claim_id: int):
 
 # -- stewards and organizers ----------------------------------------------------------------------
 
-def _unit_page(unit, response_form: ResponseForm | None = None, failed: Demand | None = None):
-    items = demands.in_context(unit, demands.unit_demands(current_user, unit))
+def _unit_page(unit, failed_form=None, failed: Demand | None = None):
+    every = demands.unit_demands(current_user, unit)
+    items = demands.in_context(unit, every)
     is_steward = unit.id in current_user.unit_ids_as(Role.STEWARD)
-    forms = {}
-    if is_steward:
-        for item in items:
-            demand = item.demand
-            if failed is not None and demand.id == failed.id:
-                forms[demand.id] = response_form
+    forms: dict[int, tuple[ResponseForm, SameAsForm]] = {}
+    for item in items if is_steward else []:
+        demand = item.demand
+        response_form = ResponseForm(formdata=None, prefix=_prefix(demand),
+                                     response=(demand.employer_response or EmployerResponse.NO_ANSWER).value,
+                                     note=demand.employer_response_note)
+        same_form = SameAsForm(formdata=None, prefix=_prefix(demand), same_as=demand.same_as_id)
+        same_form.set_choices(demand, every)
+        if failed is not None and demand.id == failed.id:
+            if isinstance(failed_form, ResponseForm):
+                response_form = failed_form
             else:
-                forms[demand.id] = ResponseForm(formdata=None, prefix=_response_prefix(demand),
-                                                response=(demand.employer_response or EmployerResponse.NO_ANSWER).value,
-                                                note=demand.employer_response_note)
+                failed_form.set_choices(demand, every)
+                same_form = failed_form
+        forms[demand.id] = (response_form, same_form)
     return render_template("demands/unit_demands.html", unit=unit, strength=strength.unit_strength(unit),
-                           items=items, response_forms=forms, is_steward=is_steward)
+                           items=items, forms=forms, is_steward=is_steward)
 
 
-def _response_prefix(demand: Demand) -> str:
-    # One form per demand on the page: the prefix keeps every field's id unique.
+def _prefix(demand: Demand) -> str:
+    # One set of forms per demand on the page: the prefix keeps every field's id unique.
     return f"demand{demand.id}"
 
 
@@ -187,7 +193,7 @@ def unit_demands(unit_id: int):
 @role_required(Role.STEWARD)
 def record_response(demand_id: int):
     demand = get_demand_for_steward_or_404(demand_id)
-    form = ResponseForm(prefix=_response_prefix(demand))
+    form = ResponseForm(prefix=_prefix(demand))
     if form.validate_on_submit():
         try:
             demands.record_response(current_user, demand, EmployerResponse(form.response.data), form.note.data)
@@ -199,6 +205,54 @@ def record_response(demand_id: int):
             flash("The employer's answer is recorded.", "success")
             return redirect(url_for("demands.unit_demands", unit_id=demand.unit_id) + f"#demand-{demand.id}")
     return _unit_page(demand.unit, form, demand), 400
+
+
+@bp.route("/demands/<int:demand_id>/same-as", methods=["POST"])
+@role_required(Role.STEWARD)
+def mark_same_as(demand_id: int):
+    demand = get_demand_for_steward_or_404(demand_id)
+    form = SameAsForm(prefix=_prefix(demand))
+    form.set_choices(demand, demands.unit_demands(current_user, demand.unit))
+    if form.validate_on_submit():
+        other = db.session.get(Demand, form.same_as.data) if form.same_as.data is not None else None
+        try:
+            demands.mark_same_as(current_user, demand, other)
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash("Combined: the summary lists it once and counts both members." if other else "No longer combined.",
+                  "success")
+            return redirect(url_for("demands.unit_demands", unit_id=demand.unit_id) + f"#demand-{demand.id}")
+    return _unit_page(demand.unit, form, demand), 400
+
+
+# -- bargaining summary ---------------------------------------------------------------------------
+
+EXPORTS = {
+    "md": ("text/markdown", summary_exports.to_markdown),
+    "csv": ("text/csv", summary_exports.to_csv),
+    "pdf": ("application/pdf", summary_exports.to_pdf),
+}
+
+
+@bp.route("/units/<int:unit_id>/summary")
+@readers_required
+def bargaining_summary(unit_id: int):
+    unit = get_unit_for_demand_readers_or_404(unit_id)
+    return render_template("demands/summary.html", summary=summary.build(current_user, unit))
+
+
+@bp.route("/units/<int:unit_id>/summary.<any(md, csv, pdf):format>")
+@readers_required
+def bargaining_summary_export(unit_id: int, format: str):
+    unit = get_unit_for_demand_readers_or_404(unit_id)
+    mimetype, render = EXPORTS[format]
+    built = summary.build(current_user, unit)
+    filename = f"bargaining-summary-unit-{unit.id}-{built.generated_on}.{format}"
+    return Response(render(built), mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
 
 
 @bp.route("/units/<int:unit_id>/endorsements")

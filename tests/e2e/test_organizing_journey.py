@@ -2,8 +2,9 @@
 coworker and invites them; the invitee joins, writes a demand and asks
 coworkers to back it; the organizer sends the endorsement survey and launches a
 pulse; members answer both; the organizer closes them; the new member sees the
-demand with its collective context, and the steward records the employer's
-answer. Screenshots of every page land in test-artifacts/e2e/."""
+demand with its collective context; the steward records the employer's answer
+and downloads the bargaining summary as PDF. Screenshots of every page, and the
+PDF, land in test-artifacts/e2e/."""
 
 from __future__ import annotations
 
@@ -173,3 +174,14 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     steward.get_by_role("button", name="Record the employer's answer").click()
     assert steward.locator("dl.context").get_by_text("Heaters in bay 1 only, from January").is_visible()
     journey.snap(steward, "steward-records-answer")
+
+    steward.get_by_role("link", name="Bargaining summary").click()
+    assert steward.get_by_role("heading", name="Bargaining summary: Dock crew").is_visible()
+    assert steward.get_by_role("row", name=re.compile("heat the loading bay")).get_by_text("Partly").is_visible()
+    journey.snap(steward, "bargaining-summary")
+    with steward.expect_download() as downloading:
+        steward.get_by_role("link", name="PDF").click()
+    download = downloading.value
+    saved = screenshots / download.suggested_filename
+    download.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF-") and saved.suffix == ".pdf"

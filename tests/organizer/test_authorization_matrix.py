@@ -69,6 +69,9 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "demands.record_response": ("POST", "/demands/{demand_id}/response", (302, 403, 400, 403, 403)),
     "demands.launch_endorsement": ("POST", "/units/{unit_id}/endorsements/{author_id}/launch",
                                    (302, 403, 403, 404, 400)),
+    "demands.mark_same_as": ("POST", "/demands/{demand_id}/same-as", (302, 403, 302, 403, 403)),
+    "demands.bargaining_summary": ("GET", "/units/{unit_id}/summary", (302, 403, 200, 404, 200)),
+    "demands.bargaining_summary_export": ("GET", "/units/{unit_id}/summary.pdf", (302, 403, 200, 404, 200)),
     "demands.remove_demand": ("POST", "/demands/{spare_demand_id}/remove", MEMBER_ONLY_POST),
     "demands.remove_claim": ("POST", "/claims/{spare_claim_id}/remove", MEMBER_ONLY_POST),
 }

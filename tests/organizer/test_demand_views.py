@@ -128,3 +128,29 @@ def test_demand_forms_need_the_csrf_token(app, client, world, login, csrf_on):
     assert _write(client).status_code == 400
     with app.app_context():
         assert _count(Demand) == 0
+
+
+def test_a_steward_downloads_the_summary_in_every_format(app, client, world, login, crowd):
+    author = login(client, world.member)
+    _write(author, is_attributable="y")
+    other = login(app.test_client(), crowd[0])
+    _write(other, text="Will nights be paid extra? From when?", tier="priority")
+    with app.app_context():
+        first, second = db.session.scalars(sa.select(Demand.id).order_by(Demand.id)).all()
+    steward = login(app.test_client(), world.steward)
+    assert steward.post(f"/demands/{second}/same-as", data={f"demand{second}-same_as": str(first)}).status_code == 302
+    assert steward.post(f"/demands/{first}/same-as", data={f"demand{first}-same_as": "99999"}).status_code == 400
+
+    page = steward.get(f"/units/{world.unit_id}/summary").data.decode()
+    assert "Will you heat the loading bay" in page and "2 members" in page
+    assert "Will nights be paid extra" not in page  # combined: listed once
+    expected = {"pdf": ("application/pdf", b"%PDF-"), "md": ("text/markdown", b"# Bargaining summary"),
+                "csv": ("text/csv", b"section,category,rank,text")}
+    for fmt, (mimetype, start) in expected.items():
+        response = steward.get(f"/units/{world.unit_id}/summary.{fmt}")
+        assert response.status_code == 200 and response.mimetype == mimetype
+        assert response.data.startswith(start)
+        assert "attachment" in response.headers["Content-Disposition"]
+        assert response.headers["Cache-Control"] == "no-store"
+    assert steward.get(f"/units/{world.unit_id}/summary.docx").status_code == 404
+    assert login(app.test_client(), crowd[1]).get(f"/units/{world.unit_id}/summary.csv").status_code == 403

@@ -99,7 +99,8 @@ def targets(app, world):
                            ("/my/demands/new", demand_fields), (f"/demands/{demand.id}/edit", demand_fields),
                            ("/my/profile", ["section", "year", "text"])],
             world.steward: [(f"/surveys/{trusted.id}/decrypt", ["passphrase"]),
-                            (f"/demands/{demand.id}/response", [f"demand{demand.id}-response", f"demand{demand.id}-note"])],
+                            (f"/demands/{demand.id}/response", [f"demand{demand.id}-response", f"demand{demand.id}-note"]),
+                            (f"/demands/{demand.id}/same-as", [f"demand{demand.id}-same_as"])],
         }
         result["ballot"] = (member_email, f"/surveys/{open_.id}/ballot")
         result["chart"] = f"/units/{world.unit_id}/chart"
