@@ -117,6 +117,42 @@ def change_password(account: Account, current_password: str, new_password: str) 
     db.session.flush()
 
 
+def delete_account(account: Account, password: str) -> None:
+    """A person deletes their own account (PRIVACY.md invariant 7).
+
+    Their sign-in, sessions, roles, leverage profile and demands go. Their
+    ballots stay counted and stay unlinkable: the ledger and eligibility rows
+    that named the account get random stand-ins (the counts do not move). The
+    organizers' chart keeps its own record of the coworker. Refused while the
+    account holds a key share that a survey still needs, or is the last
+    organizer of a union."""
+    from organizer.models import Claim, Demand, Union
+    from organizer.unit_surveys import account_ref
+    from surveys import ballot_box, keys
+
+    if not check_password_hash(account.password_hash, password):
+        raise DomainError("That password is not correct.", field="password")
+    ref = account_ref(account)
+    waiting = keys.unreleased_surveys_held(ref)
+    if waiting:
+        titles = ", ".join(f"“{survey.title}”" for survey in waiting)
+        raise DomainError(f"You hold a key share that {titles} still needs to release its results. "
+                          "Delete your account once they are released.")
+    for union_id in account.organizer_union_ids():
+        others = db.session.scalar(sa.select(sa.func.count()).select_from(RoleAssignment).where(
+            RoleAssignment.role == Role.ORGANIZER, RoleAssignment.union_id == union_id,
+            RoleAssignment.account_id != account.id))
+        if not others:
+            union = db.session.get(Union, union_id)
+            raise DomainError(f"You are the only organizer of {union.name}. Invite another organizer first.")
+    ballot_box.forget_voter(ref)
+    keys.forget_trustee(ref)
+    db.session.execute(sa.delete(Demand).where(Demand.account_id == account.id))
+    db.session.execute(sa.delete(Claim).where(Claim.account_id == account.id))
+    db.session.delete(account)
+    db.session.flush()
+
+
 def create_account(
     *, display_name: str, email: str, password: str, person: Person | None,
     roles: list[RoleAssignment],

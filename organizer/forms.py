@@ -76,6 +76,14 @@ class ChangePasswordForm(FlaskForm):
                             validators=[DataRequired(), EqualTo("new_password", "The passwords differ.")])
 
 
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    understood = BooleanField(
+        "I understand: my sign-in, leverage profile and demands are deleted for good. "
+        "My survey answers stay counted, and stay anonymous.",
+        validators=[DataRequired(message="Tick the box to confirm.")])
+
+
 class UnitForm(FlaskForm):
     name = StringField("Unit name", filters=[_strip], validators=[DataRequired(), Length(max=120), _no_control_characters])
 

@@ -5,6 +5,7 @@ in one transaction (PRIVACY.md invariants 1, 2 and 9)."""
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -199,6 +200,33 @@ def _public_key(survey: Survey) -> PublicKey:
 def comment_context(survey: Survey, question_id: int) -> bytes:
     """What a sealed comment is bound to: this survey round and this question."""
     return survey.context + f":comment:{question_id}".encode()
+
+
+def forget_voter(voter_ref: str) -> int:
+    """A person leaves (their account is deleted): the eligibility and ledger
+    rows that named them name a random stand-in instead.
+
+    Counts stay exactly as they were: the ledger still equals the ballots, and
+    a released result and its participation do not move. Within one survey the
+    eligibility row and the ledger row keep sharing one stand-in, and so do all
+    rounds of one recurring series, because the tally matches them by ref and
+    the overlap rule compares rounds person by person. Stand-ins differ between
+    series, so nothing links the person's rows across unrelated surveys. Ballots
+    never named anyone. Returns how many rows were rewritten."""
+    series_of = dict(db.session.execute(
+        sa.select(Survey.id, Survey.series_id).where(Survey.id.in_(
+            sa.select(EligibleVoter.survey_id).where(EligibleVoter.voter_ref == voter_ref)
+            .union(sa.select(ParticipationEntry.survey_id).where(ParticipationEntry.voter_ref == voter_ref))))).all())
+    stand_ins: dict[int, str] = {}
+    rewritten = 0
+    for survey_id, series_id in series_of.items():
+        stand_in = stand_ins.setdefault(series_id or survey_id, f"gone:{secrets.token_hex(8)}")
+        for model in (EligibleVoter, ParticipationEntry):
+            rewritten += db.session.execute(
+                sa.update(model).where(model.survey_id == survey_id, model.voter_ref == voter_ref)
+                .values(voter_ref=stand_in)).rowcount or 0
+    db.session.flush()
+    return rewritten
 
 
 def fingerprints(survey: Survey) -> list[str]:

@@ -3,6 +3,8 @@ either split t-of-n among trustees or held by the server."""
 
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 
 from core.clock import today
@@ -12,7 +14,7 @@ from crypto.elgamal import PublicKey, SecretKey, generate_keypair
 from crypto.errors import CryptoError, SealError
 from crypto.threshold import KeyShare, ThresholdKey, check_share, deal_shares
 from surveys.errors import SurveyError, TrusteeError
-from surveys.models import KeyMode, Survey, SurveyTrustee, TrusteeKey
+from surveys.models import KeyMode, Survey, SurveyState, SurveyTrustee, TrusteeKey
 
 MIN_PASSPHRASE = 12
 
@@ -29,6 +31,28 @@ def trustee_key(trustee_ref: str) -> TrusteeKey | None:
     return db.session.get(TrusteeKey, trustee_ref)
 
 
+def unreleased_surveys_held(trustee_ref: str) -> list[Survey]:
+    """Surveys not yet released of which this trustee holds a key share (their results need it)."""
+    return list(db.session.scalars(
+        sa.select(Survey).join(SurveyTrustee)
+        .where(SurveyTrustee.trustee_ref == trustee_ref, Survey.state != SurveyState.RELEASED)
+        .order_by(Survey.id)))
+
+
+def forget_trustee(trustee_ref: str) -> None:
+    """Remove a departing trustee's personal key, and their name from the shares
+    of released surveys (which no longer need them). Refused while a survey
+    still needs their share."""
+    if unreleased_surveys_held(trustee_ref):
+        raise TrusteeError("This trustee holds a key share of a survey not yet released.")
+    for trustee in db.session.scalars(sa.select(SurveyTrustee).where(SurveyTrustee.trustee_ref == trustee_ref)):
+        trustee.trustee_ref = f"gone:{secrets.token_hex(8)}"
+    existing = trustee_key(trustee_ref)
+    if existing is not None:
+        db.session.delete(existing)
+    db.session.flush()
+
+
 def register_trustee_key(trustee_ref: str, passphrase: str) -> TrusteeKey:
     """Make (or replace) a trustee's personal key, sealed with their passphrase.
 
@@ -38,12 +62,7 @@ def register_trustee_key(trustee_ref: str, passphrase: str) -> TrusteeKey:
         raise TrusteeError(f"Use a passphrase of at least {MIN_PASSPHRASE} characters.", field="passphrase")
     existing = trustee_key(trustee_ref)
     if existing is not None:
-        from surveys.models import SurveyState
-
-        busy = db.session.scalar(
-            sa.select(sa.func.count()).select_from(SurveyTrustee).join(Survey)
-            .where(SurveyTrustee.trustee_ref == trustee_ref, Survey.state != SurveyState.RELEASED))
-        if busy:
+        if unreleased_surveys_held(trustee_ref):
             raise TrusteeError("You hold a key share of a survey not yet released; keep your current passphrase.")
         db.session.delete(existing)
         db.session.flush()

@@ -9,7 +9,7 @@ from core.extensions import db
 from core.views import add_error, render_form, safe_next_url
 from organizer import accounts, invitations
 from organizer.errors import DomainError, InvitationInvalid, LoginRefused
-from organizer.forms import AcceptInvitationForm, ChangePasswordForm, ConfirmForm, LoginForm
+from organizer.forms import AcceptInvitationForm, ChangePasswordForm, ConfirmForm, DeleteAccountForm, LoginForm
 from organizer.models import Account
 
 bp = Blueprint("auth", __name__)
@@ -70,6 +70,25 @@ def change_password():
             flash("Your password is changed. Any other signed-in device has been signed out.", "success")
             return redirect(url_for("home.index"))
     return render_form("auth/change_password.html", form)
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            accounts.delete_account(current_user._get_current_object(), form.password.data)
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash("Your account is deleted. Your survey answers stay counted, and anonymous.", "info")
+            return redirect(url_for("auth.login"))
+    return render_form("auth/delete_account.html", form)
 
 
 # `path` so that a mangled link with slashes still gets the invitation page, not a bare 404.

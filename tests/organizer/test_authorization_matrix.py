@@ -33,6 +33,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "auth.logout": ("POST", "/logout", (302, 302, 302, 302, 302)),
     "auth.change_password": ("GET", "/account/password", (302, 200, 200, 200, 200)),
     "auth.accept_invitation": ("GET", "/invite/{token}", (200, 200, 200, 200, 200)),
+    "auth.delete_account": ("GET", "/account/delete", (302, 200, 200, 200, 200)),
     "organizing.dashboard": ("GET", "/unions/{union_id}", ORGANIZER_ONLY_GET),
     "organizing.create_unit": ("POST", "/unions/{union_id}/units", (302, 403, 403, 404, 400)),
     "organizing.segments": ("GET", "/units/{unit_id}/segments", ORGANIZER_ONLY_GET),

@@ -1,0 +1,130 @@
+"""PRIVACY.md invariant 7: a member can delete their account; their ballots
+stay counted and stay unlinkable, and nothing left names them."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from core.extensions import db
+from organizer import accounts, demands
+from organizer.errors import DomainError, LoginRefused
+from organizer.models import Account, Basis, Category, Claim, ClaimSection, Demand, DemandKind, Person, Tier
+from organizer.unit_surveys import account_ref, unit_scope_of
+from surveys import ballot_box, keys, launch, tally
+from surveys.models import Ballot, EligibleVoter, KeyMode, ParticipationEntry, SurveyTrustee
+from tests.factories import PASSWORD
+from tests.surveys.helpers import answers, pulse
+
+
+def _count(model, **where) -> int:
+    query = sa.select(sa.func.count()).select_from(model)
+    for name, value in where.items():
+        query = query.where(getattr(model, name) == value)
+    return db.session.scalar(query)
+
+
+@pytest.fixture
+def answered(app_ctx, world, crowd):
+    """Seven members answered a launched pulse; the world's member also keeps a profile and a demand."""
+    members = [accounts.find_account_by_email(e) for e in [world.member, *crowd]]
+    survey = pulse(k=5, scope=unit_scope_of(world.unit_id), with_comment=False)
+    launch.launch(survey, {account_ref(m): {"department": None} for m in members}, ())
+    for n, member in enumerate(members):
+        ballot_box.cast(survey, account_ref(member), answers(survey, n % 2 == 0, 3))
+    leaving = members[0]
+    claim = demands.add_claim(leaving, demands.ClaimDetails(ClaimSection.NEED, "A licence course."))
+    demands.create_demand(leaving, demands.DemandDetails(DemandKind.DEMAND, Tier.PRIORITY, Basis.COLLECTIVE,
+                                                         Category.PAY, "Will you pay nights?", claim_ids=[claim.id]))
+    db.session.commit()
+    return survey, leaving
+
+
+def test_deleting_keeps_the_ballot_counted_and_leaves_nothing_that_names_the_person(answered, world):
+    survey, leaving = answered
+    ref, account_id, person_id = account_ref(leaving), leaving.id, leaving.person_id
+    ballots_before, ledger_before = _count(Ballot, survey_id=survey.id), _count(ParticipationEntry, survey_id=survey.id)
+
+    accounts.delete_account(leaving, PASSWORD)
+    db.session.commit()
+
+    assert db.session.get(Account, account_id) is None
+    assert _count(ParticipationEntry, voter_ref=ref) == 0 and _count(EligibleVoter, voter_ref=ref) == 0
+    assert _count(Ballot, survey_id=survey.id) == ballots_before
+    assert _count(ParticipationEntry, survey_id=survey.id) == ledger_before == ballots_before
+    stand_ins = db.session.scalars(sa.select(ParticipationEntry.voter_ref).where(
+        ParticipationEntry.voter_ref.like("gone:%"))).all()
+    assert len(stand_ins) == 1
+    assert _count(Demand, account_id=account_id) == 0 and _count(Claim, account_id=account_id) == 0
+    assert db.session.get(Person, person_id) is not None  # the organizers' chart keeps its own record
+    with pytest.raises(LoginRefused):
+        accounts.authenticate(world.member, PASSWORD)
+
+    tally.close(survey)
+    tally.release_with_server_key(survey)
+    assert survey.groups[0].respondents == ballots_before
+
+
+def test_a_wrong_password_deletes_nothing(answered):
+    survey, leaving = answered
+    with pytest.raises(DomainError) as refused:
+        accounts.delete_account(leaving, "not the password")
+    assert refused.value.field == "password"
+    assert _count(ParticipationEntry, voter_ref=account_ref(leaving)) == 1
+    assert db.session.get(Account, leaving.id) is not None
+
+
+def test_a_trustee_still_needed_cannot_leave(app_ctx, world, crowd):
+    steward = accounts.find_account_by_email(world.steward)
+    keys.register_trustee_key(account_ref(steward), "a long trustee passphrase")
+    survey = pulse(k=5, key_mode=KeyMode.TRUSTEES, t=1, scope=unit_scope_of(world.unit_id), with_comment=False)
+    voters = {account_ref(accounts.find_account_by_email(e)): {"department": None} for e in crowd}
+    launch.launch(survey, voters, (), [account_ref(steward)])
+    with pytest.raises(DomainError) as refused:
+        accounts.delete_account(steward, PASSWORD)
+    assert "still needs" in refused.value.message
+    tally.close(survey)
+    tally.contribute(survey, account_ref(steward), "a long trustee passphrase")
+    accounts.delete_account(steward, PASSWORD)
+    assert _count(SurveyTrustee, trustee_ref=account_ref(steward)) == 0
+    assert keys.trustee_key(account_ref(steward)) is None
+
+
+def test_the_last_organizer_of_a_union_cannot_leave(app_ctx, world):
+    organizer = accounts.find_account_by_email(world.organizer)
+    with pytest.raises(DomainError) as refused:
+        accounts.delete_account(organizer, PASSWORD)
+    assert "only organizer" in refused.value.message
+
+
+def test_deleting_through_the_page_signs_out_for_good(app, client, world, login, crowd):
+    login(client, world.member)
+    assert client.get("/account/delete").status_code == 200
+    assert client.post("/account/delete", data={"password": PASSWORD}).status_code == 400  # box not ticked
+    assert client.post("/account/delete", data={"password": "wrong", "understood": "y"}).status_code == 400
+    response = client.post("/account/delete", data={"password": PASSWORD, "understood": "y"})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert client.get("/my/surveys").status_code == 302  # signed out
+    again = client.post("/login", data={"email": world.member, "password": PASSWORD})
+    assert again.status_code == 400 and "do not match an account" in again.data.decode()
+
+
+def test_stand_ins_match_within_a_series_and_differ_across_surveys(app_ctx, world, crowd):
+    members = [accounts.find_account_by_email(e) for e in [world.member, *crowd]]
+    voters = {account_ref(m): {"department": None} for m in members}
+    first, unrelated = (pulse(k=5, scope=unit_scope_of(world.unit_id), with_comment=False) for _ in range(2))
+    second = pulse(k=5, scope=unit_scope_of(world.unit_id), with_comment=False)
+    second.series_id, second.round_number = first.id, 2
+    for survey in (first, second, unrelated):
+        launch.launch(survey, voters, ())
+        ballot_box.cast(survey, account_ref(members[0]), answers(survey, True, 3))
+
+    assert ballot_box.forget_voter(account_ref(members[0])) == 6
+
+    def stand_in(model, survey):
+        return db.session.scalar(sa.select(model.voter_ref).where(
+            model.survey_id == survey.id, model.voter_ref.like("gone:%")))
+    for survey in (first, second, unrelated):  # the tally can still match the ledger to the cell
+        assert stand_in(EligibleVoter, survey) == stand_in(ParticipationEntry, survey)
+    assert stand_in(ParticipationEntry, first) == stand_in(ParticipationEntry, second)  # the overlap rule still sees one person
+    assert stand_in(ParticipationEntry, first) != stand_in(ParticipationEntry, unrelated)
