@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from organizer.demands import CLAIM_TEXT, DEMAND_TEXT, ENDORSEMENT_DAYS, NOTE_MAX
 from organizer.forms import _no_control_characters, _strip
-from organizer.models import Basis, Category, ClaimSection, DemandKind, EmployerResponse, Tier
+from organizer.models import Basis, Category, ClaimSection, DemandKind, EmployerResponse, StructureTestKind, Tier
 
 
 def _choices(enum_class) -> list[tuple[str, str]]:
@@ -67,3 +67,11 @@ class SameAsForm(FlaskForm):
         self.same_as.choices = [(None, "— not combined —")] + [
             (o.id, o.text if len(o.text) <= 70 else o.text[:67] + "…")
             for o in others if o.id != demand.id and o.kind == demand.kind and o.same_as_id is None]
+
+
+class StructureTestForm(FlaskForm):
+    kind = SelectField("Action", choices=[(k.value, f"{k.label} (target {k.target:.0%})") for k in StructureTestKind])
+    held_on = DateField("Held on", validators=[InputRequired(message="Give the day it took place.")])
+    participants = IntegerField("Coworkers who took part", validators=[InputRequired(), NumberRange(min=0, max=100_000)])
+    headcount = IntegerField("Headcount that day", validators=[Optional(), NumberRange(min=1, max=100_000)],
+                             description="Leave empty to use the chart's headcount.")

@@ -82,6 +82,7 @@ def seed_demo_union() -> Union:
                                 person=person, roles=assignments)
     _seed_past_pulses(rng, units["Warehouse associates"], organizer=_organizer_of(union))
     _seed_demands(rng, units["Warehouse associates"], organizer=_organizer_of(union))
+    _seed_structure_tests(units["Warehouse associates"], organizer=_organizer_of(union))
     return union
 
 
@@ -183,6 +184,15 @@ def _seed_demands(rng: random.Random, unit: BargainingUnit, organizer) -> None:
         DemandKind.DEMAND, Tier.DEALBREAKER, Basis.COLLECTIVE, Category.PAY,
         "Will night shifts be paid extra, every one of them? Starting when?"))
     demands.mark_same_as(steward, nights, pay)
+
+
+def _seed_structure_tests(unit: BargainingUnit, organizer) -> None:
+    """A majority petition that carried, and a gear day that fell short of its 60%."""
+    from organizer import actions
+    from organizer.models import StructureTestKind
+
+    actions.record(organizer, unit, actions.ActionDetails(StructureTestKind.PETITION, date(2026, 10, 20), 40))
+    actions.record(organizer, unit, actions.ActionDetails(StructureTestKind.GEAR_DAY, date(2026, 11, 12), 38))
 
 
 def _electorate_refs(unit: BargainingUnit) -> list[str]:

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from core.extensions import db
-from organizer.models import BargainingUnit, Claim, Demand, Invitation, Person, Role, Union
+from organizer.models import BargainingUnit, Claim, Demand, Invitation, Person, Role, StructureTest, Union
 from organizer.unit_surveys import account_ref, unit_of, unit_scope_of
 from surveys.models import Survey
 
@@ -129,3 +129,10 @@ def get_demand_for_steward_or_404(demand_id: int) -> Demand:
     if demand.unit_id not in current_user.unit_ids_as(Role.STEWARD):
         abort(404)
     return demand
+
+
+def get_structure_test_for_organizer_or_404(test_id: int) -> StructureTest:
+    test = _get_or_404(StructureTest, test_id)
+    if test.unit.union_id not in current_user.organizer_union_ids():
+        abort(404)
+    return test

@@ -18,10 +18,10 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from organizer import unions
-from organizer.models import BargainingUnit
+from organizer.models import BargainingUnit, Person, StructureTest
 from organizer.unit_surveys import unit_scope
 from surveys.definitions import ballot_questions
-from surveys.models import KeyMode, Question, QuestionType, Survey, SurveyKind, SurveyState
+from surveys.models import EligibleVoter, KeyMode, Question, QuestionType, Survey, SurveyKind, SurveyState
 from surveys.stats import wilson_interval
 
 #: A coworker weight starts from this many imaginary neutral answers, so that
@@ -40,7 +40,7 @@ class StrengthTier(enum.Enum):
                            "at least 30%: enough to petition for an election")
     MAJORITY = ("majority", "Majority", "more than half the unit")
     SUPERMAJORITY = ("supermajority", "Supermajority", "at least 70%: where campaigns commonly go public")
-    STRIKE_READY = ("strike_ready", "Strike-ready", "at least 90% in a vote")
+    STRIKE_READY = ("strike_ready", "Strike-ready", "at least 90% in a vote or a structure test")
 
     def __init__(self, key: str, label: str, meaning: str) -> None:
         self.key, self.label, self.meaning = key, label, meaning
@@ -52,10 +52,11 @@ class StrengthTier(enum.Enum):
 
 def tier_for(evidence: Iterable[tuple[float, bool]]) -> StrengthTier:
     """The highest tier the evidence supports; each item is (share of the unit,
-    whether it comes from a vote). Strike-ready needs a vote, not a card count."""
+    whether it comes from a vote or a structure test). Strike-ready needs people
+    acting or voting, not a card count or a survey answer."""
     tier = StrengthTier.BUILDING
-    for share, from_vote in evidence:
-        if share >= 0.9 and from_vote:
+    for share, from_action in evidence:
+        if share >= 0.9 and from_action:
             reached = StrengthTier.STRIKE_READY
         elif share >= 0.7:
             reached = StrengthTier.SUPERMAJORITY
@@ -85,6 +86,38 @@ class Share:
         return cls(count, total, *wilson_interval(count, total))
 
 
+#: Organizers chase segments whose response rate falls below this.
+PARTICIPATION_TARGET = 0.65
+
+
+@dataclass(frozen=True)
+class SegmentParticipation:
+    """Response rate of one released segment (at least k people) of the latest pulse."""
+
+    dimension: str
+    label: str
+    respondents: int
+    eligible: int
+
+    @property
+    def share(self) -> float:
+        return self.respondents / self.eligible
+
+    @property
+    def below_target(self) -> bool:
+        return self.share < PARTICIPATION_TARGET
+
+
+@dataclass(frozen=True)
+class OrganizerFigures:
+    """What only the union's organizers see: the chart's assessments and the gaps to chase."""
+
+    #: Coworkers assessed 1 or 2 (leader, supporter) of the headcount.
+    assessed_support: Share | None
+    segments: list[SegmentParticipation]
+    target: float = PARTICIPATION_TARGET
+
+
 @dataclass(frozen=True)
 class UnitStrength:
     unit: BargainingUnit
@@ -100,6 +133,10 @@ class UnitStrength:
     tier: StrengthTier
     #: What the tier rests on, in words.
     tier_evidence: str
+    #: Recorded structure tests, newest first.
+    structure_tests: list[StructureTest]
+    #: Organizers' figures, when asked for.
+    organizer: OrganizerFigures | None = None
 
     @property
     def density(self) -> float | None:
@@ -128,7 +165,9 @@ def _yes_count(survey: Survey) -> tuple[int, int] | None:
     return whole.counts[str(question.id)][0], whole.respondents
 
 
-def unit_strength(unit: BargainingUnit) -> UnitStrength:
+def unit_strength(unit: BargainingUnit, *, for_organizers: bool = False) -> UnitStrength:
+    """The unit's strength; `for_organizers` adds assessed support and per-segment participation
+    (the caller decides who is an organizer)."""
     [figures] = unions.unit_figures([unit])
     headcount, members = figures.headcount, figures.members
     pulse = _latest_released(unit, SurveyKind.PULSE)
@@ -157,9 +196,35 @@ def unit_strength(unit: BargainingUnit) -> UnitStrength:
     if vote_yes is not None and headcount:
         evidence.append((vote_yes[0] / headcount, True))
         words.append(f"{vote_yes[0]} voted yes in “{vote.title}”")
+    tests = list(db.session.scalars(sa.select(StructureTest).where(StructureTest.unit_id == unit.id)
+                                    .order_by(StructureTest.held_on.desc(), StructureTest.id.desc())))
+    for test in tests:
+        evidence.append((test.share, True))
+    if tests:
+        best = max(tests, key=lambda t: t.share)
+        words.append(f"{best.participants} of {best.headcount} took part in the {best.kind.label.lower()} "
+                     f"of {best.held_on}")
     tier = tier_for(evidence)
     tier_evidence = ("; ".join(words) + f" (headcount {headcount})") if words else "No evidence yet."
-    return UnitStrength(unit, headcount, members, pulse, participation, support, support_note, tier, tier_evidence)
+    organizer = _organizer_figures(unit, pulse, headcount) if for_organizers else None
+    return UnitStrength(unit, headcount, members, pulse, participation, support, support_note, tier, tier_evidence,
+                        tests, organizer)
+
+
+def _organizer_figures(unit: BargainingUnit, pulse: Survey | None, headcount: int) -> OrganizerFigures:
+    # Assessments are sealed, so they are counted here rather than in SQL.
+    people = db.session.scalars(sa.select(Person).where(Person.unit_id == unit.id))
+    supporters = sum(1 for person in people if person.assessment in (1, 2))
+    segments = []
+    if pulse is not None:
+        eligible_by_cell = dict(db.session.execute(
+            sa.select(EligibleVoter.cell, sa.func.count()).where(EligibleVoter.survey_id == pulse.id)
+            .group_by(EligibleVoter.cell)).all())
+        for group in pulse.groups[1:]:
+            eligible = sum(eligible_by_cell.get(cell, 0) for cell in group.cells)
+            if group.is_approved and eligible:
+                segments.append(SegmentParticipation(group.dimension or "", group.label, group.respondents, eligible))
+    return OrganizerFigures(Share.of(supporters, headcount) if headcount else None, segments)
 
 
 # -- coworker weighting ---------------------------------------------------------------------------

@@ -63,6 +63,11 @@ def strength_lines(summary: BargainingSummary) -> list[tuple[str, str]]:
              ("Density", density), ("Support", share_text(st.support, "answered yes") if st.support
                                     else (st.support_note or "not yet known")),
              ("Participation", share_text(st.participation, "answered the latest pulse"))]
+    for test in st.structure_tests:
+        lines.append(("Structure test", f"{test.kind.label}, {test.held_on}: {_pct(test.share)} "
+                                        f"({test.participants} of {test.headcount}), "
+                                        f"{'reached' if test.met_target else 'short of'} its target of "
+                                        f"{_pct(test.kind.target)}"))
     if st.pulse is not None:
         lines.append(("Latest pulse", f"{st.pulse.title}, closed {st.pulse.closed_on}, "
                                       f"decrypted by {st.key_mode_label}"))

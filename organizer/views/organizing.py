@@ -9,16 +9,18 @@ from flask_login import current_user
 from core.authz import role_required
 from core.extensions import db
 from core.views import add_error, render_form
-from organizer import chart, invitations, unions
+from organizer import actions, chart, invitations, strength, unions
 from organizer.errors import DomainError
 from organizer.forms import ChartFilterForm, ConfirmForm, InviteForm, PersonForm, SegmentForm, UnitForm
+from organizer.demand_forms import StructureTestForm
 from organizer.loaders import (
     get_invitation_for_organizer_or_404,
+    get_structure_test_for_organizer_or_404,
     get_person_for_organizer_or_404,
     get_union_for_organizer_or_404,
     get_unit_for_organizer_or_404,
 )
-from organizer.models import ASSESSMENT_LABELS, Person, Role
+from organizer.models import ASSESSMENT_LABELS, Person, Role, StructureTestKind
 
 bp = Blueprint("organizing", __name__)
 
@@ -187,3 +189,38 @@ def revoke_invitation(invitation_id: int):
         db.session.commit()
         flash("Invitation revoked; its link no longer works.", "success")
     return redirect(url_for("organizing.union_invitations", union_id=union_id))
+
+
+@bp.route("/units/<int:unit_id>/strength", methods=["GET", "POST"])
+@organizer_required
+def unit_strength(unit_id: int):
+    """The unit's strength as organizers see it, and the structure tests they record."""
+    unit = get_unit_for_organizer_or_404(unit_id)
+    form = StructureTestForm()
+    if form.validate_on_submit():
+        try:
+            test = actions.record(current_user, unit, actions.ActionDetails(
+                kind=StructureTestKind(form.kind.data), held_on=form.held_on.data,
+                participants=form.participants.data, headcount=form.headcount.data))
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash(f"{test.kind.label} recorded: {test.participants} of {test.headcount} took part.", "success")
+            return redirect(url_for("organizing.unit_strength", unit_id=unit.id))
+    return render_form("organizing/strength.html", form, unit=unit,
+                       strength=strength.unit_strength(unit, for_organizers=True), confirm_form=ConfirmForm())
+
+
+@bp.route("/structure-tests/<int:test_id>/remove", methods=["POST"])
+@organizer_required
+def remove_structure_test(test_id: int):
+    test = get_structure_test_for_organizer_or_404(test_id)
+    unit_id = test.unit_id
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The removal form was incomplete.")
+    actions.remove(current_user, test)
+    db.session.commit()
+    flash("Structure test removed.", "success")
+    return redirect(url_for("organizing.unit_strength", unit_id=unit_id))

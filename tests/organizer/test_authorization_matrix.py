@@ -9,8 +9,10 @@ from __future__ import annotations
 import pytest
 
 from core.extensions import db
-from organizer import accounts, demands, invitations
-from organizer.models import Basis, Category, ClaimSection, DemandKind, Person, Role, Tier
+from datetime import date
+
+from organizer import accounts, actions, demands, invitations
+from organizer.models import Basis, Category, ClaimSection, DemandKind, Person, Role, StructureTestKind, Tier
 from organizer.unit_surveys import account_ref
 from tests import factories
 from surveys import definitions, keys, launch, tally
@@ -59,6 +61,8 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "surveys_ui.receipts": ("GET", "/surveys/{released_id}/receipts", (302, 200, 200, 404, 200)),
     "surveys_ui.trustee_key": ("GET", "/trustee/key", (302, 403, 200, 200, 200)),
     "surveys_ui.decrypt": ("GET", "/surveys/{trustee_survey_id}/decrypt", (302, 403, 200, 404, 404)),
+    "organizing.unit_strength": ("GET", "/units/{unit_id}/strength", ORGANIZER_ONLY_GET),
+    "organizing.remove_structure_test": ("POST", "/structure-tests/{structure_test_id}/remove", ORGANIZER_ONLY_POST),
     "demands.my_demands": ("GET", "/my/demands", MEMBER_ONLY_GET),
     "demands.new_demand": ("GET", "/my/demands/new", MEMBER_ONLY_GET),
     "demands.edit_demand": ("GET", "/demands/{demand_id}/edit", MEMBER_ONLY_GET),
@@ -121,8 +125,10 @@ def _ids(app, world) -> dict[str, object]:
             for what in ("pay the night differential", "heat the bay"))
         claim, spare_claim = (demands.add_claim(member, demands.ClaimDetails(ClaimSection.NEED, text))
                               for text in ("A licence course.", "A quieter break room."))
+        structure_test = actions.record(organizer, person.unit, actions.ActionDetails(
+            StructureTestKind.RALLY, date(2026, 11, 1), 1))
         db.session.commit()
-        ids = {"demand_id": demand.id, "spare_demand_id": spare_demand.id, "claim_id": claim.id,
+        ids = {"demand_id": demand.id, "structure_test_id": structure_test.id, "spare_demand_id": spare_demand.id, "claim_id": claim.id,
                "spare_claim_id": spare_claim.id, "author_id": member.id,
                "union_id": world.union_id, "unit_id": world.unit_id, "person_id": world.person_id,
                "invitation_id": invitation.id, "token": token, "draft_id": draft.id,

@@ -94,6 +94,7 @@ def targets(app, world):
                 ("/account/password", ["current_password", "new_password", "confirm"]),
                 ("/trustee/key", ["passphrase", "confirm"]),
                 (f"/units/{world.unit_id}/endorsements/{author.id}/launch", ["days_open"]),
+                (f"/units/{world.unit_id}/strength", ["kind", "held_on", "participants", "headcount"]),
             ],
             member_email: [(f"/surveys/{open_.id}/answer", questions),
                            ("/my/demands/new", demand_fields), (f"/demands/{demand.id}/edit", demand_fields),
