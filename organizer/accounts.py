@@ -8,8 +8,8 @@ from datetime import timedelta
 from functools import lru_cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from flask import current_app
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.clock import today, utcnow

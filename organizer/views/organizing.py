@@ -10,13 +10,13 @@ from core.authz import role_required
 from core.extensions import db
 from core.views import add_error, render_form
 from organizer import actions, chart, invitations, strength, unions
+from organizer.demand_forms import StructureTestForm
 from organizer.errors import DomainError
 from organizer.forms import ChartFilterForm, ConfirmForm, InviteForm, PersonForm, SegmentForm, UnitForm
-from organizer.demand_forms import StructureTestForm
 from organizer.loaders import (
     get_invitation_for_organizer_or_404,
-    get_structure_test_for_organizer_or_404,
     get_person_for_organizer_or_404,
+    get_structure_test_for_organizer_or_404,
     get_union_for_organizer_or_404,
     get_unit_for_organizer_or_404,
 )

@@ -14,6 +14,7 @@ from core.extensions import db
 from core.views import add_error, render_form
 from organizer import demands, survey_results, unit_surveys
 from organizer.errors import DomainError
+from organizer.forms import ConfirmForm
 from organizer.loaders import (
     get_survey_for_member_or_404,
     get_survey_for_organizer_or_404,
@@ -31,7 +32,6 @@ from organizer.survey_forms import (
     answer_form_class,
     answers_from,
 )
-from organizer.forms import ConfirmForm
 from surveys import ballot_box, definitions, keys, tally
 from surveys.errors import SurveyError
 from surveys.models import KeyMode, Question, QuestionType, SurveyKind, SurveyState

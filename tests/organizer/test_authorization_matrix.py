@@ -6,17 +6,17 @@ so no page ships without someone deciding who may see it.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from core.extensions import db
-from datetime import date
-
 from organizer import accounts, actions, demands, invitations
 from organizer.models import Basis, Category, ClaimSection, DemandKind, Person, Role, StructureTestKind, Tier
 from organizer.unit_surveys import account_ref
-from tests import factories
 from surveys import definitions, keys, launch, tally
 from surveys.models import KeyMode, QuestionType, SurveyKind
+from tests import factories
 
 ACTORS = ("anonymous", "member", "steward", "other_organizer", "organizer")
 

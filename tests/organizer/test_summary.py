@@ -16,9 +16,8 @@ from core.extensions import db
 from organizer import accounts, demands, summary, summary_exports
 from organizer.errors import DomainError, NotAllowed
 from organizer.models import BargainingUnit, Basis, Category, DemandKind, EmployerResponse, Role, Tier
-from surveys import tally
+from surveys import ballot_box, tally
 from surveys.models import EligibleVoter
-from surveys import ballot_box
 from tests import factories
 
 
