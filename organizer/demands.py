@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from core.clock import today, utcnow
 from core.extensions import db
@@ -161,15 +162,19 @@ def remove_item(actor: Account, item: Claim | Demand) -> None:
     db.session.flush()
 
 
+#: What every listing of demands shows beside each one, loaded with it rather than one query per demand.
+_SHOWN_WITH = (selectinload(Demand.account), selectinload(Demand.claims), selectinload(Demand.same_as))
+
+
 def demands_of(actor: Account) -> list[Demand]:
-    demands = db.session.scalars(sa.select(Demand).where(Demand.account_id == actor.id))
+    demands = db.session.scalars(sa.select(Demand).where(Demand.account_id == actor.id).options(*_SHOWN_WITH))
     return sorted(demands, key=lambda d: (d.tier.rank, d.id))
 
 
 def unit_demands(actor: Account, unit: BargainingUnit) -> list[Demand]:
     if not can_read_unit_demands(actor, unit):
         raise NotAllowed("Only the unit's stewards and the union's organizers see all its demands.")
-    demands = db.session.scalars(sa.select(Demand).where(Demand.unit_id == unit.id))
+    demands = db.session.scalars(sa.select(Demand).where(Demand.unit_id == unit.id).options(*_SHOWN_WITH))
     return sorted(demands, key=lambda d: (d.kind != DemandKind.DEMAND, d.tier.rank, d.category.label, d.id))
 
 
@@ -268,7 +273,9 @@ def pending_requests(actor: Account, unit: BargainingUnit) -> list[EndorsementRe
         Claim.endorsement_survey_id.is_(None)).order_by(Claim.id)) if member_ids else []
     for claim in claims:
         requests.setdefault(claim.account_id, EndorsementRequest(claim.account_id)).claims.append(claim)
-    return sorted(requests.values(), key=lambda r: min([d.id for d in r.demands] + [10**9 + c.id for c in r.claims]))
+    # Oldest request first: who waited longest is served first.
+    return sorted(requests.values(), key=lambda r: (min(i.endorsement_requested_on for i in (*r.demands, *r.claims)),
+                                                    r.author_id))
 
 
 def _member_account_ids(unit: BargainingUnit) -> list[int]:
