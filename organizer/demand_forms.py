@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from organizer.demands import CLAIM_TEXT, DEMAND_TEXT, ENDORSEMENT_DAYS, NOTE_MAX
@@ -54,6 +54,7 @@ class ResponseForm(FlaskForm):
 
 
 class EndorsementLaunchForm(FlaskForm):
+    request = HiddenField(validators=[DataRequired(), Length(max=64)])
     days_open = IntegerField("Days open", default=7,
                              validators=[InputRequired(), NumberRange(min=ENDORSEMENT_DAYS[0], max=ENDORSEMENT_DAYS[1])])
 

@@ -258,6 +258,11 @@ class EndorsementRequest:
     demands: list[Demand] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
 
+    @property
+    def key(self) -> str:
+        """How pages name the request: one of its items, never the person who asked."""
+        return (self.demands or self.claims)[0].subject_ref
+
 
 def pending_requests(actor: Account, unit: BargainingUnit) -> list[EndorsementRequest]:
     _require_organizer(actor, unit)
@@ -285,17 +290,17 @@ def _member_account_ids(unit: BargainingUnit) -> list[int]:
         RoleAssignment.role == Role.MEMBER, RoleAssignment.unit_id == unit.id)))
 
 
-def launch_endorsement_survey(actor: Account, unit: BargainingUnit, author_id: int,
+def launch_endorsement_survey(actor: Account, unit: BargainingUnit, request_key: str,
                               days_open: int = 7) -> launch.LaunchReport:
-    """One survey per author: every other member of the unit rates each item the
+    """One survey per request (all one author asked about): every other member of the unit rates each item the
     author asked about, on a 1-5 agreement scale with "can't say". Server-held
     key and k = 3, so the weights appear by themselves when it closes."""
     _require_organizer(actor, unit)
     if not ENDORSEMENT_DAYS[0] <= days_open <= ENDORSEMENT_DAYS[1]:
         raise DomainError(f"Keep it open {ENDORSEMENT_DAYS[0]} to {ENDORSEMENT_DAYS[1]} days.", field="days_open")
-    request = next((r for r in pending_requests(actor, unit) if r.author_id == author_id), None)
+    request = next((r for r in pending_requests(actor, unit) if r.key == request_key), None)
     if request is None:
-        raise DomainError("Nothing from this member awaits an endorsement survey.")
+        raise DomainError("This request no longer awaits an endorsement survey.")
     k = SurveyKind.ENDORSEMENT.default_threshold
     survey = definitions.create_survey(unit_scope(unit), definitions.SurveySettings(
         kind=SurveyKind.ENDORSEMENT, title="Back a coworker's demands", key_mode=KeyMode.SERVER_KEY,
@@ -310,7 +315,7 @@ def launch_endorsement_survey(actor: Account, unit: BargainingUnit, author_id: i
     for claim in request.claims:
         definitions.add_question(survey, type=QuestionType.SCALE, options=AGREEMENT_LABELS, allows_cant_say=True,
                                  subject_ref=claim.subject_ref, prompt=CLAIM_PROMPT)
-    author = db.session.get(Account, author_id)
+    author = db.session.get(Account, request.author_id)
     voters = {ref: segments for ref, segments in electorate(unit).voters.items() if ref != account_ref(author)}
     try:
         # No breakdown: an endorsement is about the item, and its groups are small.

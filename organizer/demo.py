@@ -165,7 +165,7 @@ def _seed_demands(rng: random.Random, unit: BargainingUnit, organizer) -> None:
         "How are picking-rate targets set, and who reviews them?"))
     for item in (pay, licence, hired, trained):
         demands.request_endorsement(lena, item)
-    demands.launch_endorsement_survey(organizer, unit, lena.id)
+    demands.launch_endorsement_survey(organizer, unit, pay.subject_ref)
     survey = db.session.get(Survey, pay.endorsement_survey_id)
     for ref in sorted(unit_surveys.electorate(unit).voters):
         if ref == unit_surveys.account_ref(lena):

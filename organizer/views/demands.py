@@ -263,14 +263,14 @@ def endorsement_requests(unit_id: int):
                            requests=demands.pending_requests(current_user, unit), form=EndorsementLaunchForm())
 
 
-@bp.route("/units/<int:unit_id>/endorsements/<int:author_id>/launch", methods=["POST"])
+@bp.route("/units/<int:unit_id>/endorsements/launch", methods=["POST"])
 @organizer_required
-def launch_endorsement(unit_id: int, author_id: int):
+def launch_endorsement(unit_id: int):
     unit = get_unit_for_organizer_or_404(unit_id)
     form = EndorsementLaunchForm()
     if form.validate_on_submit():
         try:
-            report = demands.launch_endorsement_survey(current_user, unit, author_id, form.days_open.data)
+            report = demands.launch_endorsement_survey(current_user, unit, form.request.data, form.days_open.data)
         except DomainError as refused:
             db.session.rollback()
             add_error(form, refused.field, refused.message)

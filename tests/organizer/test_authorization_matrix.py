@@ -72,7 +72,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "demands.request_demand_endorsement": ("POST", "/demands/{demand_id}/endorse", MEMBER_ONLY_POST),
     "demands.request_claim_endorsement": ("POST", "/claims/{claim_id}/endorse", MEMBER_ONLY_POST),
     "demands.record_response": ("POST", "/demands/{demand_id}/response", (302, 403, 400, 403, 403)),
-    "demands.launch_endorsement": ("POST", "/units/{unit_id}/endorsements/{author_id}/launch",
+    "demands.launch_endorsement": ("POST", "/units/{unit_id}/endorsements/launch",
                                    (302, 403, 403, 404, 400)),
     "demands.mark_same_as": ("POST", "/demands/{demand_id}/same-as", (302, 403, 302, 403, 403)),
     "demands.bargaining_summary": ("GET", "/units/{unit_id}/summary", (302, 403, 200, 404, 200)),
@@ -129,7 +129,7 @@ def _ids(app, world) -> dict[str, object]:
             StructureTestKind.RALLY, date(2026, 11, 1), 1))
         db.session.commit()
         ids = {"demand_id": demand.id, "structure_test_id": structure_test.id, "spare_demand_id": spare_demand.id, "claim_id": claim.id,
-               "spare_claim_id": spare_claim.id, "author_id": member.id,
+               "spare_claim_id": spare_claim.id,
                "union_id": world.union_id, "unit_id": world.unit_id, "person_id": world.person_id,
                "invitation_id": invitation.id, "token": token, "draft_id": draft.id,
                "question_id": draft.questions[0].id, "open_id": open_.id, "released_id": released.id,

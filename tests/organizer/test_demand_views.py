@@ -85,9 +85,15 @@ def test_from_request_to_backing_through_every_role(app, client, world, login, c
     organizer = login(app.test_client(), world.organizer)
     requests_page = organizer.get(f"/units/{world.unit_id}/endorsements").data.decode()
     assert "loading bay" in requests_page
-    launch_url = re.search(r'action="(/units/\d+/endorsements/\d+/launch)"', requests_page).group(1)
-    assert organizer.post(launch_url, data={"days_open": "0"}).status_code == 400
-    assert organizer.post(launch_url, data={"days_open": "5"}).status_code == 302
+    request_key = re.search(r'name="request" value="([^"]+)"', requests_page).group(1)
+    assert request_key == f"demand:{demand_id}"
+    with app.app_context():
+        author_account_id = accounts.find_account_by_email(world.member).id
+    assert f"/{author_account_id}/" not in requests_page.split("<main", 1)[1]  # who asked is not on the page
+    launch_url = f"/units/{world.unit_id}/endorsements/launch"
+    assert organizer.post(launch_url, data={"request": request_key, "days_open": "0"}).status_code == 400
+    assert organizer.post(launch_url, data={"request": "demand:99999", "days_open": "5"}).status_code == 400
+    assert organizer.post(launch_url, data={"request": request_key, "days_open": "5"}).status_code == 302
     with app.app_context():
         survey_id = db.session.get(Demand, demand_id).endorsement_survey_id
 

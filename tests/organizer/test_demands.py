@@ -132,8 +132,9 @@ def test_an_endorsement_survey_asks_every_coworker_but_the_author(people):
     demands.request_endorsement(author, claim)
     [request] = demands.pending_requests(people["organizer"], unit)
     assert (request.demands, request.claims) == ([demand], [claim])
+    assert request.key == demand.subject_ref  # pages name the request by an item, not by its author
 
-    report = demands.launch_endorsement_survey(people["organizer"], unit, author.id, days_open=5)
+    report = demands.launch_endorsement_survey(people["organizer"], unit, demand.subject_ref, days_open=5)
     survey = report.survey
     assert survey.kind == SurveyKind.ENDORSEMENT and survey.state == SurveyState.OPEN
     assert survey.release_threshold == 3
@@ -153,7 +154,7 @@ def test_asking_twice_is_refused_until_the_survey_is_released(people):
     demands.request_endorsement(author, demand)
     with pytest.raises(DomainError):
         demands.request_endorsement(author, demand)
-    survey = demands.launch_endorsement_survey(people["organizer"], people["unit"], author.id).survey
+    survey = demands.launch_endorsement_survey(people["organizer"], people["unit"], demand.subject_ref).survey
     with pytest.raises(DomainError):
         demands.request_endorsement(author, demand)
     _release_endorsement(survey, [4, 4, 4])
@@ -163,11 +164,12 @@ def test_asking_twice_is_refused_until_the_survey_is_released(people):
 
 def test_only_organizers_launch_and_only_what_was_asked(people):
     author = people["author"]
-    demands.create_demand(author, _demand())  # written, never put to coworkers
+    unasked = demands.create_demand(author, _demand())  # written, never put to coworkers
     with pytest.raises(DomainError):
-        demands.launch_endorsement_survey(people["organizer"], people["unit"], author.id)
+        demands.launch_endorsement_survey(people["organizer"], people["unit"], unasked.subject_ref)
+    demands.request_endorsement(author, unasked)
     with pytest.raises(NotAllowed):
-        demands.launch_endorsement_survey(people["steward"], people["unit"], author.id)
+        demands.launch_endorsement_survey(people["steward"], people["unit"], unasked.subject_ref)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Survey)) == 0
 
 
@@ -175,7 +177,7 @@ def test_wording_is_frozen_once_coworkers_are_asked_but_the_tier_is_not(people):
     author = people["author"]
     demand = demands.create_demand(author, _demand())
     demands.request_endorsement(author, demand)
-    demands.launch_endorsement_survey(people["organizer"], people["unit"], author.id)
+    demands.launch_endorsement_survey(people["organizer"], people["unit"], demand.subject_ref)
     with pytest.raises(DomainError) as refused:
         demands.update_demand(author, demand, _demand("Will you pay double time on nights?"))
     assert refused.value.field == "text"
@@ -187,7 +189,7 @@ def test_an_item_under_survey_cannot_be_removed_until_it_closes(people):
     author = people["author"]
     demand = demands.create_demand(author, _demand())
     demands.request_endorsement(author, demand)
-    survey = demands.launch_endorsement_survey(people["organizer"], people["unit"], author.id).survey
+    survey = demands.launch_endorsement_survey(people["organizer"], people["unit"], demand.subject_ref).survey
     with pytest.raises(DomainError):
         demands.remove_item(author, demand)
     _release_endorsement(survey, [5, 5, 5])
@@ -199,7 +201,7 @@ def test_released_answers_become_a_shrunk_weight_beside_the_demand(people):
     author, unit = people["author"], people["unit"]
     demand = demands.create_demand(author, _demand())
     demands.request_endorsement(author, demand)
-    survey = demands.launch_endorsement_survey(people["organizer"], unit, author.id).survey
+    survey = demands.launch_endorsement_survey(people["organizer"], unit, demand.subject_ref).survey
     answers = [5, 5, 4, 1, CANT_SAY, 5]
     _release_endorsement(survey, answers)
 
@@ -216,7 +218,7 @@ def test_too_few_agreement_answers_show_no_weight(people):
     author, unit = people["author"], people["unit"]
     demand = demands.create_demand(author, _demand())
     demands.request_endorsement(author, demand)
-    survey = demands.launch_endorsement_survey(people["organizer"], unit, author.id).survey
+    survey = demands.launch_endorsement_survey(people["organizer"], unit, demand.subject_ref).survey
     # Four answered, so the survey is released (k = 3), but only two gave an agreement answer.
     _release_endorsement(survey, [5, CANT_SAY, CANT_SAY, 5])
     [item] = demands.in_context(unit, [demand])
@@ -230,7 +232,7 @@ def test_pending_and_open_requests_say_so(people):
     assert demands.in_context(unit, [demand])[0].backing.note == "Not yet put to coworkers."
     demands.request_endorsement(author, demand)
     assert "waiting for an organizer" in demands.in_context(unit, [demand])[0].backing.note
-    demands.launch_endorsement_survey(people["organizer"], unit, author.id)
+    demands.launch_endorsement_survey(people["organizer"], unit, demand.subject_ref)
     assert demands.in_context(unit, [demand])[0].backing.note.startswith("Coworkers are weighing in until")
 
 

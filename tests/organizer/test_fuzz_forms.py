@@ -93,7 +93,7 @@ def targets(app, world):
                 (f"/surveys/{draft.id}/launch", ["trustees"]),
                 ("/account/password", ["current_password", "new_password", "confirm"]),
                 ("/trustee/key", ["passphrase", "confirm"]),
-                (f"/units/{world.unit_id}/endorsements/{author.id}/launch", ["days_open"]),
+                (f"/units/{world.unit_id}/endorsements/launch", ["request", "days_open"]),
                 (f"/units/{world.unit_id}/strength", ["kind", "held_on", "participants", "headcount"]),
             ],
             member_email: [(f"/surveys/{open_.id}/answer", questions),

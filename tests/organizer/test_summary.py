@@ -34,7 +34,8 @@ def unit_people(app_ctx, world, crowd):
 
 
 def _endorse(people, author, answer: int) -> None:
-    survey = demands.launch_endorsement_survey(people["organizer"], people["unit"], author.id).survey
+    [request] = [r for r in demands.pending_requests(people["organizer"], people["unit"]) if r.author_id == author.id]
+    survey = demands.launch_endorsement_survey(people["organizer"], people["unit"], request.key).survey
     for ref in db.session.scalars(sa.select(EligibleVoter.voter_ref).where(EligibleVoter.survey_id == survey.id)):
         ballot_box.cast(survey, ref, {q.id: answer for q in survey.questions})
     tally.close(survey)
