@@ -338,8 +338,8 @@ class Tier(enum.StrEnum):
     def meaning(self) -> str:
         return {"dealbreaker": "I would leave or strike over it",
                 "priority": "Strongly wanted; I would trade other items for it",
-                "important": "Important to me",
-                "nice_to_have": "Nice to have",
+                "important": "Matters to me; worth pushing for",
+                "nice_to_have": "Welcome, but I would not trade anything for it",
                 "curious": "Information wanted, no stake (questions only)"}[self.value]
 
 
