@@ -151,17 +151,18 @@ def naive_verify_answer(key: bytes, ciphertexts, proof, spec: QuestionSpec, cont
 
 
 def naive_verify_ballot(key: bytes, specs, data: bytes) -> bool:  # type: ignore[no-untyped-def]
-    from crypto.ballot import _definition_digest, _question_context
+    from crypto.ballot import _ballot_digest, _definition_digest, _question_context
 
     ballot = deserialize(data)
     definition = _definition_digest(specs)
+    digest = _ballot_digest([answer.ciphertexts for answer in ballot.answers])
     return all(
         naive_verify_answer(
             key,
             answer.ciphertexts,
             answer.proof,
             spec,
-            _question_context(CONTEXT, definition, i, spec),
+            _question_context(CONTEXT, definition, digest, i, spec),
         )
         for i, (spec, answer) in enumerate(zip(specs, ballot.answers))
     )

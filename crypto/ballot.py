@@ -14,16 +14,49 @@ Slot order: scale slot i is the value i+1; yes/no slot 0 is yes, slot 1 is no;
 choice slot i is option i; "can't say" is the last slot. Summing ballots slot
 by slot (``tally``) gives encrypted counts per slot.
 
-Serialized ballot (version 1), all fields fixed-size, integers big-endian::
+Serialized ballot (version 2), all fields fixed-size, integers big-endian::
 
     version:1  answer_count:2
     per answer: slot_count:1  sum_branches:1
-                ciphertexts: slot_count * 64
+                ciphertexts: slot_count * 64    (alpha:32 beta:32 each)
                 slot proofs: slot_count * 128   (0/1 proof per slot)
                 sum proof:   sum_branches * 64
+    (each proof branch: challenge:32 response:32, canonical scalars)
 
 Decoding is strict (canonical points and scalars, no trailing bytes), so
 ``serialize(deserialize(b)) == b`` and the fingerprint of a ballot is unique.
+
+Binding every proof to the whole ballot (version 2)
+---------------------------------------------------
+Version 1 bound each answer's proofs to the survey, the question list and the
+question's position, but not to the rest of the ballot, so an answer copied
+with its proofs from someone else's ballot into one's own still verified (the
+Cortier–Smyth ballot-copying attack on Helios: in a small group, the copied
+answer counts twice and the result gives away what the copied voter chose).
+Since version 2 every proof also covers a digest of *all* the ciphertexts of
+the ballot, computed after every answer is encrypted and before anything is
+proven. Moving an answer into another ballot changes that digest and breaks
+every proof of both; re-proving the copied ciphertexts needs their nonces.
+Copying a whole ballot unchanged remains possible and is a replay: the ballot
+box refuses a second ballot with the same fingerprint. Version 1 ballots are
+still summed by ``tally_serialized`` (same layout; they were verified when
+cast) but no longer decode, so they are never verified again.
+
+Transcript. ``frame`` is crypto.group.frame (each part preceded by its length,
+8 bytes big-endian); spec_i is the 4 bytes kind, options, max_choices,
+allows_cant_say; context is the caller's survey context::
+
+    D   = SHA-256(frame(spec_0, ..., spec_{n-1}))
+    B   = SHA-256(frame(b"ballot-ciphertexts", C_0, ..., C_{n-1}))
+          C_i = answer i's ciphertexts concatenated (64 bytes each, slot order)
+    Q_i = frame(b"ballot-question", context, D, B, i as 2 bytes, spec_i)
+
+Answer i is proven with ``crypto.proofs.prove_vector`` under context Q_i: the
+0/1 proof of slot j under frame(b"slot", Q_i, j as 4 bytes), and the sum proof
+under frame(b"weighted-sum", Q_i, weights as 8 bytes each, C_i), each a
+disjunctive Chaum–Pedersen proof whose challenge is hash_to_scalar over
+MEMBERSHIP_DOMAIN, the public key, that context, the allowed values, the
+ciphertext and every branch's commitments (see crypto.proofs).
 """
 
 from __future__ import annotations
@@ -55,7 +88,10 @@ from crypto.group import (
 )
 from crypto.proofs import DisjunctiveProof, VectorProof, prove_vector, verify_vector
 
-BALLOT_VERSION: Final = 1
+BALLOT_VERSION: Final = 2
+#: Versions ``tally_serialized`` sums: version 1 has the same layout and was
+#: verified when cast, under the transcript without the ballot digest.
+TALLIED_BALLOT_VERSIONS: Final = (1, 2)
 MAX_OPTIONS: Final = 64
 MAX_SCALE_POINTS: Final = 11
 MAX_QUESTIONS: Final = 1000
@@ -216,10 +252,26 @@ def _definition_digest(specs: Sequence[QuestionSpec]) -> bytes:
     return hashlib.sha256(frame(*(spec.to_bytes() for spec in specs))).digest()
 
 
-def _question_context(context: bytes, definition: bytes, index: int, spec: QuestionSpec) -> bytes:
+def _ballot_digest(answer_ciphertexts: Sequence[Sequence[Ciphertext]]) -> bytes:
+    """B: the digest of every ciphertext of every answer, in order, framed per
+    answer so that no two different ballots share it."""
+    return hashlib.sha256(
+        frame(
+            b"ballot-ciphertexts",
+            *(b"".join(c.to_bytes() for c in ciphertexts) for ciphertexts in answer_ciphertexts),
+        )
+    ).digest()
+
+
+def _question_context(
+    context: bytes, definition: bytes, ballot: bytes, index: int, spec: QuestionSpec
+) -> bytes:
     # Binds every proof to the survey (caller's context), the whole question
-    # list, and this question's position and shape.
-    return frame(b"ballot-question", context, definition, index.to_bytes(2, "big"), spec.to_bytes())
+    # list, every ciphertext of this ballot (so an answer cannot be copied into
+    # another ballot), and this question's position and shape.
+    return frame(
+        b"ballot-question", context, definition, ballot, index.to_bytes(2, "big"), spec.to_bytes()
+    )
 
 
 def _check_specs(specs: Sequence[QuestionSpec]) -> None:
@@ -247,16 +299,23 @@ def encrypt_ballot(
         raise InvalidAnswerError(f"expected {len(specs)} answers, got {len(answers)}")
     all_values = [spec.slot_values(answer) for spec, answer in zip(specs, answers)]
     definition = _definition_digest(specs)
+    # Encrypt everything first: every proof covers the digest of all of it.
+    all_nonces = [[Scalar.random() for _ in values] for values in all_values]
+    all_ciphertexts = [
+        tuple(encrypt(public_key, v, r) for v, r in zip(values, nonces))
+        for values, nonces in zip(all_values, all_nonces)
+    ]
+    ballot_digest = _ballot_digest(all_ciphertexts)
     encrypted = []
-    for index, (spec, values) in enumerate(zip(specs, all_values)):
-        nonces = [Scalar.random() for _ in values]
-        ciphertexts = tuple(encrypt(public_key, v, r) for v, r in zip(values, nonces))
+    for index, (spec, values, nonces, ciphertexts) in enumerate(
+        zip(specs, all_values, all_nonces, all_ciphertexts)
+    ):
         proof = prove_vector(
             public_key,
             ciphertexts,
             values,
             nonces,
-            _question_context(context, definition, index, spec),
+            _question_context(context, definition, ballot_digest, index, spec),
             allowed_sums=spec.allowed_sums,
             weights=spec.weights,
         )
@@ -285,19 +344,23 @@ def verify_ballot(
         and len(ballot.answers) == len(specs)
     ):
         return False
-    definition = _definition_digest(specs)
-    for index, (spec, answer) in enumerate(zip(specs, ballot.answers)):
+    # Every answer's shape is checked before any is hashed into the digest.
+    for spec, answer in zip(specs, ballot.answers):
         if not (
             isinstance(answer, EncryptedAnswer)
             and isinstance(answer.ciphertexts, tuple)
             and len(answer.ciphertexts) == spec.slot_count
+            and all(isinstance(c, Ciphertext) for c in answer.ciphertexts)
         ):
             return False
+    definition = _definition_digest(specs)
+    ballot_digest = _ballot_digest([answer.ciphertexts for answer in ballot.answers])
+    for index, (spec, answer) in enumerate(zip(specs, ballot.answers)):
         if not verify_vector(
             public_key,
             answer.ciphertexts,
             answer.proof,
-            _question_context(context, definition, index, spec),
+            _question_context(context, definition, ballot_digest, index, spec),
             allowed_sums=spec.allowed_sums,
             weights=spec.weights,
         ):
@@ -328,7 +391,9 @@ def deserialize(data: bytes) -> EncryptedBallot:
     if len(data) < 3:
         raise DecodeError("ballot too short")
     if data[0] != BALLOT_VERSION:
-        raise DecodeError(f"unknown ballot version {data[0]}")
+        # Older versions are summed (tally_serialized) but never decoded for
+        # verification: their proofs lack the ballot digest.
+        raise DecodeError(f"unknown or retired ballot version {data[0]}")
     count = int.from_bytes(data[1:3], "big")
     if not 1 <= count <= MAX_QUESTIONS:
         raise DecodeError("ballot answer count out of range")
@@ -398,10 +463,11 @@ def tally(specs: Sequence[QuestionSpec], ballots: Iterable[EncryptedBallot]) -> 
 
 def _ciphertext_regions(specs: Sequence[QuestionSpec]) -> tuple[int, list[tuple[int, int]], bytes]:
     """Expected size, (offset, length) of each answer's ciphertexts, and the
-    expected header bytes, for ballots of this question list."""
+    expected header bytes after the version byte, for ballots of this question
+    list (the layout is the same in every tallied version)."""
     offset = 3
     regions = []
-    headers = [bytes([BALLOT_VERSION]), len(specs).to_bytes(2, "big")]
+    headers = [len(specs).to_bytes(2, "big")]
     for spec in specs:
         n, k = spec.slot_count, len(spec.allowed_sums)
         headers.append(bytes([n, k]))
@@ -440,8 +506,10 @@ def tally_serialized(
 ) -> Tally:
     """``tally`` straight from stored ballot bytes, without decoding proofs.
 
-    Checks each ballot's layout against ``specs`` (DecodeError, naming the
-    ballot, if it differs) and splits the additions over ``workers`` threads
+    Accepts every version in TALLIED_BALLOT_VERSIONS (ballots stored before
+    version 2 keep being counted). Checks each ballot's layout against
+    ``specs`` (DecodeError, naming the ballot, if it differs) and splits the
+    additions over ``workers`` threads
     (libsodium releases the GIL) or the given executor when there is enough
     work. Ballots must already have passed verify_ballot when cast.
     """
@@ -454,7 +522,7 @@ def tally_serialized(
         if type(data) is not bytes or len(data) != size:
             raise DecodeError(f"ballot {index} does not match the question list")
         answer_headers = b"".join(data[o - 2 : o] for o, _ in regions)
-        if data[:3] + answer_headers != header:
+        if data[0] not in TALLIED_BALLOT_VERSIONS or data[1:3] + answer_headers != header:
             raise DecodeError(f"ballot {index} does not match the question list")
         vectors.extend(data[o : o + length] for o, length in regions)
     blob = b"".join(vectors)

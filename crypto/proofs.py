@@ -8,6 +8,11 @@
   most m choices".
 * ``prove_dleq``: two points share a discrete log (Chaum–Pedersen), which is
   how a trustee shows a partial decryption was made with its key share.
+* ``prove_ephemeral_key``: the sender of a sealed text knows r for its
+  ephemeral point R = r·G (Schnorr), bound to the sealed body, so nobody can
+  pass off a point they did not make (another voter's ciphertext) as the
+  ephemeral key of a comment and have trustees decrypt it. The transcript is
+  given in ``crypto.sealing``, whose format it belongs to.
 
 Challenges use strong Fiat–Shamir: the hash covers a per-proof domain tag, the
 group name, the public key, the caller's context (survey, question, ...), the
@@ -21,6 +26,7 @@ raise for it; only ``from_bytes`` raises (DecodeError) on bad encodings.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -38,6 +44,7 @@ from crypto.group import (
     base_mul_encoding,
     frame,
     hash_to_scalar,
+    is_canonical_point_encoding,
     is_canonical_scalar_encoding,
     mul_encoding,
     small_multiple_encoding,
@@ -46,10 +53,14 @@ from crypto.group import (
 
 MEMBERSHIP_DOMAIN: Final = b"proof/ciphertext-holds-one-of"
 DLEQ_DOMAIN: Final = b"proof/equal-discrete-logs"
+#: Names the sealed-text format (version 2) the proof belongs to, so a later
+#: format cannot accept these proofs under a different reading of the parts.
+EPHEMERAL_KEY_DOMAIN: Final = b"proof/knowledge-of-sealed-text-ephemeral-key/v2"
 ZERO_OR_ONE: Final = (0, 1)
 #: Largest set a membership proof may cover; bounds the verifier's work.
 MAX_BRANCHES: Final = 256
 DLEQ_PROOF_SIZE: Final = 2 * SCALAR_SIZE
+KNOWLEDGE_PROOF_SIZE: Final = 2 * SCALAR_SIZE
 
 _scalar_add = rbcl.crypto_core_ristretto255_scalar_add
 _scalar_sub = rbcl.crypto_core_ristretto255_scalar_sub
@@ -470,3 +481,77 @@ def verify_dleq(
         context, public.to_bytes(), other_base.to_bytes(), other_public.to_bytes(), first, second
     )
     return c == expected
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeProof:
+    """Schnorr proof (challenge, response) of knowing r such that R = r·G."""
+
+    challenge: bytes
+    response: bytes
+
+    def to_bytes(self) -> bytes:
+        return self.challenge + self.response
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> KnowledgeProof:
+        if not isinstance(data, bytes) or len(data) != KNOWLEDGE_PROOF_SIZE:
+            raise DecodeError(f"a Schnorr proof is {KNOWLEDGE_PROOF_SIZE} bytes")
+        challenge, response = data[:SCALAR_SIZE], data[SCALAR_SIZE:]
+        if not (is_canonical_scalar_encoding(challenge) and is_canonical_scalar_encoding(response)):
+            raise DecodeError("non-canonical scalar in proof")
+        return cls(challenge, response)
+
+
+def _ephemeral_key_challenge(
+    key: bytes, context: bytes, ephemeral: bytes, body: bytes, commitment: bytes
+) -> bytes:
+    # Strong Fiat–Shamir: everything the verifier is asked to accept is hashed,
+    # the body included, so the proof cannot be lifted onto another comment's
+    # ciphertext, key or context.
+    return hash_to_scalar(
+        EPHEMERAL_KEY_DOMAIN, key, context, ephemeral, body, commitment
+    ).to_bytes()
+
+
+def prove_ephemeral_key(
+    public_key: PublicKey, nonce: Scalar, ephemeral: Point, context: bytes, body: bytes
+) -> KnowledgeProof:
+    """Prove knowledge of ``nonce`` = log_G(``ephemeral``), bound to the public
+    key the text is sealed to, the caller's context and the sealed ``body``.
+    Raises ValueError if ``ephemeral`` is not ``nonce``·G."""
+    if nonce.is_zero() or Point.base_times(nonce) != ephemeral:
+        raise ValueError("the ephemeral point is not the nonce times the generator")
+    witness = _scalar_random()
+    commitment = base_mul_encoding(witness)
+    challenge = _ephemeral_key_challenge(
+        public_key.to_bytes(), context, ephemeral.to_bytes(), body, commitment
+    )
+    response = _scalar_add(witness, _scalar_mul(challenge, nonce.to_bytes()))
+    return KnowledgeProof(challenge, response)
+
+
+def verify_ephemeral_key(
+    public_key: PublicKey, ephemeral: Point, proof: KnowledgeProof, context: bytes, body: bytes
+) -> bool:
+    """True only if ``proof`` shows its maker knew log_G(``ephemeral``) and
+    bound it to this key, context and body. The identity is refused: its
+    discrete log (0) is known to everyone, and a sealed text never uses it."""
+    if not (
+        isinstance(public_key, PublicKey)
+        and isinstance(ephemeral, Point)
+        and isinstance(proof, KnowledgeProof)
+        and isinstance(context, bytes)
+        and isinstance(body, bytes)
+        and is_canonical_point_encoding(ephemeral.to_bytes())
+        and not ephemeral.is_identity()
+        and is_canonical_scalar_encoding(proof.challenge)
+        and is_canonical_scalar_encoding(proof.response)
+    ):
+        return False
+    point = ephemeral.to_bytes()
+    commitment = sub_encodings(
+        base_mul_encoding(proof.response), mul_encoding(proof.challenge, point)
+    )
+    expected = _ephemeral_key_challenge(public_key.to_bytes(), context, point, body, commitment)
+    return hmac.compare_digest(proof.challenge, expected)

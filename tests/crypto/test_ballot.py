@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crypto.ballot import (
+    BALLOT_VERSION,
     CANT_SAY,
     EncryptedAnswer,
     EncryptedBallot,
@@ -22,10 +23,17 @@ from crypto.ballot import (
     tally_serialized,
     verify_ballot,
 )
-from crypto.elgamal import PARALLEL_MIN_CIPHERTEXTS, KeyPair, decrypt_sum, encrypt, generate_keypair
+from crypto.elgamal import (
+    PARALLEL_MIN_CIPHERTEXTS,
+    Ciphertext,
+    KeyPair,
+    decrypt_sum,
+    encrypt,
+    generate_keypair,
+)
 from crypto.errors import DecodeError, InvalidAnswerError
-from crypto.group import Scalar
-from crypto.proofs import VectorProof, prove_vector
+from crypto.group import Scalar, frame
+from crypto.proofs import VectorProof, prove_vector, verify_vector
 
 SURVEY = b"survey:9f2c/round:1"
 
@@ -152,6 +160,9 @@ def test_ballot_is_bound_to_survey_key_and_question_list(keypair: KeyPair) -> No
 
 def test_answer_cannot_be_moved_to_a_different_question_list(keypair: KeyPair) -> None:
     # Same context, same first question: the proofs still cover the whole list.
+    # (Since version 2 the ballot digest refuses this transplant as well; the
+    # question-list binding on its own is checked by re-verifying one ballot
+    # under another list in test_ballot_is_bound_to_survey_key_and_question_list.)
     ballot = encrypt_ballot(keypair.public_key, SURVEY, SPECS, [3, True, 0, {1}])
     other_specs = (SPECS[0], QuestionSpec.yes_no())
     donor = encrypt_ballot(keypair.public_key, SURVEY, other_specs, [2, False])
@@ -243,7 +254,8 @@ def _shared_ballot() -> bytes:
     [
         lambda b: b[:-1],
         lambda b: b + b"\x00",
-        lambda b: b"\x02" + b[1:],
+        lambda b: b"\x01" + b[1:],  # version 1: summed when stored, never decoded again
+        lambda b: b"\x03" + b[1:],
         lambda b: b[:1] + (0).to_bytes(2, "big") + b[3:],
         lambda b: b[:1] + (5).to_bytes(2, "big") + b[3:],
         lambda b: b"",
@@ -305,3 +317,152 @@ def test_tally_of_stored_bytes_refuses_ballots_of_another_shape(keypair: KeyPair
     bad_point[5:37] = b"\xff" * 32  # first slot's alpha
     with pytest.raises(DecodeError, match="ballot 0"):
         tally_serialized(SPECS, [bytes(bad_point)])
+
+
+# --- Ballot copying (Cortier–Smyth) and the version 2 transcript -------------
+
+COPY_SPECS = (QuestionSpec.yes_no(), QuestionSpec.scale(5))
+
+
+def _sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def documented_question_context(
+    context: bytes,
+    specs: tuple[QuestionSpec, ...],
+    answers: list[tuple[Ciphertext, ...]] | None,
+    index: int,
+) -> bytes:
+    """Q_i as the module docstring of crypto.ballot states it; ``answers=None``
+    gives the version 1 transcript, which had no ballot digest."""
+    definition = _sha256(frame(*(spec.to_bytes() for spec in specs)))
+    parts = [b"ballot-question", context, definition]
+    if answers is not None:
+        parts.append(
+            _sha256(frame(b"ballot-ciphertexts", *(b"".join(c.to_bytes() for c in a) for a in answers)))
+        )
+    return frame(*parts, index.to_bytes(2, "big"), specs[index].to_bytes())
+
+
+def encrypt_answers(keypair: KeyPair, specs: tuple[QuestionSpec, ...], answers: list[object]):  # type: ignore[no-untyped-def]
+    """Ciphertexts with their values and nonces, not yet proven."""
+    result = []
+    for spec, answer in zip(specs, answers):
+        values = spec.slot_values(answer)  # type: ignore[arg-type]
+        nonces = [Scalar.random() for _ in values]
+        result.append(
+            (tuple(encrypt(keypair.public_key, v, r) for v, r in zip(values, nonces)), values, nonces)
+        )
+    return result
+
+
+def prove_answer(keypair: KeyPair, spec: QuestionSpec, encrypted, question_context: bytes) -> EncryptedAnswer:  # type: ignore[no-untyped-def]
+    ciphertexts, values, nonces = encrypted
+    proof = prove_vector(
+        keypair.public_key, ciphertexts, values, nonces, question_context,
+        allowed_sums=spec.allowed_sums, weights=spec.weights,
+    )
+    return EncryptedAnswer(ciphertexts, proof)
+
+
+def verify_answer(keypair: KeyPair, spec: QuestionSpec, answer: EncryptedAnswer, question_context: bytes) -> bool:
+    return verify_vector(
+        keypair.public_key, answer.ciphertexts, answer.proof, question_context,
+        allowed_sums=spec.allowed_sums, weights=spec.weights,
+    )
+
+
+def test_an_answer_copied_between_ballots_of_the_same_survey_is_refused(keypair: KeyPair) -> None:
+    # Before version 2 this verified: same survey, same questions, same
+    # position, and the copied proofs named nothing else of the ballot.
+    victim = encrypt_ballot(keypair.public_key, SURVEY, COPY_SPECS, [True, 2])
+    copier = encrypt_ballot(keypair.public_key, SURVEY, COPY_SPECS, [False, 4])
+    assert verify_ballot(keypair.public_key, SURVEY, COPY_SPECS, victim)
+    assert verify_ballot(keypair.public_key, SURVEY, COPY_SPECS, copier)
+    for index in range(len(COPY_SPECS)):
+        answers = list(copier.answers)
+        answers[index] = victim.answers[index]
+        transplanted = EncryptedBallot(tuple(answers))
+        assert not verify_ballot(keypair.public_key, SURVEY, COPY_SPECS, transplanted), index
+        assert not verify_ballot(
+            keypair.public_key, SURVEY, COPY_SPECS, deserialize(serialize(transplanted))
+        ), index
+
+
+def test_a_copied_answer_fails_even_when_the_copier_proves_its_own_answers_honestly(
+    keypair: KeyPair,
+) -> None:
+    # The strongest copier: it takes the victim's yes/no answer as it is,
+    # encrypts its own scale answer, computes the digest of the ballot it
+    # builds and proves its own answer correctly over that digest. Its own
+    # answer verifies; the copied one is bound to the victim's ballot and
+    # cannot be proven again without the victim's nonces.
+    victim = encrypt_ballot(keypair.public_key, SURVEY, COPY_SPECS, [True, 2])
+    own = encrypt_answers(keypair, COPY_SPECS, [False, 4])[1]
+    mixed = [victim.answers[0].ciphertexts, own[0]]
+    own_answer = prove_answer(
+        keypair, COPY_SPECS[1], own, documented_question_context(SURVEY, COPY_SPECS, mixed, 1)
+    )
+    forged = EncryptedBallot((victim.answers[0], own_answer))
+    assert verify_answer(
+        keypair, COPY_SPECS[1], own_answer, documented_question_context(SURVEY, COPY_SPECS, mixed, 1)
+    )
+    assert not verify_answer(
+        keypair, COPY_SPECS[0], victim.answers[0],
+        documented_question_context(SURVEY, COPY_SPECS, mixed, 0),
+    )
+    assert not verify_ballot(keypair.public_key, SURVEY, COPY_SPECS, forged)
+
+
+def test_ballot_proofs_follow_the_documented_transcript(keypair: KeyPair) -> None:
+    ballot = encrypt_ballot(keypair.public_key, SURVEY, SPECS, [3, CANT_SAY, 1, {0, 3}])
+    answers = [a.ciphertexts for a in ballot.answers]
+    for index, (spec, answer) in enumerate(zip(SPECS, ballot.answers)):
+        assert verify_answer(
+            keypair, spec, answer, documented_question_context(SURVEY, SPECS, answers, index)
+        )
+        # The digest is really in the transcript: the version 1 one fails.
+        assert not verify_answer(
+            keypair, spec, answer, documented_question_context(SURVEY, SPECS, None, index)
+        )
+
+
+def test_an_exact_copy_of_a_whole_ballot_is_a_replay_with_the_same_fingerprint(
+    keypair: KeyPair,
+) -> None:
+    # Not refused here: the ballot box refuses a repeated fingerprint.
+    ballot = encrypt_ballot(keypair.public_key, SURVEY, COPY_SPECS, [True, 5])
+    copy = deserialize(serialize(ballot))
+    assert verify_ballot(keypair.public_key, SURVEY, COPY_SPECS, copy)
+    assert fingerprint(copy) == fingerprint(ballot)
+
+
+def _stored_version_1_ballot(keypair: KeyPair, answers: list[object]) -> bytes:
+    """A ballot as version 1 made it: same layout, proofs without the digest."""
+    encrypted = encrypt_answers(keypair, COPY_SPECS, answers)
+    ballot = EncryptedBallot(tuple(
+        prove_answer(keypair, spec, e, documented_question_context(SURVEY, COPY_SPECS, None, i))
+        for i, (spec, e) in enumerate(zip(COPY_SPECS, encrypted))
+    ))
+    return b"\x01" + serialize(ballot)[1:]
+
+
+def test_version_2_is_the_only_version_decoded_but_version_1_is_still_counted(
+    keypair: KeyPair,
+) -> None:
+    current = serialize(encrypt_ballot(keypair.public_key, SURVEY, COPY_SPECS, [True, 3]))
+    stored = _stored_version_1_ballot(keypair, [False, 3])
+    assert current[0] == BALLOT_VERSION == 2 and stored[0] == 1
+    with pytest.raises(DecodeError, match="version 1"):
+        deserialize(stored)
+    # Relabelled as version 2, the old proofs do not verify: it cannot be cast again.
+    assert not verify_ballot(keypair.public_key, SURVEY, COPY_SPECS, deserialize(b"\x02" + stored[1:]))
+    counts = [
+        [decrypt_sum(keypair.secret_key, c) for c in row]
+        for row in tally_serialized(COPY_SPECS, [stored, current, stored])
+    ]
+    assert counts == [[1, 2], [0, 0, 3, 0, 0]]
+    for version in (0, 3, 255):
+        with pytest.raises(DecodeError, match="ballot 1"):
+            tally_serialized(COPY_SPECS, [current, bytes([version]) + current[1:]])

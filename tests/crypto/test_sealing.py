@@ -10,6 +10,7 @@ from crypto.elgamal import generate_keypair
 from crypto.errors import InvalidPartialError, NotEnoughPartialsError, SealError
 from crypto.group import Point
 from crypto.sealing import (
+    TEXT_HEADER_SIZE,
     TEXT_PADDING_BLOCK,
     ScryptParams,
     open_text_with_partials,
@@ -19,6 +20,7 @@ from crypto.sealing import (
     seal_text,
     seal_with_passphrase,
     sealed_text_ephemeral,
+    verify_sealed_text,
 )
 from crypto.threshold import PartialDecryption, deal_shares, partial_decrypt
 
@@ -98,8 +100,9 @@ def test_weak_scrypt_parameters_are_refused() -> None:
 def test_free_text_round_trips_with_the_secret_key(text: str, context: bytes) -> None:
     keys = generate_keypair()
     sealed = seal_text(keys.public_key, text, context)
+    assert verify_sealed_text(keys.public_key, sealed, context)
     assert open_text_with_secret_key(keys.secret_key, sealed, context) == text
-    assert (len(sealed) - 33 - 16) % TEXT_PADDING_BLOCK == 0
+    assert (len(sealed) - TEXT_HEADER_SIZE - 16) % TEXT_PADDING_BLOCK == 0
     with pytest.raises(SealError):
         open_text_with_secret_key(keys.secret_key, sealed, context + b"x")
 
@@ -139,7 +142,7 @@ def test_every_byte_of_sealed_text_is_authenticated() -> None:
         altered[position] ^= 0x01
         with pytest.raises(SealError):
             open_text_with_secret_key(keys.secret_key, bytes(altered), b"ctx")
-    for length in (0, 33, len(sealed) - 1):
+    for length in (0, 33, TEXT_HEADER_SIZE, len(sealed) - 1):
         with pytest.raises(SealError):
             open_text_with_secret_key(keys.secret_key, sealed[:length], b"ctx")
 
