@@ -306,18 +306,14 @@ def create_survey(app, world: World, kinds: list[str], *, title: str = "Bench su
 
 
 def counts(app, survey_id: int) -> dict[str, int]:
-    """Ballots, ledger entries and sealed comments of a survey, read from the database."""
-    import sqlalchemy as sa
-
+    """Ballots and respondents of a survey accepted so far (stored rows and the pool), read from the database."""
     from core.extensions import db
-    from surveys.models import Ballot, ParticipationEntry
+    from surveys import ballot_box
+    from surveys.models import Survey
 
     with app.app_context():
         try:
-            ballots = db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)
-                                        .where(Ballot.survey_id == survey_id))
-            ledger = db.session.scalar(sa.select(sa.func.count()).select_from(ParticipationEntry)
-                                       .where(ParticipationEntry.survey_id == survey_id))
+            ballots, ledger = ballot_box.counts(db.session.get(Survey, survey_id))
         finally:
             db.session.remove()
     return {"ballots": ballots, "ledger": ledger}
@@ -327,13 +323,17 @@ def fingerprints_and_ledger(app, survey_id: int) -> tuple[set[str], set[str]]:
     import sqlalchemy as sa
 
     from core.extensions import db
-    from surveys.models import Ballot, ParticipationEntry
+    from surveys import ballot_box
+    from surveys.models import Ballot, ParticipationEntry, Survey
 
     with app.app_context():
         try:
+            waiting = ballot_box.pending_pool(db.session.get(Survey, survey_id))
             prints = set(db.session.scalars(sa.select(Ballot.fingerprint).where(Ballot.survey_id == survey_id)))
+            prints |= waiting.fingerprints()
             refs = set(db.session.scalars(sa.select(ParticipationEntry.voter_ref)
                                           .where(ParticipationEntry.survey_id == survey_id)))
+            refs |= set(waiting.respondents)
         finally:
             db.session.remove()
     return prints, refs
@@ -813,6 +813,7 @@ def insert_composed_ballots(app, survey_id: int, composer: BallotComposer, respo
 
     from core.extensions import db
     from surveys.models import Ballot, ParticipationEntry
+    from surveys.pool import pad_cell
 
     expected: dict[str, list[list[int]]] = {}
     sample: list[bytes] = []
@@ -828,7 +829,8 @@ def insert_composed_ballots(app, survey_id: int, composer: BallotComposer, respo
                 for q, slot in enumerate(slots):
                     tally[q][slot] += 1
                 ledger.append({"survey_id": survey_id, "voter_ref": ref})
-                ballots.append({"id": secrets.token_bytes(16), "survey_id": survey_id, "cell": cell,
+                # As the pool moves them: the cell sealed, for the mix at close to read.
+                ballots.append({"id": secrets.token_bytes(16), "survey_id": survey_id, "sealed_cell": pad_cell(cell),
                                 "payload": payload, "fingerprint": fingerprint})
             db.session.execute(sa.insert(ParticipationEntry), ledger)
             db.session.execute(sa.insert(Ballot), ballots)

@@ -24,10 +24,14 @@ class Base(DeclarativeBase):
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
-    """SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked, per connection."""
+    """SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked, per
+    connection. `secure_delete` zeroes what a delete or an update frees, so a
+    copy of the file keeps no earlier version of a rewritten ballot pool or of
+    the rows that the mix at close moved (PRIVACY.md invariant 1)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
 

@@ -59,6 +59,18 @@ class SealedText(sa.types.TypeDecorator[str]):
         return raw.decode("utf-8")
 
 
+class SealedBytes(SealedText):
+    """A byte string stored sealed."""
+
+    cache_ok = True
+
+    def _to_bytes(self, value: Any) -> bytes:
+        return bytes(value)
+
+    def _from_bytes(self, raw: bytes) -> Any:
+        return raw
+
+
 class SealedInt(SealedText):
     """A small integer (an assessment) stored sealed, so its value is not readable in a dump."""
 

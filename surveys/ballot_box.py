@@ -1,6 +1,7 @@
 """The ballot box: eligible people answer once; answers are encrypted with
-validity proofs, and the ballot and its participation-ledger entry are written
-in one transaction (PRIVACY.md invariants 1, 2 and 9)."""
+validity proofs, and the ballot and its respondent go into the survey's pool
+in one transaction, never as rows of their own (PRIVACY.md invariants 1, 2
+and 9; the storage argument is in `surveys.pool`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from core.extensions import db
 from crypto import ballot as ballots
@@ -18,7 +20,17 @@ from crypto.elgamal import PublicKey
 from crypto.errors import CryptoError, InvalidAnswerError
 from surveys.definitions import ballot_questions, question_spec
 from surveys.errors import AlreadyAnswered, BallotRejected, NotEligible, SurveyError, SurveyNotOpen
-from surveys.models import Ballot, EligibleVoter, ParticipationEntry, SealedComment, Survey, SurveyState, random_id
+from surveys.models import (
+    Ballot,
+    BallotPool,
+    EligibleVoter,
+    ParticipationEntry,
+    SealedComment,
+    Survey,
+    SurveyState,
+    random_id,
+)
+from surveys.pool import PendingBallot, PendingComment, Pool, anonymity_size, pad_cell
 
 MAX_COMMENT = 2000
 CANT_SAY = ballots.CANT_SAY
@@ -35,7 +47,7 @@ def eligibility(survey: Survey, voter_ref: str) -> EligibleVoter | None:
 
 
 def has_answered(survey: Survey, voter_ref: str) -> bool:
-    return db.session.get(ParticipationEntry, (survey.id, voter_ref)) is not None
+    return _in_ledger(survey, voter_ref) or pending_pool(survey).has_respondent(voter_ref)
 
 
 def open_surveys_for(voter_ref: str) -> list[Survey]:
@@ -105,84 +117,121 @@ def cast_encrypted(survey: Survey, voter_ref: str, payload: bytes, sealed_commen
     for question_id, sealed in sealed_comments.items():
         if question_id not in text_questions:
             raise BallotRejected("A comment answers a question that is not a free-text question of this survey.")
-        try:
-            sealing.sealed_text_ephemeral(sealed)
-        except CryptoError as bad:
-            raise BallotRejected(f"A sealed comment is malformed: {bad}") from None
         if len(sealed) > 4 * MAX_COMMENT + 256:
             raise BallotRejected("A sealed comment is too long.")
+        # The comment's key point must come with a proof that its sender made
+        # it: otherwise a copy of someone else's ballot ciphertext, sent as a
+        # "comment", would be decrypted by the trustees (a decryption oracle).
+        if not sealing.verify_sealed_text(_public_key(survey), sealed, comment_context(survey, question_id)):
+            raise BallotRejected("A sealed comment is malformed or its proof does not verify for this survey.")
     return _store(survey, voter, payload, dict(sealed_comments))
 
 
 def _store(survey: Survey, voter: EligibleVoter, payload: bytes, comments: Mapping[int, bytes]) -> Receipt:
-    """Write the ballot, its comments and the ledger entry, or nothing.
+    """Put the ballot, its comments and its respondent into the survey's pool, or nothing.
 
-    Conflicts (a replay, a second answer that won no race) are detected with
-    INSERT ... ON CONFLICT DO NOTHING rather than by a failed statement, so
-    the caller's transaction stays usable without a savepoint (two fewer round
-    trips on every answer); what this call wrote is removed before refusing."""
+    Order of locks, the same in every transaction that takes both (closing
+    included, see `surveys.tally.end_voting`): the pool's row exclusively, then
+    the survey's row shared. Answers to one survey therefore store one at a
+    time, and at most one of them holds the survey's row when a close asks for
+    it, so a stream of answers cannot starve the close; a ballot is either in
+    the pool before the close reads it, or refused. The costly encryption and
+    proof checks run before, outside both locks. Every check of "already
+    answered" and "replayed" runs under the pool lock, so two answers racing
+    for the same person or the same bytes cannot both pass."""
     fingerprint = hashlib.sha256(payload).hexdigest()
-    digests = {question_id: hashlib.sha256(sealed).hexdigest() for question_id, sealed in comments.items()}
-    if digests and db.session.scalar(sa.select(SealedComment.id).where(SealedComment.digest.in_(digests.values()))):
-        raise BallotRejected("A comment repeats one already cast; a replayed ballot is refused.")
-    ballot_id = random_id()
-    if not _insert_ballot_while_open(survey, ballot_id, voter.cell, payload, fingerprint):
-        if _still_open(survey):
-            raise BallotRejected("This ballot repeats one already cast; a replayed ballot is refused.")
+    pending_comments = [PendingComment(question_id, sealed) for question_id, sealed in comments.items()]
+    row, pool = _lock_pool(survey)
+    if not _lock_if_open(survey):
         raise SurveyNotOpen("This survey has closed.")
-    if not _insert_ledger_entry(survey, voter.voter_ref):
-        db.session.execute(sa.delete(Ballot).where(Ballot.id == ballot_id))
+    if pool.has_respondent(voter.voter_ref) or _in_ledger(survey, voter.voter_ref):
         raise AlreadyAnswered("You have already answered this survey. Each person answers once.")
-    if comments:
-        db.session.execute(sa.insert(SealedComment), [
-            {"id": random_id(), "survey_id": survey.id, "question_id": question_id, "sealed": sealed,
-             "digest": digests[question_id]} for question_id, sealed in comments.items()])
+    if fingerprint in pool.fingerprints() or _stored(Ballot.fingerprint, [fingerprint]):
+        raise BallotRejected("This ballot repeats one already cast; a replayed ballot is refused.")
+    digests = [comment.digest for comment in pending_comments]
+    if len(set(digests)) != len(digests) or set(digests) & pool.comment_digests() \
+            or _stored(SealedComment.digest, digests):
+        raise BallotRejected("A comment repeats one already cast; a replayed ballot is refused.")
+    pool.add(PendingBallot(voter.cell, payload), pending_comments, voter.voter_ref)
+    size = anonymity_size(len(payload))
+    if len(pool.ballots) >= 2 * size:
+        _move_to_storage(survey, *pool.take_random_half(size))
+    row.sealed = pool.to_bytes()
+    db.session.flush()
     return Receipt(survey.id, fingerprint)
 
 
-# The two inserts below run on every answer. They are written as SQL text
-# because SQLAlchemy does not cache the compiled form of its dialect-specific
-# INSERT ... ON CONFLICT constructs: built as expressions, both statements were
-# compiled afresh on every request. Both dialects accept this SQL (SQLite since
-# 3.35 for RETURNING); only PostgreSQL knows FOR SHARE, which SQLite needs no
-# more than it needs row locks (it has one writer at a time).
-_INSERT_LEDGER_ENTRY = sa.text(
-    f"INSERT INTO {ParticipationEntry.__tablename__} (survey_id, voter_ref) VALUES (:survey_id, :voter_ref) "
-    "ON CONFLICT DO NOTHING RETURNING survey_id")
-_INSERT_BALLOT_WHILE_OPEN = {
-    dialect: sa.text(
-        f"INSERT INTO {Ballot.__tablename__} (id, survey_id, cell, payload, fingerprint) "
-        f"SELECT :id, surveys.id, :cell, :payload, :fingerprint FROM {Survey.__tablename__} AS surveys "
-        f"WHERE surveys.id = :survey_id AND surveys.state = '{SurveyState.OPEN.value}'{lock} "
-        "ON CONFLICT DO NOTHING RETURNING id"
-    ).bindparams(sa.bindparam("id", type_=sa.LargeBinary), sa.bindparam("payload", type_=sa.LargeBinary))
-    for dialect, lock in (("postgresql", " FOR SHARE"), ("sqlite", ""))
-}
+def _lock_if_open(survey: Survey) -> bool:
+    """Read the survey's state under a shared lock on its row, held until commit
+    (PostgreSQL; SQLite has one writer at a time and needs no row locks)."""
+    query = sa.select(Survey.state).where(Survey.id == survey.id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(read=True)
+    return db.session.scalar(query) == SurveyState.OPEN
 
 
-def _insert_ledger_entry(survey: Survey, voter_ref: str) -> bool:
-    """False, and nothing written, if this person is already in the ledger."""
-    found = db.session.execute(_INSERT_LEDGER_ENTRY, {"survey_id": survey.id, "voter_ref": voter_ref})
-    return found.first() is not None
+def _lock_pool(survey: Survey) -> tuple[BallotPool, Pool]:
+    """The survey's pool row, held exclusively until commit, and its contents.
+    Made on first use (surveys launched before pools existed have none)."""
+    query = (sa.select(BallotPool).where(BallotPool.survey_id == survey.id).with_for_update()
+             .execution_options(populate_existing=True))
+    row = db.session.scalar(query)
+    if row is None:
+        insert = (postgresql.insert(BallotPool) if db.session.get_bind().dialect.name == "postgresql"
+                  else sqlite.insert(BallotPool))
+        db.session.execute(insert.values(survey_id=survey.id, sealed=Pool(survey.id).to_bytes())
+                           .on_conflict_do_nothing())
+        row = db.session.scalar(query)
+    return row, Pool.from_bytes(row.sealed, survey.id)
 
 
-def _insert_ballot_while_open(survey: Survey, ballot_id: bytes, cell: str, payload: bytes, fingerprint: str) -> bool:
-    """Insert the ballot only if the survey is open, reading its state under a
-    shared lock on its row, held until commit, in the same statement. Closing
-    takes that row exclusively, so a ballot is either stored before the tally
-    reads the ballots and the ledger, or refused: never stored in a closed
-    survey, uncounted. The lock is taken as late as possible, just before the
-    commit, so a waiting close is not starved by a stream of answers.
-
-    False when nothing was inserted: the survey closed, or the ballot repeats one."""
-    statement = _INSERT_BALLOT_WHILE_OPEN[db.session.get_bind().dialect.name]
-    found = db.session.execute(statement, {"id": ballot_id, "survey_id": survey.id, "cell": cell,
-                                           "payload": payload, "fingerprint": fingerprint})
-    return found.first() is not None
+def hold_pool(survey: Survey) -> None:
+    """Take the survey's pool row exclusively until commit (if it has one): the
+    first lock of every transaction that ends voting, as of every answer."""
+    db.session.execute(sa.select(BallotPool.survey_id).where(BallotPool.survey_id == survey.id).with_for_update())
 
 
-def _still_open(survey: Survey) -> bool:
-    return db.session.scalar(sa.select(Survey.state).where(Survey.id == survey.id)) == SurveyState.OPEN
+def pending_pool(survey: Survey) -> Pool:
+    """The survey's pool as committed, without locking it (empty if it has none)."""
+    row = db.session.get(BallotPool, survey.id)
+    return Pool.from_bytes(row.sealed, survey.id) if row is not None else Pool(survey.id)
+
+
+def _in_ledger(survey: Survey, voter_ref: str) -> bool:
+    return db.session.scalar(sa.select(ParticipationEntry.voter_ref).where(
+        ParticipationEntry.survey_id == survey.id, ParticipationEntry.voter_ref == voter_ref)) is not None
+
+
+def _stored(column, values: list[str]) -> bool:
+    return bool(values) and db.session.scalar(sa.select(column).where(column.in_(values)).limit(1)) is not None
+
+
+def _move_to_storage(survey: Survey, ballots: list[PendingBallot], comments: list[PendingComment],
+                     respondents: list[str]) -> None:
+    """Write a random batch of the pool out as rows, each list in its own random
+    order. Ballots keep their cell sealed: no clear tag until the mix at close."""
+    if ballots:
+        db.session.execute(sa.insert(Ballot), [
+            {"id": random_id(), "survey_id": survey.id, "sealed_cell": pad_cell(ballot.cell),
+             "payload": ballot.payload, "fingerprint": ballot.fingerprint} for ballot in ballots])
+    if comments:
+        db.session.execute(sa.insert(SealedComment), [
+            {"id": random_id(), "survey_id": survey.id, "question_id": comment.question_id,
+             "sealed": comment.sealed, "digest": comment.digest} for comment in comments])
+    if respondents:
+        db.session.execute(sa.insert(ParticipationEntry), [
+            {"survey_id": survey.id, "voter_ref": ref} for ref in respondents])
+
+
+def counts(survey: Survey) -> tuple[int, int]:
+    """(ballots, respondents) accepted so far, stored and pending. By the rule in
+    `surveys.pool` the two are always equal; callers check that, never assume it."""
+    pool = pending_pool(survey)
+    stored_ballots = db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)
+                                       .where(Ballot.survey_id == survey.id))
+    stored_respondents = db.session.scalar(sa.select(sa.func.count()).select_from(ParticipationEntry)
+                                           .where(ParticipationEntry.survey_id == survey.id))
+    return stored_ballots + len(pool.ballots), stored_respondents + len(pool.respondents)
 
 
 def _check_comment(text: str) -> bool:
@@ -212,7 +261,8 @@ def forget_voter(voter_ref: str) -> int:
     rounds of one recurring series, because the tally matches them by ref and
     the overlap rule compares rounds person by person. Stand-ins differ between
     series, so nothing links the person's rows across unrelated surveys. Ballots
-    never named anyone. Returns how many rows were rewritten."""
+    never named anyone; a respondent still waiting in an open survey's pool is
+    renamed there. Returns how many rows (and pools) were rewritten."""
     series_of = dict(db.session.execute(
         sa.select(Survey.id, Survey.series_id).where(Survey.id.in_(
             sa.select(EligibleVoter.survey_id).where(EligibleVoter.voter_ref == voter_ref)
@@ -225,8 +275,21 @@ def forget_voter(voter_ref: str) -> int:
             rewritten += db.session.execute(
                 sa.update(model).where(model.survey_id == survey_id, model.voter_ref == voter_ref)
                 .values(voter_ref=stand_in)).rowcount or 0
+        rewritten += _rename_in_pool(survey_id, voter_ref, stand_in)
     db.session.flush()
     return rewritten
+
+
+def _rename_in_pool(survey_id: int, voter_ref: str, stand_in: str) -> int:
+    row = db.session.get(BallotPool, survey_id, with_for_update=True, populate_existing=True)
+    if row is None:
+        return 0
+    pool = Pool.from_bytes(row.sealed, survey_id)
+    if not pool.has_respondent(voter_ref):
+        return 0
+    pool.respondents = [stand_in if ref == voter_ref else ref for ref in pool.respondents]
+    row.sealed = pool.to_bytes()
+    return 1
 
 
 def fingerprints(survey: Survey) -> list[str]:

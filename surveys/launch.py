@@ -11,7 +11,8 @@ from core.extensions import db
 from surveys import keys
 from surveys.definitions import ballot_questions
 from surveys.errors import SurveyError
-from surveys.models import EligibleVoter, Survey, SurveyState
+from surveys.models import BallotPool, EligibleVoter, Survey, SurveyState
+from surveys.pool import Pool
 from surveys.release import plan_segments
 
 #: voter ref -> {dimension: value or None}
@@ -48,6 +49,8 @@ def launch(survey: Survey, voters: Voters, dimensions: Sequence[str], trustee_re
     survey.segment_plan = plan.to_json()
     survey.eligible_count = len(voters)
     db.session.add_all(EligibleVoter(survey_id=survey.id, voter_ref=ref, cell=cell) for ref, cell in cells.items())
+    # Answers wait here, never as rows of their own, until the mix at close (see surveys.pool).
+    db.session.add(BallotPool(survey_id=survey.id, sealed=Pool(survey.id).to_bytes()))
     opens_now = survey.opens_at is None or survey.opens_at <= utcnow()
     if opens_now:
         _open(survey)

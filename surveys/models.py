@@ -3,18 +3,15 @@
 The engine knows nothing of unions: a survey belongs to an opaque *scope* its
 caller names ("unit:3"), and people are opaque *voter refs* ("account:12").
 
-Unlinkability (PRIVACY.md invariant 1) is a property of these tables:
-`ballots` and `sealed_comments` hold no voter ref, no session, no time and no
-sequential id (their keys are random), and nothing in them points to the
-participation ledger. Residual risk, stated where it lives: the storage engine
-itself can order or stamp rows (SQLite rowid order, PostgreSQL heap order and
-transaction ids), so someone holding a raw disk image could guess that a
-ballot and a ledger entry were written together. Two things bound it: on
-SQLite the ballot tables are WITHOUT ROWID, so their physical order follows
-the random key, not arrival; and a linked ballot is still only ciphertext
-under a key no single party holds (trustees) or that is sealed by the
-application key kept outside the database (server-key mode), and no code path
-decrypts a single ballot.
+Unlinkability (PRIVACY.md invariant 1) is a property of these tables and of
+how they are written: `ballots` and `sealed_comments` hold no voter ref, no
+session, no time and no sequential id (their keys are random), and nothing in
+them points to the participation ledger. The storage engine itself stamps and
+orders rows (SQLite rowids and pages, PostgreSQL transaction ids and heap
+positions), so no ballot is ever written as a row of its own at the moment it
+is cast: it waits in the survey's pool, moves out in random batches, and the
+mix at close rewrites every row in random order. The argument, what it costs
+and what remains are in `surveys.pool`.
 """
 
 from __future__ import annotations
@@ -28,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.sealing import SealedText
+from core.sealing import SealedBytes, SealedText
 
 
 def _enum(enum_class: type[enum.Enum]) -> sa.Enum:
@@ -220,19 +217,21 @@ class EligibleVoter(db.Model):
 class ParticipationEntry(db.Model):
     """The participation ledger: who took part, never what they answered or when.
 
-    Written in the same transaction as the ballot; the primary key makes a
-    second submission impossible even under concurrency."""
+    A respondent waits in the survey's pool first and is written here in a
+    random batch, apart from the ballots moved beside it, and again by the mix
+    at close (see `surveys.pool`); the primary key still makes a second row for
+    one person impossible."""
 
     __tablename__ = "survey_participation"
 
     #: The survey.
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True)
-    #: The person who answered.
-    voter_ref: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    #: The person who answered (indexed: the overlap rule finds every survey a person answered).
+    voter_ref: Mapped[str] = mapped_column(sa.String(64), primary_key=True, index=True)
 
 
 class Ballot(db.Model):
-    """One encrypted ballot. No person, session, time or sequence: see the module docstring."""
+    """One encrypted ballot. No person, session, time or sequence: see `surveys.pool`."""
 
     __tablename__ = "survey_ballots"
     __table_args__ = ({"sqlite_with_rowid": False},)
@@ -241,8 +240,13 @@ class Ballot(db.Model):
     id: Mapped[bytes] = mapped_column(sa.LargeBinary(16), primary_key=True, default=random_id)
     #: The survey.
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
-    #: The declared cell (shared by at least k eligible people) this ballot is summed in.
-    cell: Mapped[str] = mapped_column(sa.String(16))
+    #: Only ballots stored before the pool existed carry their cell in the clear; it is
+    #: cleared when their survey is mixed. New ballots never have one.
+    cell: Mapped[str | None] = mapped_column(sa.String(16))
+    #: While voting is open: the ballot's cell, padded and sealed by the application
+    #: key, so no stored tag narrows a ballot to the few who answered in its cell.
+    #: Cleared by the mix at close, which sums by cell and keeps no tag at all.
+    sealed_cell: Mapped[bytes | None] = mapped_column(SealedBytes("survey.ballot_cell"))
     #: The serialized encrypted answers with their validity proofs.
     payload: Mapped[bytes] = mapped_column(sa.LargeBinary)
     #: SHA-256 of the payload: the respondent's receipt, and unique so no ballot can be replayed.
@@ -265,6 +269,18 @@ class SealedComment(db.Model):
     sealed: Mapped[bytes] = mapped_column(sa.LargeBinary)
     #: SHA-256 of the sealed bytes, unique: a replayed comment is refused.
     digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+
+class BallotPool(db.Model):
+    """The ballots and respondents of an open survey not yet moved into storage,
+    as one sealed value rewritten whole on every answer (see `surveys.pool`)."""
+
+    __tablename__ = "survey_ballot_pools"
+
+    #: The survey.
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True)
+    #: The pending entries and respondents in shuffled order, sealed by the application key.
+    sealed: Mapped[bytes] = mapped_column(SealedBytes("survey.ballot_pool"))
 
 
 class TrusteeKey(db.Model):

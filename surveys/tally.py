@@ -1,6 +1,9 @@
 """Closing, tallying and releasing.
 
-Sums are formed on ciphertexts, per declared cell and then per approved group;
+At close the mix (`prepare_release`, argued in `surveys.pool`) rewrites every
+ballot, comment and ledger row in random order and forms the sums per declared
+cell in memory, so no stored ballot ever carries a cell. Sums are formed on
+ciphertexts, per declared cell and then per approved group;
 only approved group sums are ever decrypted (PRIVACY.md invariants 3 and 8),
 by the server-held key or by t trustees' proven partial decryptions. Comments
 open only past the comment threshold, in a shuffled batch dated by the round's
@@ -9,10 +12,12 @@ end (invariant 9).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -20,7 +25,7 @@ from core.clock import today, utcnow
 from core.extensions import db
 from crypto import ballot as ballots
 from crypto import sealing
-from crypto.elgamal import CIPHERTEXT_SIZE, Ciphertext
+from crypto.elgamal import CIPHERTEXT_SIZE, Ciphertext, PublicKey
 from crypto.errors import CryptoError, InvalidPartialError, NotEnoughPartialsError, SealError
 from crypto.group import Point
 from crypto.dlog import discrete_log
@@ -32,12 +37,13 @@ from crypto.threshold import (
     decrypt_with_server_key,
     partial_decrypt,
 )
-from surveys import keys
+from surveys import ballot_box, keys
 from surveys.ballot_box import comment_context
 from surveys.definitions import ballot_questions, question_spec
 from surveys.errors import DecryptionRefused, SurveyError, TrusteeError
 from surveys.models import (
     Ballot,
+    BallotPool,
     DecryptionRefusal,
     EligibleVoter,
     KeyMode,
@@ -48,19 +54,22 @@ from surveys.models import (
     SurveyState,
     SurveyTrustee,
     TallyGroup,
+    random_id,
 )
+from surveys.pool import Pool, shuffled, unpad_cell
 from surveys.release import SegmentPlan, candidate_groups, decide_release
 
 log = logging.getLogger(__name__)
 BATCH = 2000
 
 
-def respondents_by_cell(survey: Survey) -> dict[str, set[str]]:
+def respondents_by_cell(survey: Survey, answered: set[str] | None = None) -> dict[str, set[str]]:
     """Who answered, by declared cell. Two range scans joined here rather than a
     SQL join: with statistics that predate a large survey, PostgreSQL's planner
     picked a nested loop that took tens of seconds at 20,000 respondents."""
-    answered = set(db.session.scalars(
-        sa.select(ParticipationEntry.voter_ref).where(ParticipationEntry.survey_id == survey.id)))
+    if answered is None:
+        answered = set(db.session.scalars(
+            sa.select(ParticipationEntry.voter_ref).where(ParticipationEntry.survey_id == survey.id)))
     cells: dict[str, set[str]] = defaultdict(set)
     for cell, ref in db.session.execute(
             sa.select(EligibleVoter.cell, EligibleVoter.voter_ref).where(EligibleVoter.survey_id == survey.id)):
@@ -70,17 +79,21 @@ def respondents_by_cell(survey: Survey) -> dict[str, set[str]]:
 
 
 def _earlier_released_sets(survey: Survey) -> list[frozenset[str]]:
-    """Respondent sets of every group approved in earlier rounds of the series.
-
-    A closed round counts as much as a released one: its approved groups are
-    fixed at close and will be shown once its trustees decrypt, whenever that is."""
-    earlier = list(db.session.scalars(sa.select(Survey).where(
-        Survey.series_id == survey.series_id, Survey.round_number < survey.round_number,
-        Survey.state.in_([SurveyState.CLOSED, SurveyState.RELEASED]))))
+    """Respondent sets of every approved group of every other survey, of any kind
+    or series, that shares a respondent with this one (PRIVACY.md invariant 8:
+    differencing across everything). A closed survey counts as much as a
+    released one: its approved groups are fixed at close and will be shown once
+    its trustees decrypt, whenever that is."""
+    mine = sa.select(ParticipationEntry.voter_ref).where(ParticipationEntry.survey_id == survey.id)
+    others = list(db.session.scalars(sa.select(Survey).where(
+        Survey.id != survey.id, Survey.state.in_([SurveyState.CLOSED, SurveyState.RELEASED]),
+        Survey.groups.any(),
+        Survey.id.in_(sa.select(ParticipationEntry.survey_id).where(ParticipationEntry.voter_ref.in_(mine))))
+        .order_by(Survey.id)))
     sets = []
-    for round_ in earlier:
-        by_cell = respondents_by_cell(round_)
-        for group in round_.groups:
+    for other in others:
+        by_cell = respondents_by_cell(other)
+        for group in other.groups:
             if group.is_approved:
                 sets.append(frozenset().union(*(by_cell.get(cell, set()) for cell in group.cells)))
     return sets
@@ -100,7 +113,9 @@ def end_voting(survey: Survey) -> bool:
     if survey.state != SurveyState.OPEN:
         return False
     # Wait for ballots being stored to commit, and keep new ones out, so the
-    # ledger and the ballots read by `prepare_release` are the same people.
+    # pool and the rows read by `prepare_release` hold the same people. The
+    # pool first, in the order every answer takes the same two locks.
+    ballot_box.hold_pool(survey)
     _lock(survey)
     if survey.state != SurveyState.OPEN:
         return False
@@ -113,15 +128,17 @@ def end_voting(survey: Survey) -> bool:
 
 
 def prepare_release(survey: Survey) -> bool:
-    """Apply the release rules and form the approved sums of a closed survey,
-    once; False when there is nothing to do."""
+    """Mix the closed survey's ballots, apply the release rules and form the
+    approved sums, once, in one transaction; False when there is nothing to do."""
     if survey.state != SurveyState.CLOSED or survey.groups:
         return False
+    mixed = _mix(survey)
     plan = SegmentPlan.from_json(survey.segment_plan)
-    by_cell = respondents_by_cell(survey)
+    by_cell = respondents_by_cell(survey, mixed.respondents)
     decisions = decide_release(candidate_groups(plan), by_cell, survey.release_threshold,
                                _earlier_released_sets(survey))
-    cell_sums = _cell_sums(survey, {cell for d in decisions if d.approved for cell in d.group.cells})
+    cell_sums = _cell_sums(survey, mixed.payloads_by_cell,
+                           {cell for d in decisions if d.approved for cell in d.group.cells})
     for position, decision in enumerate(decisions):
         group = decision.group
         sums = None
@@ -137,37 +154,84 @@ def prepare_release(survey: Survey) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class _Mixed:
+    #: Every accepted ballot's payload, by the declared cell of its voter (held only in memory).
+    payloads_by_cell: dict[str, list[bytes]]
+    #: Everyone who answered.
+    respondents: set[str]
+
+
+def _mix(survey: Survey) -> _Mixed:
+    """The mix at close (see `surveys.pool`): every ballot, comment and ledger
+    row of the survey, stored or still in the pool, is deleted and written again
+    in one transaction, in random order, under new random keys, with no cell;
+    the pool goes. Afterwards nothing in storage dates one ballot against
+    another, nor ties any ballot to a cell. Ballots' cells are read once, here,
+    to form the sums by cell in memory."""
+    pool_row = db.session.get(BallotPool, survey.id, with_for_update=True, populate_existing=True)
+    pool = Pool.from_bytes(pool_row.sealed, survey.id) if pool_row is not None else Pool(survey.id)
+    ballots: list[tuple[str, bytes]] = [(b.cell, b.payload) for b in pool.ballots]
+    for sealed_cell, cell, payload in db.session.execute(
+            sa.select(Ballot.sealed_cell, Ballot.cell, Ballot.payload).where(Ballot.survey_id == survey.id)):
+        ballots.append((unpad_cell(sealed_cell) if sealed_cell is not None else cell, bytes(payload)))
+    comments = [(c.question_id, c.sealed) for c in pool.comments] + [
+        (question_id, bytes(sealed)) for question_id, sealed in db.session.execute(
+            sa.select(SealedComment.question_id, SealedComment.sealed).where(SealedComment.survey_id == survey.id))]
+    respondents = list(pool.respondents) + list(db.session.scalars(
+        sa.select(ParticipationEntry.voter_ref).where(ParticipationEntry.survey_id == survey.id)))
+    if len(ballots) != len(respondents) or len(set(respondents)) != len(respondents):
+        # The rule of surveys.pool was broken: refuse to tally rather than count wrongly.
+        raise SurveyError(f"Survey {survey.id}: {len(ballots)} ballots for {len(set(respondents))} respondents; "
+                          "the tally is refused until this is explained.")
+    for model in (Ballot, SealedComment, ParticipationEntry):
+        db.session.execute(sa.delete(model).where(model.survey_id == survey.id))
+    if pool_row is not None:
+        db.session.delete(pool_row)
+    db.session.flush()
+    for chunk in _chunks(shuffled(ballots), 500):
+        db.session.execute(sa.insert(Ballot), [
+            {"id": random_id(), "survey_id": survey.id, "payload": payload,
+             "fingerprint": hashlib.sha256(payload).hexdigest()} for _, payload in chunk])
+    for chunk in _chunks(shuffled(comments), 500):
+        db.session.execute(sa.insert(SealedComment), [
+            {"id": random_id(), "survey_id": survey.id, "question_id": question_id, "sealed": sealed,
+             "digest": hashlib.sha256(sealed).hexdigest()} for question_id, sealed in chunk])
+    for chunk in _chunks(shuffled(respondents), 2000):
+        db.session.execute(sa.insert(ParticipationEntry), [
+            {"survey_id": survey.id, "voter_ref": ref} for ref in chunk])
+    db.session.flush()
+    log.info("survey %s: mixed %s ballots, %s comments", survey.id, len(ballots), len(comments))
+    payloads_by_cell: dict[str, list[bytes]] = defaultdict(list)
+    for cell, payload in ballots:
+        payloads_by_cell[cell].append(payload)
+    return _Mixed(dict(payloads_by_cell), set(respondents))
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def _specs(survey: Survey):
     return [question_spec(q) for q in ballot_questions(survey)]
 
 
-def _cell_sums(survey: Survey, cells: set[str]) -> dict[str, bytes]:
-    """Encrypted slot sums per cell, streamed in batches (20,000 ballots fit easily)."""
+def _cell_sums(survey: Survey, payloads_by_cell: dict[str, list[bytes]], cells: set[str]) -> dict[str, bytes]:
+    """Encrypted slot sums per cell, in batches (20,000 ballots fit easily)."""
     specs = _specs(survey)
     sums: dict[str, bytes] = {}
     done = 0
     for cell in sorted(cells):
-        partial: list[bytes] = []
-        for batch in _payload_batches(survey, cell):
+        payloads = payloads_by_cell.get(cell, [])
+        partial = []
+        for batch in _chunks(payloads, BATCH):
             partial.append(_serialize_tally(ballots.tally_serialized(specs, batch)))
             done += len(batch)
             log.info("survey %s: summed %s ballots", survey.id, done)
         if partial:
             sums[cell] = _add_tallies(partial, survey)
     return sums
-
-
-def _payload_batches(survey: Survey, cell: str) -> Iterator[list[bytes]]:
-    query = (sa.select(Ballot.payload).where(Ballot.survey_id == survey.id, Ballot.cell == cell)
-             .execution_options(yield_per=BATCH))
-    batch: list[bytes] = []
-    for payload in db.session.scalars(query):
-        batch.append(bytes(payload))
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _serialize_tally(tally: ballots.Tally) -> bytes:
@@ -193,17 +257,35 @@ def _comments_releasable(survey: Survey) -> bool:
     return bool(whole and whole.is_approved and whole.respondents >= survey.comment_threshold)
 
 
-def _sealed_comments(survey: Survey) -> list[SealedComment]:
-    # Ordered by random id: a batch in no particular order, never the order of answering.
-    return list(db.session.scalars(
-        sa.select(SealedComment).where(SealedComment.survey_id == survey.id).order_by(SealedComment.id)))
+def _sealed_comments(survey: Survey) -> list[tuple[SealedComment, Point]]:
+    """The comments that may be opened, each with its proven key point, ordered by
+    random id (a batch in no particular order, never the order of answering).
+
+    Only a comment whose sender proved they made its key point is ever opened
+    or handed to trustees: any other point could be someone's ballot
+    ciphertext, and decrypting it would answer for them (PRIVACY.md invariant
+    8). The ballot box refuses such comments; one found in storage anyway is
+    left out here, by every caller alike, so trustees' partials and the release
+    walk the same list."""
+    public_key = PublicKey.from_bytes(survey.public_key)
+    proven = []
+    for comment in db.session.scalars(
+            sa.select(SealedComment).where(SealedComment.survey_id == survey.id).order_by(SealedComment.id)):
+        try:
+            point = sealing.proven_sealed_text_ephemeral(public_key, comment.sealed,
+                                                         comment_context(survey, comment.question_id))
+        except (SealError, CryptoError):
+            log.warning("survey %s: a stored comment without a valid proof is left out", survey.id)
+            continue
+        proven.append((comment, point))
+    return proven
 
 
 def decryption_targets(survey: Survey) -> list[Point]:
-    """Exactly what may be decrypted: the alphas of approved sums, then comment ephemerals."""
+    """Exactly what may be decrypted: the alphas of approved sums, then the proven comment ephemerals."""
     targets = [c.alpha for group in survey.groups if group.is_approved for c in _ciphertexts(group.encrypted_sums)]
     if _comments_releasable(survey):
-        targets += [sealing.sealed_text_ephemeral(c.sealed) for c in _sealed_comments(survey)]
+        targets += [point for _, point in _sealed_comments(survey)]
     return targets
 
 
@@ -227,7 +309,7 @@ def release_with_server_key(survey: Survey) -> bool:
             group.counts = _counts_by_question(survey, values)
     texts = []
     if _comments_releasable(survey):
-        for comment in _sealed_comments(survey):
+        for comment, _ in _sealed_comments(survey):
             texts.append(_open_comment(survey, comment, lambda sealed, context: sealing.open_text_with_secret_key(
                 secret, sealed, context)))
     _finish_release(survey, texts)
@@ -315,7 +397,7 @@ def release_with_partials(survey: Survey) -> None:
         group.counts = _counts_by_question(survey, values)
     texts = []
     if _comments_releasable(survey):
-        for comment in _sealed_comments(survey):
+        for comment, _ in _sealed_comments(survey):
             point = shared[cursor]
             texts.append(_open_comment(survey, comment, lambda sealed, context, shared_point=point: sealing.open_text_with_shared_point(
                 key.public_key, sealed, shared_point, context)))
@@ -383,6 +465,10 @@ def _finish_release(survey: Survey, opened: list[tuple[int, str | None]]) -> Non
     secrets.SystemRandom().shuffle(texts)
     for position, (question_id, text) in enumerate(texts):
         db.session.add(ReleasedComment(survey_id=survey.id, question_id=question_id, position=position, text=text))
+    # Store less: released comments are kept (sealed by the application key) in
+    # their shuffled batch; the survey-key copies are never needed again, and
+    # below the comment threshold they must never open at all.
+    db.session.execute(sa.delete(SealedComment).where(SealedComment.survey_id == survey.id))
     survey.mark_released()
     survey.released_on = today()
     db.session.flush()

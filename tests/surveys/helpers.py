@@ -12,7 +12,8 @@ from core.jobs import registry_of
 from surveys import ballot_box, definitions, keys, launch
 from surveys.ballot_box import Receipt
 from surveys.definitions import ballot_questions
-from surveys.models import KeyMode, QuestionType, Survey, SurveyKind, TallyGroup
+from surveys.models import BallotPool, KeyMode, QuestionType, Survey, SurveyKind, TallyGroup
+from surveys.pool import Pool
 
 
 def voters(count: int, departments: tuple[str, ...] = ("Day",), shifts: tuple[str, ...] = ()) -> dict:
@@ -91,6 +92,16 @@ def row_count(model, survey: Survey | None = None) -> int:
     if survey is not None:
         query = query.where(model.survey_id == survey.id)
     return db.session.scalar(query)
+
+
+def alter_pool(survey: Survey, change: Callable[[Pool], None]) -> None:
+    """Change what waits in a survey's pool, as damage on disk (or an attacker
+    holding the application key) would: the engine must cope with what it finds."""
+    row = db.session.get(BallotPool, survey.id)
+    pool = Pool.from_bytes(row.sealed, survey.id)
+    change(pool)
+    row.sealed = pool.to_bytes()
+    db.session.flush()
 
 
 # -- trustees -------------------------------------------------------------------------------------

@@ -29,7 +29,16 @@ REFS = list(PEOPLE)
 
 
 def _stored(survey: Survey) -> tuple[int, int, int]:
-    return row_count(ParticipationEntry, survey), row_count(Ballot, survey), row_count(SealedComment, survey)
+    """Respondents, ballots and comments accepted: stored as rows or waiting in the pool."""
+    ballots, respondents = ballot_box.counts(survey)
+    comments = row_count(SealedComment, survey) + len(ballot_box.pending_pool(survey).comments)
+    return respondents, ballots, comments
+
+
+def _all_payloads(survey: Survey) -> list[bytes]:
+    pool = ballot_box.pending_pool(survey)
+    stored = db.session.scalars(sa.select(Ballot.payload).where(Ballot.survey_id == survey.id))
+    return [ballot.payload for ballot in pool.ballots] + [bytes(p) for p in stored]
 
 
 def _payload(survey: Survey, *, yes=True, scale=3, issues=(1,), context: bytes | None = None,
@@ -55,23 +64,31 @@ def survey(app_ctx) -> Survey:
 
 # -- the ledger and the ballots ------------------------------------------------------------------
 
-def test_every_ballot_has_exactly_one_ledger_entry(survey):
+def test_every_ballot_has_exactly_one_respondent(survey):
     cast_all(survey, REFS[:7], comment=lambda i: f"note {i}" if i % 2 else "")
-    ledger, ballots, comments = _stored(survey)
-    voters_in_ledger = db.session.scalars(
-        sa.select(sa.func.count(sa.distinct(ParticipationEntry.voter_ref)))
-        .where(ParticipationEntry.survey_id == survey.id)).one()
-    assert ledger == ballots == voters_in_ledger == 7
+    respondents, ballots, comments = _stored(survey)
+    pool = ballot_box.pending_pool(survey)
+    assert respondents == ballots == len(set(pool.respondents)) == 7
     assert comments == 3  # blank comments are not stored
     assert all(ballot_box.has_answered(survey, ref) for ref in REFS[:7])
     assert not any(ballot_box.has_answered(survey, ref) for ref in REFS[7:])
+    tally.close(survey)
+    voters_in_ledger = db.session.scalars(
+        sa.select(sa.func.count(sa.distinct(ParticipationEntry.voter_ref)))
+        .where(ParticipationEntry.survey_id == survey.id)).one()
+    assert row_count(ParticipationEntry, survey) == row_count(Ballot, survey) == voters_in_ledger == 7
+    assert row_count(SealedComment, survey) == 3
 
 
-def test_a_ballot_is_summed_in_its_voters_declared_cell(survey):
+def test_a_ballot_waits_with_its_voters_cell_and_is_stored_with_none(survey):
     ballot_box.cast(survey, "voter:1", answers(survey, True, 2))
     cell = ballot_box.eligibility(survey, "voter:1").cell
     assert survey.segment_plan["cells"][cell] == {"department": "B"}
-    assert db.session.scalars(sa.select(Ballot.cell).where(Ballot.survey_id == survey.id)).all() == [cell]
+    assert [ballot.cell for ballot in ballot_box.pending_pool(survey).ballots] == [cell]
+    assert row_count(Ballot, survey) == 0  # nothing is a row of its own while voting is open
+    tally.close(survey)
+    stored = db.session.execute(sa.select(Ballot.cell, Ballot.sealed_cell).where(Ballot.survey_id == survey.id)).all()
+    assert stored == [(None, None)]
 
 
 def test_a_second_submission_is_refused_and_stores_nothing(survey):
@@ -110,6 +127,7 @@ def test_a_survey_that_is_not_open_takes_no_answers(app_ctx):
     with pytest.raises(SurveyNotOpen):
         ballot_box.cast(closed, "voter:0", answers(closed, True, 3))
     assert row_count(ParticipationEntry) == row_count(Ballot) == 0
+    assert ballot_box.counts(closed) == (0, 0)
 
 
 @pytest.mark.parametrize("question, answer", [
@@ -149,6 +167,8 @@ def test_an_overlong_comment_is_refused_and_stores_nothing(survey):
 
 def test_a_comment_is_stored_sealed(survey):
     ballot_box.cast(survey, "voter:0", answers(survey, True, 3, comment="The night lead plays favourites"))
+    assert b"favourites" not in ballot_box.pending_pool(survey).comments[0].sealed
+    tally.close(survey)
     sealed = db.session.scalars(sa.select(SealedComment.sealed)).one()
     assert b"favourites" not in sealed
 
@@ -164,7 +184,7 @@ def test_a_ballot_encrypted_elsewhere_is_accepted_when_its_proofs_verify(survey)
 
 def test_a_replayed_ballot_is_refused(survey):
     ballot_box.cast(survey, "voter:0", answers(survey, True, 5))
-    copied = bytes(db.session.scalars(sa.select(Ballot.payload)).one())
+    [copied] = _all_payloads(survey)
     # Another eligible person submits the same bytes: valid proofs, but a copy.
     with pytest.raises(BallotRejected, match="replay"):
         ballot_box.cast_encrypted(survey, "voter:1", copied, {})
@@ -234,6 +254,9 @@ def test_a_comment_for_a_question_that_takes_none_is_refused(survey):
 
 def test_receipts_can_be_found_among_the_fingerprints_which_are_sorted(survey):
     receipts = cast_all(survey, REFS[:6])
+    listed = ballot_box.fingerprints(survey)
+    assert listed == []  # published only once the survey closes
+    tally.close(survey)
     listed = ballot_box.fingerprints(survey)
     assert listed == sorted(listed)
     assert sorted(r.fingerprint for r in receipts) == listed

@@ -23,8 +23,9 @@ from surveys.models import (
     SurveyState,
     TallyGroup,
 )
+from surveys.pool import PendingBallot
 from surveys.scopes import Electorate
-from tests.surveys.helpers import cast_all, launched_pulse, pulse, register_trustees, row_count, run_job, voters
+from tests.surveys.helpers import alter_pool, cast_all, launched_pulse, pulse, register_trustees, row_count, run_job, voters
 
 PEOPLE = voters(12, ("A", "B"))
 REFS = list(PEOPLE)
@@ -102,9 +103,8 @@ def test_a_survey_that_cannot_be_tallied_does_not_hold_back_the_others(app, app_
     for survey in (broken, fine):
         cast_all(survey, REFS[:6])
         survey.closes_at = utcnow() - PAST
-    # A stored ballot damaged on disk makes the broken survey's tally fail.
-    ballot = db.session.scalars(sa.select(Ballot).where(Ballot.survey_id == broken.id)).first()
-    ballot.payload = bytes(ballot.payload)[:-1]
+    # A ballot damaged on disk makes the broken survey's tally fail.
+    alter_pool(broken, lambda pool: pool.ballots.append(PendingBallot(pool.ballots.pop().cell, b"\x02damaged")))
     assert run_job(app, "close_due_surveys") == 2, "voting ends for both, each in its own transaction"
     assert fine.state == broken.state == SurveyState.CLOSED
     assert len(fine.groups) > 0

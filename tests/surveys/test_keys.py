@@ -16,9 +16,11 @@ from crypto.elgamal import PublicKey, SecretKey
 from crypto.threshold import PARTIAL_SIZE, ThresholdKey, verify_share
 from surveys import ballot_box, keys, launch, tally
 from surveys.definitions import ballot_questions, question_spec
-from surveys.errors import SurveyError, TrusteeError
+from surveys.errors import BallotRejected, SurveyError, TrusteeError
 from surveys.models import KeyMode, ReleasedComment, Survey, SurveyState, SurveyTrustee, TrusteeKey
+from surveys.pool import PendingComment
 from tests.surveys.helpers import (
+    alter_pool,
     cast_all,
     expected_counts,
     launched_pulse,
@@ -226,12 +228,15 @@ def test_a_comment_that_does_not_open_does_not_block_the_trustees_release(app_ct
     survey = launched_pulse(PEOPLE, dimensions=(), key_mode=KeyMode.TRUSTEES, t=2, trustees=TRUSTEES,
                             comment_threshold=10)
     cast_all(survey, REFS, comment=lambda i: COMMENTS[i])
-    # Well formed, but sealed for another context: only the key holders could tell.
+    # Sealed for another context: its proof now refuses it at the door ...
     forged = sealing.seal_text(PublicKey.from_bytes(survey.public_key), "sealed for elsewhere", b"elsewhere")
     payload = crypto_ballot.serialize(crypto_ballot.encrypt_ballot(
         PublicKey.from_bytes(survey.public_key), survey.context,
         [question_spec(q) for q in ballot_questions(survey)], [True, 2, [1]]))
-    ballot_box.cast_encrypted(survey, "voter:10", payload, {survey.questions[-1].id: forged})
+    with pytest.raises(BallotRejected):
+        ballot_box.cast_encrypted(survey, "voter:10", payload, {survey.questions[-1].id: forged})
+    # ... and one that got into storage anyway (damage, or an older format) is left out of the release.
+    alter_pool(survey, lambda pool: pool.comments.append(PendingComment(survey.questions[-1].id, forged)))
     tally.close(survey)
     for ref in TRUSTEES[:2]:
         tally.contribute(survey, ref, passphrase(ref))
