@@ -36,8 +36,27 @@ class BaseConfig:
     PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
     #: A sign-in lasts at most this many days (sessions are also ended by signing out).
     SESSION_MAX_AGE_DAYS = 14
+    #: Failed sign-ins after which an account is locked, for browsers without its device cookie.
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    #: Rate limits on sign-in, checked before any password work and never keyed
+    #: by a client address. Per submitted email (known or not), for browsers
+    #: without that account's device cookie:
+    LOGIN_ACCOUNT_LIMIT = "10 per 15 minutes"
+    #: Over every sign-in from such browsers, against guessing spread over many accounts:
+    LOGIN_GLOBAL_LIMIT = "100 per minute"
+    #: Per device token, for a browser that has signed in to the account before:
+    LOGIN_DEVICE_LIMIT = "5 per 15 minutes"
+    #: The device cookie: which accounts this browser has signed in to (signed tokens, no id in the clear).
+    DEVICE_COOKIE_NAME = "leverage_device"
+    DEVICE_COOKIE_DAYS = 180
+    DEVICE_COOKIE_SECURE = False
+    #: Flask-Limiter: a sliding window that memory, memcached and redis all support.
+    RATELIMIT_STRATEGY = "sliding-window-counter"
+    RATELIMIT_HEADERS_ENABLED = False
+    #: Where rate-limit counters live unless LEVERAGE_RATELIMIT_STORAGE_URI says otherwise.
+    #: memory:// is per process: several gunicorn workers need a shared store.
+    DEFAULT_RATELIMIT_STORAGE_URI = "memory://"
     INVITATION_VALID_DAYS = 7
     DEFAULT_RELEASE_THRESHOLD = 5
     #: The dev server runs scheduled jobs in-process; production runs `flask jobs run`.
@@ -61,6 +80,7 @@ class TestingConfig(BaseConfig):
 
 class ProductionConfig(BaseConfig):
     SESSION_COOKIE_SECURE = True
+    DEVICE_COOKIE_SECURE = True
     ALLOW_DEMO_SEED = False
     SECRETS_FROM_INSTANCE_FILE = False
     DEFAULT_DATABASE_URL = None
@@ -85,6 +105,10 @@ def load_settings(config_name: str, instance_path: str, environ: dict[str, str] 
     settings = {name: getattr(config_class, name) for name in dir(config_class) if name.isupper()}
     settings["CONFIG_NAME"] = config_name
     settings["SQLALCHEMY_DATABASE_URI"] = _database_url(config_class, instance_path, environ)
+    # e.g. memcached://cache.internal:11211 or redis://cache.internal:6379/0; Flask-Limiter
+    # refuses to start on a scheme it does not know.
+    settings["RATELIMIT_STORAGE_URI"] = (environ.get("LEVERAGE_RATELIMIT_STORAGE_URI")
+                                         or config_class.DEFAULT_RATELIMIT_STORAGE_URI)
     settings.update(_secrets(config_class, instance_path, environ))
     return settings
 

@@ -16,7 +16,7 @@ from werkzeug.serving import run_simple
 
 from config import load_settings
 from core import errors, jobs, sealing, security
-from core.extensions import csrf, db, login_manager, migrate
+from core.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +37,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    # After CSRF, so a forged post is turned away before it spends a sign-in budget.
+    limiter.init_app(app)
     login_manager.init_app(app)
     # "strong" protection would keep a hash of the client's address in the cookie;
     # sessions are instead revoked by rotating the account's session token.

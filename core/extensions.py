@@ -1,5 +1,6 @@
 """Extensions, created unbound and bound to an app in `create_app`."""
 
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -11,3 +12,13 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+
+
+def _no_default_bucket() -> str:
+    # Flask-Limiter wants a default key function. Its usual one reads the client
+    # address, which Leverage never uses; every limit here names its own key.
+    return "unkeyed"
+
+
+#: Rate limits; each limit names its own key where it is declared.
+limiter = Limiter(key_func=_no_default_bucket)

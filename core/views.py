@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import unicodedata
+from urllib.parse import unquote, urlsplit
 
 from flask import render_template, request
 from flask_wtf import FlaskForm
@@ -25,13 +26,34 @@ def add_error(form: FlaskForm, field: str | None, message: str) -> None:
 
 
 def safe_next_url(target: str | None) -> str | None:
-    """The `next` target only when it stays on this site: a path, no scheme, no host."""
+    r"""The `next` target only when it is a path on this site, else None.
+
+    Accepted: a path that starts with exactly one `/`. Refused: anything with
+    a scheme or host; `//` or `/\` at the start (browsers read both as the
+    start of another host); a backslash anywhere (browsers turn it into `/`);
+    control characters anywhere (browsers drop tabs and newlines, so a tab
+    between two slashes becomes `//evil`). The same rules apply to the
+    percent-decoded text, so that a later decoding step (a proxy, a framework)
+    cannot turn `/%2F%2Fevil` into `//evil`.
+    """
     if not target:
         return None
-    target = target.strip()
-    if "\\" in target or any(ord(ch) < 32 for ch in target):
-        return None
+    candidate = target
+    # A few rounds catch double encoding (`%252F`); more than that is refused outright.
+    for _ in range(3):
+        if not _is_local_path(candidate):
+            return None
+        decoded = unquote(candidate)
+        if decoded == candidate:
+            return target
+        candidate = decoded
+    return None
+
+
+def _is_local_path(target: str) -> bool:
+    if not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(unicodedata.category(ch) == "Cc" for ch in target):
+        return False
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
-        return None
-    return target
+    return not parts.scheme and not parts.netloc

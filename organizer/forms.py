@@ -9,12 +9,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
+from organizer.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from organizer.models import ASSESSMENT_LABELS, Role
 
 _EMAIL_SHAPE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]{2,}$")
 _PHONE_SHAPE = r"^\+?[0-9 ()./-]{6,30}$"
-PASSWORD_MIN = 10
-PASSWORD_MAX = 128
+# The password rule itself lives in organizer.accounts; the forms only show it.
+PASSWORD_MIN = PASSWORD_MIN_LENGTH
+PASSWORD_MAX = PASSWORD_MAX_LENGTH
 
 
 def _email_shape(form: FlaskForm, field: StringField) -> None:
@@ -47,11 +49,12 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
 
 
-_new_password = [
-    DataRequired(),
-    Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
-           message=f"Use between {PASSWORD_MIN} and {PASSWORD_MAX} characters; a few words make a good one."),
-]
+# Presence only: length, common passwords and the person's own name or email
+# are the service's rule (accounts.check_password_policy), so the command line
+# and every form refuse the same passwords with the same words.
+_new_password = [DataRequired()]
+_NEW_PASSWORD_HINT = (f"At least {PASSWORD_MIN} characters, and not a common password or your own name or email. "
+                      "A few unrelated words make a strong one.")
 
 
 class AcceptInvitationForm(FlaskForm):
@@ -65,13 +68,13 @@ class AcceptInvitationForm(FlaskForm):
         description="Use a personal address, never your work email.",
         validators=[DataRequired(), Length(max=254), _email_shape],
     )
-    password = PasswordField("Password", validators=_new_password)
+    password = PasswordField("Password", description=_NEW_PASSWORD_HINT, validators=_new_password)
     confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
-    new_password = PasswordField("New password", validators=_new_password)
+    new_password = PasswordField("New password", description=_NEW_PASSWORD_HINT, validators=_new_password)
     confirm = PasswordField("Repeat the new password",
                             validators=[DataRequired(), EqualTo("new_password", "The passwords differ.")])
 
@@ -126,6 +129,11 @@ class ChartFilterForm(FlaskForm):
         "Assessment", coerce=_optional_id, validate_choice=True,
         choices=[(None, "Any")] + [(level, f"{level} · {label}") for level, label in ASSESSMENT_LABELS.items()],
     )
+    membership = SelectField("Member", default="", choices=[("", "Any"), ("yes", "Members"), ("no", "Not members")])
+
+    @property
+    def is_member(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.membership.data)
 
     def set_unit_choices(self, departments: list, shifts: list) -> None:
         self.department.choices = [(None, "Any")] + [(d.id, d.name) for d in departments]
@@ -134,3 +142,7 @@ class ChartFilterForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     role = SelectField("Role", choices=[(role.value, role.label) for role in Role], default=Role.MEMBER.value)
+
+
+class SegmentRenameForm(FlaskForm):
+    name = StringField("New name", filters=[_strip], validators=[DataRequired(), Length(max=80), _no_control_characters])

@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from core.app import create_app
-from core.extensions import db
+from core.extensions import db, limiter
 from organizer.models import BargainingUnit, Role
 from tests import factories
 from tests.factories import PASSWORD
@@ -80,6 +80,7 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
+    limiter.reset()  # sign-in budgets (in memory) start afresh too
 
 
 @pytest.fixture

@@ -40,7 +40,8 @@ def test_pages_hold_no_inline_script_or_style(client, world, login):
 
 def test_session_cookie_flags(client, world):
     response = client.post("/login", data={"email": world.member, "password": "correct horse battery staple"})
-    cookie = response.headers["Set-Cookie"]
+    # Sign-in sets two cookies now (the session and the device cookie): pick the session's.
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("leverage_session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
