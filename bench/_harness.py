@@ -211,6 +211,9 @@ def create_unit_with_members(app, members: int, *, name: str = "Bench",
                              departments: tuple[str, ...] = ("Loading", "Cranes", "Yard", "Office"),
                              shifts: tuple[str, ...] = ("Day", "Night")) -> World:
     """A union with one unit and `members` member accounts, through the account service."""
+    from datetime import timedelta
+
+    from core.clock import today
     from core.extensions import db
     from organizer import accounts, unions
     from organizer.models import Person, Role, RoleAssignment
@@ -227,6 +230,7 @@ def create_unit_with_members(app, members: int, *, name: str = "Bench",
         department_ids = [unions.add_segment(organizer, unit, "department", d).id for d in departments]
         shift_ids = [unions.add_segment(organizer, unit, "shift", s).id for s in shifts]
         union_id, unit_id = union.id, unit.id
+        settled_on = today() - timedelta(days=365)
         for i in range(members):
             # People are added directly: the chart service checks each new name
             # against the whole unit (sealed names), which is quadratic in bulk.
@@ -237,6 +241,9 @@ def create_unit_with_members(app, members: int, *, name: str = "Bench",
             email = f"m{i}-{tag}@bench.example.org"
             account = accounts.create_account(display_name=f"Member {i}", email=email, password=PASSWORD,
                                               person=person, roles=[RoleAssignment(role=Role.MEMBER, unit_id=unit_id)])
+            # A unit charted and signed up long ago: breakdowns leave out anyone moved or
+            # signed up within unit_surveys.SEGMENT_FREEZE_DAYS, and the benchmarks measure them.
+            person.segment_changed_on = account.created_on = settled_on
             emails.append(email)
             ids.append(account.id)
             if (i + 1) % 250 == 0:

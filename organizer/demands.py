@@ -3,8 +3,9 @@ employer's responses, and the collective context each demand is shown with.
 
 A member writes claims (qualifications at hire, each year's performance,
 needs) and demands; asks coworkers to endorse them; an organizer sends an
-endorsement survey (server-held key, k = 3) to the rest of the unit; once it is
-released the weights stand beside the demand wherever it is shown. Stewards
+endorsement survey (server-held key, k = the union's endorsement floor) to the
+rest of the unit, one item per survey unless every item of it names its author;
+once it is released the weights stand beside the demand wherever it is shown. Stewards
 see the unit's demands (names only where the author allowed it) and record the
 employer's answer to each.
 """
@@ -20,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from core.clock import today, utcnow
 from core.extensions import db
-from organizer import strength
+from organizer import strength, unit_surveys
 from organizer.errors import DomainError, NotAllowed
 from organizer.models import (
     Account,
@@ -35,7 +36,7 @@ from organizer.models import (
     Role,
     Tier,
 )
-from organizer.unit_surveys import account_ref, electorate, unit_scope
+from organizer.unit_surveys import account_ref, electorate
 from surveys import definitions, launch
 from surveys.errors import SurveyError
 from surveys.models import KeyMode, QuestionType, Survey, SurveyKind, SurveyState
@@ -142,10 +143,24 @@ def update_demand(actor: Account, demand: Demand, details: DemandDetails) -> Dem
         # Coworkers weighed these exact words; new words would borrow their backing.
         raise DomainError("Coworkers have been asked about this wording, so it can no longer change. "
                           "Write a new demand instead.", field="text")
+    if demand.is_attributable and not clean.is_attributable and _surveyed_beside_other_items(demand):
+        # Named demands may share a survey; once they did, the unnamed one would still be tied to its author.
+        raise DomainError("Coworkers weighed this demand in one survey with your other named demands, so taking "
+                          "your name off it would not make it anonymous. Write a new demand without your name "
+                          "instead, and remove this one once no survey is open about it.", field="is_attributable")
     demand.kind, demand.tier, demand.basis, demand.category = clean.kind, clean.tier, clean.basis, clean.category
     demand.text, demand.is_attributable, demand.claims = clean.text, clean.is_attributable, claims
     db.session.flush()
     return demand
+
+
+def _surveyed_beside_other_items(demand: Demand) -> bool:
+    """Whether any endorsement survey asked about this demand together with another item."""
+    for survey in definitions.surveys_in_scope(unit_surveys.unit_scope_of(demand.unit_id)):
+        refs = {q.subject_ref for q in survey.questions}
+        if survey.kind == SurveyKind.ENDORSEMENT and demand.subject_ref in refs and len(refs) > 1:
+            return True
+    return False
 
 
 def _refuse_while_surveyed(item: Claim | Demand) -> None:
@@ -252,35 +267,60 @@ def request_endorsement(actor: Account, item: Claim | Demand) -> None:
 
 @dataclass
 class EndorsementRequest:
-    """Everything one member asked coworkers to weigh in on. The organizer is not told who asked."""
+    """Items that go into one endorsement survey. The organizer is not told who asked.
+
+    An item an author did not put their name to is always a request of its own:
+    shown beside an item that names its author, it would be tied to that author
+    (PRIVACY.md, "bundling that ties a non-attributed item to its author"). So a
+    request holds either one item, or only demands whose author chose to be
+    named on every one of them. Claims carry no such choice, so each claim is
+    a request of its own."""
 
     author_id: int
     demands: list[Demand] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
 
     @property
+    def items(self) -> list[Claim | Demand]:
+        return [*self.demands, *self.claims]
+
+    @property
     def key(self) -> str:
         """How pages name the request: one of its items, never the person who asked."""
-        return (self.demands or self.claims)[0].subject_ref
+        return self.items[0].subject_ref
+
+    @property
+    def is_attributed(self) -> bool:
+        return bool(self.demands) and not self.claims and all(d.is_attributable for d in self.demands)
+
+    @property
+    def requested_on(self):
+        return min(item.endorsement_requested_on for item in self.items)
 
 
 def pending_requests(actor: Account, unit: BargainingUnit) -> list[EndorsementRequest]:
     _require_organizer(actor, unit)
-    requests: dict[int, EndorsementRequest] = {}
+    requests: list[EndorsementRequest] = []
+    named: dict[int, EndorsementRequest] = {}
     demands = db.session.scalars(sa.select(Demand).where(
         Demand.unit_id == unit.id, Demand.endorsement_requested_on.is_not(None),
         Demand.endorsement_survey_id.is_(None)).order_by(Demand.id))
     for demand in demands:
-        requests.setdefault(demand.account_id, EndorsementRequest(demand.account_id)).demands.append(demand)
+        if demand.is_attributable:
+            if demand.account_id not in named:
+                named[demand.account_id] = EndorsementRequest(demand.account_id)
+                requests.append(named[demand.account_id])
+            named[demand.account_id].demands.append(demand)
+        else:
+            requests.append(EndorsementRequest(demand.account_id, demands=[demand]))
     member_ids = _member_account_ids(unit)
     claims = db.session.scalars(sa.select(Claim).where(
         Claim.account_id.in_(member_ids), Claim.endorsement_requested_on.is_not(None),
         Claim.endorsement_survey_id.is_(None)).order_by(Claim.id)) if member_ids else []
-    for claim in claims:
-        requests.setdefault(claim.account_id, EndorsementRequest(claim.account_id)).claims.append(claim)
-    # Oldest request first: who waited longest is served first.
-    return sorted(requests.values(), key=lambda r: (min(i.endorsement_requested_on for i in (*r.demands, *r.claims)),
-                                                    r.author_id))
+    requests += [EndorsementRequest(claim.account_id, claims=[claim]) for claim in claims]
+    # Oldest request first: who waited longest is served first. Never ordered by
+    # author, so one author's separate requests are not set side by side for that reason.
+    return sorted(requests, key=lambda r: (r.requested_on, r.key))
 
 
 def _member_account_ids(unit: BargainingUnit) -> list[int]:
@@ -292,22 +332,26 @@ def _member_account_ids(unit: BargainingUnit) -> list[int]:
 
 def launch_endorsement_survey(actor: Account, unit: BargainingUnit, request_key: str,
                               days_open: int = 7) -> launch.LaunchReport:
-    """One survey per request (all one author asked about): every other member of the unit rates each item the
-    author asked about, on a 1-5 agreement scale with "can't say". Server-held
-    key and k = 3, so the weights appear by themselves when it closes."""
+    """One survey per request (one item, or demands all named by their author; see
+    `EndorsementRequest`): every other member of the unit rates each item on a
+    1-5 agreement scale with "can't say". Server-held key and the union's
+    endorsement floor as k, so the weights appear by themselves when it closes."""
     _require_organizer(actor, unit)
     if not ENDORSEMENT_DAYS[0] <= days_open <= ENDORSEMENT_DAYS[1]:
         raise DomainError(f"Keep it open {ENDORSEMENT_DAYS[0]} to {ENDORSEMENT_DAYS[1]} days.", field="days_open")
     request = next((r for r in pending_requests(actor, unit) if r.key == request_key), None)
     if request is None:
         raise DomainError("This request no longer awaits an endorsement survey.")
-    k = SurveyKind.ENDORSEMENT.default_threshold
-    survey = definitions.create_survey(unit_scope(unit), definitions.SurveySettings(
-        kind=SurveyKind.ENDORSEMENT, title="Back a coworker's demands", key_mode=KeyMode.SERVER_KEY,
-        release_threshold=k, comment_threshold=max(k, 10),
-        intro=("A coworker asked the unit to weigh in. Say how strongly you agree with each item; "
-               "the weights stand beside it at the bargaining table."),
-        closes_at=utcnow() + timedelta(days=days_open)))
+    union = unit.union
+    k = union.floor_for(SurveyKind.ENDORSEMENT)
+    single = len(request.items) == 1
+    survey = unit_surveys.create(actor, unit, definitions.SurveySettings(
+        kind=SurveyKind.ENDORSEMENT, key_mode=KeyMode.SERVER_KEY,
+        title="Back a coworker's " + ("claim" if request.claims else "demand" if single else "demands"),
+        release_threshold=k, comment_threshold=max(k, union.comment_threshold),
+        intro=("A coworker asked the unit to weigh in. Say how strongly you agree"
+               + (" with it" if single else " with each item") + "; the weights stand beside it at the bargaining table."),
+        closes_at=utcnow() + timedelta(days=days_open)), standard_questions=False)
     for demand in request.demands:
         definitions.add_question(survey, type=QuestionType.SCALE, options=AGREEMENT_LABELS, allows_cant_say=True,
                                  subject_ref=demand.subject_ref,
@@ -322,9 +366,10 @@ def launch_endorsement_survey(actor: Account, unit: BargainingUnit, request_key:
         report = launch.launch(survey, voters, ())
     except SurveyError as refused:
         raise DomainError(refused.message) from None
-    for item in (*request.demands, *request.claims):
+    for item in request.items:
         item.endorsement_survey_id = survey.id
     db.session.flush()
+    unit_surveys.record_launch(actor, unit, report)
     return report
 
 

@@ -62,6 +62,7 @@ def seed_demo_union() -> Union:
         unit.departments = [Department(name=name) for name in department_names]
         unit.shifts = [Shift(name=name) for name in shift_names]
         db.session.add(unit)
+        db.session.flush()  # people name their department and shift by (sealed) id
         for _ in range(headcount):
             unit.people.append(_demo_person(rng, names.pop(), unit))
         units[unit_name] = unit
@@ -102,7 +103,7 @@ def _seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer) -> No
 
     settings = definitions.SurveySettings(
         kind=SurveyKind.PULSE, title="Warehouse pulse", key_mode=KeyMode.SERVER_KEY, release_threshold=5,
-        comment_threshold=5, recurrence_weeks=4)
+        comment_threshold=10, recurrence_weeks=4)  # the union's floor for comments: seven voters open none
     rounds = [(0.55, datetime(2026, 10, 1, 8), datetime(2026, 10, 8, 8)),
               (0.75, datetime(2026, 10, 29, 8), datetime(2026, 11, 5, 8))]
     first = None
@@ -212,8 +213,8 @@ def _demo_person(rng: random.Random, name: str, unit: BargainingUnit) -> Person:
     first, last = name.lower().split()
     return Person(
         name=name,
-        department=rng.choice(unit.departments),
-        shift=rng.choice(unit.shifts),
+        department_id=rng.choice(unit.departments).id,
+        shift_id=rng.choice(unit.shifts).id,
         assessment=assessment,
         is_member=is_member,
         card_signed_on=date(2026, 9, 1) + timedelta(days=rng.randrange(80)) if is_member else None,

@@ -13,9 +13,9 @@ from flask import current_app
 
 from core.clock import today, utcnow
 from core.extensions import db
-from organizer import accounts
+from organizer import accounts, audit, chart
 from organizer.errors import DomainError, InvitationInvalid, NotAllowed
-from organizer.models import Account, BargainingUnit, Invitation, Person, Role, hash_token
+from organizer.models import Account, AuditAction, BargainingUnit, Invitation, Person, Role, hash_token
 
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
@@ -24,7 +24,7 @@ def invite(actor: Account, person: Person, role: Role) -> tuple[Invitation, str]
     """A new invitation and its token, which the caller shows once and never stores."""
     if person.unit.union_id not in actor.organizer_union_ids():
         raise NotAllowed("Only the union's organizers can invite its coworkers.")
-    if person.account is not None:
+    if chart.has_account(person):
         raise DomainError("This coworker already has an account.", field="role")
     # A new link replaces any earlier one still pending, so only one can be in circulation.
     db.session.execute(
@@ -40,6 +40,7 @@ def invite(actor: Account, person: Person, role: Role) -> tuple[Invitation, str]
     )
     db.session.add(invitation)
     db.session.flush()
+    audit.record(actor, AuditAction.INVITATION_SENT, f"Invited {person.name} as {role.value}.", unit=person.unit)
     return invitation, token
 
 
@@ -76,10 +77,14 @@ def accept(token: str, *, display_name: str, email: str, password: str) -> Accou
         raise InvitationInvalid("This invitation link has already been used.", reason="used")
     db.session.refresh(invitation)
     person = invitation.person
-    return accounts.create_account(
+    account = accounts.create_account(
         display_name=display_name, email=email, password=password, person=person,
         roles=[accounts.role_for(person, invitation.role)],
     )
+    # Named by the chart, not the display name chosen here (which may be a pseudonym).
+    audit.record(account, AuditAction.INVITATION_ACCEPTED,
+                 f"{person.name} accepted an invitation as {invitation.role.value}.", unit=person.unit)
+    return account
 
 
 def revoke(actor: Account, invitation: Invitation) -> None:
@@ -87,6 +92,9 @@ def revoke(actor: Account, invitation: Invitation) -> None:
         raise NotAllowed("Only the union's organizers can revoke its invitations.")
     if invitation.is_used:
         raise DomainError("This invitation has already been used.")
+    audit.record(actor, AuditAction.INVITATION_REVOKED,
+                 f"Revoked the invitation of {invitation.person.name} as {invitation.role.value}.",
+                 unit=invitation.person.unit)
     db.session.delete(invitation)
     db.session.flush()
 

@@ -14,11 +14,12 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, validates
 
 from core.clock import today, utcnow
 from core.extensions import db
-from core.sealing import SealedInt, SealedText
+from core.sealing import SealedBool, SealedDate, SealedId, SealedInt, SealedText, sealed_none
+from surveys.models import SurveyKind
 
 
 class Role(enum.StrEnum):
@@ -47,6 +48,16 @@ def _role_type() -> sa.Enum:
     return sa.Enum(Role, native_enum=False, length=16, values_callable=lambda roles: [r.value for r in roles])
 
 
+#: The floors PRIVACY.md sets (invariant 10), and the one place they are written
+#: on the union side: results of pulse, bargaining and vote surveys, and
+#: endorsements, take the engine's own defaults; comments need more answers
+#: than figures because one sentence can name its writer. A union may raise
+#: each floor, never lower it below these (see `unions.update_floors`).
+DEFAULT_RESULTS_FLOOR = SurveyKind.PULSE.default_threshold
+DEFAULT_ENDORSEMENT_FLOOR = SurveyKind.ENDORSEMENT.default_threshold
+DEFAULT_COMMENT_FLOOR = 10
+
+
 class Union(db.Model):
     """A union campaign: the scope of an organizer's work."""
 
@@ -55,14 +66,23 @@ class Union(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The campaign's name as organizers know it (it may be a code name).
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
-    #: k: results and breakdowns are shown only when at least k people stand behind them.
-    release_threshold: Mapped[int] = mapped_column(default=5)
+    #: Floor of k for pulse, bargaining and vote surveys: no survey of the union
+    #: shows a figure that fewer people stand behind.
+    release_threshold: Mapped[int] = mapped_column(default=DEFAULT_RESULTS_FLOOR)
+    #: Floor of k for endorsement surveys (few coworkers weigh one member's items).
+    endorsement_threshold: Mapped[int] = mapped_column(default=DEFAULT_ENDORSEMENT_FLOOR)
+    #: Floor of the comment threshold: comments open only past this many answers.
+    comment_threshold: Mapped[int] = mapped_column(default=DEFAULT_COMMENT_FLOOR)
     #: Day the campaign was created; days only, never times.
     created_on: Mapped[date] = mapped_column(default=today)
 
     units: Mapped[list[BargainingUnit]] = relationship(
         back_populates="union", order_by="BargainingUnit.name", cascade="all, delete-orphan"
     )
+
+    def floor_for(self, kind: SurveyKind) -> int:
+        """The lowest k a survey of this kind may have in this union."""
+        return self.endorsement_threshold if kind == SurveyKind.ENDORSEMENT else self.release_threshold
 
 
 class BargainingUnit(db.Model):
@@ -117,17 +137,43 @@ class Shift(_UnitSegment, db.Model):
 
 
 class Person(db.Model):
-    """One coworker on a unit's chart, member or not. Organizers only."""
+    """One coworker on a unit's chart, member or not. Organizers only.
+
+    Whatever an employer could join with its HR roster to pick out a small group
+    is sealed, not only names and contacts: membership, the card date, the day
+    charted, department and shift, and the day either last changed. The link to
+    an account is sealed on the account (`Account.person_id`), so nothing on this
+    row says whether the coworker has one. Sealed values cannot be filtered or
+    joined in SQL, so the chart, the density figures and the electorate open them
+    in the app (`organizer.chart` holds the loaders that replace the old
+    relationships).
+
+    The clear columns left are the ones a query truly needs:
+
+    * `id`: the key invitations point to. It is sequential, so it still says
+      who was charted before whom (not when).
+    * `unit_id`: lists a unit's chart, counts its headcount, and deletes the
+      chart with its unit. It says only that some coworker is charted in a
+      unit, which the employer knows already.
+
+    Elsewhere, role assignments keep their clear `unit_id`, which says only
+    that some pseudonymous account belongs to a unit. Residual risk: an
+    accepted invitation (`Invitation.person_id`, `accepted_on`) still says
+    which coworker accepted one and on which day; set against the unit's
+    accounts in id order (or their clear `created_on`, or the audit entry of
+    the acceptance) it can give back the link this class seals, until used
+    invitations stop naming their coworker.
+    """
 
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The unit whose chart lists this coworker.
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("bargaining_units.id", ondelete="CASCADE"), index=True)
-    #: Department, if known.
-    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id", ondelete="SET NULL"))
-    #: Shift, if known.
-    shift_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shifts.id", ondelete="SET NULL"))
+    #: Department, if known: one of the unit's (the chart service checks; no foreign key, it is sealed).
+    department_id: Mapped[int | None] = mapped_column(SealedId("person.department_id"), default=sealed_none)
+    #: Shift, if known: one of the unit's (the chart service checks). Sealed.
+    shift_id: Mapped[int | None] = mapped_column(SealedId("person.shift_id"), default=sealed_none)
     #: Name as coworkers know them. Sealed.
     name: Mapped[str] = mapped_column(SealedText("person.name"))
     #: Personal email (never a work address). Sealed.
@@ -138,21 +184,29 @@ class Person(db.Model):
     assessment: Mapped[int] = mapped_column(SealedInt("person.assessment"), default=0)
     #: Organizers' notes. Sealed.
     notes: Mapped[str | None] = mapped_column(SealedText("person.notes"))
-    #: Whether the coworker is a union member (counts toward density).
-    is_member: Mapped[bool] = mapped_column(default=False)
-    #: Day the membership card was signed, if it was.
-    card_signed_on: Mapped[date | None]
-    #: Day the coworker was first charted.
-    charted_on: Mapped[date] = mapped_column(default=today)
+    #: Whether the coworker is a union member (counts toward density). Sealed.
+    is_member: Mapped[bool] = mapped_column(SealedBool("person.is_member"), default=False)
+    #: Day the membership card was signed, if it was. Sealed, absence included.
+    card_signed_on: Mapped[date | None] = mapped_column(SealedDate("person.card_signed_on"), default=sealed_none)
+    #: Day the coworker was first charted. Sealed: it tracks a hire date.
+    charted_on: Mapped[date] = mapped_column(SealedDate("person.charted_on"), default=today)
+    #: Day the coworker was charted or last moved to another department or shift.
+    #: Breakdowns leave out anyone moved recently (unit_surveys.SEGMENT_FREEZE_DAYS). Sealed.
+    segment_changed_on: Mapped[date] = mapped_column(SealedDate("person.segment_changed_on"), default=today)
 
     unit: Mapped[BargainingUnit] = relationship(back_populates="people")
-    department: Mapped[Department | None] = relationship()
-    shift: Mapped[Shift | None] = relationship()
-    account: Mapped[Account | None] = relationship(back_populates="person")
 
     @property
     def assessment_label(self) -> str:
         return ASSESSMENT_LABELS.get(self.assessment, "Unknown")
+
+    @validates("department_id", "shift_id")
+    def _restart_segment_freeze(self, key: str, value: int | None) -> int | None:
+        # Here rather than in each service, so that every path that moves someone
+        # (an edit, a removed department) restarts the freeze, and only a real move does.
+        if value != getattr(self, key):
+            self.segment_changed_on = today()
+        return value
 
 
 class Account(UserMixin, db.Model):
@@ -162,9 +216,9 @@ class Account(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The charted coworker this account belongs to, if any (a staff organizer may have none).
-    person_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("people.id", ondelete="SET NULL"), unique=True
-    )
+    #: Sealed, absence included, with no foreign key or unique constraint: the chart service
+    #: opens the links (organizer.chart.accounts_by_person) and keeps one account per person.
+    person_id: Mapped[int | None] = mapped_column(SealedId("account.person_id"), default=sealed_none)
     #: Name shown in the app; a pseudonym is fine. Sealed.
     display_name: Mapped[str] = mapped_column(SealedText("account.display_name"))
     #: Personal email used to sign in. Sealed.
@@ -180,7 +234,6 @@ class Account(UserMixin, db.Model):
     #: Day the account was created.
     created_on: Mapped[date] = mapped_column(default=today)
 
-    person: Mapped[Person | None] = relationship(back_populates="account")
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="account", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -556,3 +609,59 @@ class StructureTest(db.Model):
         if self.kind == StructureTestKind.PETITION:
             return self.share > self.kind.target
         return self.share >= self.kind.target
+
+
+# -- audit log ------------------------------------------------------------------------------------
+
+class AuditAction(enum.StrEnum):
+    """What an officer did that the other officers should be able to see (PRIVACY.md invariant 10:
+    puppets, gerrymandered segments and timed closes leave a trace)."""
+
+    PERSON_CHARTED = "person_charted"
+    PERSON_EDITED = "person_edited"
+    PERSON_MOVED = "person_moved"
+    PERSON_REMOVED = "person_removed"
+    SEGMENT_CREATED = "segment_created"
+    SEGMENT_RENAMED = "segment_renamed"
+    SEGMENT_REMOVED = "segment_removed"
+    INVITATION_SENT = "invitation_sent"
+    INVITATION_REVOKED = "invitation_revoked"
+    INVITATION_ACCEPTED = "invitation_accepted"
+    SURVEY_LAUNCHED = "survey_launched"
+    SURVEY_CLOSED = "survey_closed"
+    FLOORS_CHANGED = "floors_changed"
+
+    @property
+    def label(self) -> str:
+        return {"person_charted": "Charted", "person_edited": "Edited", "person_moved": "Moved",
+                "person_removed": "Removed from the chart", "segment_created": "Segment added",
+                "segment_renamed": "Segment renamed", "segment_removed": "Segment removed",
+                "invitation_sent": "Invited", "invitation_revoked": "Invitation revoked",
+                "invitation_accepted": "Invitation accepted", "survey_launched": "Survey launched",
+                "survey_closed": "Survey closed", "floors_changed": "Privacy floors changed"}[self.value]
+
+
+class AuditEntry(db.Model):
+    """One thing an officer did, for the union's other officers to see. Written by the
+    services, never edited or removed by them. The description names coworkers, so it
+    is sealed; it never holds an assessment, a note or contact details, because the
+    unit's stewards read it too. Days only, never times."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The union whose officers may read it.
+    union_id: Mapped[int] = mapped_column(sa.ForeignKey("unions.id", ondelete="CASCADE"), index=True)
+    #: The unit concerned, if any; its stewards may read it too.
+    unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("bargaining_units.id", ondelete="SET NULL"), index=True)
+    #: The account that acted; None once that account is deleted.
+    actor_account_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id", ondelete="SET NULL"))
+    #: What kind of change it was.
+    action: Mapped[AuditAction] = mapped_column(_short_enum(AuditAction))
+    #: What happened, in plain words ("Moved Jordan from Loading to Cranes"). Sealed.
+    description: Mapped[str] = mapped_column(SealedText("audit.description"))
+    #: Day it happened; days only, never times.
+    recorded_on: Mapped[date] = mapped_column(default=today)
+
+    actor: Mapped[Account | None] = relationship()

@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from surveys.ballot_box import CANT_SAY, MAX_COMMENT
+from surveys.definitions import MAX_TRUSTEES, MIN_TRUSTEE_QUORUM, TRUSTEE_QUORUM_TOO_SMALL
 from surveys.keys import MIN_PASSPHRASE
 from surveys.models import KeyMode, Question, QuestionType, SurveyKind
 
@@ -49,16 +50,17 @@ class SurveyForm(FlaskForm):
                           description="Shown above the questions. Say why you ask and who will see what.")
     key_mode = SelectField(
         "Who can decrypt the results", choices=[
-            (KeyMode.TRUSTEES.value, "A quorum of trustees (stewards or organizers), each with a passphrase"),
-            (KeyMode.SERVER_KEY.value, "The server, automatically when the survey closes"),
+            (KeyMode.TRUSTEES.value, "Trustees: t of the n stewards or organizers named at launch must take part, "
+                                     "each with their passphrase (t at least 2)"),
+            (KeyMode.SERVER_KEY.value, "The server alone (one key holder), automatically at close: whoever runs "
+                                       "the server could read answers as they arrive"),
         ])
-    trustee_threshold = IntegerField("Trustees needed to decrypt (t)", validators=[Optional(), NumberRange(1, 50)],
-                                     description="With trustees: how many of them must take part.")
-    release_threshold = IntegerField("Release threshold k", validators=[Optional(), NumberRange(2, 1000)],
-                                     description="No figure is shown unless at least k people answered. "
-                                                 "Empty: the union's k (endorsements: 3).")
-    comment_threshold = IntegerField("Comments need at least", default=10,
-                                     validators=[InputRequired(), NumberRange(2, 10000)])
+    trustee_threshold = IntegerField(
+        "Trustees needed to decrypt (t)",
+        validators=[Optional(), NumberRange(MIN_TRUSTEE_QUORUM, MAX_TRUSTEES, message=TRUSTEE_QUORUM_TOO_SMALL)],
+        description=f"With trustees: how many of them must take part, at least {MIN_TRUSTEE_QUORUM}.")
+    release_threshold = IntegerField("Release threshold k", validators=[Optional(), NumberRange(2, 1000)])
+    comment_threshold = IntegerField("Comments need at least", validators=[Optional(), NumberRange(2, 10000)])
     opens_at = DateTimeLocalField("Opens at (UTC)", validators=[Optional()], format="%Y-%m-%dT%H:%M",
                                   description="Leave empty to open at launch.")
     closes_at = DateTimeLocalField("Closes at (UTC)", validators=[Optional()], format="%Y-%m-%dT%H:%M",
@@ -69,6 +71,19 @@ class SurveyForm(FlaskForm):
     def validate_trustee_threshold(self, field: IntegerField) -> None:
         if self.key_mode.data == KeyMode.TRUSTEES.value and not field.data:
             raise ValidationError("Say how many trustees must take part.")
+
+
+def survey_form_with_floors(union) -> SurveyForm:
+    """The survey form, its k and comment threshold starting at the union's floors
+    and saying what they are (the service refuses anything lower either way)."""
+    form = SurveyForm(release_threshold=union.release_threshold, comment_threshold=union.comment_threshold)
+    form.release_threshold.description = (
+        f"No figure is shown unless at least k people answered. The union's floor: {union.release_threshold} "
+        f"(endorsements {union.endorsement_threshold}); you may raise it, never go below. "
+        "Empty: the floor for the survey's kind.")
+    form.comment_threshold.description = (
+        f"The union's floor for comments: {union.comment_threshold}; you may raise it, never go below.")
+    return form
 
 
 class QuestionForm(FlaskForm):
@@ -174,3 +189,12 @@ def answers_from(form: FlaskForm, questions: list[Question]) -> dict[int, object
         else:
             answers[question.id] = int(data)
     return answers
+
+
+class FloorsForm(FlaskForm):
+    """A union's privacy floors (the service refuses values below PRIVACY.md's defaults)."""
+
+    results = IntegerField("Results of pulse, bargaining and vote surveys: at least", validators=[
+        InputRequired(), NumberRange(2, 1000)])
+    endorsements = IntegerField("Endorsement results: at least", validators=[InputRequired(), NumberRange(2, 1000)])
+    comments = IntegerField("Comments: at least", validators=[InputRequired(), NumberRange(2, 10000)])

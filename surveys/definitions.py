@@ -16,6 +16,13 @@ SCALE_POINTS = 5
 DEFAULT_SCALE_LABELS = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
 MAX_OPTIONS = 20
 MAX_QUESTIONS = 40
+#: PRIVACY.md invariant 5 and 10: a quorum of one is one person who can read
+#: everything, which is what the server-held key already is, said plainly.
+MIN_TRUSTEE_QUORUM = 2
+MAX_TRUSTEES = 50
+TRUSTEE_QUORUM_TOO_SMALL = (
+    f"A trustee quorum needs at least {MIN_TRUSTEE_QUORUM} trustees (t of {MIN_TRUSTEE_QUORUM} or more): "
+    "with one, a single person could decrypt every answer. Raise t, or choose the server-held key.")
 
 
 @dataclass(frozen=True)
@@ -37,8 +44,13 @@ def _check_settings(settings: SurveySettings) -> None:
         raise SurveyError("The release threshold k must be between 2 and 1000.", field="release_threshold")
     if settings.comment_threshold < settings.release_threshold:
         raise SurveyError("Comments need at least as many answers as any other result.", field="comment_threshold")
-    if settings.key_mode == KeyMode.TRUSTEES and not (settings.trustee_threshold and settings.trustee_threshold >= 1):
-        raise SurveyError("Say how many trustees (t) must take part to decrypt.", field="trustee_threshold")
+    if settings.key_mode == KeyMode.TRUSTEES:
+        if not settings.trustee_threshold:
+            raise SurveyError("Say how many trustees (t) must take part to decrypt.", field="trustee_threshold")
+        if settings.trustee_threshold < MIN_TRUSTEE_QUORUM:
+            raise SurveyError(TRUSTEE_QUORUM_TOO_SMALL, field="trustee_threshold")
+        if settings.trustee_threshold > MAX_TRUSTEES:
+            raise SurveyError(f"At most {MAX_TRUSTEES} trustees can share a key.", field="trustee_threshold")
     if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
         raise SurveyError("The survey must close after it opens.", field="closes_at")
     if settings.recurrence_weeks is not None:

@@ -13,6 +13,7 @@ from crypto import sealing
 from crypto.elgamal import PublicKey, SecretKey, generate_keypair
 from crypto.errors import CryptoError, SealError
 from crypto.threshold import KeyShare, ThresholdKey, check_share, deal_shares
+from surveys.definitions import MIN_TRUSTEE_QUORUM, TRUSTEE_QUORUM_TOO_SMALL
 from surveys.errors import SurveyError, TrusteeError
 from surveys.models import KeyMode, Survey, SurveyState, SurveyTrustee, TrusteeKey
 
@@ -90,9 +91,13 @@ def create_survey_key(survey: Survey, trustee_refs: list[str]) -> None:
         return
     refs = list(dict.fromkeys(trustee_refs))
     t = survey.trustee_threshold or 0
-    if not 1 <= t <= len(refs):
-        raise SurveyError(f"Choose at least {t} trustees (t of n needs t <= n); {len(refs)} chosen.",
-                          field="trustees")
+    # Checked again here, where the key is made: a survey stored before the rule, or
+    # settings changed behind the definitions' back, must not get a quorum of one.
+    if t < MIN_TRUSTEE_QUORUM:
+        raise SurveyError(TRUSTEE_QUORUM_TOO_SMALL, field="trustees")
+    if len(refs) < t:
+        raise SurveyError(f"Choose at least {t} trustees: {t} of them must take part to decrypt, "
+                          f"and only {len(refs)} {'is' if len(refs) == 1 else 'are'} chosen.", field="trustees")
     keys = {ref: trustee_key(ref) for ref in refs}
     missing = [ref for ref, key in keys.items() if key is None]
     if missing:

@@ -1,5 +1,6 @@
-"""Organizers' pages: the union dashboard, units and their segments, the chart,
-and invitations."""
+"""Organizers' pages: the union dashboard and its privacy floors, units and
+their segments, the chart, invitations, and the audit log (which a unit's
+stewards read too)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,18 @@ from flask_login import current_user
 from core.authz import role_required
 from core.extensions import db
 from core.views import add_error, render_form
-from organizer import actions, chart, invitations, strength, unions
+from organizer import actions, audit, chart, invitations, strength, unions
 from organizer.demand_forms import StructureTestForm
 from organizer.errors import DomainError
-from organizer.forms import ChartFilterForm, ConfirmForm, InviteForm, PersonForm, SegmentForm, UnitForm
+from organizer.forms import (
+    ChartFilterForm,
+    ConfirmForm,
+    InviteForm,
+    PersonForm,
+    SegmentForm,
+    SegmentRenameForm,
+    UnitForm,
+)
 from organizer.loaders import (
     get_invitation_for_organizer_or_404,
     get_person_for_organizer_or_404,
@@ -20,7 +29,8 @@ from organizer.loaders import (
     get_union_for_organizer_or_404,
     get_unit_for_organizer_or_404,
 )
-from organizer.models import ASSESSMENT_LABELS, Person, Role, StructureTestKind
+from organizer.models import ASSESSMENT_LABELS, BargainingUnit, Person, Role, StructureTestKind
+from organizer.survey_forms import FloorsForm
 
 bp = Blueprint("organizing", __name__)
 
@@ -67,7 +77,105 @@ def segments(unit_id: int):
             db.session.commit()
             flash(f"{form.kind.data.capitalize()} {segment.name} added.", "success")
             return redirect(url_for("organizing.segments", unit_id=unit.id))
-    return render_form("organizing/segments.html", form, unit=unit)
+    return render_form("organizing/segments.html", form, unit=unit, **_segment_forms(unit))
+
+
+def _segment_forms(unit, failed: tuple[object, SegmentRenameForm] | None = None) -> dict:
+    """One rename form per segment (prefixed, so every field id is unique), and the remove button."""
+    renames = {}
+    for segment in (*unit.departments, *unit.shifts):
+        prefix = f"{unions.segment_kind(segment)}{segment.id}"
+        renames[prefix] = SegmentRenameForm(formdata=None, prefix=prefix, name=segment.name)
+        if failed is not None and failed[0] is segment:
+            renames[prefix] = failed[1]
+    return {"renames": renames, "confirm_form": ConfirmForm()}
+
+
+def _segment_for_organizer_or_404(kind: str, segment_id: int):
+    """A department or shift of a unit the signed-in organizer's union holds, or 404."""
+    segment = db.session.get(unions.SEGMENT_MODELS[kind], segment_id)
+    if segment is None:
+        abort(404)
+    get_unit_for_organizer_or_404(segment.unit_id)
+    return segment
+
+
+@bp.route("/segments/<any(department, shift):kind>/<int:segment_id>/rename", methods=["POST"])
+@organizer_required
+def rename_segment(kind: str, segment_id: int):
+    segment = _segment_for_organizer_or_404(kind, segment_id)
+    unit = segment.unit
+    form = SegmentRenameForm(prefix=f"{kind}{segment.id}")
+    if form.validate_on_submit():
+        old_name = segment.name
+        try:
+            unions.rename_segment(current_user, segment, form.name.data)
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash(f"{kind.capitalize()} {old_name} is now {form.name.data}.", "success")
+            return redirect(url_for("organizing.segments", unit_id=unit.id))
+    return render_template("organizing/segments.html", form=SegmentForm(formdata=None), unit=unit,
+                           **_segment_forms(unit, (segment, form))), 400
+
+
+@bp.route("/segments/<any(department, shift):kind>/<int:segment_id>/remove", methods=["POST"])
+@organizer_required
+def remove_segment(kind: str, segment_id: int):
+    segment = _segment_for_organizer_or_404(kind, segment_id)
+    unit_id, name = segment.unit_id, segment.name
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The removal form was incomplete.")
+    emptied = unions.remove_segment(current_user, segment)
+    db.session.commit()
+    flash(f"{kind.capitalize()} {name} removed; {emptied} charted {'person has' if emptied == 1 else 'people have'} "
+          f"no {kind} now.", "success")
+    return redirect(url_for("organizing.segments", unit_id=unit_id))
+
+
+# -- privacy floors and the audit log -------------------------------------------------------------
+
+@bp.route("/unions/<int:union_id>/settings", methods=["GET", "POST"])
+@organizer_required
+def union_settings(union_id: int):
+    union = get_union_for_organizer_or_404(union_id)
+    form = FloorsForm(results=union.release_threshold, endorsements=union.endorsement_threshold,
+                      comments=union.comment_threshold)
+    if form.validate_on_submit():
+        try:
+            unions.update_floors(current_user, union, results=form.results.data,
+                                 endorsements=form.endorsements.data, comments=form.comments.data)
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash("Floors saved. Surveys created from now on are held to them.", "success")
+            return redirect(url_for("organizing.dashboard", union_id=union.id))
+    return render_form("organizing/settings.html", form, union=union, defaults=unions.DEFAULT_FLOORS)
+
+
+@bp.route("/unions/<int:union_id>/audit")
+@organizer_required
+def union_audit(union_id: int):
+    union = get_union_for_organizer_or_404(union_id)
+    entries = audit.union_log(current_user, union)
+    return render_template("organizing/audit.html", union=union, unit=None, entries=entries,
+                           actors=audit.actor_names(entries), units={u.id: u.name for u in union.units})
+
+
+@bp.route("/units/<int:unit_id>/audit")
+@role_required(Role.ORGANIZER, Role.STEWARD)
+def unit_audit(unit_id: int):
+    unit = db.session.get(BargainingUnit, unit_id)
+    # The same answer for a unit that does not exist and one the visitor may not read.
+    if unit is None or not audit.can_read_unit_log(current_user, unit):
+        abort(404)
+    entries = audit.unit_log(current_user, unit)
+    return render_template("organizing/audit.html", union=unit.union, unit=unit, entries=entries,
+                           actors=audit.actor_names(entries), units={unit.id: unit.name})
 
 
 @bp.route("/units/<int:unit_id>/chart")
@@ -80,7 +188,8 @@ def unit_chart(unit_id: int):
         return render_template("organizing/chart.html", unit=unit, filters=filters, view=None,
                                labels=ASSESSMENT_LABELS), 400
     view = chart.chart(current_user, unit, department_id=filters.department.data,
-                       shift_id=filters.shift.data, assessment=filters.assessment.data)
+                       shift_id=filters.shift.data, assessment=filters.assessment.data,
+                       is_member=filters.is_member)
     return render_template("organizing/chart.html", unit=unit, filters=filters, view=view,
                            labels=ASSESSMENT_LABELS, confirm_form=ConfirmForm())
 
@@ -128,7 +237,7 @@ def edit_person(person_id: int):
             flash(f"{person.name} updated.", "success")
             return redirect(url_for("organizing.unit_chart", unit_id=person.unit_id))
     return render_form("organizing/person_form.html", form, unit=person.unit, person=person,
-                       confirm_form=ConfirmForm())
+                       has_account=chart.has_account(person), confirm_form=ConfirmForm())
 
 
 @bp.route("/people/<int:person_id>/remove", methods=["POST"])

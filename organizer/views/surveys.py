@@ -22,7 +22,7 @@ from organizer.loaders import (
     get_survey_for_viewer_or_404,
     get_unit_for_organizer_or_404,
 )
-from organizer.models import Role
+from organizer.models import Role, Union
 from organizer.survey_forms import (
     DecryptForm,
     LaunchForm,
@@ -31,6 +31,7 @@ from organizer.survey_forms import (
     TrusteeKeyForm,
     answer_form_class,
     answers_from,
+    survey_form_with_floors,
 )
 from surveys import ballot_box, definitions, keys, tally
 from surveys.errors import SurveyError
@@ -41,15 +42,15 @@ organizer_required = role_required(Role.ORGANIZER)
 trustee_roles_required = role_required(Role.ORGANIZER, Role.STEWARD)
 
 
-def _settings(form: SurveyForm, union_threshold: int) -> definitions.SurveySettings:
+def _settings(form: SurveyForm, union: Union) -> definitions.SurveySettings:
     key_mode = KeyMode(form.key_mode.data)
     kind = SurveyKind(form.kind.data)
-    # Endorsements ask few coworkers about one member, so their default k is lower.
-    default_k = kind.default_threshold if kind == SurveyKind.ENDORSEMENT else union_threshold
+    # Left empty, k and the comment threshold are the union's floors for the kind.
+    k = form.release_threshold.data or union.floor_for(kind)
     return definitions.SurveySettings(
         kind=kind, title=form.title.data.strip(), intro=(form.intro.data or "").strip() or None,
-        key_mode=key_mode, release_threshold=form.release_threshold.data or default_k,
-        comment_threshold=form.comment_threshold.data,
+        key_mode=key_mode, release_threshold=k,
+        comment_threshold=form.comment_threshold.data or max(union.comment_threshold, k),
         trustee_threshold=form.trustee_threshold.data if key_mode == KeyMode.TRUSTEES else None,
         opens_at=form.opens_at.data, closes_at=form.closes_at.data,
         recurrence_weeks=form.recurrence_weeks.data,
@@ -62,10 +63,10 @@ def _settings(form: SurveyForm, union_threshold: int) -> definitions.SurveySetti
 @organizer_required
 def unit_surveys_page(unit_id: int):
     unit = get_unit_for_organizer_or_404(unit_id)
-    form = SurveyForm()
+    form = survey_form_with_floors(unit.union)
     if form.validate_on_submit():
         try:
-            survey = unit_surveys.create(current_user, unit, _settings(form, unit.union.release_threshold),
+            survey = unit_surveys.create(current_user, unit, _settings(form, unit.union),
                                          form.standard_questions.data)
         except (SurveyError, DomainError) as refused:
             db.session.rollback()
@@ -75,7 +76,8 @@ def unit_surveys_page(unit_id: int):
             flash("Draft created. Check the questions, then launch.", "success")
             return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
     surveys = definitions.surveys_in_scope(unit_surveys.unit_scope(unit))
-    return render_form("surveys/unit_surveys.html", form, unit=unit, surveys=surveys)
+    return render_form("surveys/unit_surveys.html", form, unit=unit, surveys=surveys,
+                       who_can_decrypt=unit_surveys.who_can_decrypt)
 
 
 def _with_trustee_choices(form: LaunchForm, unit) -> LaunchForm:
@@ -93,15 +95,9 @@ def _manage_context(survey, unit, **forms):
         launch_form=launch_form, confirm_form=ConfirmForm(),
         candidates=[(a, unit_surveys.has_trustee_key(a)) for a in candidates],
         trustees=unit_surveys.accounts_by_ref([t.trustee_ref for t in survey.trustees]),
-        answered=_answered_count(survey), labels=QuestionType,
+        answered=unit_surveys.answered_count(survey), who_can_decrypt=unit_surveys.who_can_decrypt(survey),
+        labels=QuestionType,
     )
-
-
-def _answered_count(survey) -> int:
-    from surveys.models import ParticipationEntry
-
-    return db.session.scalar(db.select(db.func.count()).select_from(ParticipationEntry)
-                             .where(ParticipationEntry.survey_id == survey.id))
 
 
 @bp.route("/surveys/<int:survey_id>")
@@ -227,10 +223,14 @@ def answer(survey_id: int):
     form = answer_form_class(survey.questions)()
     if form.validate_on_submit():
         try:
-            receipt = ballot_box.cast(survey, ref, answers_from(form, survey.questions))
+            answers = answers_from(form, survey.questions)
         except ValueError as bad:
             field, message = bad.args
             add_error(form, field, message)
+            return render_form("surveys/answer.html", form, survey=survey,
+                               subjects=demands.subject_texts(survey.questions))
+        try:
+            receipt = ballot_box.cast(survey, ref, answers)
         except SurveyError as refused:
             db.session.rollback()
             if refused.field:
@@ -292,7 +292,8 @@ def results(survey_id: int):
         return render_template("surveys/not_open.html", survey=survey,
                                message="Results appear only after the survey closes and they are released."), 409
     return render_template("surveys/results.html", survey=survey, unit=unit,
-                           view=survey_results.results_of(survey), subjects=demands.subject_texts(survey.questions))
+                           view=survey_results.results_of(survey), subjects=demands.subject_texts(survey.questions),
+                           who_can_decrypt=unit_surveys.who_can_decrypt(survey))
 
 
 @bp.route("/surveys/<int:survey_id>/receipts")

@@ -49,19 +49,21 @@ def test_upgrading_a_populated_database_keeps_its_rows(tmp_path):
     import sqlalchemy as sa
 
     from organizer.models import Account, Role, RoleAssignment
-    from tests import factories
 
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'populated.db'}"})
     with app.app_context():
         upgrade(revision="0002_survey_engine")
-        union = factories.create_union("Before the upgrade")
-        # Written with plain SQL: the models already describe the newest schema.
+        # Written with plain SQL: the models (and services, which write audit entries) describe the newest schema.
+        db.session.execute(sa.text("INSERT INTO unions (id, name, release_threshold, created_on)"
+                                   " VALUES (1, 'Before the upgrade', 5, '2026-11-01')"))
+        db.session.execute(sa.text("INSERT INTO bargaining_units (id, union_id, name, created_on)"
+                                   " VALUES (1, 1, 'Dock crew', '2026-11-01')"))
         db.session.execute(sa.text(
             "INSERT INTO accounts (id, display_name, email, email_index, password_hash, session_token_hash,"
             " failed_login_count, created_on) VALUES (1, :blob, :blob, :index, 'x', :token, 0, '2026-11-01')"),
             {"blob": b"sealed", "index": b"i" * 32, "token": b"t" * 32})
         db.session.execute(sa.text("INSERT INTO role_assignments (account_id, role, union_id) VALUES (1, 'organizer', :u)"),
-                           {"u": union.id})
+                           {"u": 1})
         db.session.commit()
         upgrade()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RoleAssignment)) == 1

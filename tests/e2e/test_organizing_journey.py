@@ -98,7 +98,7 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     organizer.goto(live_server + f"/units/{world.unit_id}/surveys")
     organizer.get_by_label("Title").fill("Dock crew pulse")
     organizer.get_by_label("Who can decrypt the results").select_option(value="server_key")
-    organizer.get_by_label("Comments need at least").fill("5")
+    organizer.get_by_label("Comments need at least").fill("10")  # the union's floor: six comments stay sealed
     journey.snap(organizer, "new-survey")
     organizer.get_by_role("button", name="Create draft").click()
     journey.snap(organizer, "draft")
@@ -123,7 +123,7 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
             journey.snap(page, "receipt")
         else:  # the author is not asked about their own demand; coworkers are
             page.goto(live_server + "/my/surveys")
-            page.get_by_role("link", name="Back a coworker's demands").click()
+            page.get_by_role("link", name="Back a coworker's demand").click()
             assert page.get_by_text(demand_text).is_visible()
             page.get_by_role("radio", name=re.compile("^5 · Strongly agree" if number % 2 else "^4 · Agree")).check()
             if number == 1:
@@ -138,15 +138,16 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     organizer.wait_for_url(re.compile(r"/results$"))
     journey.snap(organizer, "results")
     assert organizer.get_by_text("6 of 8").is_visible()
-    assert organizer.get_by_text("fix the heating").first.is_visible()
+    assert organizer.get_by_text("they open only when at least 10 people answered").is_visible()
+    assert organizer.get_by_text("fix the heating").count() == 0
 
     invitee.goto(live_server + "/my/surveys")
     invitee.get_by_role("link", name="Dock crew pulse").click()
-    assert invitee.get_by_text("server-held key").is_visible()
+    assert invitee.get_by_text("Decrypted by the server alone").is_visible()
     journey.snap(invitee, "member-reads-results")
 
     organizer.goto(live_server + f"/units/{world.unit_id}/surveys")
-    organizer.get_by_role("link", name="Back a coworker's demands").click()
+    organizer.get_by_role("link", name="Back a coworker's demand").click()
     organizer.once("dialog", lambda dialog: dialog.accept())
     organizer.get_by_role("button", name="Close now").click()
     organizer.wait_for_url(re.compile(r"/results$"))

@@ -74,16 +74,18 @@ def test_a_wrong_password_deletes_nothing(answered):
 
 
 def test_a_trustee_still_needed_cannot_leave(app_ctx, world, crowd):
-    steward = accounts.find_account_by_email(world.steward)
-    keys.register_trustee_key(account_ref(steward), "a long trustee passphrase")
-    survey = pulse(k=5, key_mode=KeyMode.TRUSTEES, t=1, scope=unit_scope_of(world.unit_id), with_comment=False)
+    steward, organizer = (accounts.find_account_by_email(e) for e in (world.steward, world.organizer))
+    for trustee in (steward, organizer):
+        keys.register_trustee_key(account_ref(trustee), "a long trustee passphrase")
+    survey = pulse(k=5, key_mode=KeyMode.TRUSTEES, t=2, scope=unit_scope_of(world.unit_id), with_comment=False)
     voters = {account_ref(accounts.find_account_by_email(e)): {"department": None} for e in crowd}
-    launch.launch(survey, voters, (), [account_ref(steward)])
+    launch.launch(survey, voters, (), [account_ref(steward), account_ref(organizer)])
     with pytest.raises(DomainError) as refused:
         accounts.delete_account(steward, PASSWORD)
     assert "still needs" in refused.value.message
     tally.close(survey)
-    tally.contribute(survey, account_ref(steward), "a long trustee passphrase")
+    for trustee in (steward, organizer):
+        tally.contribute(survey, account_ref(trustee), "a long trustee passphrase")
     accounts.delete_account(steward, PASSWORD)
     assert _count(SurveyTrustee, trustee_ref=account_ref(steward)) == 0
     assert keys.trustee_key(account_ref(steward)) is None

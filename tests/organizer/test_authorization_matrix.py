@@ -79,6 +79,13 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "demands.bargaining_summary_export": ("GET", "/units/{unit_id}/summary.pdf", (302, 403, 200, 404, 200)),
     "demands.remove_demand": ("POST", "/demands/{spare_demand_id}/remove", MEMBER_ONLY_POST),
     "demands.remove_claim": ("POST", "/claims/{spare_claim_id}/remove", MEMBER_ONLY_POST),
+    "organizing.union_settings": ("GET", "/unions/{union_id}/settings", ORGANIZER_ONLY_GET),
+    "organizing.union_audit": ("GET", "/unions/{union_id}/audit", ORGANIZER_ONLY_GET),
+    # Stewards read their own unit's log: the world's steward stewards this unit.
+    "organizing.unit_audit": ("GET", "/units/{unit_id}/audit", (302, 403, 200, 404, 200)),
+    # The form is empty here (400 for the organizer): what matters is who gets that far.
+    "organizing.rename_segment": ("POST", "/segments/department/{department_id}/rename", (302, 403, 403, 404, 400)),
+    "organizing.remove_segment": ("POST", "/segments/shift/{shift_id}/remove", ORGANIZER_ONLY_POST),
 }
 
 
@@ -116,9 +123,12 @@ def _ids(app, world) -> dict[str, object]:
         launch.launch(released, voters, ["department"])
         tally.close(released)
         tally.release_with_server_key(released)
-        keys.register_trustee_key(account_ref(steward), "a long trustee passphrase")
-        with_trustees = _survey(scope, KeyMode.TRUSTEES, t=1)
-        launch.launch(with_trustees, voters, ["department"], [account_ref(steward)])
+        # A quorum is at least two: the world's steward and a second steward who is none of the visitors.
+        second = factories.create_account(Role.STEWARD, unit=person.unit)
+        for trustee in (steward, second):
+            keys.register_trustee_key(account_ref(trustee), "a long trustee passphrase")
+        with_trustees = _survey(scope, KeyMode.TRUSTEES, t=2)
+        launch.launch(with_trustees, voters, ["department"], [account_ref(steward), account_ref(second)])
         tally.close(with_trustees)
         demand, spare_demand = (demands.create_demand(member, demands.DemandDetails(
             DemandKind.DEMAND, Tier.PRIORITY, Basis.COLLECTIVE, Category.PAY, f"Will you {what}?"))
@@ -133,7 +143,8 @@ def _ids(app, world) -> dict[str, object]:
                "union_id": world.union_id, "unit_id": world.unit_id, "person_id": world.person_id,
                "invitation_id": invitation.id, "token": token, "draft_id": draft.id,
                "question_id": draft.questions[0].id, "open_id": open_.id, "released_id": released.id,
-               "trustee_survey_id": with_trustees.id}
+               "trustee_survey_id": with_trustees.id,
+               "department_id": person.unit.departments[0].id, "shift_id": person.unit.shifts[0].id}
         db.session.remove()
     return ids
 

@@ -33,8 +33,9 @@ def test_organizer_adds_a_coworker(app, client, world, login):
     page = client.get(f"/units/{world.unit_id}/chart")
     assert b"Alex Rivera" in page.data
     with app.app_context():
-        person = db.session.scalars(sa.select(Person).where(Person.department_id == department_id,
-                                                            Person.shift_id == shift_id)).one()
+        # Department and shift are sealed: they are compared once opened, not in SQL.
+        [person] = [p for p in db.session.scalars(sa.select(Person))
+                    if (p.department_id, p.shift_id) == (department_id, shift_id)]
         assert (person.name, person.assessment, person.is_member, str(person.card_signed_on)) == (
             "Alex Rivera", 1, True, "2026-10-02")
 
@@ -145,3 +146,116 @@ def test_only_the_unions_organizers_see_the_chart(app_ctx, world):
     other = accounts.find_account_by_email(world.other_organizer)
     with pytest.raises(NotAllowed):
         chart.chart(other, db.session.get(BargainingUnit, world.unit_id))
+
+
+def test_chart_filters_by_shift_and_membership_and_shows_segments_in_the_browser(app, client, world, login):
+    with app.app_context():
+        unit = db.session.get(BargainingUnit, world.unit_id)
+        cranes, loading = unit.departments
+        day, night = unit.shifts
+        factories.create_person(unit, "Night Member", department_id=loading.id, shift_id=night.id, is_member=True)
+        factories.create_person(unit, "Day Nonmember", department_id=cranes.id, shift_id=day.id)
+        night_id, day_id = night.id, day.id
+        db.session.commit()
+    login(client, world.organizer)
+    nights = client.get(f"/units/{world.unit_id}/chart?shift={night_id}")
+    days = client.get(f"/units/{world.unit_id}/chart?shift={day_id}")
+    assert b"Night Member" in nights.data and b"Day Nonmember" not in nights.data
+    assert b"Day Nonmember" in days.data and b"Night Member" not in days.data
+    members = client.get(f"/units/{world.unit_id}/chart?membership=yes")
+    others = client.get(f"/units/{world.unit_id}/chart?membership=no")
+    assert members.status_code == others.status_code == 200
+    assert b"Night Member" in members.data and b"Day Nonmember" not in members.data
+    assert b"Day Nonmember" in others.data and b"Night Member" not in others.data
+    assert client.get(f"/units/{world.unit_id}/chart?membership=maybe").status_code == 400
+    # The opened segment names are shown beside each coworker.
+    row = nights.data[nights.data.index(b"Night Member"):].split(b"</tr>")[0]
+    assert b"<td>Loading</td>" in row and b"<td>Night</td>" in row
+
+
+def test_the_chart_marks_who_has_an_account(app, client, world, login):
+    with app.app_context():
+        member = accounts.find_account_by_email(world.member)
+        member_name = chart.person_of(member).name
+    login(client, world.organizer)
+    page = client.get(f"/units/{world.unit_id}/chart").data
+    member_row = page[page.index(member_name.encode()):].split(b"</tr>")[0]
+    jordan_row = page[page.index(b"Jordan Example"):].split(b"</tr>")[0]
+    assert b"Has account" in member_row and b"Invite" not in member_row
+    assert b"Has account" not in jordan_row and b"Invite" in jordan_row
+    assert b"has an account" in client.get(f"/people/{member.person_id}/edit").data
+    assert b"has an account" not in client.get(f"/people/{world.person_id}/edit").data
+
+
+def test_membership_filter_and_count_in_the_service(app_ctx, world):
+    unit = db.session.get(BargainingUnit, world.unit_id)
+    factories.create_person(unit, "Card Signer", is_member=True)
+    organizer = accounts.find_account_by_email(world.organizer)
+    view = chart.chart(organizer, unit, is_member=True)
+    assert [p.name for p in view.people] == ["Card Signer"]
+    assert view.members == 1
+    assert "Card Signer" not in [p.name for p in chart.chart(organizer, unit, is_member=False).people]
+
+
+def test_removing_a_department_clears_it_on_its_people(app_ctx, world):
+    from organizer import unions
+
+    unit = db.session.get(BargainingUnit, world.unit_id)
+    cranes, loading = unit.departments
+    moved = factories.create_person(unit, "In Loading", department_id=loading.id)
+    stays = factories.create_person(unit, "In Cranes", department_id=cranes.id)
+    organizer = accounts.find_account_by_email(world.organizer)
+    unions.remove_segment(organizer, loading)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Person, moved.id).department_id is None
+    assert db.session.get(Person, stays.id).department_id == cranes.id
+    assert "Loading" not in [d.name for d in db.session.get(BargainingUnit, world.unit_id).departments]
+    # A coworker can no longer be put in it.
+    with pytest.raises(DomainError) as refused:
+        chart.update_person(organizer, db.session.get(Person, stays.id),
+                            chart.PersonDetails(name="In Cranes", department_id=loading.id))
+    assert refused.value.field == "department_id"
+
+
+def test_a_department_of_another_unit_is_refused_on_edit_too(app_ctx, world):
+    other_unit = db.session.get(BargainingUnit, world.other_unit_id)
+    person = db.session.get(Person, world.person_id)
+    organizer = accounts.find_account_by_email(world.organizer)
+    for details in (chart.PersonDetails(name=person.name, department_id=other_unit.departments[0].id),
+                    chart.PersonDetails(name=person.name, shift_id=other_unit.shifts[0].id)):
+        with pytest.raises(DomainError) as refused:
+            chart.update_person(organizer, person, details)
+        assert refused.value.field in ("department_id", "shift_id")
+    db.session.rollback()
+    assert db.session.get(Person, world.person_id).department_id != other_unit.departments[0].id
+
+
+def test_segment_changed_on_follows_moves_only(app_ctx, world, monkeypatch):
+    from datetime import date
+
+    from organizer import models
+
+    unit = db.session.get(BargainingUnit, world.unit_id)
+    cranes, loading = unit.departments
+    day, night = unit.shifts
+    organizer = accounts.find_account_by_email(world.organizer)
+    monkeypatch.setattr(models, "today", lambda: date(2026, 1, 5))
+    monkeypatch.setattr(chart, "today", lambda: date(2026, 1, 5))
+    person = factories.create_person(unit, "Mover", department_id=cranes.id, shift_id=day.id)
+    assert person.segment_changed_on == date(2026, 1, 5), "set when charted"
+
+    def edit(on: date, **changes) -> date:
+        monkeypatch.setattr(models, "today", lambda: on)
+        current = dict(name=person.name, department_id=person.department_id, shift_id=person.shift_id,
+                       assessment=person.assessment, is_member=person.is_member, notes=person.notes)
+        chart.update_person(organizer, person, chart.PersonDetails(**{**current, **changes}))
+        db.session.commit()
+        db.session.expire_all()
+        return db.session.get(Person, person.id).segment_changed_on
+
+    assert edit(date(2026, 2, 1), assessment=4, notes="Asked about pay", is_member=True) == date(2026, 1, 5)
+    assert edit(date(2026, 3, 1), department_id=loading.id) == date(2026, 3, 1)
+    assert edit(date(2026, 4, 1), shift_id=night.id) == date(2026, 4, 1)
+    assert edit(date(2026, 5, 1), name="Mover Renamed") == date(2026, 4, 1)
+    assert edit(date(2026, 6, 1), department_id=None) == date(2026, 6, 1)

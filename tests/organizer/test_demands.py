@@ -127,25 +127,85 @@ def test_the_profile_reads_in_chronological_order(people):
 def test_an_endorsement_survey_asks_every_coworker_but_the_author(people):
     author, unit = people["author"], people["unit"]
     demand = demands.create_demand(author, _demand())
-    claim = demands.add_claim(author, demands.ClaimDetails(ClaimSection.PERFORMANCE, "Trained four hires.", 2025))
     demands.request_endorsement(author, demand)
-    demands.request_endorsement(author, claim)
     [request] = demands.pending_requests(people["organizer"], unit)
-    assert (request.demands, request.claims) == ([demand], [claim])
+    assert (request.demands, request.claims) == ([demand], [])
     assert request.key == demand.subject_ref  # pages name the request by an item, not by its author
 
     report = demands.launch_endorsement_survey(people["organizer"], unit, demand.subject_ref, days_open=5)
     survey = report.survey
     assert survey.kind == SurveyKind.ENDORSEMENT and survey.state == SurveyState.OPEN
     assert survey.release_threshold == 3
-    assert [q.subject_ref for q in survey.questions] == [demand.subject_ref, claim.subject_ref]
+    assert [q.subject_ref for q in survey.questions] == [demand.subject_ref]
     # The survey stores only the reference: the words stay sealed in the demand.
     assert all(demand.text not in q.prompt for q in survey.questions)
     eligible = set(db.session.scalars(sa.select(EligibleVoter.voter_ref).where(EligibleVoter.survey_id == survey.id)))
     assert eligible == {account_ref(c) for c in people["coworkers"]}
-    assert demand.endorsement_survey_id == claim.endorsement_survey_id == survey.id
+    assert demand.endorsement_survey_id == survey.id
     assert demands.pending_requests(people["organizer"], unit) == []
-    assert demands.subject_texts(survey.questions) == {demand.subject_ref: demand.text, claim.subject_ref: claim.text}
+    assert demands.subject_texts(survey.questions) == {demand.subject_ref: demand.text}
+
+
+def _ask(author, *items) -> None:
+    for item in items:
+        demands.request_endorsement(author, item)
+
+
+def _subjects_by_survey(people) -> list[set[str]]:
+    """Send every pending request, and say which items each survey asked about."""
+    organizer, unit = people["organizer"], people["unit"]
+    surveys = []
+    while pending := demands.pending_requests(organizer, unit):
+        survey = demands.launch_endorsement_survey(organizer, unit, pending[0].key).survey
+        surveys.append({q.subject_ref for q in survey.questions})
+    return surveys
+
+
+def test_an_unnamed_item_is_never_surveyed_beside_another_of_its_author(people):
+    author = people["author"]
+    named = demands.create_demand(author, _demand("Will you pay nights?", is_attributable=True))
+    unnamed = demands.create_demand(author, _demand("Will you heat the bay?"))
+    claim = demands.add_claim(author, demands.ClaimDetails(ClaimSection.PERFORMANCE, "Trained four hires.", 2025))
+    _ask(author, named, unnamed, claim)
+    surveys = _subjects_by_survey(people)
+    assert sorted(map(sorted, surveys)) == sorted([[named.subject_ref], [unnamed.subject_ref], [claim.subject_ref]])
+    # Each survey still leaves its author out.
+    for item in (named, unnamed, claim):
+        survey = db.session.get(Survey, item.endorsement_survey_id)
+        assert ballot_box.eligibility(survey, account_ref(author)) is None
+
+
+def test_only_demands_all_named_by_their_author_share_a_survey(people):
+    author, other = people["author"], people["coworkers"][0]
+    first, second = (demands.create_demand(author, _demand(f"Will you {what}?", is_attributable=True))
+                     for what in ("pay nights", "fund the licence"))
+    others_named = demands.create_demand(other, _demand("Will you fix the heaters?", is_attributable=True))
+    _ask(author, first, second)
+    _ask(other, others_named)
+    [request] = [r for r in demands.pending_requests(people["organizer"], people["unit"]) if r.author_id == author.id]
+    assert request.is_attributed and request.demands == [first, second]
+    surveys = _subjects_by_survey(people)
+    # One author's named demands together; never two authors in one survey.
+    assert sorted(map(sorted, surveys)) == sorted([sorted([first.subject_ref, second.subject_ref]),
+                                                   [others_named.subject_ref]])
+
+
+def test_a_demand_surveyed_beside_named_ones_keeps_its_name(people):
+    author = people["author"]
+    first, second = (demands.create_demand(author, _demand(f"Will you {what}?", is_attributable=True))
+                     for what in ("pay nights", "fund the licence"))
+    _ask(author, first, second)
+    _subjects_by_survey(people)
+    with pytest.raises(DomainError) as refused:
+        demands.update_demand(author, second, _demand("Will you fund the licence?", is_attributable=False))
+    assert refused.value.field == "is_attributable" and "would not make it anonymous" in refused.value.message
+    assert second.is_attributable
+    # A demand surveyed alone can drop its name at any time.
+    alone = demands.create_demand(author, _demand("Will you heat the bay?", is_attributable=True))
+    _ask(author, alone)
+    _subjects_by_survey(people)
+    demands.update_demand(author, alone, _demand("Will you heat the bay?", is_attributable=False))
+    assert not alone.is_attributable
 
 
 def test_asking_twice_is_refused_until_the_survey_is_released(people):

@@ -59,11 +59,12 @@ def targets(app, world):
             definitions.add_question(survey, type=QuestionType.FREE_TEXT, prompt="Say")
         launch.launch(open_, {account_ref(m): {"department": None} for m in members}, ["department"])
         keys.register_trustee_key(account_ref(steward), "steward trustee passphrase")
+        keys.register_trustee_key(account_ref(organizer), "organizer trustee passphrase")
         trusted = definitions.create_survey(scope, definitions.SurveySettings(
-            kind=SurveyKind.VOTE, title="Vote", key_mode=KeyMode.TRUSTEES, release_threshold=5, trustee_threshold=1))
+            kind=SurveyKind.VOTE, title="Vote", key_mode=KeyMode.TRUSTEES, release_threshold=5, trustee_threshold=2))
         definitions.add_question(trusted, type=QuestionType.YES_NO, prompt="Strike?")
         launch.launch(trusted, {account_ref(m): {"department": None} for m in members}, ["department"],
-                      [account_ref(steward)])
+                      [account_ref(steward), account_ref(organizer)])
         tally.close(trusted)
         author = members[1]
         claim = demands.add_claim(author, demands.ClaimDetails(ClaimSection.NEED, "A licence course."))
@@ -95,6 +96,8 @@ def targets(app, world):
                 ("/trustee/key", ["passphrase", "confirm"]),
                 (f"/units/{world.unit_id}/endorsements/launch", ["request", "days_open"]),
                 (f"/units/{world.unit_id}/strength", ["kind", "held_on", "participants", "headcount"]),
+                (f"/unions/{world.union_id}/settings", ["results", "endorsements", "comments"]),
+                (f"/segments/department/{unit.departments[0].id}/rename", [f"department{unit.departments[0].id}-name"]),
             ],
             member_email: [(f"/surveys/{open_.id}/answer", questions),
                            ("/my/demands/new", demand_fields), (f"/demands/{demand.id}/edit", demand_fields),

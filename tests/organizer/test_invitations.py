@@ -10,9 +10,10 @@ import sqlalchemy as sa
 
 from core.clock import utcnow
 from core.extensions import db
-from organizer import accounts, invitations
+from organizer import accounts, chart, invitations
 from organizer.errors import DomainError, InvitationInvalid, NotAllowed
 from organizer.models import Account, Invitation, Person, Role, hash_token
+from tests import factories
 
 NEW_MEMBER = {"display_name": "Night owl", "email": "owl@example.net",
               "password": "a long enough passphrase", "confirm": "a long enough passphrase"}
@@ -133,8 +134,28 @@ def test_only_the_unions_organizers_can_invite(app_ctx, world):
 def test_a_coworker_with_an_account_cannot_be_invited_again(app_ctx, world):
     organizer = accounts.find_account_by_email(world.organizer)
     member = accounts.find_account_by_email(world.member)
-    with pytest.raises(DomainError):
-        invitations.invite(organizer, member.person, Role.STEWARD)
+    person = chart.person_of(member)
+    assert person is not None, "the member's account is linked to their place on the chart"
+    with pytest.raises(DomainError, match="already has an account"):
+        invitations.invite(organizer, person, Role.STEWARD)
+    # The link is sealed on the account: nothing but the account's own sealed
+    # column says who it belongs to, and still the second account is refused.
+    with pytest.raises(DomainError, match="already has an account"):
+        accounts.create_account(display_name="Twin", email="twin@example.org", password=factories.PASSWORD,
+                                person=person, roles=[accounts.role_for(person, Role.MEMBER)])
+
+
+def test_an_account_for_a_coworker_holds_roles_in_their_unit_only(app_ctx, world):
+    # The sealed link is found through the account's roles in the coworker's unit
+    # (or union): an account whose roles lie elsewhere would hide its link.
+    from organizer.models import RoleAssignment
+
+    person = db.session.get(Person, world.person_id)
+    with pytest.raises(DomainError, match="own unit or union"):
+        accounts.create_account(display_name="Elsewhere", email="elsewhere@example.org",
+                                password=factories.PASSWORD, person=person,
+                                roles=[RoleAssignment(role=Role.MEMBER, unit_id=world.other_unit_id)])
+    assert not chart.has_account(person)
 
 
 def test_organizer_invitation_grants_the_union(app_ctx, world):

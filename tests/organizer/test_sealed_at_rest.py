@@ -64,3 +64,85 @@ def test_no_column_can_hold_an_ip_address_or_a_work_email(app):
 
     names = {column.name for table in database.metadata.tables.values() for column in table.columns}
     assert not {n for n in names if "ip" == n or "ip_" in n or "address" in n or "work_email" in n}
+
+
+#: Quasi-identifiers an employer could join with its HR roster, and the purpose each is sealed under.
+QUASI_IDENTIFIERS = {
+    ("people", "department_id"): "person.department_id",
+    ("people", "shift_id"): "person.shift_id",
+    ("people", "is_member"): "person.is_member",
+    ("people", "card_signed_on"): "person.card_signed_on",
+    ("people", "charted_on"): "person.charted_on",
+    ("people", "segment_changed_on"): "person.segment_changed_on",
+    ("accounts", "person_id"): "account.person_id",
+}
+
+
+def _chart_members_and_others(world) -> tuple[Person, Person]:
+    from datetime import date
+
+    unit = db.session.get(BargainingUnit, world.unit_id)
+    member = factories.create_person(unit, "Card Carrier", is_member=True, card_signed_on=date(2019, 7, 23),
+                                     department_id=unit.departments[1].id, shift_id=unit.shifts[1].id)
+    other = factories.create_person(unit, "Not Yet Signed")
+    db.session.commit()
+    return member, other
+
+
+def test_quasi_identifiers_are_sealed_blobs_that_say_nothing_by_size_or_null(app_ctx, world):
+    from core.sealing import field_cipher
+
+    _chart_members_and_others(world)
+    for (table, column), purpose in QUASI_IDENTIFIERS.items():
+        raw = db.session.execute(sa.text(f"SELECT {column} FROM {table}")).scalars().all()
+        assert raw, f"{table}.{column} has rows to look at"
+        assert all(isinstance(value, (bytes, memoryview)) for value in raw), (
+            f"{table}.{column} holds a clear value or a NULL")
+        blobs = [bytes(value) for value in raw]
+        # Members and non-members, people with and without a department, staff
+        # organizers without a person: one size for all.
+        assert len({len(blob) for blob in blobs}) == 1, f"{table}.{column}: the blob's size tells values apart"
+        for blob in blobs:
+            field_cipher().decrypt(blob, purpose.encode())  # sealed under its own purpose
+
+
+def test_the_raw_database_holds_no_card_date_and_no_join_from_account_to_person(app, world):
+    with app.app_context():
+        member, _ = _chart_members_and_others(world)
+        raw = raw_database(db.engine.url)
+        linked = db.session.execute(sa.text(
+            "SELECT count(*) FROM accounts JOIN people ON accounts.person_id = people.id")).scalar()
+    for encoding in ("utf-8", "utf-16-le"):
+        assert "2019-07-23".encode(encoding) not in raw
+        assert "20190723".encode(encoding) not in raw
+    assert linked == 0, "SQL can no longer join an account to its coworker"
+
+
+def test_the_schema_has_no_clear_quasi_identifier_or_link(app_ctx):
+    inspector = sa.inspect(db.engine)
+    for (table, column) in QUASI_IDENTIFIERS:
+        [found] = [c for c in inspector.get_columns(table) if c["name"] == column]
+        assert isinstance(found["type"], sa.LargeBinary), f"{table}.{column} is {found['type']}, not a sealed blob"
+    people_refs = {fk["referred_table"] for fk in inspector.get_foreign_keys("people")}
+    assert people_refs == {"bargaining_units"}, "people point to nothing but their unit"
+    assert not [fk for fk in inspector.get_foreign_keys("accounts") if fk["referred_table"] == "people"]
+    unique_columns = {c for uq in inspector.get_unique_constraints("accounts") for c in uq["column_names"]}
+    unique_columns |= {c for ix in inspector.get_indexes("accounts") if ix["unique"] for c in ix["column_names"]}
+    assert "person_id" not in unique_columns
+    # Nothing on a coworker's row says whether they have an account.
+    person_columns = {c["name"] for c in inspector.get_columns("people")}
+    assert not {name for name in person_columns if "account" in name or "user" in name or "login" in name}
+    clear = {c["name"] for c in inspector.get_columns("people") if not isinstance(c["type"], sa.LargeBinary)}
+    assert clear == {"id", "unit_id"}, "only the columns a query needs stay clear (see the Person docstring)"
+
+
+def test_a_sealed_link_copied_into_another_column_does_not_open(app_ctx, world):
+    from crypto.fields import FieldCipherError
+
+    _chart_members_and_others(world)
+    # The department id blob moved into the shift column (or the account's link) is refused, not read.
+    db.session.execute(sa.text("UPDATE people SET shift_id = department_id"))
+    db.session.expire_all()
+    with pytest.raises(FieldCipherError):
+        db.session.scalars(sa.select(Person)).all()
+    db.session.rollback()

@@ -36,6 +36,23 @@ def test_impossible_settings_are_refused(app_ctx, changes, field):
     assert refused.value.field == field
 
 
+@pytest.mark.parametrize("t", [1, 0, -3])
+def test_a_trustee_quorum_below_two_is_refused_and_nothing_stored(app_ctx, t):
+    trustees = replace(SETTINGS, key_mode=KeyMode.TRUSTEES, trustee_threshold=t)
+    with pytest.raises(SurveyError) as refused:
+        definitions.create_survey("test:1", trustees)
+    assert refused.value.field == "trustee_threshold"
+    assert (t != 0) == ("at least 2 trustees" in refused.value.message)
+    assert definitions.surveys_in_scope("test:1") == []
+
+
+def test_a_draft_cannot_be_changed_to_a_quorum_of_one(app_ctx):
+    survey = definitions.create_survey("test:1", replace(SETTINGS, key_mode=KeyMode.TRUSTEES, trustee_threshold=2))
+    with pytest.raises(SurveyError, match="at least 2 trustees"):
+        definitions.update_settings(survey, replace(SETTINGS, key_mode=KeyMode.TRUSTEES, trustee_threshold=1))
+    assert survey.trustee_threshold == 2
+
+
 def test_a_new_survey_is_a_draft_that_starts_its_own_series(app_ctx):
     survey = definitions.create_survey("test:1", SETTINGS)
     assert survey.state == SurveyState.DRAFT and survey.is_editable

@@ -81,9 +81,9 @@ def test_closing_due_surveys_twice_closes_them_once(app, app_ctx):
 
 
 def test_releasing_server_key_surveys_twice_releases_them_once(app, app_ctx):
-    register_trustees("trustee:1")
+    register_trustees("trustee:1", "trustee:2")
     server = launched_pulse(PEOPLE, dimensions=(), comment_threshold=10)
-    quorum = launched_pulse(PEOPLE, dimensions=(), key_mode=KeyMode.TRUSTEES, t=1, trustees=["trustee:1"])
+    quorum = launched_pulse(PEOPLE, dimensions=(), key_mode=KeyMode.TRUSTEES, t=2, trustees=["trustee:1", "trustee:2"])
     for survey in (server, quorum):
         cast_all(survey, REFS[:10], comment=lambda i: f"said once {i}")
         survey.closes_at = utcnow() - PAST
@@ -237,11 +237,11 @@ def test_a_round_with_the_same_respondents_is_released(app, app_ctx, electorates
 def test_the_overlap_rule_covers_an_earlier_round_still_waiting_for_its_trustees(app, app_ctx, electorates):
     # Round 1's approved groups will be released once its trustees decrypt, so
     # round 2 must be judged against them already, released or not.
-    register_trustees("trustee:1")
+    register_trustees("trustee:1", "trustee:2")
     first, second = _second_round(app, electorates, REFS[:10], release_first=False,
-                                  key_mode=KeyMode.TRUSTEES, t=1, trustees=["trustee:1"])
+                                  key_mode=KeyMode.TRUSTEES, t=2, trustees=["trustee:1", "trustee:2"])
     assert first.state == SurveyState.CLOSED and first.groups[0].is_approved
-    assert [t.trustee_ref for t in second.trustees] == ["trustee:1"]
+    assert [t.trustee_ref for t in second.trustees] == ["trustee:1", "trustee:2"]
     _end(app, second, REFS[:11], release=False)
     assert second.state == SurveyState.CLOSED
     assert not second.groups[0].is_approved

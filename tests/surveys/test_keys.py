@@ -100,14 +100,28 @@ def test_launch_deals_one_checked_share_to_each_trustee_and_keeps_no_secret(app_
 @pytest.mark.parametrize("t, trustees", [
     (3, TRUSTEES[:2]),
     (2, (TRUSTEES[0], TRUSTEES[0])),  # the same person twice is one trustee
-    (1, ()),
+    (2, ()),
+    (2, TRUSTEES[:1]),
 ])
 def test_a_quorum_larger_than_the_trustees_is_refused_at_launch(app_ctx, t, trustees):
     register_trustees(*TRUSTEES)
     survey = pulse(key_mode=KeyMode.TRUSTEES, t=t)
-    with pytest.raises(SurveyError):
+    with pytest.raises(SurveyError, match=f"Choose at least {t} trustees") as refused:
         launch.launch(survey, PEOPLE, [], trustees)
+    assert refused.value.field == "trustees"
     assert survey.public_key is None and survey.trustees == [] and survey.state == SurveyState.DRAFT
+
+
+def test_a_quorum_of_one_is_refused_when_the_key_is_made(app_ctx):
+    """Even a survey whose t was lowered behind the definitions' back gets no key from one trustee."""
+    register_trustees(*TRUSTEES)
+    survey = pulse(key_mode=KeyMode.TRUSTEES, t=2)
+    survey.trustee_threshold = 1
+    with pytest.raises(SurveyError, match="at least 2 trustees") as refused:
+        launch.launch(survey, PEOPLE, [], TRUSTEES[:1])
+    assert refused.value.field == "trustees"
+    assert survey.public_key is None and survey.trustees == [] and survey.threshold_key is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyTrustee)) == 0
 
 
 def test_every_trustee_needs_a_key_before_launch(app_ctx):
@@ -135,9 +149,11 @@ def test_fewer_than_t_trustees_release_nothing_and_t_release_everything_approved
     assert _trustee(survey, "trustee:2").partials is None
 
 
-def test_a_single_trustee_quorum_releases_at_once(app_ctx):
-    survey = _closed_trustee_survey(t=1, trustees=("trustee:solo",))
-    assert tally.contribute(survey, "trustee:solo", passphrase("trustee:solo")) == 1
+def test_the_last_of_t_trustees_releases_at_once(app_ctx):
+    survey = _closed_trustee_survey(t=2, trustees=("trustee:a", "trustee:b"))
+    assert tally.contribute(survey, "trustee:a", passphrase("trustee:a")) == 1
+    assert survey.state == SurveyState.CLOSED
+    assert tally.contribute(survey, "trustee:b", passphrase("trustee:b")) == 2
     assert survey.state == SurveyState.RELEASED and survey.groups[0].counts is not None
 
 
