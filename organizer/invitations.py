@@ -49,14 +49,11 @@ def find_valid(token: str) -> Invitation:
     invitation = None
     if _TOKEN_SHAPE.match(token):
         invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(token)))
-    if invitation is None:
+    if invitation is None or invitation.is_used:
+        # A used invitation is deleted (see `accept`), so "unknown" covers it too.
         raise InvitationInvalid(
-            "This invitation link is not valid. Check that you copied the whole link, "
-            "or ask your organizer for a new one.", reason="unknown")
-    if invitation.is_used:
-        raise InvitationInvalid(
-            "This invitation link has already been used. If it was you, sign in; "
-            "otherwise tell your organizer at once.", reason="used")
+            "This invitation link is not valid, or has already been used. Check that you copied the whole "
+            "link. If you used it, sign in; if you did not, tell your organizer at once.", reason="unknown")
     if invitation.is_expired():
         raise InvitationInvalid(
             "This invitation link has expired. Ask your organizer for a new one.", reason="expired")
@@ -65,25 +62,26 @@ def find_valid(token: str) -> Invitation:
 
 def accept(token: str, *, display_name: str, email: str, password: str) -> Account:
     invitation = find_valid(token)
-    # Claim the invitation with a conditional update so two concurrent accepts
-    # cannot both succeed: only one sees its row still unused.
+    person, role = invitation.person, invitation.role
+    # Claim the invitation by deleting it, conditionally, so two concurrent
+    # accepts cannot both succeed: only one deletes the row. Nothing of it is
+    # kept: a used invitation naming its coworker, beside the account made the
+    # same day, would give back the account-to-person link that is sealed.
     claimed = db.session.execute(
-        sa.update(Invitation)
+        sa.delete(Invitation)
         .where(Invitation.id == invitation.id, Invitation.accepted_on.is_(None))
-        .values(accepted_on=today())
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
         raise InvitationInvalid("This invitation link has already been used.", reason="used")
-    db.session.refresh(invitation)
-    person = invitation.person
+    db.session.expunge(invitation)
     account = accounts.create_account(
         display_name=display_name, email=email, password=password, person=person,
-        roles=[accounts.role_for(person, invitation.role)],
+        roles=[accounts.role_for(person, role)],
     )
     # Named by the chart, not the display name chosen here (which may be a pseudonym).
     audit.record(account, AuditAction.INVITATION_ACCEPTED,
-                 f"{person.name} accepted an invitation as {invitation.role.value}.", unit=person.unit)
+                 f"{person.name} accepted an invitation as {role.value}.", unit=person.unit)
     return account
 
 

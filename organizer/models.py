@@ -157,12 +157,11 @@ class Person(db.Model):
       unit, which the employer knows already.
 
     Elsewhere, role assignments keep their clear `unit_id`, which says only
-    that some pseudonymous account belongs to a unit. Residual risk: an
-    accepted invitation (`Invitation.person_id`, `accepted_on`) still says
-    which coworker accepted one and on which day; set against the unit's
-    accounts in id order (or their clear `created_on`, or the audit entry of
-    the acceptance) it can give back the link this class seals, until used
-    invitations stop naming their coworker.
+    that some pseudonymous account belongs to a unit. A pending invitation
+    names its coworker (`Invitation.person_id`) but no account exists yet; an
+    accepted one is deleted as it is used (`organizer.invitations.accept`), so
+    no row pairs a coworker with the day an account was made. The audit entry
+    of an acceptance names the coworker only in its sealed description.
     """
 
     __tablename__ = "people"
@@ -227,7 +226,8 @@ class Account(UserMixin, db.Model):
     email_index: Mapped[bytes] = mapped_column(sa.LargeBinary(32), unique=True)
     #: Memory-hard password hash (scrypt).
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    #: Consecutive failed sign-ins since the last success.
+    #: Consecutive failed sign-ins, since the last success, from browsers without
+    #: this account's device cookie (only those browsers are ever locked out).
     failed_login_count: Mapped[int] = mapped_column(default=0)
     #: Sign-in is refused until this time after too many failures.
     locked_until: Mapped[datetime | None]

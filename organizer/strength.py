@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from core.extensions import db
 from organizer import unions
 from organizer.models import BargainingUnit, Person, StructureTest
-from organizer.unit_surveys import unit_scope
+from organizer.unit_surveys import unit_scope, who_can_decrypt
 from surveys.definitions import ballot_questions
-from surveys.models import EligibleVoter, KeyMode, Question, QuestionType, Survey, SurveyKind, SurveyState
+from surveys.models import EligibleVoter, Question, QuestionType, Survey, SurveyKind, SurveyState
 from surveys.stats import wilson_interval
 
 #: A coworker weight starts from this many imaginary neutral answers, so that
@@ -144,9 +144,10 @@ class UnitStrength:
 
     @property
     def key_mode_label(self) -> str | None:
+        """Who could decrypt the latest pulse, in the words every result uses."""
         if self.pulse is None:
             return None
-        return "server-held key" if self.pulse.key_mode == KeyMode.SERVER_KEY else "trustee quorum"
+        return who_can_decrypt(self.pulse)
 
 
 def _latest_released(unit: BargainingUnit, kind: SurveyKind) -> Survey | None:

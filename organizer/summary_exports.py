@@ -70,7 +70,7 @@ def strength_lines(summary: BargainingSummary) -> list[tuple[str, str]]:
                                         f"{_pct(test.kind.target)}"))
     if st.pulse is not None:
         lines.append(("Latest pulse", f"{st.pulse.title}, closed {st.pulse.closed_on}, "
-                                      f"decrypted by {st.key_mode_label}"))
+                                      f"who could decrypt: {st.key_mode_label}"))
     return lines
 
 

@@ -29,8 +29,10 @@ of the survey in one transaction, in random order, under new random keys, and
 deletes the pool: afterwards every row of the survey carries the same stamp.
 
 What it costs, and what remains. Each answer rewrites at most twice the
-anonymity size in ballots (see `anonymity_size`: 64 ballots of a usual pulse,
-fewer for very long ballots, so a rewrite stays near 512 KiB). While voting is
+anonymity size in ballots (see `anonymity_size`: 25 ballots of a usual 5 KB
+pulse ballot, 8 of a 20-question one, so a rewrite stays near 256 KiB); the
+size trades the cost of every answer against how many a waiting ballot hides
+among, and the figures are in bench/load.py's output. While voting is
 open a ballot hides among the pool's entries or, once moved, among a batch and
 the pool it came from: a reader who also knows exactly when each person
 answered can narrow a moved ballot to about three times the anonymity size of
@@ -57,11 +59,13 @@ from dataclasses import dataclass, field
 
 FORMAT_VERSION = 1
 #: Most ballots a pool keeps once enough people answered.
-MAX_ANONYMITY = 64
+MAX_ANONYMITY = 32
 #: Fewest, however long the ballot.
-MIN_ANONYMITY = 16
-#: The pool is kept near this size in bytes once full (see `anonymity_size`).
-TARGET_POOL_BYTES = 512 * 1024
+MIN_ANONYMITY = 8
+#: The pool is kept under about this size in bytes (see `anonymity_size`): every
+#: answer rewrites it whole, and on PostgreSQL with fsync the commit of that
+#: write is what answers wait for, one at a time (bench/load.py measures it).
+TARGET_POOL_BYTES = 256 * 1024
 #: A cell is padded to this many bytes before it is sealed, so its length says nothing.
 CELL_WIDTH = 16
 

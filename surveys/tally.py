@@ -48,9 +48,11 @@ from surveys.models import (
     EligibleVoter,
     KeyMode,
     ParticipationEntry,
+    Question,
     ReleasedComment,
     SealedComment,
     Survey,
+    SurveyKind,
     SurveyState,
     SurveyTrustee,
     TallyGroup,
@@ -79,17 +81,31 @@ def respondents_by_cell(survey: Survey, answered: set[str] | None = None) -> dic
 
 
 def _earlier_released_sets(survey: Survey) -> list[frozenset[str]]:
-    """Respondent sets of every approved group of every other survey, of any kind
-    or series, that shares a respondent with this one (PRIVACY.md invariant 8:
-    differencing across everything). A closed survey counts as much as a
-    released one: its approved groups are fixed at close and will be shown once
-    its trustees decrypt, whenever that is."""
+    """Respondent sets of every approved group of every other survey that shares
+    a respondent with this one and could measure the same thing (PRIVACY.md
+    invariant 8: differencing across everything, not only one series). A closed
+    survey counts as much as a released one: its approved groups are fixed at
+    close and will be shown once its trustees decrypt, whenever that is.
+
+    "Could measure the same thing" is read pessimistically for questions that
+    whoever runs the surveys writes (pulse, bargaining, vote): any of them may
+    be a rewording of another, across kinds and series. Endorsement surveys
+    ask coworkers about one member's own words, so they are set against the
+    endorsement surveys that asked about the same claim or demand again, not
+    against a pulse: subtracting agreement with a demand from union support
+    isolates nobody, and comparing them would withhold nearly every small
+    endorsement survey. What this leaves is stated in surveys/release.py."""
     mine = sa.select(ParticipationEntry.voter_ref).where(ParticipationEntry.survey_id == survey.id)
-    others = list(db.session.scalars(sa.select(Survey).where(
+    query = sa.select(Survey).where(
         Survey.id != survey.id, Survey.state.in_([SurveyState.CLOSED, SurveyState.RELEASED]),
         Survey.groups.any(),
         Survey.id.in_(sa.select(ParticipationEntry.survey_id).where(ParticipationEntry.voter_ref.in_(mine))))
-        .order_by(Survey.id)))
+    if survey.kind == SurveyKind.ENDORSEMENT:
+        subjects = [q.subject_ref for q in survey.questions if q.subject_ref]
+        query = query.where(Survey.kind == SurveyKind.ENDORSEMENT, Survey.questions.any(Question.subject_ref.in_(subjects)))
+    else:
+        query = query.where(Survey.kind != SurveyKind.ENDORSEMENT)
+    others = list(db.session.scalars(query.order_by(Survey.id)))
     sets = []
     for other in others:
         by_cell = respondents_by_cell(other)
