@@ -14,6 +14,7 @@ from crypto.elgamal import PublicKey
 from surveys import ballot_box, tally
 from surveys.definitions import ballot_questions, question_spec
 from surveys.models import Survey
+from tests.factories import PASSWORD
 from tests.organizer.test_survey_views import _answer_form, _create_pulse
 
 
@@ -99,3 +100,76 @@ def test_two_one_off_surveys_differing_by_one_person_withhold_the_second_with_th
     with app.app_context():
         whole = db.session.get(Survey, second).groups[0]
         assert not whole.is_approved and whole.counts is None
+
+
+def _settle(app, emails: list[str], departments: list[str], days: int = 60) -> None:
+    """These members were charted, placed and signed up long ago."""
+    from datetime import timedelta
+
+    from core.clock import today
+    from organizer import accounts, chart
+    from organizer.models import Department
+
+    with app.app_context():
+        for email, department in zip(emails, departments, strict=True):
+            account = accounts.find_account_by_email(email)
+            person = chart.person_of(account)
+            person.department_id = db.session.scalar(
+                db.select(Department.id).where(Department.unit_id == person.unit_id, Department.name == department))
+            person.segment_changed_on = account.created_on = today() - timedelta(days=days)
+        db.session.commit()
+
+
+def test_the_sock_puppet_journey_does_not_reveal_the_target(app, world, login, crowd):
+    """The review's journey, through the pages alone: chart four fake coworkers,
+    invite them and open the links oneself, move the target and the four into a
+    new department "Audit", launch a pulse broken down by department, have the
+    puppets answer "no", and read the "Audit" group."""
+    from organizer import accounts, chart
+    from organizer.models import Department, Person
+
+    _settle(app, crowd, ["Loading", "Cranes"] * 3)
+    _settle(app, [world.member], ["Loading"])
+    organizer = login(app.test_client(), world.organizer)
+    assert organizer.post(f"/units/{world.unit_id}/segments",
+                          data={"kind": "department", "name": "Audit"}).status_code in (200, 302)
+    with app.app_context():
+        audit_id = db.session.scalar(db.select(Department.id).where(Department.name == "Audit"))
+        target_person = chart.person_of(accounts.find_account_by_email(world.member)).id
+    puppets = []
+    for i in range(4):
+        assert organizer.post(f"/units/{world.unit_id}/people/new", data={
+            "name": f"Puppet {i}", "department_id": str(audit_id), "shift_id": "", "assessment": "0"}).status_code == 302
+        with app.app_context():
+            person_id = db.session.scalar(db.select(Person.id).order_by(Person.id.desc()).limit(1))
+        invited = organizer.post(f"/people/{person_id}/invite", data={"role": "member"})
+        link = re.search(rb'value="(http://[^"]+/invite/[^"]+)"', invited.data).group(1).decode()
+        email = f"puppet{i}@example.org"
+        accepted = app.test_client().post(link.split("localhost", 1)[1], data={
+            "display_name": f"Puppet {i}", "email": email, "password": PASSWORD, "confirm": PASSWORD})
+        assert accepted.status_code == 302, "the organizer completes the puppet's invitation itself"
+        puppets.append(email)
+    # The target is moved in beside them.
+    moved = organizer.post(f"/people/{target_person}/edit", data={
+        "name": "The target", "department_id": str(audit_id), "shift_id": "", "assessment": "0"})
+    assert moved.status_code == 302
+
+    survey_id = _launch(app.test_client(), world, login, title="Monthly pulse")
+    for email in puppets:
+        _answer(app, login, email, survey_id, yes=False)
+    _answer(app, login, world.member, survey_id, yes=True)
+    for email in crowd:
+        _answer(app, login, email, survey_id, yes=True)
+    assert organizer.post(f"/surveys/{survey_id}/close").status_code == 302
+    page = organizer.get(f"/surveys/{survey_id}/results").data.decode()
+    assert "Audit" not in page, "the puppets' department is shown as a group"
+    with app.app_context():
+        survey = db.session.get(Survey, survey_id)
+        shown = {group.label for group in survey.groups if group.is_approved}
+        assert "Audit" not in shown
+        # What is shown holds real coworkers beside the target: the whole unit, and the
+        # long-settled departments (the target and the puppets count in neither).
+        assert "Everyone" in shown
+        for group in survey.groups:
+            if group.is_approved and group.dimension == "department":
+                assert group.label in ("Loading", "Cranes")
