@@ -1,17 +1,22 @@
 """The release rules (PRIVACY.md invariants 4 and 8), as pure functions: the
 breakdown declared at launch (`plan_segments`) and what may be decrypted at
-close (`decide_release`), by examples and by a property test over random
-units, respondents, thresholds and earlier rounds."""
+close (`decide_release`), by examples (among them the differencing attacks
+across surveys and with known people) and by a property test over random
+units, respondents, thresholds and earlier rounds. The exact check that no
+sequence of releases singles out fewer than k people is in
+test_release_properties.py."""
 
 from __future__ import annotations
 
+import random
 from collections import Counter, defaultdict
-from itertools import combinations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from surveys.release import OTHER, WHOLE, GroupSpec, candidate_groups, decide_release, plan_segments
+from tests.surveys.test_release_properties import small_sums
 
 
 def _people(**sizes_by_department: int) -> dict[str, dict[str, str]]:
@@ -106,11 +111,24 @@ def _approved(decisions) -> dict[str, bool]:
     return {d.group.key: d.approved for d in decisions}
 
 
+def _shown(decisions) -> list[frozenset[str]]:
+    return [d.respondents for d in decisions if d.approved]
+
+
+def _everyone(*collections) -> list[str]:
+    return sorted({person for sets in collections for group in sets for person in group})
+
+
+def _whole_only() -> list[GroupSpec]:
+    """The groups of a survey with no breakdown: its one cell, "c0"."""
+    return [GroupSpec(WHOLE, None, "Everyone", frozenset({"c0"}))]
+
+
 def test_a_group_with_k_respondents_is_released_and_one_with_k_minus_1_is_not():
     groups = _groups(dept_A=("a",), dept_B=("b",), dept_C=("c",))
     decisions = decide_release(groups, _respondents(a=5, b=4, c=1), k=5)
     assert _approved(decisions) == {WHOLE: True, "dept=A": True, "dept=B": False, "dept=C": False}
-    assert "fewer than 5" in next(d.reason for d in decisions if d.group.key == "dept=B")
+    assert next(d.reason for d in decisions if d.group.key == "dept=B") == "fewer than 5 answered"
 
 
 def test_fewer_than_k_respondents_in_the_whole_withholds_everything():
@@ -124,14 +142,27 @@ def test_exactly_k_respondents_releases_the_whole():
     assert decisions[0].approved and len(decisions[0].respondents) == 5
 
 
-def test_complementary_suppression_withholds_the_smallest_shown_group():
+def test_the_whole_is_shown_when_every_department_answered_fewer_than_k():
+    # Twelve answers, four per department: no department may be shown, but the
+    # whole hides everyone behind twelve. Atoms drawn from groups never shown
+    # would have split it into three small ones and withheld it.
+    groups = _groups(dept_A=("a",), dept_B=("b",), dept_C=("c",))
+    decisions = decide_release(groups, _respondents(a=4, b=4, c=4), k=5)
+    assert _approved(decisions) == {WHOLE: True, "dept=A": False, "dept=B": False, "dept=C": False}
+
+
+def test_complementary_suppression_withholds_a_later_group():
+    # Changed from the old rule, which withheld the smallest shown group (A): the
+    # rule approves in order, so B, the later one, goes. Either choice hides C
+    # equally well; the order puts the merged "Other" last, so it is the first to go.
     groups = _groups(dept_A=("a",), dept_B=("b",), dept_C=("c",))
     decisions = decide_release(groups, _respondents(a=6, b=7, c=2), k=5)
     by_key = {d.group.key: d for d in decisions}
-    assert _approved(decisions) == {WHOLE: True, "dept=A": False, "dept=B": True, "dept=C": False}
-    assert "subtraction" in by_key["dept=A"].reason
-    # What stays hidden in the dimension (A and C together) is at least k.
-    assert len(by_key["dept=A"].respondents | by_key["dept=C"].respondents) >= 5
+    assert _approved(decisions) == {WHOLE: True, "dept=A": True, "dept=B": False, "dept=C": False}
+    assert "subtraction from this survey's other groups" in by_key["dept=B"].reason
+    # What stays hidden in the dimension (B and C together) is at least k.
+    assert len(by_key["dept=B"].respondents | by_key["dept=C"].respondents) >= 5
+    assert small_sums(_shown(decisions), frozenset(), _everyone(_shown(decisions)), 5) == []
 
 
 def test_no_suppression_when_every_group_is_released():
@@ -140,26 +171,36 @@ def test_no_suppression_when_every_group_is_released():
     assert all(d.approved for d in decisions)
 
 
-def test_overlapping_groups_that_differ_by_fewer_than_k_are_not_both_released():
+def test_groups_that_differ_by_a_few_are_shown_when_no_subtraction_isolates_them():
+    # Changed from the old rule, which withheld Day and Night here because A (7)
+    # and Day (12) differ by the one person in b. But A minus Day is b's answer
+    # minus the six in c, not b's answer: with the whole, A, B, Day and Night
+    # shown, no combination depends on fewer than 5 people (the four cells are
+    # not all determined: rank 3 over 4 cells).
     # Cells: a = (A, Day), b = (A, Night), c = (B, Day), d = (B, Night).
     groups = _groups(dept_A=("a", "b"), dept_B=("c", "d"), shift_Day=("a", "c"), shift_Night=("b", "d"))
-    decisions = decide_release(groups, _respondents(a=6, b=1, c=6, d=6), k=5)
+    by_cell = _respondents(a=6, b=1, c=6, d=6)
+    decisions = decide_release(groups, by_cell, k=5)
+    assert all(d.approved for d in decisions)
+    assert small_sums(_shown(decisions), frozenset(), _everyone(by_cell.values()), 5) == []
+
+
+def test_a_cell_that_two_breakdowns_would_isolate_is_withheld():
+    # The same layout, but the one person of b is the only one besides A-Day's
+    # six in A, and c is empty: A minus Day would be b alone.
+    groups = _groups(dept_A=("a", "b"), dept_B=("c", "d"), shift_Day=("a", "c"), shift_Night=("b", "d"))
+    by_cell = _respondents(a=6, b=1, c=0, d=6)
+    decisions = decide_release(groups, by_cell, k=5)
     by_key = {d.group.key: d for d in decisions}
-    # A (7) and Day (12) differ by the one person in b: A minus Day would show their answer.
-    assert by_key["dept=A"].approved
-    assert not by_key["shift=Day"].approved
-    assert "differs" in by_key["shift=Day"].reason
-    # Night (7) and B (12) differ by the same person.
-    assert not by_key["shift=Night"].approved
-    for a, b in combinations([d.respondents for d in decisions if d.approved], 2):
-        assert len(a - b) in (0,) or len(a - b) >= 5
-        assert len(b - a) in (0,) or len(b - a) >= 5
+    assert by_key[WHOLE].approved and by_key["dept=A"].approved
+    assert not by_key["shift=Day"].approved and "subtraction" in by_key["shift=Day"].reason
+    assert small_sums(_shown(decisions), frozenset(), _everyone(by_cell.values()), 5) == []
 
 
 def test_sums_of_one_breakdown_cannot_be_set_against_another_to_single_out_a_few():
-    # Departments A-D by shift. Group by group, every pair of shown groups would
-    # differ by 0 or >= 5; but the whole minus Day minus D is C's night shift,
-    # three people, so Day (or D) must go.
+    # Departments A-D by shift. The whole minus A minus B is C and D together, so
+    # showing D would give C (four people), and Day would be A + B + C's one day
+    # worker: both go, and Night with them (the whole minus Night is Day).
     cells = {f"{dept}-{shift}": (dept, shift) for dept in "ABCD" for shift in ("Day", "Night")}
     groups = [GroupSpec(WHOLE, None, "Everyone", frozenset(cells))]
     for dimension, position, values in (("dept", 0, "ABCD"), ("shift", 1, ("Day", "Night"))):
@@ -168,21 +209,20 @@ def test_sums_of_one_breakdown_cannot_be_set_against_another_to_single_out_a_few
                                     frozenset(c for c, parts in cells.items() if parts[position] == value)))
     by_cell = _respondents(**{"A-Day": 5, "B-Day": 5, "C-Day": 1, "C-Night": 3, "D-Night": 5})
     decisions = decide_release(groups, by_cell, k=5)
-    shown = {d.group.key: d.respondents for d in decisions if d.approved}
-    assert WHOLE in shown
-    for a, b in combinations(_derivable_by_dimension(decisions).items(), 2):
-        for x in a[1]:
-            for y in b[1]:
-                assert _differ_by_0_or_at_least_k(x, y, 5)
-    assert not ({"shift=Day", "dept=D"} <= set(shown))
+    assert _approved(decisions) == {WHOLE: True, "dept=A": True, "dept=B": True, "dept=C": False, "dept=D": False,
+                                    "shift=Day": False, "shift=Night": False}
+    assert small_sums(_shown(decisions), frozenset(), _everyone(by_cell.values()), 5) == []
 
+
+# -- across surveys ------------------------------------------------------------------------------
 
 def test_overlap_with_an_earlier_round_withholds_a_whole_that_differs_by_fewer_than_k():
     earlier = frozenset(f"a:{i}" for i in range(10))
     groups = _groups(dept_A=("a",))
     decisions = decide_release(groups, _respondents(a=11), k=5, earlier_released=[earlier])
     assert not any(d.approved for d in decisions)
-    assert "differs" in decisions[0].reason
+    assert "differs from earlier surveys' results by fewer than 5" in decisions[0].reason
+    assert decisions[1].reason == "the whole survey is withheld"
 
 
 def test_an_earlier_round_with_the_same_or_very_different_respondents_does_not_block():
@@ -191,6 +231,112 @@ def test_an_earlier_round_with_the_same_or_very_different_respondents_does_not_b
     assert decide_release(groups, _respondents(a=10), k=5, earlier_released=[same])[0].approved
     far = frozenset(f"a:{i}" for i in range(5))
     assert decide_release(groups, _respondents(a=10), k=5, earlier_released=[far])[0].approved
+
+
+def test_two_one_off_surveys_one_person_apart_are_not_both_shown():
+    # The review's attack: the same question in two unrelated surveys, the second
+    # answered by the first's respondents minus one. Both wholes would give that
+    # person's answer as their difference.
+    first_people = frozenset(f"p{i}" for i in range(12))
+    first = decide_release(_whole_only(), {"c0": first_people}, k=5)
+    assert first[0].approved
+    second_people = first_people - {"p7"}
+    second = decide_release(_whole_only(), {"c0": second_people}, k=5,
+                            earlier_released=_shown(first))
+    assert not second[0].approved
+    assert second[0].reason == ("withheld: it differs from earlier surveys' results by fewer than 5 people, "
+                                "whose answers could be worked out by subtraction")
+
+
+def test_a_new_group_that_is_two_earlier_groups_and_one_more_person_is_withheld():
+    # Pairwise, A ∪ B ∪ {v} differs from A and from B by at least k; but its sum
+    # minus A's minus B's is v's answer.
+    a = frozenset(f"a{i}" for i in range(6))
+    b = frozenset(f"b{i}" for i in range(7))
+    new = a | b | {"v"}
+    decisions = decide_release(_whole_only(), {"c0": new}, k=5, earlier_released=[a, b])
+    assert not decisions[0].approved and "earlier surveys" in decisions[0].reason
+    # Without v, nothing new is learned (it is A + B) and the survey is shown.
+    assert decide_release(_whole_only(), {"c0": a | b}, k=5, earlier_released=[a, b])[0].approved
+
+
+def test_a_pulse_after_a_small_endorsement_is_shown_when_it_leaks_nothing():
+    # An endorsement answered by a, b, c (shown at its own k of 3), then a pulse
+    # answered by a, b and twenty others: two sums over three unknown parts
+    # (a + b, c, the twenty), which pins down none of them. The old pairwise rule
+    # withheld the pulse because it differs from the endorsement by one person (c).
+    endorsement = frozenset({"a", "b", "c"})
+    pulse = frozenset({"a", "b"} | {f"p{i}" for i in range(20)})
+    decisions = decide_release(_whole_only(), {"c0": pulse}, k=5, earlier_released=[endorsement])
+    assert decisions[0].approved
+    assert small_sums([endorsement, pulse], frozenset(), sorted(endorsement | pulse), 3) == []
+    # A third survey answered by the pulse's people and c is withheld: its sum
+    # minus the pulse's would be c's answer.
+    with_c = pulse | {"c"}
+    assert not decide_release(_whole_only(), {"c0": with_c}, k=5,
+                              earlier_released=[endorsement, pulse])[0].approved
+
+
+def test_two_people_with_different_histories_are_caught_together():
+    # x answered an earlier survey that y did not, so they are apart in every
+    # count: neither one's answer can ever be worked out here. But the pulse of
+    # A, x and y, followed by one of A alone, would give x's and y's answers summed.
+    a = frozenset(f"a{i}" for i in range(10))
+    others = frozenset(f"b{i}" for i in range(6))
+    earlier = a | others | {"x"}
+    pulse = a | {"x", "y"}
+    assert decide_release(_whole_only(), {"c0": pulse}, k=5, earlier_released=[earlier])[0].approved
+    decisions = decide_release(_whole_only(), {"c0": a}, k=5, earlier_released=[earlier, pulse])
+    assert not decisions[0].approved and "earlier surveys" in decisions[0].reason
+    people = sorted(earlier | pulse)
+    assert small_sums([earlier, pulse, a], frozenset(), people, 5) == [("x", "y")]
+    assert small_sums([earlier, pulse], frozenset(), people, 5) == []
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_recurring_pulse_with_ordinary_turnover_keeps_showing_its_whole(seed):
+    # The cautious rule this replaced went dark after two or three rounds here:
+    # everyone's history of answering splits the unit into ever smaller classes,
+    # and it counted any figure over small classes as a leak. Eight rounds of
+    # 24 people, each answering with chance 0.7, by shift, with k = 3: the whole
+    # is shown every time, and still no group of fewer than 3 can be worked out.
+    chance = random.Random(seed)
+    people = {f"p{i}": {"shift": ("Day", "Night")[i % 2]} for i in range(24)}
+    plan, assignment = plan_segments(people, ["shift"], 3)
+    shown: list[frozenset[str]] = []
+    for _ in range(8):
+        by_cell: dict[str, set[str]] = defaultdict(set)
+        for ref in people:
+            if chance.random() < 0.7:
+                by_cell[assignment[ref]].add(ref)
+        decisions = decide_release(candidate_groups(plan), by_cell, 3, list(shown))
+        assert decisions[0].group.key == WHOLE and decisions[0].approved, decisions[0].reason
+        shown += _shown(decisions)
+    assert small_sums(shown, frozenset(), sorted(people), 3) == []
+
+
+def test_a_group_of_the_target_and_k_minus_1_known_people_is_withheld():
+    # An organizer who controls four accounts fills a department with them and
+    # one coworker: subtracting the four known answers leaves the coworker's.
+    puppets = frozenset(f"puppet{i}" for i in range(4))
+    groups = _groups(dept_A=("a",), dept_B=("b",))
+    by_cell = {"a": set(puppets | {"target"}), "b": {f"b{i}" for i in range(8)}}
+    decisions = decide_release(groups, by_cell, k=5, known=puppets)
+    by_key = {d.group.key: d for d in decisions}
+    assert not by_key["dept=A"].approved
+    assert "people whose answers may already be known" in by_key["dept=A"].reason
+    # The whole (13, of whom 9 unknown) is shown, and B with it: the whole minus B
+    # is the department the puppets stand in, so B goes too.
+    assert by_key[WHOLE].approved and not by_key["dept=B"].approved
+    assert small_sums(_shown(decisions), puppets, _everyone(by_cell.values()), 5) == []
+    # Without the puppets known, the same department is an ordinary group of five.
+    assert all(d.approved for d in decide_release(groups, by_cell, k=5))
+
+
+def test_a_whole_of_one_coworker_and_known_people_is_withheld():
+    people = frozenset({"target", "puppet0", "puppet1", "puppet2", "puppet3", "puppet4"})
+    decisions = decide_release(_whole_only(), {"c0": people}, k=5, known=people - {"target"})
+    assert not decisions[0].approved and "known" in decisions[0].reason
 
 
 def test_ordinary_survey_releases_the_whole_and_every_department():
@@ -206,7 +352,20 @@ def test_ordinary_survey_releases_the_whole_and_every_department():
                                     "department=Yard": True}
 
 
-# -- property ------------------------------------------------------------------------------------
+def test_the_same_survey_run_again_by_the_same_people_is_shown_again():
+    people = _people(Dock=10, Yard=10, Office=10)
+    plan, assignment = plan_segments(people, ["department"], k=5)
+    by_cell: dict[str, set[str]] = defaultdict(set)
+    for ref in people:
+        by_cell[assignment[ref]].add(ref)
+    first = decide_release(candidate_groups(plan), by_cell, k=5)
+    again = decide_release(candidate_groups(plan), by_cell, k=5, earlier_released=_shown(first))
+    assert all(d.approved for d in first) and all(d.approved for d in again)
+
+
+# -- property: the breakdown and the rule's plain promises --------------------------------------
+# The exact "nothing about fewer than k people" check, over several surveys and
+# known people, is in test_release_properties.py against an independent reference.
 
 DEPARTMENTS = ("Dock", "Yard", "Office", "Shop", "Garage")
 SHIFTS = ("Day", "Night", "Swing")
@@ -240,29 +399,13 @@ def _by_cell(assignment, mask) -> dict[str, set[str]]:
     return cells
 
 
-def _differ_by_0_or_at_least_k(a: frozenset, b: frozenset, k: int) -> bool:
-    return all(side == 0 or side >= k for side in (len(a - b), len(b - a)))
-
-
-def _derivable_by_dimension(decisions) -> dict[str, list[frozenset]]:
-    """Per dimension, every set of respondents whose figures the release lets a
-    reader add up: any union of its shown groups, and the whole minus such a union."""
-    whole = decisions[0]
-    derivable = {}
-    for dimension in {d.group.dimension for d in decisions if d.group.dimension}:
-        shown = [d.respondents for d in decisions if d.approved and d.group.dimension == dimension]
-        sets = []
-        for size in range(len(shown) + 1):
-            for chosen in combinations(shown, size):
-                union = frozenset().union(*chosen)
-                sets += [union, whole.respondents - union] if whole.approved else [union]
-        derivable[dimension] = sets
-    return derivable
-
-
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(rounds())
-def test_no_released_figure_describes_fewer_than_k_people(scenario):
+def test_the_breakdown_holds_k_and_every_shown_figure_has_k_behind_it(scenario):
+    # Changed from the old property, which also required every two shown groups
+    # to differ by 0 or at least k: the exact rule shows pairs that differ by a
+    # few when no combination isolates them (see the examples above), so that
+    # pairwise check no longer describes what is safe.
     k, people, answered, earlier = scenario
     plan, assignment = plan_segments(people, ["department", "shift"], k)
     groups = candidate_groups(plan)
@@ -274,27 +417,20 @@ def test_no_released_figure_describes_fewer_than_k_people(scenario):
 
     earlier_sets = []
     if earlier is not None:
-        earlier_sets = [d.respondents for d in decide_release(groups, _by_cell(assignment, earlier), k) if d.approved]
+        earlier_sets = _shown(decide_release(groups, _by_cell(assignment, earlier), k))
     decisions = decide_release(groups, _by_cell(assignment, answered), k, earlier_sets)
 
     respondents = {ref for ref, took_part in zip(assignment, answered) if took_part}
     for decision in decisions:
         # Recounted here, so a wrong union of cells in the rules cannot hide a breach.
         assert decision.respondents == {ref for ref in respondents if assignment[ref] in decision.group.cells}
+        assert decision.approved is (decision.reason is None)
+        assert decision.reason is None or len(decision.reason) <= 200  # it is stored in 200 characters
     approved = [d for d in decisions if d.approved]
     whole = decisions[0]
     assert whole.group.key == WHOLE
-
     for decision in approved:
         assert len(decision.respondents) >= k
-    released_sets = [d.respondents for d in approved] + earlier_sets
-    for a, b in combinations(released_sets, 2):
-        assert _differ_by_0_or_at_least_k(a, b, k), "two released groups differ by 1..k-1 people"
-    # Nor can sums of one breakdown's groups be set against another's to single out fewer than k.
-    for (first, first_sets), (second, second_sets) in combinations(_derivable_by_dimension(decisions).items(), 2):
-        for x in first_sets:
-            for y in second_sets:
-                assert _differ_by_0_or_at_least_k(x, y, k), f"sums by {first} and by {second} single out a few"
     if not whole.approved:
         assert not approved, "a breakdown is released while the whole is withheld"
     else:
@@ -303,6 +439,11 @@ def test_no_released_figure_describes_fewer_than_k_people(scenario):
             hidden = len(whole.respondents) - shown
             assert hidden == 0 or hidden >= k, f"the withheld {dimension} groups hold {hidden} people"
 
-    # And the rules are not vacuous: with no earlier round, k respondents always release the whole.
+    # And the rules are not vacuous: with no earlier round, k respondents always release the whole,
+    # and a dimension whose groups all hold k or more shows all of them.
     if earlier is None and len(respondents) >= k:
         assert whole.approved
+        for dimension in plan.dimensions:
+            members = [d for d in decisions if d.group.dimension == dimension]
+            if all(len(d.respondents) >= k for d in members) and plan.dimensions == (dimension,):
+                assert all(d.approved for d in members)

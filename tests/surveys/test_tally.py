@@ -78,12 +78,13 @@ def test_nothing_is_decrypted_with_fewer_than_k_respondents(app_ctx):
 def test_a_withheld_group_is_never_decrypted(app_ctx):
     people = voters(15, ("A", "B", "C"))
     survey = launched_pulse(people, dimensions=("department",))
-    # A and B answer in full, C only twice: C is withheld, then A by complementary suppression.
+    # A and B answer in full, C only twice: C is withheld, and then B by complementary
+    # suppression (groups are approved in order, so A, shown first, stays; either hides C).
     refs = [ref for ref in people if people[ref]["department"] in "AB"] + ["voter:2", "voter:5"]
     cast_all(survey, refs)
     tally.close(survey)
     withheld = [g for g in survey.groups if not g.is_approved]
-    assert {g.key for g in withheld} == {"department=A", "department=C"}
+    assert {g.key for g in withheld} == {"department=B", "department=C"}
     assert all(g.encrypted_sums is None for g in withheld)
     # Even with sums planted on a withheld group, release decrypts approved groups only.
     whole = survey.groups[0]
@@ -114,7 +115,13 @@ def test_an_approved_group_may_be_decrypted(app_ctx):
 
 
 def test_any_other_set_of_ballots_is_refused_and_the_refusal_recorded(app_ctx):
-    survey = _closed_cross_survey()
+    # Night answered by two people only: Night is withheld, and Day with it (the
+    # whole minus Day would be Night), so a withheld group exists to ask for.
+    people = voters(20, ("A", "B"), ("Day", "Night"))
+    night = [ref for ref, segments in people.items() if segments["shift"] == "Night"]
+    survey = launched_pulse(people, dimensions=("department", "shift"))
+    cast_all(survey, [ref for ref in people if ref not in night] + night[:2])
+    tally.close(survey)
     assert len(survey.segment_plan["cells"]) == 4
     withheld = [g for g in survey.groups if not g.is_approved]
     assert withheld, "this survey was meant to withhold a group"
