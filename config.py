@@ -43,8 +43,10 @@ class BaseConfig:
     #: by a client address. Per submitted email (known or not), for browsers
     #: without that account's device cookie:
     LOGIN_ACCOUNT_LIMIT = "10 per 15 minutes"
-    #: Over every sign-in from such browsers, against guessing spread over many accounts:
-    LOGIN_GLOBAL_LIMIT = "100 per minute"
+    #: Over every sign-in from such browsers, against guessing spread over many accounts
+    #: (per process with the memory store). A large unit's first survey brings a wave of
+    #: new browsers, so it is set by LEVERAGE_LOGIN_GLOBAL_LIMIT where the default is short:
+    LOGIN_GLOBAL_LIMIT = "300 per minute"
     #: Per device token, for a browser that has signed in to the account before:
     LOGIN_DEVICE_LIMIT = "5 per 15 minutes"
     #: The device cookie: which accounts this browser has signed in to (signed tokens, no id in the clear).
@@ -109,8 +111,21 @@ def load_settings(config_name: str, instance_path: str, environ: dict[str, str] 
     # refuses to start on a scheme it does not know.
     settings["RATELIMIT_STORAGE_URI"] = (environ.get("LEVERAGE_RATELIMIT_STORAGE_URI")
                                          or config_class.DEFAULT_RATELIMIT_STORAGE_URI)
+    if environ.get("LEVERAGE_LOGIN_GLOBAL_LIMIT"):
+        settings["LOGIN_GLOBAL_LIMIT"] = _rate_limit(environ["LEVERAGE_LOGIN_GLOBAL_LIMIT"], "LEVERAGE_LOGIN_GLOBAL_LIMIT")
     settings.update(_secrets(config_class, instance_path, environ))
     return settings
+
+
+def _rate_limit(value: str, name: str) -> str:
+    """A Flask-Limiter rate such as "300 per minute", checked now rather than at the first sign-in."""
+    from limits import parse
+
+    try:
+        parse(value)
+    except ValueError as bad:
+        raise ConfigError(f"{name} is not a rate such as '300 per minute': {bad}") from None
+    return value
 
 
 def _database_url(config_class: type[BaseConfig], instance_path: str, environ: dict[str, str]) -> str:

@@ -79,3 +79,12 @@ def test_no_secret_has_a_default_in_code():
     for config_class in config.CONFIGS.values():
         for name in ("SECRET_KEY", "DATA_KEYS", "INDEX_KEY"):
             assert not hasattr(config_class, name)
+
+
+def test_the_global_sign_in_budget_can_be_set_and_a_malformed_one_stops_the_start(tmp_path):
+    environ = {**generate_secrets(), "DATABASE_URL": "postgresql://db/leverage"}
+    assert load_settings("production", str(tmp_path), environ)["LOGIN_GLOBAL_LIMIT"] == "300 per minute"
+    raised = load_settings("production", str(tmp_path), {**environ, "LEVERAGE_LOGIN_GLOBAL_LIMIT": "900 per minute"})
+    assert raised["LOGIN_GLOBAL_LIMIT"] == "900 per minute"
+    with pytest.raises(ConfigError, match="LEVERAGE_LOGIN_GLOBAL_LIMIT"):
+        load_settings("production", str(tmp_path), {**environ, "LEVERAGE_LOGIN_GLOBAL_LIMIT": "lots"})

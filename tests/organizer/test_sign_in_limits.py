@@ -18,7 +18,7 @@ from tests.factories import PASSWORD
 
 COOKIE = "leverage_device"
 LIMITS = {"LOGIN_ACCOUNT_LIMIT": "10 per 15 minutes", "LOGIN_DEVICE_LIMIT": "5 per 15 minutes",
-          "LOGIN_GLOBAL_LIMIT": "100 per minute", "LOGIN_MAX_FAILURES": 5}
+          "LOGIN_GLOBAL_LIMIT": "300 per minute", "LOGIN_MAX_FAILURES": 5}
 
 
 @pytest.fixture(autouse=True)
