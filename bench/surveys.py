@@ -12,7 +12,8 @@
 2. Time from close to released results (server-key mode) for 2,000 and 20,000
    respondents (goal for 20,000: under a minute). Ballots there are composed
    from a pool of real encryptions (see `_harness.BallotComposer`), bulk-
-   inserted with their ledger entries, and the released counts are checked
+   inserted with their ledger entries as the ballot pool moves them (cells
+   sealed), mixed at close like any survey, and the released counts are checked
    against the answers composed; a mismatch exits non-zero.
 
 Run from the repository root: ``.venv/bin/python bench/surveys.py``
@@ -280,14 +281,14 @@ def profile_answer_request(app, world: h.World, info: h.SurveyInfo, members: lis
 
 def _instrument_tally():
     """Time the parts of close without changing the engine: wrap, in this process only,
-    the payload reader, the slot sums and the respondent query; returns (figures, restore)."""
+    the mix (which reads every ballot and writes every row again in random order), the
+    slot sums and the respondent query; returns (figures, restore)."""
     from crypto import ballot as ballot_module
     from surveys import tally
 
-    figures = {"read_payloads_from_database": 0.0, "sum_ciphertexts (tally_serialized)": 0.0,
+    figures = {"mix_at_close (read, shuffle, rewrite every row)": 0.0, "sum_ciphertexts (tally_serialized)": 0.0,
                "respondents_by_cell": 0.0, "add_cell_sums": 0.0}
-    originals = (tally._payload_batches, ballot_module.tally_serialized, tally.respondents_by_cell,
-                 tally._add_tallies)
+    originals = (tally._mix, ballot_module.tally_serialized, tally.respondents_by_cell, tally._add_tallies)
 
     def timed(name, function):
         def wrapper(*args, **kwargs):
@@ -298,26 +299,13 @@ def _instrument_tally():
                 figures[name] += time.perf_counter() - started
         return wrapper
 
-    def payload_batches(*args, **kwargs):
-        iterator = originals[0](*args, **kwargs)
-        while True:
-            started = time.perf_counter()
-            try:
-                batch = next(iterator)
-            except StopIteration:
-                figures["read_payloads_from_database"] += time.perf_counter() - started
-                return
-            figures["read_payloads_from_database"] += time.perf_counter() - started
-            yield batch
-
-    tally._payload_batches = payload_batches
+    tally._mix = timed("mix_at_close (read, shuffle, rewrite every row)", originals[0])
     ballot_module.tally_serialized = timed("sum_ciphertexts (tally_serialized)", originals[1])
     tally.respondents_by_cell = timed("respondents_by_cell", originals[2])
     tally._add_tallies = timed("add_cell_sums", originals[3])
 
     def restore() -> None:
-        (tally._payload_batches, ballot_module.tally_serialized, tally.respondents_by_cell,
-         tally._add_tallies) = originals
+        tally._mix, ballot_module.tally_serialized, tally.respondents_by_cell, tally._add_tallies = originals
 
     return figures, restore
 
@@ -537,8 +525,10 @@ def main() -> int:
             "ballots": ("composed from a pool of real encryptions: for every question and answer, 8 real "
                         "encrypted answers with proofs under the survey key; each ballot takes a random answer "
                         "per question and one of its pooled encryptions, in the exact serialized layout "
-                        "(unique bytes and fingerprints; a sample verifies with verify_ballot); ledger entries "
-                        "and ballots bulk-inserted (executemany)"),
+                        "(unique bytes and fingerprints; the pooled encryptions verify with verify_ballot, "
+                        "the composed ballots are only summed: the ballot box would refuse them, each proof "
+                        "being bound to its own ballot's ciphertexts); ledger entries and ballots "
+                        "bulk-inserted (executemany), cells sealed as the ballot pool moves them"),
             "timed": "tally.close + tally.release_with_server_key + commit, in-process",
             "goal_seconds_for_20000": GOAL_CLOSE_20K_SECONDS,
             "runs": [close_and_release(app, world, n, fresh) for fresh in (False, True) for n in close_sizes],
