@@ -218,8 +218,11 @@ def create_unit_with_members(app, members: int, *, name: str = "Bench",
 
     from core.clock import today
     from core.extensions import db
-    from organizer import accounts, unions
-    from organizer.models import Person, Role, RoleAssignment
+    from organizer.accounts import services as accounts
+    from organizer.charting import unions
+    from organizer.accounts.models import RoleAssignment
+    from organizer.charting.models import Person
+    from organizer.roles import Role
 
     tag = secrets.token_hex(3)
     organizer_email = f"organizer-{tag}@bench.example.org"
@@ -287,8 +290,9 @@ def create_survey(app, world: World, kinds: list[str], *, title: str = "Bench su
     """A launched, open server-key survey of the unit. With `voters` (ref -> segments), the
     engine is launched directly on those people instead of the unit's members."""
     from core.extensions import db
-    from organizer import accounts, unit_surveys
-    from organizer.models import BargainingUnit
+    from organizer.accounts import services as accounts
+    from organizer.unit_surveys import services as unit_surveys
+    from organizer.charting.models import BargainingUnit
     from surveys import definitions, launch
     from surveys.models import KeyMode, QuestionType, SurveyKind
 

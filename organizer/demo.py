@@ -1,21 +1,34 @@
 """Demo data: a believable union to explore, never used in production.
 
 Names are drawn from fixed lists with a fixed seed, so every demo looks the same
-and the logins printed by `make run` always work.
-"""
+and the logins printed by `make run` always work."""
 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+import click
 import sqlalchemy as sa
+from flask import current_app
+from flask.cli import with_appcontext
 
 from core.extensions import db
-from organizer import accounts, unions
-from organizer.models import Account, BargainingUnit, Department, Person, Role, RoleAssignment, Shift, Union
+from organizer.accounts import services as accounts
+from organizer.accounts.models import Account, RoleAssignment
+from organizer.charting import unions
+from organizer.charting.models import BargainingUnit, Department, Person, Shift, Union
+from organizer.demands import services as demands
+from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, EmployerResponse, Tier
+from organizer.roles import Role
+from organizer.strength import structure_tests
+from organizer.strength.models import StructureTestKind
+from organizer.unit_surveys import services as unit_surveys
+from surveys import ballot_box, definitions, tally
+from surveys.models import KeyMode, Survey, SurveyKind
 
 DEMO_PASSWORD = "solidarity-forever"
+
 DEMO_UNION = "Riverside Logistics Workers"
 
 #: unit name -> (departments, shifts, headcount)
@@ -30,6 +43,7 @@ FIRST_NAMES = (
     "Hana Hector Ibrahim Imani Isabel Jamal Jasmine Jorge Kofi Lakshmi Lena Luis Malik Maria Marcus "
     "Mei Nadia Nia Omar Priya Rafael Rosa Samir Sofia Tariq Tomas Valeria Wei Yusuf Zara Keisha Pavel"
 ).split()
+
 LAST_NAMES = (
     "Abara Alvarez Bauer Brooks Castillo Chowdhury Diaz Edwards Fernandez Garcia Haddad Hughes Ito "
     "Jackson Kaur Kowalski Lee Mbeki Mendoza Morales Nguyen Novak Okafor Owusu Patel Perez Quispe "
@@ -95,12 +109,6 @@ def _seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer) -> No
     """Two released rounds of the standard pulse, so results and the trend have
     something to show. They run now and are then dated in the past (launch
     refuses a closing time that has passed)."""
-    from datetime import datetime
-
-    from organizer import unit_surveys
-    from surveys import ballot_box, definitions, tally
-    from surveys.models import KeyMode, SurveyKind
-
     settings = definitions.SurveySettings(
         kind=SurveyKind.PULSE, title="Warehouse pulse", key_mode=KeyMode.SERVER_KEY, release_threshold=5,
         comment_threshold=10, recurrence_weeks=4)  # the union's floor for comments: seven voters open none
@@ -134,13 +142,6 @@ def _seed_demands(rng: random.Random, unit: BargainingUnit, organizer) -> None:
     """Profiles and demands of three warehouse members; one member's items have
     been through a released endorsement survey, another's await one, and the
     steward has recorded one employer answer."""
-    from datetime import datetime
-
-    from organizer import demands, unit_surveys
-    from organizer.models import Basis, Category, ClaimSection, DemandKind, EmployerResponse, Tier
-    from surveys import ballot_box, tally
-    from surveys.models import Survey
-
     def account(email: str) -> Account:
         return accounts.find_account_by_email(email)
 
@@ -169,7 +170,7 @@ def _seed_demands(rng: random.Random, unit: BargainingUnit, organizer) -> None:
     demands.launch_endorsement_survey(organizer, unit, pay.subject_ref)
     survey = db.session.get(Survey, pay.endorsement_survey_id)
     for ref in sorted(unit_surveys.electorate(unit).voters):
-        if ref == unit_surveys.account_ref(lena):
+        if ref == accounts.account_ref(lena):
             continue
         leanings = ([4, 5, 5, 4, 3], [3, 4, 2, 5, 4], [5, 5, 4, 4, 3], [4, 3, 4, 5, 4])
         ballot_box.cast(survey, ref, {q.id: rng.choice(leaning) for q, leaning in zip(survey.questions, leanings)})
@@ -189,16 +190,11 @@ def _seed_demands(rng: random.Random, unit: BargainingUnit, organizer) -> None:
 
 def _seed_structure_tests(unit: BargainingUnit, organizer) -> None:
     """A majority petition that carried, and a gear day that fell short of its 60%."""
-    from organizer import actions
-    from organizer.models import StructureTestKind
-
-    actions.record(organizer, unit, actions.ActionDetails(StructureTestKind.PETITION, date(2026, 10, 20), 40))
-    actions.record(organizer, unit, actions.ActionDetails(StructureTestKind.GEAR_DAY, date(2026, 11, 12), 38))
+    structure_tests.record(organizer, unit, structure_tests.ActionDetails(StructureTestKind.PETITION, date(2026, 10, 20), 40))
+    structure_tests.record(organizer, unit, structure_tests.ActionDetails(StructureTestKind.GEAR_DAY, date(2026, 11, 12), 38))
 
 
 def _electorate_refs(unit: BargainingUnit) -> list[str]:
-    from organizer import unit_surveys
-
     return sorted(unit_surveys.electorate(unit).voters)
 
 
@@ -231,3 +227,21 @@ def logins_text() -> str:
         scope = f" of {unit_name}" if unit_name else f" of {DEMO_UNION}"
         lines.append(f"  {role.value:9} {email:24} {display_name}{scope}")
     return "\n".join(lines)
+
+
+@click.command("seed-demo")
+@with_appcontext
+@click.option("--if-empty", is_flag=True, help="Do nothing (but print the logins) when any union exists.")
+def seed_demo(if_empty: bool) -> None:
+    """Create a believable demo union with charted coworkers and demo accounts."""
+    if not current_app.config["ALLOW_DEMO_SEED"]:
+        raise click.ClickException("seed-demo refuses to run under the production configuration.")
+    if has_any_union():
+        if not if_empty:
+            raise click.ClickException("The database already holds a union; seed-demo only fills an empty one.")
+        click.echo("Demo data already present.")
+    else:
+        seed_demo_union()
+        db.session.commit()
+        click.echo("Demo union created.")
+    click.echo(logins_text())

@@ -20,7 +20,8 @@ from flask.testing import FlaskClient
 
 from core.app import create_app
 from core.extensions import db, limiter
-from organizer.models import BargainingUnit, Role
+from organizer.charting.models import BargainingUnit
+from organizer.roles import Role
 from tests import factories
 from tests.factories import PASSWORD
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 from itertools import count
 
 from core.extensions import db
-from organizer import accounts, chart, unions
-from organizer.models import Account, BargainingUnit, Person, Role, RoleAssignment, Union
+from organizer.accounts import services as accounts
+from organizer.accounts.models import Account, RoleAssignment
+from organizer.charting import people, unions
+from organizer.charting.models import BargainingUnit, Person, Union
+from organizer.roles import Role
 
 PASSWORD = "correct horse battery staple"
 _serial = count(1)
@@ -38,8 +41,8 @@ def create_union(name: str | None = None, *, units: tuple[str, ...] = ("Dock cre
 
 
 def create_person(unit: BargainingUnit, name: str | None = None, **fields: object) -> Person:
-    details = chart.PersonDetails(name=name or f"Coworker {next(_serial)}", **fields)
-    return chart.add_person(OrganizerOf(unit.union), unit, details)
+    details = people.PersonDetails(name=name or f"Coworker {next(_serial)}", **fields)
+    return people.add_person(OrganizerOf(unit.union), unit, details)
 
 
 def create_account(role: Role, *, unit: BargainingUnit | None = None, union: Union | None = None,

@@ -11,8 +11,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from core.clock import utcnow
 from core.extensions import db
 from core.jobs import JobRegistry, registry_of
-from organizer import accounts, invitations
-from organizer.models import Invitation, Person, Role
+from organizer.accounts import invitations
+from organizer.accounts import services as accounts
+from organizer.accounts.models import Invitation
+from organizer.charting.models import Person
+from organizer.roles import Role
 
 
 def test_registered_jobs_are_scheduled_with_coalescing_and_one_instance(app):

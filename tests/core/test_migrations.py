@@ -48,7 +48,8 @@ def test_upgrading_a_populated_database_keeps_its_rows(tmp_path):
     ON DELETE CASCADE) must survive the rebuild."""
     import sqlalchemy as sa
 
-    from organizer.models import Account, Role, RoleAssignment
+    from organizer.accounts.models import Account, RoleAssignment
+    from organizer.roles import Role
 
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'populated.db'}"})
     with app.app_context():

@@ -11,9 +11,15 @@ from datetime import date
 import pytest
 
 from core.extensions import db
-from organizer import accounts, actions, demands, invitations
-from organizer.models import Basis, Category, ClaimSection, DemandKind, Person, Role, StructureTestKind, Tier
-from organizer.unit_surveys import account_ref
+from organizer.accounts import invitations
+from organizer.accounts import services as accounts
+from organizer.accounts.services import account_ref
+from organizer.charting.models import Person
+from organizer.demands import services as demands
+from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, Tier
+from organizer.roles import Role
+from organizer.strength import structure_tests
+from organizer.strength.models import StructureTestKind
 from surveys import definitions, keys, launch, tally
 from surveys.models import KeyMode, QuestionType, SurveyKind
 from tests import factories
@@ -135,7 +141,7 @@ def _ids(app, world) -> dict[str, object]:
             for what in ("pay the night differential", "heat the bay"))
         claim, spare_claim = (demands.add_claim(member, demands.ClaimDetails(ClaimSection.NEED, text))
                               for text in ("A licence course.", "A quieter break room."))
-        structure_test = actions.record(organizer, person.unit, actions.ActionDetails(
+        structure_test = structure_tests.record(organizer, person.unit, structure_tests.ActionDetails(
             StructureTestKind.RALLY, date(2026, 11, 1), 1))
         db.session.commit()
         ids = {"demand_id": demand.id, "structure_test_id": structure_test.id, "spare_demand_id": spare_demand.id, "claim_id": claim.id,

@@ -6,9 +6,11 @@ import sqlalchemy as sa
 
 from core.app import create_app
 from core.extensions import db
-from organizer import accounts
+from organizer.accounts import services as accounts
+from organizer.accounts.models import Account
+from organizer.charting.models import BargainingUnit, Person, Union
 from organizer.demo import DEMO_PASSWORD
-from organizer.models import Account, BargainingUnit, Person, Role, Union
+from organizer.roles import Role
 
 
 def test_seed_demo_creates_a_believable_union(app, runner, client, login):

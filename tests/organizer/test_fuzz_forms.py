@@ -11,9 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.extensions import db
-from organizer import accounts, demands, invitations
-from organizer.models import BargainingUnit, Basis, Category, ClaimSection, DemandKind, Person, Role, Tier
-from organizer.unit_surveys import account_ref
+from organizer.accounts import invitations
+from organizer.accounts import services as accounts
+from organizer.accounts.services import account_ref
+from organizer.charting.models import BargainingUnit, Person
+from organizer.demands import services as demands
+from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, Tier
+from organizer.roles import Role
 from surveys import definitions, keys, launch, tally
 from surveys.models import KeyMode, QuestionType, SurveyKind
 from tests import factories

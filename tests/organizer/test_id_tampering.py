@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 from core.extensions import db
-from organizer.models import BargainingUnit, Role, Union
-from organizer import unions
+from organizer.charting import unions
+from organizer.charting.models import BargainingUnit, Union
+from organizer.roles import Role
 from tests import factories
 from tests.factories import OrganizerOf
 from tests.organizer.test_authorization_matrix import MATRIX, _ids

@@ -15,7 +15,7 @@ from surveys import ballot_box, tally
 from surveys.definitions import ballot_questions, question_spec
 from surveys.models import Survey
 from tests.factories import PASSWORD
-from tests.organizer.test_survey_views import _answer_form, _create_pulse
+from tests.organizer.unit_surveys.test_survey_views import _answer_form, _create_pulse
 
 
 def _launch(client, world, login, **overrides) -> int:
@@ -71,7 +71,7 @@ def test_a_comment_that_names_a_victims_ciphertext_is_refused_and_never_decrypte
 
 
 def _account_id(email: str) -> int:
-    from organizer import accounts
+    from organizer.accounts import services as accounts
 
     return accounts.find_account_by_email(email).id
 
@@ -107,13 +107,14 @@ def _settle(app, emails: list[str], departments: list[str], days: int = 60) -> N
     from datetime import timedelta
 
     from core.clock import today
-    from organizer import accounts, chart
-    from organizer.models import Department
+    from organizer.accounts import coworkers
+    from organizer.accounts import services as accounts
+    from organizer.charting.models import Department
 
     with app.app_context():
         for email, department in zip(emails, departments, strict=True):
             account = accounts.find_account_by_email(email)
-            person = chart.person_of(account)
+            person = coworkers.person_of(account)
             person.department_id = db.session.scalar(
                 db.select(Department.id).where(Department.unit_id == person.unit_id, Department.name == department))
             person.segment_changed_on = account.created_on = today() - timedelta(days=days)
@@ -125,8 +126,9 @@ def test_the_sock_puppet_journey_does_not_reveal_the_target(app, world, login, c
     invite them and open the links oneself, move the target and the four into a
     new department "Audit", launch a pulse broken down by department, have the
     puppets answer "no", and read the "Audit" group."""
-    from organizer import accounts, chart
-    from organizer.models import Department, Person
+    from organizer.accounts import coworkers
+    from organizer.accounts import services as accounts
+    from organizer.charting.models import Department, Person
 
     _settle(app, crowd, ["Loading", "Cranes"] * 3)
     _settle(app, [world.member], ["Loading"])
@@ -135,7 +137,7 @@ def test_the_sock_puppet_journey_does_not_reveal_the_target(app, world, login, c
                           data={"kind": "department", "name": "Audit"}).status_code in (200, 302)
     with app.app_context():
         audit_id = db.session.scalar(db.select(Department.id).where(Department.name == "Audit"))
-        target_person = chart.person_of(accounts.find_account_by_email(world.member)).id
+        target_person = coworkers.person_of(accounts.find_account_by_email(world.member)).id
     puppets = []
     for i in range(4):
         assert organizer.post(f"/units/{world.unit_id}/people/new", data={

@@ -8,7 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
-from organizer.models import Account, BargainingUnit, Person, Role
+from organizer.accounts.models import Account
+from organizer.charting.models import BargainingUnit, Person
+from organizer.roles import Role
 from tests import factories
 from tests.dumps import raw_database
 

@@ -60,7 +60,8 @@ def _clear_rows() -> tuple[list, list]:
 
 
 def test_upgrading_a_populated_database_seals_its_values_and_the_downgrade_restores_them(tmp_path):
-    from organizer.models import Account, Person
+    from organizer.accounts.models import Account
+    from organizer.charting.models import Person
 
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'in_use.db'}"})
     with app.app_context():

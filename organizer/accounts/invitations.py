@@ -1,0 +1,118 @@
+"""Invitations: the only way in. An organizer invites a charted coworker with a
+role; the link carries a random token whose hash alone is stored, which works
+once and expires."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from core.clock import utcnow
+from core.extensions import db
+from organizer.accounts import coworkers
+from organizer.accounts import services as accounts
+from organizer.accounts.models import Account, Invitation, hash_token
+from organizer.audit import services as audit
+from organizer.audit.models import AuditAction
+from organizer.charting.models import BargainingUnit, Person
+from organizer.errors import DomainError, InvitationInvalid, NotAllowed
+from organizer.roles import Role
+
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+def invite(actor: Account, person: Person, role: Role) -> tuple[Invitation, str]:
+    """A new invitation and its token, which the caller shows once and never stores."""
+    if person.unit.union_id not in actor.organizer_union_ids():
+        raise NotAllowed("Only the union's organizers can invite its coworkers.")
+    if coworkers.has_account(person):
+        raise DomainError("This coworker already has an account.", field="role")
+    # A new link replaces any earlier one still pending, so only one can be in circulation.
+    db.session.execute(
+        sa.delete(Invitation).where(Invitation.person_id == person.id, Invitation.accepted_on.is_(None))
+    )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        token_hash=hash_token(token),
+        person=person,
+        role=role,
+        invited_by=actor,
+        expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_VALID_DAYS"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    audit.record(actor, AuditAction.INVITATION_SENT, f"Invited {person.name} as {role.value}.", unit=person.unit)
+    return invitation, token
+
+
+def find_valid(token: str) -> Invitation:
+    """The pending invitation behind a token, or InvitationInvalid saying why not."""
+    invitation = None
+    if _TOKEN_SHAPE.match(token):
+        invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    if invitation is None or invitation.is_used:
+        # A used invitation is deleted (see `accept`), so "unknown" covers it too.
+        raise InvitationInvalid(
+            "This invitation link is not valid, or has already been used. Check that you copied the whole "
+            "link. If you used it, sign in; if you did not, tell your organizer at once.", reason="unknown")
+    if invitation.is_expired():
+        raise InvitationInvalid(
+            "This invitation link has expired. Ask your organizer for a new one.", reason="expired")
+    return invitation
+
+
+def accept(token: str, *, display_name: str, email: str, password: str) -> Account:
+    invitation = find_valid(token)
+    person, role = invitation.person, invitation.role
+    # Claim the invitation by deleting it, conditionally, so two concurrent
+    # accepts cannot both succeed: only one deletes the row. Nothing of it is
+    # kept: a used invitation naming its coworker, beside the account made the
+    # same day, would give back the account-to-person link that is sealed.
+    claimed = db.session.execute(
+        sa.delete(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_on.is_(None))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise InvitationInvalid("This invitation link has already been used.", reason="used")
+    db.session.expunge(invitation)
+    account = accounts.create_account(
+        display_name=display_name, email=email, password=password, person=person,
+        roles=[accounts.role_for(person, role)],
+    )
+    # Named by the chart, not the display name chosen here (which may be a pseudonym).
+    audit.record(account, AuditAction.INVITATION_ACCEPTED,
+                 f"{person.name} accepted an invitation as {role.value}.", unit=person.unit)
+    return account
+
+
+def revoke(actor: Account, invitation: Invitation) -> None:
+    if invitation.person.unit.union_id not in actor.organizer_union_ids():
+        raise NotAllowed("Only the union's organizers can revoke its invitations.")
+    if invitation.is_used:
+        raise DomainError("This invitation has already been used.")
+    audit.record(actor, AuditAction.INVITATION_REVOKED,
+                 f"Revoked the invitation of {invitation.person.name} as {invitation.role.value}.",
+                 unit=invitation.person.unit)
+    db.session.delete(invitation)
+    db.session.flush()
+
+
+def pending_for_union(union_id: int) -> list[Invitation]:
+    return list(db.session.scalars(
+        sa.select(Invitation).join(Invitation.person).join(Person.unit)
+        .where(BargainingUnit.union_id == union_id)
+        .order_by(Invitation.expires_at.desc())
+    ))
+
+
+def purge_expired_invitations() -> int:
+    """Delete invitations that expired unused (their tokens can never work again)."""
+    result = db.session.execute(
+        sa.delete(Invitation).where(Invitation.accepted_on.is_(None), Invitation.expires_at <= utcnow())
+    )
+    return result.rowcount or 0

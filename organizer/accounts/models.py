@@ -1,0 +1,165 @@
+"""Accounts, their signed-in sessions, role assignments and invitations.
+
+An account's link to its charted coworker is sealed, with no foreign key
+(accounts.coworkers opens the links)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.clock import today, utcnow
+from core.extensions import db
+from core.sealing import SealedId, SealedText, sealed_none
+from organizer.charting.models import BargainingUnit, Person, Union
+from organizer.roles import Role
+
+
+def _role_type() -> sa.Enum:
+    # Stored as a short string with a CHECK, so adding a role is a plain migration.
+    return sa.Enum(Role, native_enum=False, length=16, values_callable=lambda roles: [r.value for r in roles])
+
+
+class Account(UserMixin, db.Model):
+    """A login. Accounts exist only by invitation and use personal contact details only."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The charted coworker this account belongs to, if any (a staff organizer may have none).
+    #: Sealed, absence included, with no foreign key or unique constraint: the chart service
+    #: opens the links (organizer.accounts.coworkers.accounts_by_person) and keeps one account per person.
+    person_id: Mapped[int | None] = mapped_column(SealedId("account.person_id"), default=sealed_none)
+    #: Name shown in the app; a pseudonym is fine. Sealed.
+    display_name: Mapped[str] = mapped_column(SealedText("account.display_name"))
+    #: Personal email used to sign in. Sealed.
+    email: Mapped[str] = mapped_column(SealedText("account.email"))
+    #: HMAC blind index of the normalized email, for lookup without storing it.
+    email_index: Mapped[bytes] = mapped_column(sa.LargeBinary(32), unique=True)
+    #: Memory-hard password hash (scrypt).
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    #: Consecutive failed sign-ins, since the last success, from browsers without
+    #: this account's device cookie (only those browsers are ever locked out).
+    failed_login_count: Mapped[int] = mapped_column(default=0)
+    #: Sign-in is refused until this time after too many failures.
+    locked_until: Mapped[datetime | None]
+    #: Day the account was created.
+    created_on: Mapped[date] = mapped_column(default=today)
+
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="account", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    sessions: Mapped[list[AccountSession]] = relationship(back_populates="account", cascade="all, delete-orphan")
+
+    # The cookie holds the random token of one AccountSession, never the row id,
+    # so signing out (here or everywhere) revokes the cookie on the server.
+    _session_token = None
+
+    def get_id(self) -> str:
+        if self._session_token is None:
+            raise RuntimeError("the session token is only known right after sign-in or loading")
+        return self._session_token
+
+    def is_locked(self, now: datetime | None = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or utcnow())
+
+    def has_role(self, role: str) -> bool:
+        return any(assignment.role == role for assignment in self.roles)
+
+    def organizer_union_ids(self) -> set[int]:
+        return {a.union_id for a in self.roles if a.role == Role.ORGANIZER and a.union_id is not None}
+
+    def unit_ids_as(self, role: Role) -> set[int]:
+        return {a.unit_id for a in self.roles if a.role == role and a.unit_id is not None}
+
+
+class AccountSession(db.Model):
+    """One signed-in browser. Each sign-in makes one; signing out deletes it."""
+
+    __tablename__ = "account_sessions"
+
+    #: SHA-256 of the random token in the session cookie (the token itself is never stored).
+    token_hash: Mapped[bytes] = mapped_column(sa.LargeBinary(32), primary_key=True)
+    #: Whose session it is.
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    #: Day of sign-in (days only); sessions expire a fixed number of days later.
+    created_on: Mapped[date] = mapped_column(default=today)
+
+    account: Mapped[Account] = relationship(back_populates="sessions")
+
+    @classmethod
+    def start(cls, account: Account) -> str:
+        token = secrets.token_urlsafe(32)
+        account.sessions.append(cls(token_hash=hash_token(token)))
+        account._session_token = token
+        return token
+
+
+class RoleAssignment(db.Model):
+    """One role held by one account: organizer of a union, or steward or member of a unit."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(role = 'organizer' AND union_id IS NOT NULL AND unit_id IS NULL)"
+            " OR (role <> 'organizer' AND unit_id IS NOT NULL AND union_id IS NULL)",
+            name="scope_matches_role",
+        ),
+        sa.UniqueConstraint("account_id", "role", "union_id", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The account holding the role.
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    #: Which role.
+    role: Mapped[Role] = mapped_column(_role_type())
+    #: For organizers: the union they organize.
+    union_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unions.id", ondelete="CASCADE"), index=True)
+    #: For stewards and members: their bargaining unit.
+    unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("bargaining_units.id", ondelete="CASCADE"), index=True
+    )
+
+    account: Mapped[Account] = relationship(back_populates="roles")
+    union: Mapped[Union | None] = relationship()
+    unit: Mapped[BargainingUnit | None] = relationship()
+
+
+class Invitation(db.Model):
+    """A one-time link that lets a charted coworker create an account with one role."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the token in the link; the token itself is shown once and never stored.
+    token_hash: Mapped[bytes] = mapped_column(sa.LargeBinary(32), unique=True)
+    #: The charted coworker invited.
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    #: The role the account will hold (its scope follows from the person's unit).
+    role: Mapped[Role] = mapped_column(_role_type())
+    #: The organizer who sent it.
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id", ondelete="SET NULL"))
+    #: The link stops working after this time.
+    expires_at: Mapped[datetime]
+    #: Day it was used; a used invitation never works again.
+    accepted_on: Mapped[date | None]
+
+    person: Mapped[Person] = relationship()
+    invited_by: Mapped[Account | None] = relationship()
+
+    @property
+    def is_used(self) -> bool:
+        return self.accepted_on is not None
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at <= (now or utcnow())
+
+
+def hash_token(token: str) -> bytes:
+    return hashlib.sha256(token.encode("utf-8")).digest()

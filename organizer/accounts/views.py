@@ -1,0 +1,340 @@
+"""Sign in, sign out, password change, account deletion and accepting an
+invitation (the `auth` blueprint); and the organizers' pages that show
+accounts: the chart, a coworker's page, invitations and the audit log."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter import RateLimitExceeded
+from flask_login import current_user, login_required, login_user, logout_user
+
+from core.authz import role_required
+from core.extensions import db, limiter
+from core.views import add_error, render_form, safe_next_url
+from organizer.accounts import coworkers, invitations
+from organizer.accounts import services as accounts
+from organizer.accounts.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    InviteForm,
+    LoginForm,
+)
+from organizer.accounts.loaders import get_invitation_for_organizer_or_404
+from organizer.accounts.models import Account
+from organizer.audit import services as audit
+from organizer.charting import people
+from organizer.charting.forms import ChartFilterForm, ConfirmForm, PersonForm, person_details
+from organizer.charting.loaders import (
+    get_person_for_organizer_or_404,
+    get_union_for_organizer_or_404,
+    get_unit_for_organizer_or_404,
+)
+from organizer.charting.models import ASSESSMENT_LABELS, BargainingUnit, Person
+from organizer.charting.views import organizing_bp
+from organizer.errors import DomainError, InvitationInvalid, LoginRefused
+from organizer.roles import Role
+
+auth_bp = Blueprint("auth", __name__)
+
+
+def _start_session(account: Account) -> None:
+    # A fresh session at every sign-in: nothing set before it (including a
+    # planted cookie) survives, and the cookie's identity is the new token.
+    session.clear()
+    login_user(account)
+
+
+# Sign-in budgets. Flask-Limiter checks them before the view runs, so a refused
+# attempt does no password work and touches no database row. No key reads the
+# client address: the budgets are per submitted email (its blind index, so an
+# unknown email is limited exactly like a known one), over all sign-ins, and
+# per device token. A browser holding a valid device token for the submitted
+# email answers only to its own token's budget: strangers can spend the
+# email's budget and the global one, and the account's owner still signs in.
+def _submitted_email() -> str:
+    return request.form.get("email", "")
+
+
+def _device_cookie() -> str | None:
+    return request.cookies.get(current_app.config["DEVICE_COOKIE_NAME"])
+
+
+def _trusted_token() -> str | None:
+    if "trusted_device_token" not in g:
+        g.trusted_device_token = accounts.trusted_device_token(_device_cookie(), _submitted_email())
+    return g.trusted_device_token
+
+
+def _is_trusted_browser() -> bool:
+    return _trusted_token() is not None
+
+
+def _is_untrusted_browser() -> bool:
+    return _trusted_token() is None
+
+
+def _was_refused(response) -> bool:
+    # The email's budget counts failures only, so an owner signing in from a
+    # new browser spends nothing. Counting after the answer lets a burst of
+    # parallel guesses overrun it a little; the global budget counts every
+    # attempt up front and caps such bursts, and the account's lock (in the
+    # database) still stops the sixth wrong password from an untrusted browser.
+    return not g.get("signed_in", False)
+
+
+@auth_bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_GLOBAL_LIMIT"], methods=["POST"], scope="sign-in-global",
+               key_func=lambda: "all", exempt_when=_is_trusted_browser)
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"], methods=["POST"], scope="sign-in-email",
+               key_func=lambda: accounts.sign_in_budget_key(_submitted_email()), exempt_when=_is_trusted_browser,
+               deduct_when=_was_refused)
+@limiter.limit(lambda: current_app.config["LOGIN_DEVICE_LIMIT"], methods=["POST"], scope="sign-in-device",
+               key_func=lambda: accounts.device_budget_key(_trusted_token()), exempt_when=_is_untrusted_browser)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            account = accounts.authenticate(form.email.data, form.password.data, device_cookie=_device_cookie())
+        except LoginRefused as refused:
+            db.session.commit()  # the failure count must persist for the lockout to work
+            form.form_errors.append(refused.message)
+        else:
+            db.session.commit()
+            g.signed_in = True
+            device_cookie = accounts.remember_device(_device_cookie(), account)
+            _start_session(account)
+            response = redirect(safe_next_url(request.args.get("next")) or url_for("home.index"))
+            _set_device_cookie(response, device_cookie)
+            return response
+    return render_form("auth/login.html", form)
+
+
+def _set_device_cookie(response, value: str) -> None:
+    config = current_app.config
+    # Sent only to the sign-in page, never readable by script, never sent by another site's form.
+    response.set_cookie(config["DEVICE_COOKIE_NAME"], value, max_age=config["DEVICE_COOKIE_DAYS"] * 24 * 3600,
+                        path=url_for("auth.login"), secure=config["DEVICE_COOKIE_SECURE"], httponly=True,
+                        samesite="Strict")
+
+
+@auth_bp.errorhandler(RateLimitExceeded)
+def too_many_sign_ins(error: RateLimitExceeded):
+    # One page for every budget: it says neither which budget ran out nor
+    # whether the account exists (the email's budget is spent the same way for both).
+    db.session.rollback()
+    return render_template("auth/too_many_attempts.html", minutes=current_app.config["LOGIN_LOCK_MINUTES"]), 429
+
+
+@auth_bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("errors/error.html", code=400, title="Bad request",
+                               message="The sign-out form was incomplete."), 400
+    accounts.sign_out(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@auth_bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.new_password.data)
+        except DomainError as refused:
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            _start_session(current_user._get_current_object())
+            flash("Your password is changed. Any other signed-in device has been signed out.", "success")
+            return redirect(url_for("home.index"))
+    return render_form("auth/change_password.html", form)
+
+
+@auth_bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            accounts.delete_account(current_user._get_current_object(), form.password.data)
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash("Your account is deleted. Your survey answers stay counted, and anonymous.", "info")
+            return redirect(url_for("auth.login"))
+    return render_form("auth/delete_account.html", form)
+
+
+# `path` so that a mangled link with slashes still gets the invitation page, not a bare 404.
+@auth_bp.route("/invite/<path:token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    try:
+        invitation = invitations.find_valid(token)
+    except InvitationInvalid as invalid:
+        status = 404 if invalid.reason == "unknown" else 410
+        return render_template("auth/invitation_invalid.html", message=invalid.message), status
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            account = invitations.accept(
+                token, display_name=form.display_name.data, email=form.email.data, password=form.password.data)
+            accounts.start_session(account)
+        except InvitationInvalid as invalid:
+            db.session.rollback()
+            return render_template("auth/invitation_invalid.html", message=invalid.message), 410
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            _start_session(account)
+            flash("Welcome to Leverage. Your account is ready.", "success")
+            return redirect(url_for("home.index"))
+    return render_form("auth/accept_invitation.html", form, invitation=invitation)
+
+
+# -- organizers' pages that show accounts (added to the `organizing` blueprint) ---------------------
+
+organizer_required = role_required(Role.ORGANIZER)
+
+
+@organizing_bp.route("/unions/<int:union_id>/audit")
+@organizer_required
+def union_audit(union_id: int):
+    union = get_union_for_organizer_or_404(union_id)
+    entries = audit.union_log(current_user, union)
+    return render_template("organizing/audit.html", union=union, unit=None, entries=entries,
+                           actors=accounts.actor_names(entries), units={u.id: u.name for u in union.units})
+
+
+@organizing_bp.route("/units/<int:unit_id>/audit")
+@role_required(Role.ORGANIZER, Role.STEWARD)
+def unit_audit(unit_id: int):
+    unit = db.session.get(BargainingUnit, unit_id)
+    # The same answer for a unit that does not exist and one the visitor may not read.
+    if unit is None or not audit.can_read_unit_log(current_user, unit):
+        abort(404)
+    entries = audit.unit_log(current_user, unit)
+    return render_template("organizing/audit.html", union=unit.union, unit=unit, entries=entries,
+                           actors=accounts.actor_names(entries), units={unit.id: unit.name})
+
+
+@organizing_bp.route("/units/<int:unit_id>/chart")
+@organizer_required
+def unit_chart(unit_id: int):
+    unit = get_unit_for_organizer_or_404(unit_id)
+    filters = ChartFilterForm(request.args)
+    filters.set_unit_choices(unit.departments, unit.shifts)
+    if request.args and not filters.validate():
+        return render_template("organizing/chart.html", unit=unit, filters=filters, view=None,
+                               labels=ASSESSMENT_LABELS), 400
+    view = coworkers.chart(current_user, unit, department_id=filters.department.data,
+                       shift_id=filters.shift.data, assessment=filters.assessment.data,
+                       is_member=filters.is_member)
+    return render_template("organizing/chart.html", unit=unit, filters=filters, view=view,
+                           labels=ASSESSMENT_LABELS, confirm_form=ConfirmForm())
+
+
+@organizing_bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def edit_person(person_id: int):
+    person = get_person_for_organizer_or_404(person_id)
+    form = PersonForm(obj=person)
+    form.set_unit_choices(person.unit.departments, person.unit.shifts)
+    if form.validate_on_submit():
+        try:
+            people.update_person(current_user, person, person_details(form))
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash(f"{person.name} updated.", "success")
+            return redirect(url_for("organizing.unit_chart", unit_id=person.unit_id))
+    return render_form("organizing/person_form.html", form, unit=person.unit, person=person,
+                       has_account=coworkers.has_account(person), confirm_form=ConfirmForm())
+
+
+@organizing_bp.route("/people/<int:person_id>/remove", methods=["POST"])
+@organizer_required
+def remove_person(person_id: int):
+    person = get_person_for_organizer_or_404(person_id)
+    unit_id, name = person.unit_id, person.name
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The removal form was incomplete.")
+    try:
+        coworkers.remove_person(current_user, person)
+    except DomainError as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("organizing.edit_person", person_id=person_id))
+    db.session.commit()
+    flash(f"{name} is off the chart.", "success")
+    return redirect(url_for("organizing.unit_chart", unit_id=unit_id))
+
+
+@organizing_bp.route("/people/<int:person_id>/invite", methods=["GET", "POST"])
+@organizer_required
+def invite_person(person_id: int):
+    person: Person = get_person_for_organizer_or_404(person_id)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invitation, token = invitations.invite(current_user, person, Role(form.role.data))
+        except DomainError as refused:
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            link = url_for("auth.accept_invitation", token=token, _external=True)
+            # The token is shown this once; only its hash is stored.
+            return render_template("organizing/invitation_link.html", invitation=invitation, link=link)
+    return render_form("organizing/invite.html", form, person=person)
+
+
+@organizing_bp.route("/unions/<int:union_id>/invitations")
+@organizer_required
+def union_invitations(union_id: int):
+    union = get_union_for_organizer_or_404(union_id)
+    return render_template("organizing/invitations.html", union=union,
+                           invitations=invitations.pending_for_union(union.id), confirm_form=ConfirmForm())
+
+
+@organizing_bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@organizer_required
+def revoke_invitation(invitation_id: int):
+    invitation = get_invitation_for_organizer_or_404(invitation_id)
+    union_id = invitation.person.unit.union_id
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The revoke form was incomplete.")
+    try:
+        invitations.revoke(current_user, invitation)
+    except DomainError as refused:
+        flash(refused.message, "error")
+    else:
+        db.session.commit()
+        flash("Invitation revoked; its link no longer works.", "success")
+    return redirect(url_for("organizing.union_invitations", union_id=union_id))

@@ -1,0 +1,71 @@
+"""The audit log's table. It names accounts, units and unions by foreign key only,
+so this, the lowest feature package, imports no other."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.clock import today
+from core.extensions import db
+from core.sealing import SealedText
+from organizer.columns import short_enum
+
+
+# -- audit log ------------------------------------------------------------------------------------
+
+class AuditAction(enum.StrEnum):
+    """What an officer did that the other officers should be able to see (PRIVACY.md invariant 10:
+    puppets, gerrymandered segments and timed closes leave a trace)."""
+
+    PERSON_CHARTED = "person_charted"
+    PERSON_EDITED = "person_edited"
+    PERSON_MOVED = "person_moved"
+    PERSON_REMOVED = "person_removed"
+    SEGMENT_CREATED = "segment_created"
+    SEGMENT_RENAMED = "segment_renamed"
+    SEGMENT_REMOVED = "segment_removed"
+    INVITATION_SENT = "invitation_sent"
+    INVITATION_REVOKED = "invitation_revoked"
+    INVITATION_ACCEPTED = "invitation_accepted"
+    SURVEY_LAUNCHED = "survey_launched"
+    SURVEY_CLOSED = "survey_closed"
+    FLOORS_CHANGED = "floors_changed"
+
+    @property
+    def label(self) -> str:
+        return {"person_charted": "Charted", "person_edited": "Edited", "person_moved": "Moved",
+                "person_removed": "Removed from the chart", "segment_created": "Segment added",
+                "segment_renamed": "Segment renamed", "segment_removed": "Segment removed",
+                "invitation_sent": "Invited", "invitation_revoked": "Invitation revoked",
+                "invitation_accepted": "Invitation accepted", "survey_launched": "Survey launched",
+                "survey_closed": "Survey closed", "floors_changed": "Privacy floors changed"}[self.value]
+
+
+class AuditEntry(db.Model):
+    """One thing an officer did, for the union's other officers to see. Written by the
+    services, never edited or removed by them. The description names coworkers, so it
+    is sealed; it never holds an assessment, a note or contact details, because the
+    unit's stewards read it too. Days only, never times."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The union whose officers may read it.
+    union_id: Mapped[int] = mapped_column(sa.ForeignKey("unions.id", ondelete="CASCADE"), index=True)
+    #: The unit concerned, if any; its stewards may read it too.
+    unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("bargaining_units.id", ondelete="SET NULL"), index=True)
+    #: The account that acted; None once that account is deleted.
+    actor_account_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id", ondelete="SET NULL"))
+    #: What kind of change it was.
+    action: Mapped[AuditAction] = mapped_column(short_enum(AuditAction))
+    #: What happened, in plain words ("Moved Jordan from Loading to Cranes"). Sealed.
+    description: Mapped[str] = mapped_column(SealedText("audit.description"))
+    #: Day it happened; days only, never times.
+    recorded_on: Mapped[date] = mapped_column(default=today)
+
+    actor: Mapped[Account | None] = relationship("Account")  # noqa: F821 - by name: accounts sits above audit

@@ -1,0 +1,179 @@
+"""Unions, bargaining units and their departments and shifts, each union's
+privacy floors, and the headline figures (headcount, members, density) that
+come straight from the chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from core.extensions import db
+from organizer.audit import services as audit
+from organizer.audit.models import AuditAction
+from organizer.charting.models import (
+    DEFAULT_COMMENT_FLOOR,
+    DEFAULT_ENDORSEMENT_FLOOR,
+    DEFAULT_RESULTS_FLOOR,
+    BargainingUnit,
+    Department,
+    Person,
+    Shift,
+    Union,
+)
+from organizer.errors import DomainError, NotAllowed
+from organizer.roles import Actor
+
+SEGMENT_MODELS: dict[str, type[Department] | type[Shift]] = {"department": Department, "shift": Shift}
+
+#: The lowest each floor may be set to (PRIVACY.md invariant 10), by the name the settings page uses.
+DEFAULT_FLOORS = {"results": DEFAULT_RESULTS_FLOOR, "endorsements": DEFAULT_ENDORSEMENT_FLOOR,
+                  "comments": DEFAULT_COMMENT_FLOOR}
+
+#: The engine refuses a k above this, so no floor may ask for more.
+HIGHEST_K = 1000
+
+HIGHEST_COMMENT_FLOOR = 10000
+
+
+def create_union(name: str) -> Union:
+    """A new union, with the default floors (organizers may raise them later)."""
+    name = name.strip()
+    if db.session.scalar(sa.select(Union.id).where(Union.name == name)) is not None:
+        raise DomainError("A union with this name already exists.", field="name")
+    union = Union(name=name)
+    db.session.add(union)
+    db.session.flush()
+    return union
+
+
+def _require_organizer(actor: Actor, union_id: int) -> None:
+    if union_id not in actor.organizer_union_ids():
+        raise NotAllowed("Only the union's organizers can change it.")
+
+
+def create_unit(actor: Actor, union: Union, name: str) -> BargainingUnit:
+    _require_organizer(actor, union.id)
+    name = name.strip()
+    exists = sa.select(BargainingUnit.id).where(BargainingUnit.union_id == union.id, BargainingUnit.name == name)
+    if db.session.scalar(exists) is not None:
+        raise DomainError("This union already has a unit with this name.", field="name")
+    unit = BargainingUnit(union=union, name=name)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def add_segment(actor: Actor, unit: BargainingUnit, kind: str, name: str) -> Department | Shift:
+    """Add a department or a shift to a unit."""
+    _require_organizer(actor, unit.union_id)
+    model = SEGMENT_MODELS.get(kind)
+    if model is None:
+        raise DomainError("Choose department or shift.", field="kind")
+    name = name.strip()
+    if db.session.scalar(sa.select(model.id).where(model.unit_id == unit.id, model.name == name)) is not None:
+        raise DomainError(f"This unit already has a {kind} named {name!r}.", field="name")
+    segment = model(unit_id=unit.id, name=name)
+    db.session.add(segment)
+    db.session.flush()
+    audit.record(actor, AuditAction.SEGMENT_CREATED, f"Added {kind} {name}.", unit=unit)
+    return segment
+
+
+def segment_kind(segment: Department | Shift) -> str:
+    return "department" if isinstance(segment, Department) else "shift"
+
+
+def rename_segment(actor: Actor, segment: Department | Shift, name: str) -> Department | Shift:
+    unit = segment.unit
+    _require_organizer(actor, unit.union_id)
+    kind, model, old_name, name = segment_kind(segment), type(segment), segment.name, name.strip()
+    if not name:
+        raise DomainError("Give the new name.", field="name")
+    if name == old_name:
+        return segment
+    clash = sa.select(model.id).where(model.unit_id == unit.id, model.name == name, model.id != segment.id)
+    if db.session.scalar(clash) is not None:
+        raise DomainError(f"This unit already has a {kind} named {name!r}.", field="name")
+    segment.name = name
+    db.session.flush()
+    audit.record(actor, AuditAction.SEGMENT_RENAMED, f"Renamed {kind} {old_name} to {name}.", unit=unit)
+    return segment
+
+
+def remove_segment(actor: Actor, segment: Department | Shift) -> int:
+    """Remove a department or shift; the people charted in it keep their place on the
+    chart with no department (or shift). Returns how many that was. Surveys already
+    launched keep the breakdown they declared."""
+    unit = segment.unit
+    _require_organizer(actor, unit.union_id)
+    kind = segment_kind(segment)
+    attribute = f"{kind}_id"
+    # In Python rather than one UPDATE: the chart's columns may be sealed, and a unit's chart is small.
+    emptied = 0
+    for person in unit.people:
+        if getattr(person, attribute) == segment.id:
+            setattr(person, attribute, None)
+            emptied += 1
+    name = segment.name
+    db.session.delete(segment)
+    db.session.flush()
+    audit.record(actor, AuditAction.SEGMENT_REMOVED,
+                 f"Removed {kind} {name}; {emptied} charted {'person' if emptied == 1 else 'people'} "
+                 f"no longer {'has' if emptied == 1 else 'have'} a {kind}.", unit=unit)
+    return emptied
+
+
+# -- privacy floors -------------------------------------------------------------------------------
+
+def update_floors(actor: Actor, union: Union, *, results: int, endorsements: int, comments: int) -> Union:
+    """Raise (or bring back down) the union's floors. Never below PRIVACY.md's
+    defaults: the floors defend members against whoever runs the union's surveys,
+    organizers included, so the organizers cannot be the ones who lower them.
+    Surveys already created keep their own k, which met the floor of its day."""
+    _require_organizer(actor, union.id)
+    for value, field, what in ((results, "results", "results of pulse, bargaining and vote surveys"),
+                               (endorsements, "endorsements", "endorsement results"),
+                               (comments, "comments", "comments")):
+        lowest = DEFAULT_FLOORS[field]
+        highest = HIGHEST_COMMENT_FLOOR if field == "comments" else HIGHEST_K
+        if not lowest <= value <= highest:
+            raise DomainError(f"The floor for {what} must be between {lowest} (the lowest Leverage allows) "
+                              f"and {highest}.", field=field)
+    if comments < max(results, endorsements):
+        raise DomainError("Comments need at least as many answers as any figure: raise the comment floor "
+                          "to at least the other two.", field="comments")
+    before = (union.release_threshold, union.endorsement_threshold, union.comment_threshold)
+    after = (results, endorsements, comments)
+    if before == after:
+        return union
+    union.release_threshold, union.endorsement_threshold, union.comment_threshold = after
+    db.session.flush()
+    audit.record(actor, AuditAction.FLOORS_CHANGED,
+                 "Floors set to: results {}, endorsements {}, comments {} (were {}, {}, {}).".format(*after, *before),
+                 union_id=union.id)
+    return union
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    unit: BargainingUnit
+    headcount: int
+    members: int
+
+    @property
+    def density(self) -> float | None:
+        """Members / headcount; None for an empty chart rather than a misleading 0%."""
+        return self.members / self.headcount if self.headcount else None
+
+
+def unit_figures(units: list[BargainingUnit]) -> list[UnitFigures]:
+    if not units:
+        return []
+    # Membership is sealed: it is counted here, not summed in SQL.
+    counts: dict[int, tuple[int, int]] = {}
+    for unit_id, is_member in db.session.execute(
+            sa.select(Person.unit_id, Person.is_member).where(Person.unit_id.in_([u.id for u in units]))):
+        headcount, members = counts.get(unit_id, (0, 0))
+        counts[unit_id] = (headcount + 1, members + int(is_member))
+    return [UnitFigures(unit, *counts.get(unit.id, (0, 0))) for unit in units]

@@ -1,0 +1,213 @@
+"""Organizers' pages of the union's structure (the dashboard, privacy floors,
+units, segments, charting a coworker), the home page and stewards' unit page.
+The `organizing` blueprint is defined here; the packages above add their
+organizers' pages to it (the chart and invitations, the audit log, strength)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from core.authz import role_required
+from core.extensions import db
+from core.views import add_error, render_form
+from organizer.charting import people, unions
+from organizer.charting.forms import (
+    ConfirmForm,
+    FloorsForm,
+    PersonForm,
+    SegmentForm,
+    SegmentRenameForm,
+    UnitForm,
+    person_details,
+)
+from organizer.charting.loaders import (
+    get_union_for_organizer_or_404,
+    get_unit_for_organizer_or_404,
+    get_unit_for_steward_or_404,
+)
+from organizer.charting.models import BargainingUnit, Union
+from organizer.errors import DomainError
+from organizer.roles import Role
+
+organizing_bp = Blueprint("organizing", __name__)
+
+organizer_required = role_required(Role.ORGANIZER)
+
+
+@organizing_bp.route("/unions/<int:union_id>")
+@organizer_required
+def dashboard(union_id: int):
+    union = get_union_for_organizer_or_404(union_id)
+    return render_template("organizing/dashboard.html", union=union, figures=unions.unit_figures(union.units),
+                           unit_form=UnitForm())
+
+
+@organizing_bp.route("/unions/<int:union_id>/units", methods=["POST"])
+@organizer_required
+def create_unit(union_id: int):
+    union = get_union_for_organizer_or_404(union_id)
+    form = UnitForm()
+    if form.validate_on_submit():
+        try:
+            unit = unions.create_unit(current_user, union, form.name.data)
+        except DomainError as refused:
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash(f"Unit {unit.name} created. Add its departments and shifts next.", "success")
+            return redirect(url_for("organizing.segments", unit_id=unit.id))
+    return render_form("organizing/dashboard.html", form, union=union,
+                       figures=unions.unit_figures(union.units), unit_form=form)
+
+
+@organizing_bp.route("/units/<int:unit_id>/segments", methods=["GET", "POST"])
+@organizer_required
+def segments(unit_id: int):
+    unit = get_unit_for_organizer_or_404(unit_id)
+    form = SegmentForm()
+    if form.validate_on_submit():
+        try:
+            segment = unions.add_segment(current_user, unit, form.kind.data, form.name.data)
+        except DomainError as refused:
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash(f"{form.kind.data.capitalize()} {segment.name} added.", "success")
+            return redirect(url_for("organizing.segments", unit_id=unit.id))
+    return render_form("organizing/segments.html", form, unit=unit, **_segment_forms(unit))
+
+
+def _segment_forms(unit, failed: tuple[object, SegmentRenameForm] | None = None) -> dict:
+    """One rename form per segment (prefixed, so every field id is unique), and the remove button."""
+    renames = {}
+    for segment in (*unit.departments, *unit.shifts):
+        prefix = f"{unions.segment_kind(segment)}{segment.id}"
+        renames[prefix] = SegmentRenameForm(formdata=None, prefix=prefix, name=segment.name)
+        if failed is not None and failed[0] is segment:
+            renames[prefix] = failed[1]
+    return {"renames": renames, "confirm_form": ConfirmForm()}
+
+
+def _segment_for_organizer_or_404(kind: str, segment_id: int):
+    """A department or shift of a unit the signed-in organizer's union holds, or 404."""
+    segment = db.session.get(unions.SEGMENT_MODELS[kind], segment_id)
+    if segment is None:
+        abort(404)
+    get_unit_for_organizer_or_404(segment.unit_id)
+    return segment
+
+
+@organizing_bp.route("/segments/<any(department, shift):kind>/<int:segment_id>/rename", methods=["POST"])
+@organizer_required
+def rename_segment(kind: str, segment_id: int):
+    segment = _segment_for_organizer_or_404(kind, segment_id)
+    unit = segment.unit
+    form = SegmentRenameForm(prefix=f"{kind}{segment.id}")
+    if form.validate_on_submit():
+        old_name = segment.name
+        try:
+            unions.rename_segment(current_user, segment, form.name.data)
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash(f"{kind.capitalize()} {old_name} is now {form.name.data}.", "success")
+            return redirect(url_for("organizing.segments", unit_id=unit.id))
+    return render_template("organizing/segments.html", form=SegmentForm(formdata=None), unit=unit,
+                           **_segment_forms(unit, (segment, form))), 400
+
+
+@organizing_bp.route("/segments/<any(department, shift):kind>/<int:segment_id>/remove", methods=["POST"])
+@organizer_required
+def remove_segment(kind: str, segment_id: int):
+    segment = _segment_for_organizer_or_404(kind, segment_id)
+    unit_id, name = segment.unit_id, segment.name
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The removal form was incomplete.")
+    emptied = unions.remove_segment(current_user, segment)
+    db.session.commit()
+    flash(f"{kind.capitalize()} {name} removed; {emptied} charted {'person has' if emptied == 1 else 'people have'} "
+          f"no {kind} now.", "success")
+    return redirect(url_for("organizing.segments", unit_id=unit_id))
+
+
+# -- privacy floors and the audit log -------------------------------------------------------------
+
+@organizing_bp.route("/unions/<int:union_id>/settings", methods=["GET", "POST"])
+@organizer_required
+def union_settings(union_id: int):
+    union = get_union_for_organizer_or_404(union_id)
+    form = FloorsForm(results=union.release_threshold, endorsements=union.endorsement_threshold,
+                      comments=union.comment_threshold)
+    if form.validate_on_submit():
+        try:
+            unions.update_floors(current_user, union, results=form.results.data,
+                                 endorsements=form.endorsements.data, comments=form.comments.data)
+        except DomainError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash("Floors saved. Surveys created from now on are held to them.", "success")
+            return redirect(url_for("organizing.dashboard", union_id=union.id))
+    return render_form("organizing/settings.html", form, union=union, defaults=unions.DEFAULT_FLOORS)
+
+
+
+
+@organizing_bp.route("/units/<int:unit_id>/people/new", methods=["GET", "POST"])
+@organizer_required
+def add_person(unit_id: int):
+    unit = get_unit_for_organizer_or_404(unit_id)
+    form = PersonForm()
+    form.set_unit_choices(unit.departments, unit.shifts)
+    if form.validate_on_submit():
+        try:
+            person = people.add_person(current_user, unit, person_details(form))
+        except DomainError as refused:
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash(f"{person.name} is on the chart.", "success")
+            return redirect(url_for("organizing.unit_chart", unit_id=unit.id))
+    return render_form("organizing/person_form.html", form, unit=unit, person=None)
+
+
+home_bp = Blueprint("home", __name__)
+
+
+@home_bp.route("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    organizer_unions = list(db.session.scalars(
+        sa.select(Union).where(Union.id.in_(current_user.organizer_union_ids())).order_by(Union.name)))
+    steward_units = _units(current_user.unit_ids_as(Role.STEWARD))
+    member_units = _units(current_user.unit_ids_as(Role.MEMBER))
+    return render_template(
+        "home/index.html",
+        organizer_unions=organizer_unions,
+        steward_units=steward_units,
+        member_figures=unions.unit_figures(member_units),
+    )
+
+
+def _units(unit_ids: set[int]) -> list[BargainingUnit]:
+    if not unit_ids:
+        return []
+    return list(db.session.scalars(
+        sa.select(BargainingUnit).where(BargainingUnit.id.in_(unit_ids)).order_by(BargainingUnit.name)))
+
+
+steward_bp = Blueprint("steward", __name__, url_prefix="/steward")
+
+
+@steward_bp.route("/units/<int:unit_id>")
+@role_required(Role.STEWARD)
+def unit(unit_id: int):
+    unit = get_unit_for_steward_or_404(unit_id)
+    [figures] = unions.unit_figures([unit])
+    return render_template("steward/unit.html", unit=unit, figures=figures)

@@ -1,0 +1,78 @@
+"""Forms of claims, demands, employer responses and endorsement surveys."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from organizer.charting.forms import no_control_characters, strip_text
+from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, EmployerResponse, Tier
+from organizer.demands.services import CLAIM_TEXT, DEMAND_TEXT, ENDORSEMENT_DAYS, NOTE_MAX
+
+
+def enum_choices(enum_class) -> list[tuple[str, str]]:
+    return [(member.value, member.label) for member in enum_class]
+
+
+class DemandForm(FlaskForm):
+    text = TextAreaField(
+        "Your demand, as a question the employer must answer", filters=[strip_text],
+        description="For example: “Will you pay the night differential on every night shift? How, and from when?”",
+        validators=[DataRequired(), Length(min=DEMAND_TEXT[0], max=DEMAND_TEXT[1]), no_control_characters])
+    kind = RadioField("Kind", choices=enum_choices(DemandKind), default=DemandKind.DEMAND.value)
+    tier = RadioField("How important is it to you?",
+                      choices=[(t.value, f"{t.label}: {t.meaning}") for t in Tier], default=Tier.IMPORTANT.value)
+    basis = SelectField("What leverage does it rest on?", choices=enum_choices(Basis))
+    category = SelectField("Category", choices=enum_choices(Category))
+    claim_ids = SelectMultipleField(
+        "Claims from your profile it rests on", coerce=int, validate_choice=True,
+        description="Optional. Coworkers can endorse these claims too.")
+    is_attributable = BooleanField(
+        "Stewards may show my name with this demand",
+        description="Leave unticked to stay anonymous: stewards and summaries show it as from “a member”.")
+
+    def set_claim_choices(self, claims) -> None:
+        self.claim_ids.choices = [(c.id, c.text if len(c.text) <= 80 else c.text[:77] + "…") for c in claims]
+
+
+class ClaimForm(FlaskForm):
+    section = SelectField("Part of your profile", choices=enum_choices(ClaimSection))
+    year = IntegerField("Year", validators=[Optional(), NumberRange(min=1950, max=2100)],
+                        description="The year you were hired, or of the achievement. Needed for performance.")
+    text = TextAreaField(
+        "What you bring or need", filters=[strip_text],
+        description="The experience itself, never the name of a previous employer. "
+                    "For example: “Trained the four newest hires on the sorter.”",
+        validators=[DataRequired(), Length(min=CLAIM_TEXT[0], max=CLAIM_TEXT[1]), no_control_characters])
+
+
+class ResponseForm(FlaskForm):
+    response = SelectField("The employer's answer", choices=enum_choices(EmployerResponse))
+    note = TextAreaField("How they answered", filters=[strip_text],
+                         validators=[Optional(), Length(max=NOTE_MAX), no_control_characters])
+
+
+class EndorsementLaunchForm(FlaskForm):
+    request = HiddenField(validators=[DataRequired(), Length(max=64)])
+    days_open = IntegerField("Days open", default=7,
+                             validators=[InputRequired(), NumberRange(min=ENDORSEMENT_DAYS[0], max=ENDORSEMENT_DAYS[1])])
+
+
+class SameAsForm(FlaskForm):
+    same_as = SelectField("Same demand as", coerce=lambda v: None if v in (None, "", "None") else int(v),
+                          validate_choice=True,
+                          description="Combine it with another member's demand that asks the same thing.")
+
+    def set_choices(self, demand, others) -> None:
+        self.same_as.choices = [(None, "— not combined —")] + [
+            (o.id, o.text if len(o.text) <= 70 else o.text[:67] + "…")
+            for o in others if o.id != demand.id and o.kind == demand.kind and o.same_as_id is None]

@@ -1,0 +1,422 @@
+"""Leverage profiles, claims and demands, endorsement requests and the
+employer's responses, and the collective context each demand is shown with.
+
+A member writes claims (qualifications at hire, each year's performance,
+needs) and demands; asks coworkers to endorse them; an organizer sends an
+endorsement survey (server-held key, k = the union's endorsement floor) to the
+rest of the unit, one item per survey unless every item of it names its author;
+once it is released the weights stand beside the demand wherever it is shown. Stewards
+see the unit's demands (names only where the author allowed it) and record the
+employer's answer to each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from core.clock import today, utcnow
+from core.extensions import db
+from organizer.accounts.models import Account, RoleAssignment
+from organizer.accounts.services import account_ref
+from organizer.charting.models import BargainingUnit
+from organizer.demands.models import (
+    Basis,
+    Category,
+    Claim,
+    ClaimSection,
+    Demand,
+    DemandKind,
+    EmployerResponse,
+    Tier,
+)
+from organizer.errors import DomainError, NotAllowed
+from organizer.roles import Role
+from organizer.strength import metrics
+from organizer.unit_surveys import services as unit_surveys
+from organizer.unit_surveys.services import electorate
+from surveys import definitions, launch
+from surveys.errors import SurveyError
+from surveys.models import KeyMode, QuestionType, Survey, SurveyKind, SurveyState
+
+DEMAND_TEXT = (10, 600)
+
+CLAIM_TEXT = (5, 500)
+
+NOTE_MAX = 1000
+
+FIRST_YEAR = 1950
+
+ENDORSEMENT_DAYS = (1, 30)
+
+AGREEMENT_LABELS = ["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"]
+
+DEMAND_PROMPT = "How strongly do you back this demand?"
+
+QUESTION_PROMPT = "How strongly do you back this question to the employer?"
+
+CLAIM_PROMPT = "Does this match what you have seen at work?"
+
+
+@dataclass(frozen=True)
+class DemandDetails:
+    kind: DemandKind
+    tier: Tier
+    basis: Basis
+    category: Category
+    text: str
+    is_attributable: bool = False
+    claim_ids: Sequence[int] = ()
+
+
+@dataclass(frozen=True)
+class ClaimDetails:
+    section: ClaimSection
+    text: str
+    year: int | None = None
+
+
+# -- who may act ----------------------------------------------------------------------------------
+
+def member_unit(actor: Account) -> BargainingUnit:
+    """The unit a member raises demands in (a member belongs to one unit)."""
+    unit_ids = sorted(actor.unit_ids_as(Role.MEMBER))
+    if not unit_ids:
+        raise NotAllowed("Only members of a bargaining unit keep demands.")
+    return db.session.get(BargainingUnit, unit_ids[0])
+
+
+def _require_owner(actor: Account, item: Claim | Demand) -> None:
+    if item.account_id != actor.id:
+        raise NotAllowed("Only its author can change it.")
+
+
+def _require_steward(actor: Account, unit: BargainingUnit) -> None:
+    if unit.id not in actor.unit_ids_as(Role.STEWARD):
+        raise NotAllowed("Only the unit's stewards record the employer's answers.")
+
+
+def can_read_unit_demands(actor: Account, unit: BargainingUnit) -> bool:
+    return unit.id in actor.unit_ids_as(Role.STEWARD) or unit.union_id in actor.organizer_union_ids()
+
+
+def _require_organizer(actor: Account, unit: BargainingUnit) -> None:
+    if unit.union_id not in actor.organizer_union_ids():
+        raise NotAllowed("Only the union's organizers send surveys.")
+
+
+# -- demands --------------------------------------------------------------------------------------
+
+def _clean_text(text: str, bounds: tuple[int, int], field_name: str = "text") -> str:
+    text = " ".join((text or "").split())
+    low, high = bounds
+    if not low <= len(text) <= high:
+        raise DomainError(f"Write between {low} and {high} characters.", field=field_name)
+    return text
+
+
+def _validated(actor: Account, details: DemandDetails) -> tuple[DemandDetails, list[Claim]]:
+    text = _clean_text(details.text, DEMAND_TEXT)
+    if "?" not in text:
+        raise DomainError("Phrase it as a question the employer must answer, e.g. “Will you …?”", field="text")
+    if details.tier == Tier.CURIOUS and details.kind != DemandKind.QUESTION:
+        raise DomainError("“Curious” is for questions that ask for information; choose another tier for a demand.",
+                          field="tier")
+    claims = []
+    for claim_id in dict.fromkeys(details.claim_ids):
+        claim = db.session.get(Claim, claim_id)
+        if claim is None or claim.account_id != actor.id:
+            raise DomainError("A demand can rest only on claims from your own profile.", field="claim_ids")
+        claims.append(claim)
+    return DemandDetails(details.kind, details.tier, details.basis, details.category, text,
+                         details.is_attributable), claims
+
+
+def create_demand(actor: Account, details: DemandDetails) -> Demand:
+    unit = member_unit(actor)
+    clean, claims = _validated(actor, details)
+    demand = Demand(account_id=actor.id, unit_id=unit.id, kind=clean.kind, tier=clean.tier, basis=clean.basis,
+                    category=clean.category, text=clean.text, is_attributable=clean.is_attributable, claims=claims)
+    db.session.add(demand)
+    db.session.flush()
+    return demand
+
+
+def update_demand(actor: Account, demand: Demand, details: DemandDetails) -> Demand:
+    _require_owner(actor, demand)
+    clean, claims = _validated(actor, details)
+    if demand.endorsement_survey_id is not None and clean.text != demand.text:
+        # Coworkers weighed these exact words; new words would borrow their backing.
+        raise DomainError("Coworkers have been asked about this wording, so it can no longer change. "
+                          "Write a new demand instead.", field="text")
+    if demand.is_attributable and not clean.is_attributable and _surveyed_beside_other_items(demand):
+        # Named demands may share a survey; once they did, the unnamed one would still be tied to its author.
+        raise DomainError("Coworkers weighed this demand in one survey with your other named demands, so taking "
+                          "your name off it would not make it anonymous. Write a new demand without your name "
+                          "instead, and remove this one once no survey is open about it.", field="is_attributable")
+    demand.kind, demand.tier, demand.basis, demand.category = clean.kind, clean.tier, clean.basis, clean.category
+    demand.text, demand.is_attributable, demand.claims = clean.text, clean.is_attributable, claims
+    db.session.flush()
+    return demand
+
+
+def _surveyed_beside_other_items(demand: Demand) -> bool:
+    """Whether any endorsement survey asked about this demand together with another item."""
+    for survey in definitions.surveys_in_scope(unit_surveys.unit_scope_of(demand.unit_id)):
+        refs = {q.subject_ref for q in survey.questions}
+        if survey.kind == SurveyKind.ENDORSEMENT and demand.subject_ref in refs and len(refs) > 1:
+            return True
+    return False
+
+
+def _refuse_while_surveyed(item: Claim | Demand) -> None:
+    survey = db.session.get(Survey, item.endorsement_survey_id) if item.endorsement_survey_id else None
+    if survey is not None and survey.state in (SurveyState.DRAFT, SurveyState.OPEN):
+        raise DomainError("Coworkers are answering a survey about it; remove it after the survey closes.")
+
+
+def remove_item(actor: Account, item: Claim | Demand) -> None:
+    """Remove one of the author's claims or demands (not while coworkers are answering about it)."""
+    _require_owner(actor, item)
+    _refuse_while_surveyed(item)
+    db.session.delete(item)
+    db.session.flush()
+
+
+#: What every listing of demands shows beside each one, loaded with it rather than one query per demand.
+_SHOWN_WITH = (selectinload(Demand.account), selectinload(Demand.claims), selectinload(Demand.same_as))
+
+
+def demands_of(actor: Account) -> list[Demand]:
+    demands = db.session.scalars(sa.select(Demand).where(Demand.account_id == actor.id).options(*_SHOWN_WITH))
+    return sorted(demands, key=lambda d: (d.tier.rank, d.id))
+
+
+def unit_demands(actor: Account, unit: BargainingUnit) -> list[Demand]:
+    if not can_read_unit_demands(actor, unit):
+        raise NotAllowed("Only the unit's stewards and the union's organizers see all its demands.")
+    demands = db.session.scalars(sa.select(Demand).where(Demand.unit_id == unit.id).options(*_SHOWN_WITH))
+    return sorted(demands, key=lambda d: (d.kind != DemandKind.DEMAND, d.tier.rank, d.category.label, d.id))
+
+
+def record_response(actor: Account, demand: Demand, response: EmployerResponse, note: str | None) -> Demand:
+    _require_steward(actor, demand.unit)
+    note = " ".join((note or "").split()) or None
+    if note is not None and len(note) > NOTE_MAX:
+        raise DomainError(f"Keep the note under {NOTE_MAX} characters.", field="note")
+    demand.employer_response, demand.employer_response_note = response, note
+    demand.responded_on = today()
+    db.session.flush()
+    return demand
+
+
+def mark_same_as(actor: Account, demand: Demand, other: Demand | None) -> Demand:
+    """A steward combines two members' demands that ask the same thing: the
+    bargaining summary lists `other` once and counts both members. None undoes it."""
+    _require_steward(actor, demand.unit)
+    if other is not None:
+        if other.unit_id != demand.unit_id or other.id == demand.id:
+            raise DomainError("Choose another demand of the same unit.", field="same_as")
+        if other.kind != demand.kind:
+            raise DomainError("A demand can only be combined with a demand, a question with a question.",
+                              field="same_as")
+        if other.same_as_id is not None:
+            raise DomainError("That one is itself combined with another; choose the one it is combined with.",
+                              field="same_as")
+        followers = db.session.scalar(sa.select(sa.func.count()).select_from(Demand).where(Demand.same_as_id == demand.id))
+        if followers:
+            raise DomainError("Other demands are combined with this one; combine them with the other first.",
+                              field="same_as")
+    demand.same_as = other
+    db.session.flush()
+    return demand
+
+
+# -- claims ---------------------------------------------------------------------------------------
+
+def add_claim(actor: Account, details: ClaimDetails) -> Claim:
+    member_unit(actor)
+    text = _clean_text(details.text, CLAIM_TEXT)
+    year = details.year
+    if year is not None and not FIRST_YEAR <= year <= today().year:
+        raise DomainError(f"Give a year from {FIRST_YEAR} to {today().year}.", field="year")
+    if details.section == ClaimSection.PERFORMANCE and year is None:
+        raise DomainError("Say which year this achievement belongs to.", field="year")
+    claim = Claim(account_id=actor.id, section=details.section, year=year, text=text)
+    db.session.add(claim)
+    db.session.flush()
+    return claim
+
+
+def claims_of(actor: Account) -> list[Claim]:
+    """The profile in chronological order: hire, then each year's performance, then needs."""
+    claims = db.session.scalars(sa.select(Claim).where(Claim.account_id == actor.id))
+    order = list(ClaimSection)
+    return sorted(claims, key=lambda c: (order.index(c.section), c.year or 0, c.id))
+
+
+# -- endorsements ---------------------------------------------------------------------------------
+
+def request_endorsement(actor: Account, item: Claim | Demand) -> None:
+    """Ask coworkers to weigh in. Asking again is possible once the last survey about it is released."""
+    _require_owner(actor, item)
+    member_unit(actor)
+    if item.awaits_endorsement_survey:
+        raise DomainError("You have already asked; an organizer will send the survey.")
+    if item.endorsement_survey_id is not None:
+        survey = db.session.get(Survey, item.endorsement_survey_id)
+        if survey is not None and survey.state != SurveyState.RELEASED:
+            raise DomainError("Coworkers are already being asked about it.")
+    item.endorsement_requested_on, item.endorsement_survey_id = today(), None
+    db.session.flush()
+
+
+@dataclass
+class EndorsementRequest:
+    """Items that go into one endorsement survey. The organizer is not told who asked.
+
+    An item an author did not put their name to is always a request of its own:
+    shown beside an item that names its author, it would be tied to that author
+    (PRIVACY.md, "bundling that ties a non-attributed item to its author"). So a
+    request holds either one item, or only demands whose author chose to be
+    named on every one of them. Claims carry no such choice, so each claim is
+    a request of its own."""
+
+    author_id: int
+    demands: list[Demand] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[Claim | Demand]:
+        return [*self.demands, *self.claims]
+
+    @property
+    def key(self) -> str:
+        """How pages name the request: one of its items, never the person who asked."""
+        return self.items[0].subject_ref
+
+    @property
+    def is_attributed(self) -> bool:
+        return bool(self.demands) and not self.claims and all(d.is_attributable for d in self.demands)
+
+    @property
+    def requested_on(self):
+        return min(item.endorsement_requested_on for item in self.items)
+
+
+def pending_requests(actor: Account, unit: BargainingUnit) -> list[EndorsementRequest]:
+    _require_organizer(actor, unit)
+    requests: list[EndorsementRequest] = []
+    named: dict[int, EndorsementRequest] = {}
+    demands = db.session.scalars(sa.select(Demand).where(
+        Demand.unit_id == unit.id, Demand.endorsement_requested_on.is_not(None),
+        Demand.endorsement_survey_id.is_(None)).order_by(Demand.id))
+    for demand in demands:
+        if demand.is_attributable:
+            if demand.account_id not in named:
+                named[demand.account_id] = EndorsementRequest(demand.account_id)
+                requests.append(named[demand.account_id])
+            named[demand.account_id].demands.append(demand)
+        else:
+            requests.append(EndorsementRequest(demand.account_id, demands=[demand]))
+    member_ids = _member_account_ids(unit)
+    claims = db.session.scalars(sa.select(Claim).where(
+        Claim.account_id.in_(member_ids), Claim.endorsement_requested_on.is_not(None),
+        Claim.endorsement_survey_id.is_(None)).order_by(Claim.id)) if member_ids else []
+    requests += [EndorsementRequest(claim.account_id, claims=[claim]) for claim in claims]
+    # Oldest request first: who waited longest is served first. Never ordered by
+    # author, so one author's separate requests are not set side by side for that reason.
+    return sorted(requests, key=lambda r: (r.requested_on, r.key))
+
+
+def _member_account_ids(unit: BargainingUnit) -> list[int]:
+    return list(db.session.scalars(sa.select(RoleAssignment.account_id).where(
+        RoleAssignment.role == Role.MEMBER, RoleAssignment.unit_id == unit.id)))
+
+
+def launch_endorsement_survey(actor: Account, unit: BargainingUnit, request_key: str,
+                              days_open: int = 7) -> launch.LaunchReport:
+    """One survey per request (one item, or demands all named by their author; see
+    `EndorsementRequest`): every other member of the unit rates each item on a
+    1-5 agreement scale with "can't say". Server-held key and the union's
+    endorsement floor as k, so the weights appear by themselves when it closes."""
+    _require_organizer(actor, unit)
+    if not ENDORSEMENT_DAYS[0] <= days_open <= ENDORSEMENT_DAYS[1]:
+        raise DomainError(f"Keep it open {ENDORSEMENT_DAYS[0]} to {ENDORSEMENT_DAYS[1]} days.", field="days_open")
+    request = next((r for r in pending_requests(actor, unit) if r.key == request_key), None)
+    if request is None:
+        raise DomainError("This request no longer awaits an endorsement survey.")
+    union = unit.union
+    k = union.floor_for(SurveyKind.ENDORSEMENT)
+    single = len(request.items) == 1
+    survey = unit_surveys.create(actor, unit, definitions.SurveySettings(
+        kind=SurveyKind.ENDORSEMENT, key_mode=KeyMode.SERVER_KEY,
+        title="Back a coworker's " + ("claim" if request.claims else "demand" if single else "demands"),
+        release_threshold=k, comment_threshold=max(k, union.comment_threshold),
+        intro=("A coworker asked the unit to weigh in. Say how strongly you agree"
+               + (" with it" if single else " with each item") + "; the weights stand beside it at the bargaining table."),
+        closes_at=utcnow() + timedelta(days=days_open)), standard_questions=False)
+    for demand in request.demands:
+        definitions.add_question(survey, type=QuestionType.SCALE, options=AGREEMENT_LABELS, allows_cant_say=True,
+                                 subject_ref=demand.subject_ref,
+                                 prompt=QUESTION_PROMPT if demand.kind == DemandKind.QUESTION else DEMAND_PROMPT)
+    for claim in request.claims:
+        definitions.add_question(survey, type=QuestionType.SCALE, options=AGREEMENT_LABELS, allows_cant_say=True,
+                                 subject_ref=claim.subject_ref, prompt=CLAIM_PROMPT)
+    author = db.session.get(Account, request.author_id)
+    voters = {ref: segments for ref, segments in electorate(unit).voters.items() if ref != account_ref(author)}
+    try:
+        # No breakdown: an endorsement is about the item, and its groups are small.
+        report = launch.launch(survey, voters, ())
+    except SurveyError as refused:
+        raise DomainError(refused.message) from None
+    for item in request.items:
+        item.endorsement_survey_id = survey.id
+    db.session.flush()
+    unit_surveys.record_launch(actor, unit, report)
+    return report
+
+
+def subject_texts(questions) -> dict[str, str]:
+    """The words of the claims and demands that endorsement questions ask about,
+    for the answer form and the results page (the survey stores only the ref)."""
+    ids: dict[str, list[int]] = {"demand": [], "claim": []}
+    for question in questions:
+        prefix, _, number = (question.subject_ref or "").partition(":")
+        if prefix in ids and number.isdigit():
+            ids[prefix].append(int(number))
+    texts = {}
+    if ids["demand"]:
+        for demand in db.session.scalars(sa.select(Demand).where(Demand.id.in_(ids["demand"]))):
+            texts[demand.subject_ref] = demand.text
+    if ids["claim"]:
+        for claim in db.session.scalars(sa.select(Claim).where(Claim.id.in_(ids["claim"]))):
+            texts[claim.subject_ref] = claim.text
+    return texts
+
+
+# -- collective context ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DemandInContext:
+    demand: Demand
+    backing: metrics.Backing
+    #: The claims it rests on, each with its own backing.
+    claims: list[tuple[Claim, metrics.Backing]]
+    #: The author's display name, only when they made the demand attributable.
+    attributed_to: str | None
+
+
+def in_context(unit: BargainingUnit, demands: list[Demand]) -> list[DemandInContext]:
+    claims = [claim for demand in demands for claim in demand.claims]
+    weights = metrics.backings(unit, [*demands, *claims])
+    return [
+        DemandInContext(
+            demand=demand, backing=weights[demand.subject_ref],
+            claims=[(claim, weights[claim.subject_ref]) for claim in demand.claims],
+            attributed_to=demand.account.display_name if demand.is_attributable else None)
+        for demand in demands
+    ]

@@ -1,0 +1,69 @@
+"""Structure tests: the collective actions organizers record, as counts only."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from organizer.charting.models import BargainingUnit
+from organizer.columns import short_enum
+
+
+# -- structure tests ------------------------------------------------------------------------------
+
+class StructureTestKind(enum.StrEnum):
+    """Collective actions on the organizing ladder, each with the share of the
+    unit it should reach before the campaign climbs to the next."""
+
+    PETITION = "petition"
+    GEAR_DAY = "gear_day"
+    RALLY = "rally"
+    MOCK_STRIKE_VOTE = "mock_strike_vote"
+    STRIKE = "strike"
+
+    @property
+    def label(self) -> str:
+        return {"petition": "Majority petition", "gear_day": "Union gear day", "rally": "Rally",
+                "mock_strike_vote": "Mock strike vote", "strike": "Strike"}[self.value]
+
+    @property
+    def target(self) -> float:
+        """The share of the unit a test of this kind should reach (a petition needs a majority)."""
+        return {"petition": 0.5, "gear_day": 0.6, "rally": 0.75, "mock_strike_vote": 0.85, "strike": 0.9}[self.value]
+
+
+class StructureTest(db.Model):
+    """A collective action organizers recorded, with how many in the unit took part (a count, never names)."""
+
+    __tablename__ = "structure_tests"
+    __table_args__ = (sa.CheckConstraint("headcount > 0 AND participants >= 0 AND participants <= headcount",
+                                         name="participants_within_headcount"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The unit that acted.
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("bargaining_units.id", ondelete="CASCADE"), index=True)
+    #: Which rung of the ladder.
+    kind: Mapped[StructureTestKind] = mapped_column(short_enum(StructureTestKind))
+    #: Day it took place.
+    held_on: Mapped[date]
+    #: How many coworkers of the unit took part.
+    participants: Mapped[int]
+    #: The unit's headcount that day (the chart's, unless the organizer knew better).
+    headcount: Mapped[int]
+
+    unit: Mapped[BargainingUnit] = relationship()
+
+    @property
+    def share(self) -> float:
+        return self.participants / self.headcount
+
+    @property
+    def met_target(self) -> bool:
+        # A petition needs a majority (more than half); every other rung, at least its share.
+        if self.kind == StructureTestKind.PETITION:
+            return self.share > self.kind.target
+        return self.share >= self.kind.target

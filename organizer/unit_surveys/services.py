@@ -1,0 +1,240 @@
+"""Surveys of a bargaining unit: the union side of the survey engine.
+
+The engine knows scopes and opaque refs; this module maps them to units and
+accounts, decides who may answer (the unit's members with accounts) and who may
+hold a key share (the unit's stewards and the union's organizers), checks
+that the actor may act on the unit, and holds every survey of the union to
+the union's floors (PRIVACY.md invariant 10)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Flask
+
+from core.clock import today
+from core.extensions import db
+from organizer.accounts.models import Account, RoleAssignment
+from organizer.accounts.services import account_ref
+from organizer.audit import services as audit
+from organizer.audit.models import AuditAction
+from organizer.charting.people import segment_names
+from organizer.charting.models import BargainingUnit, Department, Person, Shift, Union
+from organizer.errors import DomainError, NotAllowed
+from organizer.roles import Role
+from surveys import definitions, launch, scopes, tally
+from surveys.keys import trustee_key
+from surveys.models import KeyMode, QuestionType, Survey, SurveyKind, SurveyState
+from surveys.scopes import Electorate
+
+SCOPE_PREFIX = "unit"
+
+DIMENSIONS = ("department", "shift")
+
+#: Job-quality categories of the product's importance ontology, offered as the pulse's top issues.
+ISSUE_CATEGORIES = [
+    "Pay", "Benefits", "Scheduling and flexibility", "Job security and working conditions (incl. safety)",
+    "Skills and career advancement", "Empowerment and representation", "Organizational culture",
+    "Diversity, equity, inclusion and accessibility", "Recruitment and hiring",
+]
+
+
+def unit_scope(unit: BargainingUnit) -> str:
+    return unit_scope_of(unit.id)
+
+
+def unit_scope_of(unit_id: int) -> str:
+    return f"{SCOPE_PREFIX}:{unit_id}"
+
+
+def unit_of(survey: Survey) -> BargainingUnit | None:
+    prefix, _, unit_id = survey.scope.partition(":")
+    if prefix != SCOPE_PREFIX or not unit_id.isdigit():
+        return None
+    return db.session.get(BargainingUnit, int(unit_id))
+
+
+def _account_id(ref: str) -> int | None:
+    prefix, _, number = ref.partition(":")
+    return int(number) if prefix == "account" and number.isdigit() else None
+
+
+#: Days after a move (or a new account) during which a voter is left out of the breakdowns.
+SEGMENT_FREEZE_DAYS = 30
+
+
+def electorate(unit: BargainingUnit) -> Electorate:
+    """The unit's members with accounts, each with their department and shift.
+
+    A voter charted or moved to another department or shift less than
+    SEGMENT_FREEZE_DAYS days ago, or whose account is that new, is handed to the
+    engine with no department and no shift: they count in the whole survey, and
+    at most in the merged "Other" group, never in a group of their own segment.
+    This answers a rogue organizer who charts k-1 puppets, moves them and a target
+    into a fresh department ("Audit") just before a pulse, and reads the target's
+    answer from that department's breakdown (PRIVACY.md invariant 10): until the
+    freeze has passed such a department holds nobody the engine can break out, and
+    meanwhile the other officers can see the moves in the audit log.
+    """
+    settled_since = today() - timedelta(days=SEGMENT_FREEZE_DAYS)
+    people = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.unit_id == unit.id))}
+    departments, shifts = segment_names(Department, unit), segment_names(Shift, unit)
+    members = db.session.scalars(
+        sa.select(Account).join(RoleAssignment)
+        .where(RoleAssignment.role == Role.MEMBER, RoleAssignment.unit_id == unit.id))
+    voters = {}
+    for account in members:
+        person = people.get(account.person_id) if account.person_id is not None else None
+        settled = (person is not None and person.segment_changed_on <= settled_since
+                   and account.created_on <= settled_since)
+        voters[account_ref(account)] = {
+            "department": departments.get(person.department_id) if settled else None,
+            "shift": shifts.get(person.shift_id) if settled else None,
+        }
+    return Electorate(voters, DIMENSIONS)
+
+
+def _resolve_scope(scope: str) -> Electorate:
+    unit = db.session.get(BargainingUnit, int(scope.partition(":")[2]))
+    if unit is None:
+        raise LookupError(f"no unit for scope {scope!r}")
+    return electorate(unit)
+
+
+def init_app(app: Flask) -> None:
+    scopes.register_resolver(app, SCOPE_PREFIX, _resolve_scope)
+
+
+def trustee_candidates(unit: BargainingUnit) -> list[Account]:
+    """Stewards of the unit and organizers of its union, ready or not."""
+    accounts = db.session.scalars(
+        sa.select(Account).join(RoleAssignment).where(sa.or_(
+            sa.and_(RoleAssignment.role == Role.STEWARD, RoleAssignment.unit_id == unit.id),
+            sa.and_(RoleAssignment.role == Role.ORGANIZER, RoleAssignment.union_id == unit.union_id)))
+        .distinct())
+    return sorted(set(accounts), key=lambda a: a.display_name.casefold())
+
+
+def has_trustee_key(account: Account) -> bool:
+    return trustee_key(account_ref(account)) is not None
+
+
+def accounts_by_ref(refs: list[str]) -> dict[str, Account]:
+    ids = [i for i in (_account_id(ref) for ref in refs) if i is not None]
+    found = db.session.scalars(sa.select(Account).where(Account.id.in_(ids))) if ids else []
+    return {account_ref(a): a for a in found}
+
+
+def _require_organizer(actor: Account, unit: BargainingUnit) -> None:
+    if unit.union_id not in actor.organizer_union_ids():
+        raise NotAllowed("Only the union's organizers can run its surveys.")
+
+
+def require_floors(union: Union, settings: definitions.SurveySettings) -> None:
+    """Refuse settings below the union's floors for the survey's kind. Every survey
+    the union side makes passes here, whichever page or service asked for it."""
+    floor = union.floor_for(settings.kind)
+    if settings.release_threshold < floor:
+        raise DomainError(f"k must be at least {floor}: the union's floor for {settings.kind.value} surveys. "
+                          "A survey may raise it, never go below it.", field="release_threshold")
+    if settings.comment_threshold < union.comment_threshold:
+        raise DomainError(f"Comments need at least {union.comment_threshold} answers: the union's floor for "
+                          "comments. A survey may raise it, never go below it.", field="comment_threshold")
+
+
+def create(actor: Account, unit: BargainingUnit, settings: definitions.SurveySettings,
+           standard_questions: bool) -> Survey:
+    _require_organizer(actor, unit)
+    require_floors(unit.union, settings)
+    survey = definitions.create_survey(unit_scope(unit), settings)
+    if standard_questions and settings.kind == SurveyKind.PULSE:
+        add_standard_pulse_questions(survey)
+    return survey
+
+
+def update(actor: Account, survey: Survey, settings: definitions.SurveySettings) -> Survey:
+    """Change a draft's settings, held to the same floors as at creation."""
+    unit = unit_of(survey)
+    _require_organizer(actor, unit)
+    require_floors(unit.union, settings)
+    definitions.update_settings(survey, settings)
+    return survey
+
+
+def add_standard_pulse_questions(survey: Survey) -> None:
+    definitions.add_question(survey, type=QuestionType.YES_NO, allows_cant_say=True,
+                             prompt="If a union vote were held tomorrow, would you vote yes?")
+    definitions.add_question(survey, type=QuestionType.SCALE, allows_cant_say=True,
+                             prompt="I am willing to take part in collective action to win our demands.")
+    definitions.add_question(survey, type=QuestionType.MULTIPLE_CHOICE, options=ISSUE_CATEGORIES, max_choices=3,
+                             prompt="Which issues matter most to you? Choose up to three.")
+    definitions.add_question(survey, type=QuestionType.FREE_TEXT,
+                             prompt="Anything else the organizing committee should hear?")
+
+
+def launch_for_unit(actor: Account, survey: Survey, trustee_ids: list[int]) -> launch.LaunchReport:
+    unit = unit_of(survey)
+    _require_organizer(actor, unit)
+    allowed = {a.id: a for a in trustee_candidates(unit)}
+    if any(i not in allowed for i in trustee_ids):
+        raise NotAllowed("Trustees must be stewards of this unit or organizers of the union.")
+    people = electorate(unit)
+    report = launch.launch(survey, people.voters, people.dimensions,
+                           [account_ref(allowed[i]) for i in trustee_ids])
+    record_launch(actor, unit, report)
+    return report
+
+
+def record_launch(actor: Account, unit: BargainingUnit, report: launch.LaunchReport) -> None:
+    survey = report.survey
+    audit.record(actor, AuditAction.SURVEY_LAUNCHED,
+                 f"Launched {survey.kind.value} survey \u201c{survey.title}\u201d to {report.eligible} members "
+                 f"(k = {survey.release_threshold}; {who_can_decrypt(survey)}).", unit=unit)
+
+
+def end_voting(actor: Account, survey: Survey) -> bool:
+    unit = unit_of(survey)
+    _require_organizer(actor, unit)
+    ended = tally.end_voting(survey)
+    if ended:
+        audit.record(actor, AuditAction.SURVEY_CLOSED,
+                     f"Closed {survey.kind.value} survey \u201c{survey.title}\u201d by hand.", unit=unit)
+    return ended
+
+
+def tally_and_release(actor: Account, survey: Survey) -> None:
+    """Form the approved sums; with the server-held key, decrypt and release them too."""
+    _require_organizer(actor, unit_of(survey))
+    tally.prepare_release(survey)
+    tally.release_with_server_key(survey)
+
+
+# -- what pages may say about a survey ------------------------------------------------------------
+
+SERVER_KEY_WORDS = ("Decrypted by the server alone (one key holder): whoever runs the server could read "
+                    "answers as they arrive")
+
+
+def who_can_decrypt(survey: Survey) -> str:
+    """Who can decrypt, in plain words with the survey's own t and n (PRIVACY.md invariant 5:
+    the choice is shown on every result)."""
+    if survey.key_mode == KeyMode.SERVER_KEY:
+        return SERVER_KEY_WORDS
+    t, n = survey.trustee_threshold, len(survey.trustees)
+    if not n:
+        return f"{t} trustees (stewards or organizers), of those named at launch, will have to take part"
+    verb = "had to" if survey.state == SurveyState.RELEASED else "must"
+    return f"{t} of {n} trustees (stewards or organizers) {verb} take part"
+
+
+def answered_count(survey: Survey) -> int | None:
+    """How many answered, once the survey is closed; None while it is open or a draft.
+
+    Nobody sees a live count (PRIVACY.md invariants 9 and 10): watching it climb
+    would let an organizer close right after one chosen coworker answered, or
+    tell from the step who has just answered. The count comes from the tally
+    formed at close, never from the ledger of an open survey."""
+    if survey.state not in (SurveyState.CLOSED, SurveyState.RELEASED) or not survey.groups:
+        return None
+    return survey.groups[0].respondents

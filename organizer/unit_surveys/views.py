@@ -1,0 +1,290 @@
+"""Survey pages of a union (the `surveys_ui` blueprint): organizers define and
+launch, members list their surveys and send encrypted ballots, trustees
+decrypt. The answer form and the results page, which name the claims and
+demands an endorsement survey asks about, are added by demands.views."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from core.authz import role_required
+from core.extensions import db
+from core.views import add_error, render_form
+from organizer.accounts import services as accounts
+from organizer.charting.forms import ConfirmForm
+from organizer.charting.loaders import get_unit_for_organizer_or_404
+from organizer.charting.models import Union
+from organizer.errors import DomainError
+from organizer.roles import Role
+from organizer.unit_surveys import services as unit_surveys
+from organizer.unit_surveys.forms import (
+    DecryptForm,
+    LaunchForm,
+    QuestionForm,
+    SurveyForm,
+    TrusteeKeyForm,
+    survey_form_with_floors,
+)
+from organizer.unit_surveys.loaders import (
+    get_survey_for_member_or_404,
+    get_survey_for_organizer_or_404,
+    get_survey_for_trustee_or_404,
+    get_survey_for_viewer_or_404,
+)
+from surveys import ballot_box, definitions, keys, tally
+from surveys.errors import SurveyError
+from surveys.models import KeyMode, Question, QuestionType, Survey, SurveyKind, SurveyState, SurveyTrustee
+
+surveys_bp = Blueprint("surveys_ui", __name__)
+
+organizer_required = role_required(Role.ORGANIZER)
+
+trustee_roles_required = role_required(Role.ORGANIZER, Role.STEWARD)
+
+
+def _settings(form: SurveyForm, union: Union) -> definitions.SurveySettings:
+    key_mode = KeyMode(form.key_mode.data)
+    kind = SurveyKind(form.kind.data)
+    # Left empty, k and the comment threshold are the union's floors for the kind.
+    k = form.release_threshold.data or union.floor_for(kind)
+    return definitions.SurveySettings(
+        kind=kind, title=form.title.data.strip(), intro=(form.intro.data or "").strip() or None,
+        key_mode=key_mode, release_threshold=k,
+        comment_threshold=form.comment_threshold.data or max(union.comment_threshold, k),
+        trustee_threshold=form.trustee_threshold.data if key_mode == KeyMode.TRUSTEES else None,
+        opens_at=form.opens_at.data, closes_at=form.closes_at.data,
+        recurrence_weeks=form.recurrence_weeks.data,
+    )
+
+
+# -- organizers -----------------------------------------------------------------------------------
+
+@surveys_bp.route("/units/<int:unit_id>/surveys", methods=["GET", "POST"])
+@organizer_required
+def unit_surveys_page(unit_id: int):
+    unit = get_unit_for_organizer_or_404(unit_id)
+    form = survey_form_with_floors(unit.union)
+    if form.validate_on_submit():
+        try:
+            survey = unit_surveys.create(current_user, unit, _settings(form, unit.union),
+                                         form.standard_questions.data)
+        except (SurveyError, DomainError) as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash("Draft created. Check the questions, then launch.", "success")
+            return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
+    surveys = definitions.surveys_in_scope(unit_surveys.unit_scope(unit))
+    return render_form("surveys/unit_surveys.html", form, unit=unit, surveys=surveys,
+                       who_can_decrypt=unit_surveys.who_can_decrypt)
+
+
+def _with_trustee_choices(form: LaunchForm, unit) -> LaunchForm:
+    """Only stewards and organizers who have set a trustee key can be chosen."""
+    form.trustees.choices = [(a.id, a.display_name) for a in unit_surveys.trustee_candidates(unit)
+                             if unit_surveys.has_trustee_key(a)]
+    return form
+
+
+def _manage_context(survey, unit, **forms):
+    candidates = unit_surveys.trustee_candidates(unit)
+    launch_form = _with_trustee_choices(forms.get("launch_form") or LaunchForm(), unit)
+    return dict(
+        survey=survey, unit=unit, question_form=forms.get("question_form") or QuestionForm(),
+        launch_form=launch_form, confirm_form=ConfirmForm(),
+        candidates=[(a, unit_surveys.has_trustee_key(a)) for a in candidates],
+        trustees=unit_surveys.accounts_by_ref([t.trustee_ref for t in survey.trustees]),
+        answered=unit_surveys.answered_count(survey), who_can_decrypt=unit_surveys.who_can_decrypt(survey),
+        labels=QuestionType,
+    )
+
+
+@surveys_bp.route("/surveys/<int:survey_id>")
+@organizer_required
+def manage(survey_id: int):
+    survey, unit = get_survey_for_organizer_or_404(survey_id)
+    return render_template("surveys/manage.html", **_manage_context(survey, unit))
+
+
+@surveys_bp.route("/surveys/<int:survey_id>/questions", methods=["POST"])
+@organizer_required
+def add_question(survey_id: int):
+    survey, unit = get_survey_for_organizer_or_404(survey_id)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            definitions.add_question(
+                survey, type=QuestionType(form.type.data), prompt=form.prompt.data,
+                options=(form.options.data or "").splitlines(), max_choices=form.max_choices.data or 1,
+                allows_cant_say=form.allows_cant_say.data)
+        except SurveyError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash("Question added.", "success")
+            return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
+    return render_template("surveys/manage.html", **_manage_context(survey, unit, question_form=form)), 400
+
+
+@surveys_bp.route("/surveys/<int:survey_id>/questions/<int:question_id>/remove", methods=["POST"])
+@organizer_required
+def remove_question(survey_id: int, question_id: int):
+    survey, _ = get_survey_for_organizer_or_404(survey_id)
+    question = db.session.get(Question, question_id)
+    if question is None or question.survey_id != survey.id:
+        abort(404)
+    ConfirmForm().validate_on_submit() or abort(400, "The form was incomplete.")
+    try:
+        definitions.remove_question(survey, question)
+    except SurveyError as refused:
+        flash(refused.message, "error")
+    else:
+        db.session.commit()
+        flash("Question removed.", "success")
+    return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
+
+
+@surveys_bp.route("/surveys/<int:survey_id>/launch", methods=["POST"])
+@organizer_required
+def launch(survey_id: int):
+    survey, unit = get_survey_for_organizer_or_404(survey_id)
+    form = _with_trustee_choices(LaunchForm(), unit)
+    if form.validate_on_submit():
+        try:
+            report = unit_surveys.launch_for_unit(current_user, survey, form.trustees.data or [])
+        except (SurveyError, DomainError) as refused:
+            db.session.rollback()
+            add_error(form, refused.field if refused.field == "trustees" else None, refused.message)
+        else:
+            db.session.commit()
+            opened = "It is open now." if report.opens_now else "It opens at its scheduled time."
+            flash(f"Launched to {report.eligible} members. {opened}", "success")
+            for note in report.notes:
+                flash(note, "info")
+            return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
+    return render_template("surveys/manage.html", **_manage_context(survey, unit, launch_form=form)), 400
+
+
+@surveys_bp.route("/surveys/<int:survey_id>/close", methods=["POST"])
+@organizer_required
+def close(survey_id: int):
+    survey, _ = get_survey_for_organizer_or_404(survey_id)
+    ConfirmForm().validate_on_submit() or abort(400, "The form was incomplete.")
+    if survey.state != SurveyState.OPEN:
+        flash("Only an open survey can be closed.", "error")
+        return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
+    # Two units of work: voting ends (and new answers are refused) before the tally runs.
+    unit_surveys.end_voting(current_user, survey)
+    db.session.commit()
+    unit_surveys.tally_and_release(current_user, survey)
+    db.session.commit()
+    if survey.state == SurveyState.RELEASED:
+        flash("Closed and released.", "success")
+        return redirect(url_for("surveys_ui.results", survey_id=survey.id))
+    flash("Closed. The trustees can now decrypt the results.", "success")
+    return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
+
+
+# -- members --------------------------------------------------------------------------------------
+
+@surveys_bp.route("/my/surveys")
+@login_required
+def my_surveys():
+    ref = accounts.account_ref(current_user)
+    open_surveys = [(s, ballot_box.has_answered(s, ref)) for s in ballot_box.open_surveys_for(ref)]
+    released = []
+    for unit_id in sorted(current_user.unit_ids_as(Role.MEMBER) | current_user.unit_ids_as(Role.STEWARD)):
+        released += [s for s in definitions.surveys_in_scope(unit_surveys.unit_scope_of(unit_id))
+                     if s.state == SurveyState.RELEASED]
+    trustee_of = [s for s in _trustee_surveys(ref)]
+    return render_template("surveys/my_surveys.html", open_surveys=open_surveys, released=released,
+                           trustee_of=trustee_of, has_key=keys.trustee_key(ref) is not None)
+
+
+def _trustee_surveys(ref: str):
+    return db.session.scalars(db.select(Survey).join(SurveyTrustee).where(
+        SurveyTrustee.trustee_ref == ref).order_by(Survey.id.desc()))
+
+
+@surveys_bp.route("/surveys/<int:survey_id>/ballot", methods=["POST"])
+@role_required(Role.MEMBER)
+def submit_encrypted_ballot(survey_id: int):
+    """A ballot encrypted and proven elsewhere (the browser, later). JSON in, JSON out."""
+    survey = get_survey_for_member_or_404(survey_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("payload"), str):
+        return jsonify(error="Send JSON with a base64 'payload' and optional 'comments'."), 400
+    try:
+        payload = base64.b64decode(body["payload"], validate=True)
+        comments_in = body.get("comments") or {}
+        if not isinstance(comments_in, dict):
+            raise ValueError
+        comments = {int(qid): base64.b64decode(sealed, validate=True) for qid, sealed in comments_in.items()}
+    except (binascii.Error, ValueError, TypeError):
+        return jsonify(error="The payload and comments must be base64, keyed by question id."), 400
+    try:
+        receipt = ballot_box.cast_encrypted(survey, accounts.account_ref(current_user), payload, comments)
+    except SurveyError as refused:
+        db.session.rollback()
+        return jsonify(error=refused.message), refused.status
+    db.session.commit()
+    return jsonify(fingerprint=receipt.fingerprint), 201
+
+
+@surveys_bp.route("/surveys/<int:survey_id>/receipts")
+@login_required
+def receipts(survey_id: int):
+    survey, unit = get_survey_for_viewer_or_404(survey_id)
+    if survey.state not in (SurveyState.CLOSED, SurveyState.RELEASED):
+        return render_template("surveys/not_open.html", survey=survey,
+                               message="The list of ballot fingerprints is published when the survey closes."), 409
+    return render_template("surveys/receipts.html", survey=survey, fingerprints=ballot_box.fingerprints(survey))
+
+
+# -- trustees -------------------------------------------------------------------------------------
+
+@surveys_bp.route("/trustee/key", methods=["GET", "POST"])
+@trustee_roles_required
+def trustee_key():
+    form = TrusteeKeyForm()
+    ref = accounts.account_ref(current_user)
+    if form.validate_on_submit():
+        try:
+            keys.register_trustee_key(ref, form.passphrase.data)
+        except SurveyError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            flash("Your trustee key is ready. Organizers can now name you as a trustee.", "success")
+            return redirect(url_for("surveys_ui.my_surveys"))
+    return render_form("surveys/trustee_key.html", form, has_key=keys.trustee_key(ref) is not None)
+
+
+@surveys_bp.route("/surveys/<int:survey_id>/decrypt", methods=["GET", "POST"])
+@trustee_roles_required
+def decrypt(survey_id: int):
+    survey, unit = get_survey_for_trustee_or_404(survey_id)
+    form = DecryptForm()
+    ref = accounts.account_ref(current_user)
+    mine = next(t for t in survey.trustees if t.trustee_ref == ref)
+    if form.validate_on_submit():
+        try:
+            given = tally.contribute(survey, ref, form.passphrase.data)
+        except SurveyError as refused:
+            db.session.rollback()
+            add_error(form, refused.field, refused.message)
+        else:
+            db.session.commit()
+            if survey.state == SurveyState.RELEASED:
+                flash("Your part was the last one needed: the results are released.", "success")
+                return redirect(url_for("surveys_ui.results", survey_id=survey.id))
+            flash(f"Thank you. {given} of {survey.trustee_threshold} trustees have decrypted.", "success")
+            return redirect(url_for("surveys_ui.my_surveys"))
+    return render_form("surveys/decrypt.html", form, survey=survey, unit=unit, mine=mine)
