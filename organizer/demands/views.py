@@ -29,7 +29,7 @@ from organizer.roles import Role
 from organizer.strength import metrics
 from organizer.unit_surveys import services as unit_surveys
 from organizer.unit_surveys import survey_results
-from organizer.unit_surveys.forms import answer_form_class, answers_from
+from organizer.unit_surveys.forms import AnswerInvalid, answer_form_class, answers_from
 from organizer.unit_surveys.loaders import get_survey_for_member_or_404, get_survey_for_viewer_or_404
 from organizer.unit_surveys.views import surveys_bp
 from surveys import ballot_box
@@ -286,9 +286,11 @@ def answer(survey_id: int):
     if form.validate_on_submit():
         try:
             answers = answers_from(form, survey.questions)
-        except ValueError as bad:
-            field, message = bad.args
-            add_error(form, field, message)
+        except AnswerInvalid as bad:
+            # Only this named error: a ValueError from deeper down (a damaged
+            # stored key, say) is a fault of ours, answered by the error page
+            # that rolls back, never mistaken for the member's input.
+            add_error(form, bad.field, bad.message)
             return render_form("surveys/answer.html", form, survey=survey,
                                subjects=demands.subject_texts(survey.questions))
         try:

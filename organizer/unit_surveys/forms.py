@@ -174,8 +174,20 @@ def _answer_form_class(questions: tuple[_QuestionShape, ...]) -> type[FlaskForm]
     return AnswerForm
 
 
+class AnswerInvalid(Exception):
+    """An answer the form let through but the question cannot take, named by its field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
 def answers_from(form: FlaskForm, questions: list[Question]) -> dict[int, object]:
-    """The engine's answers from a validated form; a ValueError names a bad field."""
+    """The engine's answers from a validated form; AnswerInvalid names a bad field.
+
+    A checkbox list marked Optional() accepts an empty value (Optional clears the
+    choice check), so every value is checked again here rather than trusted."""
     answers: dict[int, object] = {}
     for question in questions:
         field = getattr(form, f"q{question.id}")
@@ -183,19 +195,27 @@ def answers_from(form: FlaskForm, questions: list[Question]) -> dict[int, object
         if question.type == QuestionType.FREE_TEXT:
             answers[question.id] = (data or "").strip()
         elif question.type == QuestionType.MULTIPLE_CHOICE:
-            chosen = list(data or [])
+            chosen = [value for value in (data or []) if value]
             if CANT in chosen:
                 if len(chosen) > 1:
-                    raise ValueError(field.name, "Choose options or \u201ccan't say\u201d, not both.")
+                    raise AnswerInvalid(field.name, "Choose options or \u201ccan't say\u201d, not both.")
                 answers[question.id] = CANT_SAY
                 continue
             if len(chosen) > question.max_choices:
-                raise ValueError(field.name, f"Choose at most {question.max_choices}.")
-            answers[question.id] = [int(i) for i in chosen]
+                raise AnswerInvalid(field.name, f"Choose at most {question.max_choices}.")
+            answers[question.id] = [_option_index(field.name, value, len(question.options)) for value in chosen]
         elif data == CANT:
             answers[question.id] = CANT_SAY
         elif question.type == QuestionType.YES_NO:
             answers[question.id] = data == "yes"
         else:
-            answers[question.id] = int(data)
+            # Scale answers run 1..n, choices 0..n-1 (as the form's values are built above).
+            top = len(question.options) + (1 if question.type == QuestionType.SCALE else 0)
+            answers[question.id] = _option_index(field.name, data, top)
     return answers
+
+
+def _option_index(field: str, value: object, limit: int) -> int:
+    if not isinstance(value, str) or not value.isdigit() or int(value) >= limit:
+        raise AnswerInvalid(field, "Choose one of the answers offered.")
+    return int(value)
