@@ -1,12 +1,69 @@
-"""Small helpers every view uses."""
+"""Small helpers every view uses, and the one unit of work every view that
+changes data runs its service call through (ARCHITECTURE.md style rule 3)."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from flask import render_template, request
+from flask import flash, render_template, request
 from flask_wtf import FlaskForm
+
+from core.extensions import db
+from core.refusals import Refused
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What a unit of work came to: the service's result, or the refusal. True when it succeeded."""
+
+    #: What the action returned (None when it was refused).
+    value: T | None = None
+    #: The refusal, already rolled back and shown, when there was one.
+    refused: Refused | None = None
+
+    def __bool__(self) -> bool:
+        return self.refused is None
+
+
+def unit_of_work(action: Callable[[], T], *, form: FlaskForm | None = None,
+                 success: str | Callable[[T], str] | None = None, category: str = "success",
+                 flash_refusal: bool = True, keep_on: tuple[type[Refused], ...] = ()) -> Outcome[T]:
+    """Run one service call as one transaction, at the edge.
+
+    On a `Refused`, roll back everything the call wrote (a refusal never leaves
+    half-written data), and put the message beside its field on `form`, or, with
+    no form, flash it (unless `flash_refusal` is False, for answers that are not
+    pages). On success, commit, then flash `success` (words, or words made from
+    the result). Anything else the call raises is a fault, left to the error
+    pages, which roll back too.
+
+    `keep_on` names refusals whose writes must persist all the same (a failed
+    sign-in's count, which the lockout needs): those commit instead.
+    Whatever `action` does happens before the commit: an action that renders
+    its answer there (the ballot receipt) needs nothing from the database after it.
+    """
+    try:
+        value = action()
+    except Refused as refused:
+        if isinstance(refused, keep_on):
+            db.session.commit()
+        else:
+            db.session.rollback()
+        if form is not None:
+            add_error(form, refused.field, refused.message)
+        elif flash_refusal:
+            flash(refused.message, "error")
+        return Outcome(refused=refused)
+    db.session.commit()
+    if success is not None:
+        flash(success(value) if callable(success) else success, category)
+    return Outcome(value=value)
 
 
 def render_form(template: str, form: FlaskForm, **context: object) -> tuple[str, int]:

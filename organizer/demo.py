@@ -102,7 +102,7 @@ def seed_demo_union() -> Union:
 
 
 def _organizer_of(union: Union):
-    return next(a for a in db.session.scalars(sa.select(Account)) if union.id in a.organizer_union_ids())
+    return next(a for a in db.session.scalars(sa.select(Account)) if a.organizes(union))
 
 
 def _seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer) -> None:

@@ -1,14 +1,11 @@
-"""Domain errors raised by organizer services and turned into messages by views."""
+"""Domain errors raised by organizer services and turned into messages by views
+(through core.views.unit_of_work, which handles every `Refused`)."""
+
+from core.refusals import Refused
 
 
-class DomainError(Exception):
+class DomainError(Refused):
     """A request the domain refuses, with a message fit to show the person who asked."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        #: The form field the message belongs beside, when there is one.
-        self.field = field
 
 
 class NotAllowed(DomainError):

@@ -1,16 +1,10 @@
 """Errors the survey engine raises, each with a message fit for the person who asked."""
 
+from core.refusals import Refused
 
-class SurveyError(Exception):
-    """A refused request about a survey."""
 
-    #: The HTTP status a view should answer with.
-    status = 400
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class SurveyError(Refused):
+    """A refused request about a survey (status 400 unless a subclass says otherwise)."""
 
 
 class NotEligible(SurveyError):

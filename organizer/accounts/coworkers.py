@@ -11,21 +11,20 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from core.extensions import db
+from organizer import policy
 from organizer.accounts.models import Account, RoleAssignment
 from organizer.audit import services as audit
 from organizer.audit.models import AuditAction
 from organizer.charting.models import ASSESSMENT_LABELS, BargainingUnit, Department, Person, Shift
 from organizer.charting.people import segment_names
-from organizer.errors import DomainError, NotAllowed
+from organizer.errors import DomainError
 
 
-def _require_organizer(actor: Account, unit: BargainingUnit) -> None:
-    if unit.union_id not in actor.organizer_union_ids():
-        raise NotAllowed("Only the union's organizers can see or change its chart.")
+_ORGANIZERS_ONLY = "Only the union's organizers can see or change its chart."
 
 
 def remove_person(actor: Account, person: Person) -> None:
-    _require_organizer(actor, person.unit)
+    policy.require_organizer(actor, person.unit, _ORGANIZERS_ONLY)
     if has_account(person):
         raise DomainError(
             "This coworker has an account. Their account must be closed before they leave the chart.")
@@ -97,7 +96,7 @@ def chart(
     actor: Account, unit: BargainingUnit, *, department_id: int | None = None,
     shift_id: int | None = None, assessment: int | None = None, is_member: bool | None = None,
 ) -> ChartView:
-    _require_organizer(actor, unit)
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     # Segments, membership and assessments are sealed: every filter runs here, not in SQL.
     everyone = list(db.session.scalars(sa.select(Person).where(Person.unit_id == unit.id)))
     counts = Counter(person.assessment for person in everyone)

@@ -13,13 +13,14 @@ from flask import current_app
 
 from core.clock import utcnow
 from core.extensions import db
+from organizer import policy
 from organizer.accounts import coworkers
 from organizer.accounts import services as accounts
 from organizer.accounts.models import Account, Invitation, hash_token
 from organizer.audit import services as audit
 from organizer.audit.models import AuditAction
 from organizer.charting.models import BargainingUnit, Person
-from organizer.errors import DomainError, InvitationInvalid, NotAllowed
+from organizer.errors import DomainError, InvitationInvalid
 from organizer.roles import Role
 
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
@@ -27,8 +28,7 @@ _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 def invite(actor: Account, person: Person, role: Role) -> tuple[Invitation, str]:
     """A new invitation and its token, which the caller shows once and never stores."""
-    if person.unit.union_id not in actor.organizer_union_ids():
-        raise NotAllowed("Only the union's organizers can invite its coworkers.")
+    policy.require_organizer(actor, person.unit, "Only the union's organizers can invite its coworkers.")
     if coworkers.has_account(person):
         raise DomainError("This coworker already has an account.", field="role")
     # A new link replaces any earlier one still pending, so only one can be in circulation.
@@ -91,8 +91,7 @@ def accept(token: str, *, display_name: str, email: str, password: str) -> Accou
 
 
 def revoke(actor: Account, invitation: Invitation) -> None:
-    if invitation.person.unit.union_id not in actor.organizer_union_ids():
-        raise NotAllowed("Only the union's organizers can revoke its invitations.")
+    policy.require_organizer(actor, invitation.person.unit, "Only the union's organizers can revoke its invitations.")
     if invitation.is_used:
         raise DomainError("This invitation has already been used.")
     audit.record(actor, AuditAction.INVITATION_REVOKED,

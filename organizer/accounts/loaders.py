@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask_login import current_user
 
+from organizer import policy
 from organizer.accounts.models import Invitation
-from organizer.charting.loaders import get_or_404
+from organizer.charting.loaders import allowed_or_404, get_or_404
 
 
 def get_invitation_for_organizer_or_404(invitation_id: int) -> Invitation:
     invitation = get_or_404(Invitation, invitation_id)
-    if invitation.person.unit.union_id not in current_user.organizer_union_ids():
-        abort(404)
-    return invitation
+    return allowed_or_404(invitation, policy.organizes(current_user, invitation.person.unit))

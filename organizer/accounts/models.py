@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.clock import today, utcnow
 from core.extensions import db
 from core.sealing import SealedId, SealedText, sealed_none
+from organizer import policy
 from organizer.charting.models import BargainingUnit, Person, Union
 from organizer.roles import Role
 
@@ -77,6 +78,16 @@ class Account(UserMixin, db.Model):
 
     def unit_ids_as(self, role: Role) -> set[int]:
         return {a.unit_id for a in self.roles if a.role == role and a.unit_id is not None}
+
+    # Who may do what is decided in organizer.policy; these read it for templates and views.
+    def organizes(self, unit_or_union: Union | BargainingUnit) -> bool:
+        return policy.organizes(self, unit_or_union)
+
+    def stewards(self, unit: BargainingUnit) -> bool:
+        return policy.stewards(self, unit)
+
+    def is_member_of(self, unit: BargainingUnit) -> bool:
+        return policy.is_member_of(self, unit)
 
 
 class AccountSession(db.Model):

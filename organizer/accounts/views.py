@@ -21,7 +21,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from core.authz import role_required
 from core.extensions import db, limiter
-from core.views import add_error, render_form, safe_next_url
+from core.views import render_form, safe_next_url, unit_of_work
 from organizer.accounts import coworkers, invitations
 from organizer.accounts import services as accounts
 from organizer.accounts.forms import (
@@ -39,11 +39,12 @@ from organizer.charting.forms import ChartFilterForm, ConfirmForm, PersonForm, p
 from organizer.charting.loaders import (
     get_person_for_organizer_or_404,
     get_union_for_organizer_or_404,
+    get_unit_for_officer_or_404,
     get_unit_for_organizer_or_404,
 )
-from organizer.charting.models import ASSESSMENT_LABELS, BargainingUnit, Person
+from organizer.charting.models import ASSESSMENT_LABELS, Person
 from organizer.charting.views import organizing_bp
-from organizer.errors import DomainError, InvitationInvalid, LoginRefused
+from organizer.errors import InvitationInvalid, LoginRefused
 from organizer.roles import Role
 
 auth_bp = Blueprint("auth", __name__)
@@ -106,20 +107,16 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            account = accounts.authenticate(form.email.data, form.password.data, device_cookie=_device_cookie())
-        except LoginRefused as refused:
-            db.session.commit()  # the failure count must persist for the lockout to work
-            form.form_errors.append(refused.message)
-        else:
-            db.session.commit()
-            g.signed_in = True
-            device_cookie = accounts.remember_device(_device_cookie(), account)
-            _start_session(account)
-            response = redirect(safe_next_url(request.args.get("next")) or url_for("home.index"))
-            _set_device_cookie(response, device_cookie)
-            return response
+    # A refused sign-in commits too: the failure count must persist for the lockout to work.
+    if form.validate_on_submit() and (signed_in := unit_of_work(
+            lambda: accounts.authenticate(form.email.data, form.password.data, device_cookie=_device_cookie()),
+            form=form, keep_on=(LoginRefused,))):
+        g.signed_in = True
+        device_cookie = accounts.remember_device(_device_cookie(), signed_in.value)
+        _start_session(signed_in.value)
+        response = redirect(safe_next_url(request.args.get("next")) or url_for("home.index"))
+        _set_device_cookie(response, device_cookie)
+        return response
     return render_form("auth/login.html", form)
 
 
@@ -146,8 +143,7 @@ def logout():
     if not form.validate_on_submit():
         return render_template("errors/error.html", code=400, title="Bad request",
                                message="The sign-out form was incomplete."), 400
-    accounts.sign_out(current_user)
-    db.session.commit()
+    unit_of_work(lambda: accounts.sign_out(current_user))
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -158,16 +154,13 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(current_user, form.current_password.data, form.new_password.data)
-        except DomainError as refused:
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            _start_session(current_user._get_current_object())
-            flash("Your password is changed. Any other signed-in device has been signed out.", "success")
-            return redirect(url_for("home.index"))
+    if form.validate_on_submit() and unit_of_work(
+            lambda: accounts.change_password(current_user, form.current_password.data, form.new_password.data),
+            form=form):
+        # Flashed after the fresh session, which starts empty.
+        _start_session(current_user._get_current_object())
+        flash("Your password is changed. Any other signed-in device has been signed out.", "success")
+        return redirect(url_for("home.index"))
     return render_form("auth/change_password.html", form)
 
 
@@ -175,18 +168,12 @@ def change_password():
 @login_required
 def delete_account():
     form = DeleteAccountForm()
-    if form.validate_on_submit():
-        try:
-            accounts.delete_account(current_user._get_current_object(), form.password.data)
-        except DomainError as refused:
-            db.session.rollback()
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            logout_user()
-            session.clear()
-            flash("Your account is deleted. Your survey answers stay counted, and anonymous.", "info")
-            return redirect(url_for("auth.login"))
+    if form.validate_on_submit() and unit_of_work(
+            lambda: accounts.delete_account(current_user._get_current_object(), form.password.data), form=form):
+        logout_user()
+        session.clear()
+        flash("Your account is deleted. Your survey answers stay counted, and anonymous.", "info")
+        return redirect(url_for("auth.login"))
     return render_form("auth/delete_account.html", form)
 
 
@@ -199,23 +186,21 @@ def accept_invitation(token: str):
         status = 404 if invalid.reason == "unknown" else 410
         return render_template("auth/invitation_invalid.html", message=invalid.message), status
     form = AcceptInvitationForm()
-    if form.validate_on_submit():
-        try:
-            account = invitations.accept(
-                token, display_name=form.display_name.data, email=form.email.data, password=form.password.data)
-            accounts.start_session(account)
-        except InvitationInvalid as invalid:
-            db.session.rollback()
-            return render_template("auth/invitation_invalid.html", message=invalid.message), 410
-        except DomainError as refused:
-            db.session.rollback()
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            _start_session(account)
-            flash("Welcome to Leverage. Your account is ready.", "success")
-            return redirect(url_for("home.index"))
+    accepted = unit_of_work(lambda: _accept(token, form), form=form) if form.validate_on_submit() else None
+    if accepted:
+        _start_session(accepted.value)
+        flash("Welcome to Leverage. Your account is ready.", "success")
+        return redirect(url_for("home.index"))
+    if accepted is not None and isinstance(accepted.refused, InvitationInvalid):
+        return render_template("auth/invitation_invalid.html", message=accepted.refused.message), 410
     return render_form("auth/accept_invitation.html", form, invitation=invitation)
+
+
+def _accept(token: str, form: AcceptInvitationForm) -> Account:
+    account = invitations.accept(
+        token, display_name=form.display_name.data, email=form.email.data, password=form.password.data)
+    accounts.start_session(account)
+    return account
 
 
 # -- organizers' pages that show accounts (added to the `organizing` blueprint) ---------------------
@@ -235,10 +220,7 @@ def union_audit(union_id: int):
 @organizing_bp.route("/units/<int:unit_id>/audit")
 @role_required(Role.ORGANIZER, Role.STEWARD)
 def unit_audit(unit_id: int):
-    unit = db.session.get(BargainingUnit, unit_id)
-    # The same answer for a unit that does not exist and one the visitor may not read.
-    if unit is None or not audit.can_read_unit_log(current_user, unit):
-        abort(404)
+    unit = get_unit_for_officer_or_404(unit_id)
     entries = audit.unit_log(current_user, unit)
     return render_template("organizing/audit.html", union=unit.union, unit=unit, entries=entries,
                            actors=accounts.actor_names(entries), units={unit.id: unit.name})
@@ -266,16 +248,10 @@ def edit_person(person_id: int):
     person = get_person_for_organizer_or_404(person_id)
     form = PersonForm(obj=person)
     form.set_unit_choices(person.unit.departments, person.unit.shifts)
-    if form.validate_on_submit():
-        try:
-            people.update_person(current_user, person, person_details(form))
-        except DomainError as refused:
-            db.session.rollback()
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash(f"{person.name} updated.", "success")
-            return redirect(url_for("organizing.unit_chart", unit_id=person.unit_id))
+    if form.validate_on_submit() and unit_of_work(
+            lambda: people.update_person(current_user, person, person_details(form)), form=form,
+            success=lambda _: f"{person.name} updated."):
+        return redirect(url_for("organizing.unit_chart", unit_id=person.unit_id))
     return render_form("organizing/person_form.html", form, unit=person.unit, person=person,
                        has_account=coworkers.has_account(person), confirm_form=ConfirmForm())
 
@@ -287,13 +263,8 @@ def remove_person(person_id: int):
     unit_id, name = person.unit_id, person.name
     if not ConfirmForm().validate_on_submit():
         abort(400, "The removal form was incomplete.")
-    try:
-        coworkers.remove_person(current_user, person)
-    except DomainError as refused:
-        flash(refused.message, "error")
+    if not unit_of_work(lambda: coworkers.remove_person(current_user, person), success=f"{name} is off the chart."):
         return redirect(url_for("organizing.edit_person", person_id=person_id))
-    db.session.commit()
-    flash(f"{name} is off the chart.", "success")
     return redirect(url_for("organizing.unit_chart", unit_id=unit_id))
 
 
@@ -302,16 +273,12 @@ def remove_person(person_id: int):
 def invite_person(person_id: int):
     person: Person = get_person_for_organizer_or_404(person_id)
     form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            invitation, token = invitations.invite(current_user, person, Role(form.role.data))
-        except DomainError as refused:
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            link = url_for("auth.accept_invitation", token=token, _external=True)
-            # The token is shown this once; only its hash is stored.
-            return render_template("organizing/invitation_link.html", invitation=invitation, link=link)
+    if form.validate_on_submit() and (invited := unit_of_work(
+            lambda: invitations.invite(current_user, person, Role(form.role.data)), form=form)):
+        invitation, token = invited.value
+        link = url_for("auth.accept_invitation", token=token, _external=True)
+        # The token is shown this once; only its hash is stored.
+        return render_template("organizing/invitation_link.html", invitation=invitation, link=link)
     return render_form("organizing/invite.html", form, person=person)
 
 
@@ -330,11 +297,6 @@ def revoke_invitation(invitation_id: int):
     union_id = invitation.person.unit.union_id
     if not ConfirmForm().validate_on_submit():
         abort(400, "The revoke form was incomplete.")
-    try:
-        invitations.revoke(current_user, invitation)
-    except DomainError as refused:
-        flash(refused.message, "error")
-    else:
-        db.session.commit()
-        flash("Invitation revoked; its link no longer works.", "success")
+    unit_of_work(lambda: invitations.revoke(current_user, invitation),
+                 success="Invitation revoked; its link no longer works.")
     return redirect(url_for("organizing.union_invitations", union_id=union_id))

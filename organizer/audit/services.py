@@ -15,9 +15,10 @@ from typing import Protocol
 import sqlalchemy as sa
 
 from core.extensions import db
+from organizer import policy
 from organizer.audit.models import AuditAction, AuditEntry
 from organizer.errors import NotAllowed
-from organizer.roles import Actor, Role
+from organizer.roles import Actor
 
 #: Longest description kept; longer ones are cut (they are written by the code, not typed by people).
 DESCRIPTION_MAX = 300
@@ -56,13 +57,12 @@ def record(actor: Actor | None, action: AuditAction, description: str, *,
 
 
 def can_read_unit_log(actor: Actor, unit: AuditedUnit) -> bool:
-    return unit.union_id in actor.organizer_union_ids() or unit.id in actor.unit_ids_as(Role.STEWARD)
+    return policy.is_officer_of(actor, unit)
 
 
 def union_log(actor: Actor, union: AuditedUnion) -> list[AuditEntry]:
     """Every entry of the union, newest first: for its organizers."""
-    if union.id not in actor.organizer_union_ids():
-        raise NotAllowed("Only the union's organizers read its whole log.")
+    policy.require_organizer(actor, union, "Only the union's organizers read its whole log.")
     return _entries(AuditEntry.union_id == union.id)
 
 

@@ -1,7 +1,8 @@
 """Object loaders: the second level of authorization. Each returns the object
 only when the signed-in account may act on it, and answers 404 otherwise, so a
-changed id in a URL reveals neither the data nor whether it exists. The other
-packages' loaders build on `get_or_404`."""
+changed id in a URL reveals neither the data nor whether it exists. Whether
+the account may is asked of organizer.policy, as the services ask it. The other
+packages' loaders build on `get_or_404` and `allowed_or_404`."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from flask import abort
 from flask_login import current_user
 
 from core.extensions import db
+from organizer import policy
 from organizer.charting.models import BargainingUnit, Person, Union
-from organizer.roles import Role
 
 M = TypeVar("M")
 
@@ -24,29 +25,34 @@ def get_or_404(model: type[M], object_id: int) -> M:
     return obj
 
 
+def allowed_or_404(obj: M, allowed: bool) -> M:
+    """The object when the policy allows it, else 404: the same answer as for one that does not exist."""
+    if not allowed:
+        abort(404)
+    return obj
+
+
 def get_union_for_organizer_or_404(union_id: int) -> Union:
     union = get_or_404(Union, union_id)
-    if union.id not in current_user.organizer_union_ids():
-        abort(404)
-    return union
+    return allowed_or_404(union, policy.organizes(current_user, union))
 
 
 def get_unit_for_organizer_or_404(unit_id: int) -> BargainingUnit:
     unit = get_or_404(BargainingUnit, unit_id)
-    if unit.union_id not in current_user.organizer_union_ids():
-        abort(404)
-    return unit
+    return allowed_or_404(unit, policy.organizes(current_user, unit))
 
 
 def get_unit_for_steward_or_404(unit_id: int) -> BargainingUnit:
     unit = get_or_404(BargainingUnit, unit_id)
-    if unit.id not in current_user.unit_ids_as(Role.STEWARD):
-        abort(404)
-    return unit
+    return allowed_or_404(unit, policy.stewards(current_user, unit))
+
+
+def get_unit_for_officer_or_404(unit_id: int) -> BargainingUnit:
+    """A unit the account stewards, or whose union it organizes."""
+    unit = get_or_404(BargainingUnit, unit_id)
+    return allowed_or_404(unit, policy.is_officer_of(current_user, unit))
 
 
 def get_person_for_organizer_or_404(person_id: int) -> Person:
     person = get_or_404(Person, person_id)
-    if person.unit.union_id not in current_user.organizer_union_ids():
-        abort(404)
-    return person
+    return allowed_or_404(person, policy.organizes(current_user, person.unit))

@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from core.clock import today
 from core.extensions import db
 from crypto.fields import normalize_email
+from organizer import policy
 from organizer.audit import services as audit
 from organizer.audit.models import AuditAction
 from organizer.charting.models import ASSESSMENT_LABELS, BargainingUnit, Department, Person, Shift
-from organizer.errors import DomainError, NotAllowed
+from organizer.errors import DomainError
 from organizer.roles import Actor
 
 
@@ -35,9 +36,7 @@ class PersonDetails:
     notes: str | None = None
 
 
-def _require_organizer(actor: Actor, unit: BargainingUnit) -> None:
-    if unit.union_id not in actor.organizer_union_ids():
-        raise NotAllowed("Only the union's organizers can see or change its chart.")
+_ORGANIZERS_ONLY = "Only the union's organizers can see or change its chart."
 
 
 def _validated(unit: BargainingUnit, details: PersonDetails, editing: Person | None) -> PersonDetails:
@@ -74,7 +73,7 @@ def _belongs(model: type[Department] | type[Shift], segment_id: int, unit: Barga
 
 
 def add_person(actor: Actor, unit: BargainingUnit, details: PersonDetails) -> Person:
-    _require_organizer(actor, unit)
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     clean = _validated(unit, details, editing=None)
     person = Person(unit=unit, charted_on=today(), segment_changed_on=today(), **clean.__dict__)
     db.session.add(person)
@@ -84,7 +83,7 @@ def add_person(actor: Actor, unit: BargainingUnit, details: PersonDetails) -> Pe
 
 
 def update_person(actor: Actor, person: Person, details: PersonDetails) -> Person:
-    _require_organizer(actor, person.unit)
+    policy.require_organizer(actor, person.unit, _ORGANIZERS_ONLY)
     clean = _validated(person.unit, details, editing=person)
     # A move also restarts the breakdown freeze (Person.segment_changed_on).
     moved = (clean.department_id, clean.shift_id) != (person.department_id, person.shift_id)

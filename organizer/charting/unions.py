@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from core.extensions import db
+from organizer import policy
 from organizer.audit import services as audit
 from organizer.audit.models import AuditAction
 from organizer.charting.models import (
@@ -21,7 +22,7 @@ from organizer.charting.models import (
     Shift,
     Union,
 )
-from organizer.errors import DomainError, NotAllowed
+from organizer.errors import DomainError
 from organizer.roles import Actor
 
 SEGMENT_MODELS: dict[str, type[Department] | type[Shift]] = {"department": Department, "shift": Shift}
@@ -47,13 +48,11 @@ def create_union(name: str) -> Union:
     return union
 
 
-def _require_organizer(actor: Actor, union_id: int) -> None:
-    if union_id not in actor.organizer_union_ids():
-        raise NotAllowed("Only the union's organizers can change it.")
+_ORGANIZERS_ONLY = "Only the union's organizers can change it."
 
 
 def create_unit(actor: Actor, union: Union, name: str) -> BargainingUnit:
-    _require_organizer(actor, union.id)
+    policy.require_organizer(actor, union, _ORGANIZERS_ONLY)
     name = name.strip()
     exists = sa.select(BargainingUnit.id).where(BargainingUnit.union_id == union.id, BargainingUnit.name == name)
     if db.session.scalar(exists) is not None:
@@ -66,7 +65,7 @@ def create_unit(actor: Actor, union: Union, name: str) -> BargainingUnit:
 
 def add_segment(actor: Actor, unit: BargainingUnit, kind: str, name: str) -> Department | Shift:
     """Add a department or a shift to a unit."""
-    _require_organizer(actor, unit.union_id)
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     model = SEGMENT_MODELS.get(kind)
     if model is None:
         raise DomainError("Choose department or shift.", field="kind")
@@ -86,7 +85,7 @@ def segment_kind(segment: Department | Shift) -> str:
 
 def rename_segment(actor: Actor, segment: Department | Shift, name: str) -> Department | Shift:
     unit = segment.unit
-    _require_organizer(actor, unit.union_id)
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     kind, model, old_name, name = segment_kind(segment), type(segment), segment.name, name.strip()
     if not name:
         raise DomainError("Give the new name.", field="name")
@@ -106,7 +105,7 @@ def remove_segment(actor: Actor, segment: Department | Shift) -> int:
     chart with no department (or shift). Returns how many that was. Surveys already
     launched keep the breakdown they declared."""
     unit = segment.unit
-    _require_organizer(actor, unit.union_id)
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     kind = segment_kind(segment)
     attribute = f"{kind}_id"
     # In Python rather than one UPDATE: the chart's columns may be sealed, and a unit's chart is small.
@@ -131,7 +130,7 @@ def update_floors(actor: Actor, union: Union, *, results: int, endorsements: int
     defaults: the floors defend members against whoever runs the union's surveys,
     organizers included, so the organizers cannot be the ones who lower them.
     Surveys already created keep their own k, which met the floor of its day."""
-    _require_organizer(actor, union.id)
+    policy.require_organizer(actor, union, _ORGANIZERS_ONLY)
     for value, field, what in ((results, "results", "results of pulse, bargaining and vote surveys"),
                                (endorsements, "endorsements", "endorsement results"),
                                (comments, "comments", "comments")):

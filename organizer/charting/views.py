@@ -6,12 +6,12 @@ organizers' pages to it (the chart and invitations, the audit log, strength)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from core.authz import role_required
 from core.extensions import db
-from core.views import add_error, render_form
+from core.views import render_form, unit_of_work
 from organizer.charting import people, unions
 from organizer.charting.forms import (
     ConfirmForm,
@@ -28,7 +28,6 @@ from organizer.charting.loaders import (
     get_unit_for_steward_or_404,
 )
 from organizer.charting.models import BargainingUnit, Union
-from organizer.errors import DomainError
 from organizer.roles import Role
 
 organizing_bp = Blueprint("organizing", __name__)
@@ -49,15 +48,10 @@ def dashboard(union_id: int):
 def create_unit(union_id: int):
     union = get_union_for_organizer_or_404(union_id)
     form = UnitForm()
-    if form.validate_on_submit():
-        try:
-            unit = unions.create_unit(current_user, union, form.name.data)
-        except DomainError as refused:
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash(f"Unit {unit.name} created. Add its departments and shifts next.", "success")
-            return redirect(url_for("organizing.segments", unit_id=unit.id))
+    if form.validate_on_submit() and (created := unit_of_work(
+            lambda: unions.create_unit(current_user, union, form.name.data), form=form,
+            success=lambda unit: f"Unit {unit.name} created. Add its departments and shifts next.")):
+        return redirect(url_for("organizing.segments", unit_id=created.value.id))
     return render_form("organizing/dashboard.html", form, union=union,
                        figures=unions.unit_figures(union.units), unit_form=form)
 
@@ -67,15 +61,10 @@ def create_unit(union_id: int):
 def segments(unit_id: int):
     unit = get_unit_for_organizer_or_404(unit_id)
     form = SegmentForm()
-    if form.validate_on_submit():
-        try:
-            segment = unions.add_segment(current_user, unit, form.kind.data, form.name.data)
-        except DomainError as refused:
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash(f"{form.kind.data.capitalize()} {segment.name} added.", "success")
-            return redirect(url_for("organizing.segments", unit_id=unit.id))
+    if form.validate_on_submit() and unit_of_work(
+            lambda: unions.add_segment(current_user, unit, form.kind.data, form.name.data), form=form,
+            success=lambda segment: f"{form.kind.data.capitalize()} {segment.name} added."):
+        return redirect(url_for("organizing.segments", unit_id=unit.id))
     return render_form("organizing/segments.html", form, unit=unit, **_segment_forms(unit))
 
 
@@ -105,17 +94,11 @@ def rename_segment(kind: str, segment_id: int):
     segment = _segment_for_organizer_or_404(kind, segment_id)
     unit = segment.unit
     form = SegmentRenameForm(prefix=f"{kind}{segment.id}")
-    if form.validate_on_submit():
-        old_name = segment.name
-        try:
-            unions.rename_segment(current_user, segment, form.name.data)
-        except DomainError as refused:
-            db.session.rollback()
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash(f"{kind.capitalize()} {old_name} is now {form.name.data}.", "success")
-            return redirect(url_for("organizing.segments", unit_id=unit.id))
+    old_name = segment.name
+    if form.validate_on_submit() and unit_of_work(
+            lambda: unions.rename_segment(current_user, segment, form.name.data), form=form,
+            success=f"{kind.capitalize()} {old_name} is now {form.name.data}."):
+        return redirect(url_for("organizing.segments", unit_id=unit.id))
     return render_template("organizing/segments.html", form=SegmentForm(formdata=None), unit=unit,
                            **_segment_forms(unit, (segment, form))), 400
 
@@ -127,10 +110,9 @@ def remove_segment(kind: str, segment_id: int):
     unit_id, name = segment.unit_id, segment.name
     if not ConfirmForm().validate_on_submit():
         abort(400, "The removal form was incomplete.")
-    emptied = unions.remove_segment(current_user, segment)
-    db.session.commit()
-    flash(f"{kind.capitalize()} {name} removed; {emptied} charted {'person has' if emptied == 1 else 'people have'} "
-          f"no {kind} now.", "success")
+    unit_of_work(lambda: unions.remove_segment(current_user, segment), success=lambda emptied: (
+        f"{kind.capitalize()} {name} removed; {emptied} charted {'person has' if emptied == 1 else 'people have'} "
+        f"no {kind} now."))
     return redirect(url_for("organizing.segments", unit_id=unit_id))
 
 
@@ -142,17 +124,11 @@ def union_settings(union_id: int):
     union = get_union_for_organizer_or_404(union_id)
     form = FloorsForm(results=union.release_threshold, endorsements=union.endorsement_threshold,
                       comments=union.comment_threshold)
-    if form.validate_on_submit():
-        try:
-            unions.update_floors(current_user, union, results=form.results.data,
-                                 endorsements=form.endorsements.data, comments=form.comments.data)
-        except DomainError as refused:
-            db.session.rollback()
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash("Floors saved. Surveys created from now on are held to them.", "success")
-            return redirect(url_for("organizing.dashboard", union_id=union.id))
+    if form.validate_on_submit() and unit_of_work(
+            lambda: unions.update_floors(current_user, union, results=form.results.data,
+                                         endorsements=form.endorsements.data, comments=form.comments.data),
+            form=form, success="Floors saved. Surveys created from now on are held to them."):
+        return redirect(url_for("organizing.dashboard", union_id=union.id))
     return render_form("organizing/settings.html", form, union=union, defaults=unions.DEFAULT_FLOORS)
 
 
@@ -164,15 +140,10 @@ def add_person(unit_id: int):
     unit = get_unit_for_organizer_or_404(unit_id)
     form = PersonForm()
     form.set_unit_choices(unit.departments, unit.shifts)
-    if form.validate_on_submit():
-        try:
-            person = people.add_person(current_user, unit, person_details(form))
-        except DomainError as refused:
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash(f"{person.name} is on the chart.", "success")
-            return redirect(url_for("organizing.unit_chart", unit_id=unit.id))
+    if form.validate_on_submit() and unit_of_work(
+            lambda: people.add_person(current_user, unit, person_details(form)), form=form,
+            success=lambda person: f"{person.name} is on the chart."):
+        return redirect(url_for("organizing.unit_chart", unit_id=unit.id))
     return render_form("organizing/person_form.html", form, unit=unit, person=None)
 
 

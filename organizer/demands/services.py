@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from core.clock import today, utcnow
 from core.extensions import db
+from organizer import policy
 from organizer.accounts.models import Account, RoleAssignment
 from organizer.accounts.services import account_ref
 from organizer.charting.models import BargainingUnit
@@ -94,18 +95,10 @@ def _require_owner(actor: Account, item: Claim | Demand) -> None:
         raise NotAllowed("Only its author can change it.")
 
 
-def _require_steward(actor: Account, unit: BargainingUnit) -> None:
-    if unit.id not in actor.unit_ids_as(Role.STEWARD):
-        raise NotAllowed("Only the unit's stewards record the employer's answers.")
+_STEWARDS_ONLY = "Only the unit's stewards record the employer's answers."
 
 
-def can_read_unit_demands(actor: Account, unit: BargainingUnit) -> bool:
-    return unit.id in actor.unit_ids_as(Role.STEWARD) or unit.union_id in actor.organizer_union_ids()
-
-
-def _require_organizer(actor: Account, unit: BargainingUnit) -> None:
-    if unit.union_id not in actor.organizer_union_ids():
-        raise NotAllowed("Only the union's organizers send surveys.")
+_ORGANIZERS_ONLY = "Only the union's organizers send surveys."
 
 
 # -- demands --------------------------------------------------------------------------------------
@@ -196,14 +189,14 @@ def demands_of(actor: Account) -> list[Demand]:
 
 
 def unit_demands(actor: Account, unit: BargainingUnit) -> list[Demand]:
-    if not can_read_unit_demands(actor, unit):
+    if not policy.is_officer_of(actor, unit):
         raise NotAllowed("Only the unit's stewards and the union's organizers see all its demands.")
     demands = db.session.scalars(sa.select(Demand).where(Demand.unit_id == unit.id).options(*_SHOWN_WITH))
     return sorted(demands, key=lambda d: (d.kind != DemandKind.DEMAND, d.tier.rank, d.category.label, d.id))
 
 
 def record_response(actor: Account, demand: Demand, response: EmployerResponse, note: str | None) -> Demand:
-    _require_steward(actor, demand.unit)
+    policy.require_steward(actor, demand.unit, _STEWARDS_ONLY)
     note = " ".join((note or "").split()) or None
     if note is not None and len(note) > NOTE_MAX:
         raise DomainError(f"Keep the note under {NOTE_MAX} characters.", field="note")
@@ -216,7 +209,7 @@ def record_response(actor: Account, demand: Demand, response: EmployerResponse, 
 def mark_same_as(actor: Account, demand: Demand, other: Demand | None) -> Demand:
     """A steward combines two members' demands that ask the same thing: the
     bargaining summary lists `other` once and counts both members. None undoes it."""
-    _require_steward(actor, demand.unit)
+    policy.require_steward(actor, demand.unit, _STEWARDS_ONLY)
     if other is not None:
         if other.unit_id != demand.unit_id or other.id == demand.id:
             raise DomainError("Choose another demand of the same unit.", field="same_as")
@@ -308,7 +301,7 @@ class EndorsementRequest:
 
 
 def pending_requests(actor: Account, unit: BargainingUnit) -> list[EndorsementRequest]:
-    _require_organizer(actor, unit)
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     requests: list[EndorsementRequest] = []
     named: dict[int, EndorsementRequest] = {}
     demands = db.session.scalars(sa.select(Demand).where(
@@ -343,7 +336,7 @@ def launch_endorsement_survey(actor: Account, unit: BargainingUnit, request_key:
     `EndorsementRequest`): every other member of the unit rates each item on a
     1-5 agreement scale with "can't say". Server-held key and the union's
     endorsement floor as k, so the weights appear by themselves when it closes."""
-    _require_organizer(actor, unit)
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     if not ENDORSEMENT_DAYS[0] <= days_open <= ENDORSEMENT_DAYS[1]:
         raise DomainError(f"Keep it open {ENDORSEMENT_DAYS[0]} to {ENDORSEMENT_DAYS[1]} days.", field="days_open")
     request = next((r for r in pending_requests(actor, unit) if r.key == request_key), None)

@@ -6,12 +6,13 @@ claims and demands an endorsement survey asks about."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from core.authz import role_required
 from core.extensions import db
-from core.views import add_error, render_form
+from core.refusals import Refused
+from core.views import render_form, unit_of_work
 from organizer.accounts import services as accounts
 from organizer.charting.forms import ConfirmForm
 from organizer.charting.loaders import get_unit_for_organizer_or_404
@@ -24,17 +25,15 @@ from organizer.demands.loaders import (
     get_unit_for_demand_readers_or_404,
 )
 from organizer.demands.models import Basis, Category, ClaimSection, Demand, DemandKind, EmployerResponse, Tier
-from organizer.errors import DomainError
 from organizer.roles import Role
 from organizer.strength import metrics
 from organizer.unit_surveys import services as unit_surveys
 from organizer.unit_surveys import survey_results
-from organizer.unit_surveys.forms import AnswerInvalid, answer_form_class, answers_from
+from organizer.unit_surveys.forms import answer_form_class, answers_from
 from organizer.unit_surveys.loaders import get_survey_for_member_or_404, get_survey_for_viewer_or_404
 from organizer.unit_surveys.views import surveys_bp
 from surveys import ballot_box
 from surveys.errors import SurveyError
-from surveys.models import SurveyState
 
 demands_bp = Blueprint("demands", __name__)
 
@@ -68,16 +67,10 @@ def my_demands():
 def new_demand():
     form = DemandForm()
     form.set_claim_choices(demands.claims_of(current_user))
-    if form.validate_on_submit():
-        try:
-            demands.create_demand(current_user, _details(form))
-        except DomainError as refused:
-            db.session.rollback()
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash("Demand saved. Ask your coworkers to back it when you are ready.", "success")
-            return redirect(url_for("demands.my_demands"))
+    if form.validate_on_submit() and unit_of_work(
+            lambda: demands.create_demand(current_user, _details(form)), form=form,
+            success="Demand saved. Ask your coworkers to back it when you are ready."):
+        return redirect(url_for("demands.my_demands"))
     return render_form("demands/demand_form.html", form, demand=None)
 
 
@@ -89,16 +82,9 @@ def edit_demand(demand_id: int):
     form.set_claim_choices(demands.claims_of(current_user))
     if not form.is_submitted():
         form.claim_ids.data = [claim.id for claim in demand.claims]
-    if form.validate_on_submit():
-        try:
-            demands.update_demand(current_user, demand, _details(form))
-        except DomainError as refused:
-            db.session.rollback()
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash("Demand updated.", "success")
-            return redirect(url_for("demands.my_demands"))
+    if form.validate_on_submit() and unit_of_work(
+            lambda: demands.update_demand(current_user, demand, _details(form)), form=form, success="Demand updated."):
+        return redirect(url_for("demands.my_demands"))
     return render_form("demands/demand_form.html", form, demand=demand)
 
 
@@ -106,14 +92,7 @@ def _button(action, item, done: str, back: str):
     """A confirmed button press on one of the member's own items: act, commit, say so, go back."""
     if not ConfirmForm().validate_on_submit():
         abort(400, "The form was incomplete; reload the page and try again.")
-    try:
-        action(current_user, item)
-    except DomainError as refused:
-        db.session.rollback()
-        flash(refused.message, "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
+    unit_of_work(lambda: action(current_user, item), success=done)
     return redirect(back)
 
 
@@ -138,17 +117,10 @@ def request_demand_endorsement(demand_id: int):
 @member_required
 def profile():
     form = ClaimForm()
-    if form.validate_on_submit():
-        try:
-            demands.add_claim(current_user, demands.ClaimDetails(
-                section=ClaimSection(form.section.data), text=form.text.data, year=form.year.data))
-        except DomainError as refused:
-            db.session.rollback()
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash("Added to your profile.", "success")
-            return redirect(url_for("demands.profile"))
+    if form.validate_on_submit() and unit_of_work(lambda: demands.add_claim(current_user, demands.ClaimDetails(
+            section=ClaimSection(form.section.data), text=form.text.data, year=form.year.data)),
+            form=form, success="Added to your profile."):
+        return redirect(url_for("demands.profile"))
     unit = demands.member_unit(current_user)
     claims = demands.claims_of(current_user)
     return render_form("demands/profile.html", form, claims=claims, sections=list(ClaimSection),
@@ -174,7 +146,7 @@ def request_claim_endorsement(claim_id: int):
 def _unit_page(unit, failed_form=None, failed: Demand | None = None):
     every = demands.unit_demands(current_user, unit)
     items = demands.in_context(unit, every)
-    is_steward = unit.id in current_user.unit_ids_as(Role.STEWARD)
+    is_steward = current_user.stewards(unit)
     forms: dict[int, tuple[ResponseForm, SameAsForm]] = {}
     for item in items if is_steward else []:
         demand = item.demand
@@ -210,16 +182,10 @@ def unit_demands(unit_id: int):
 def record_response(demand_id: int):
     demand = get_demand_for_steward_or_404(demand_id)
     form = ResponseForm(prefix=_prefix(demand))
-    if form.validate_on_submit():
-        try:
-            demands.record_response(current_user, demand, EmployerResponse(form.response.data), form.note.data)
-        except DomainError as refused:
-            db.session.rollback()
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash("The employer's answer is recorded.", "success")
-            return redirect(url_for("demands.unit_demands", unit_id=demand.unit_id) + f"#demand-{demand.id}")
+    if form.validate_on_submit() and unit_of_work(
+            lambda: demands.record_response(current_user, demand, EmployerResponse(form.response.data), form.note.data),
+            form=form, success="The employer's answer is recorded."):
+        return redirect(url_for("demands.unit_demands", unit_id=demand.unit_id) + f"#demand-{demand.id}")
     return _unit_page(demand.unit, form, demand), 400
 
 
@@ -229,19 +195,16 @@ def mark_same_as(demand_id: int):
     demand = get_demand_for_steward_or_404(demand_id)
     form = SameAsForm(prefix=_prefix(demand))
     form.set_choices(demand, demands.unit_demands(current_user, demand.unit))
-    if form.validate_on_submit():
-        other = db.session.get(Demand, form.same_as.data) if form.same_as.data is not None else None
-        try:
-            demands.mark_same_as(current_user, demand, other)
-        except DomainError as refused:
-            db.session.rollback()
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash("Combined: the summary lists it once and counts both members." if other else "No longer combined.",
-                  "success")
-            return redirect(url_for("demands.unit_demands", unit_id=demand.unit_id) + f"#demand-{demand.id}")
+    if form.validate_on_submit() and unit_of_work(
+            lambda: demands.mark_same_as(current_user, demand, _demand_or_none(form.same_as.data)), form=form,
+            success=lambda marked: "Combined: the summary lists it once and counts both members."
+            if marked.same_as_id is not None else "No longer combined."):
+        return redirect(url_for("demands.unit_demands", unit_id=demand.unit_id) + f"#demand-{demand.id}")
     return _unit_page(demand.unit, form, demand), 400
+
+
+def _demand_or_none(demand_id: int | None) -> Demand | None:
+    return db.session.get(Demand, demand_id) if demand_id is not None else None
 
 
 @demands_bp.route("/units/<int:unit_id>/endorsements")
@@ -257,17 +220,11 @@ def endorsement_requests(unit_id: int):
 def launch_endorsement(unit_id: int):
     unit = get_unit_for_organizer_or_404(unit_id)
     form = EndorsementLaunchForm()
-    if form.validate_on_submit():
-        try:
-            report = demands.launch_endorsement_survey(current_user, unit, form.request.data, form.days_open.data)
-        except DomainError as refused:
-            db.session.rollback()
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash(f"Endorsement survey sent to {report.eligible} coworkers. Its weights appear when it closes.",
-                  "success")
-            return redirect(url_for("demands.endorsement_requests", unit_id=unit.id))
+    if form.validate_on_submit() and unit_of_work(
+            lambda: demands.launch_endorsement_survey(current_user, unit, form.request.data, form.days_open.data),
+            form=form, success=lambda report: f"Endorsement survey sent to {report.eligible} coworkers. "
+                                              "Its weights appear when it closes."):
+        return redirect(url_for("demands.endorsement_requests", unit_id=unit.id))
     return render_template("demands/endorsements.html", unit=unit,
                            requests=demands.pending_requests(current_user, unit), form=form), 400
 
@@ -277,48 +234,34 @@ def launch_endorsement(unit_id: int):
 def answer(survey_id: int):
     survey = get_survey_for_member_or_404(survey_id)
     ref = accounts.account_ref(current_user)
-    # On POST the ballot box makes these checks itself, in the transaction that stores the ballot.
-    if request.method == "GET":
-        message = _why_not_answerable(survey, ref)
-        if message:
-            return render_template("surveys/not_open.html", survey=survey, message=message), 409
     form = answer_form_class(survey.questions)()
-    if form.validate_on_submit():
-        try:
-            answers = answers_from(form, survey.questions)
-        except AnswerInvalid as bad:
-            # Only this named error: a ValueError from deeper down (a damaged
-            # stored key, say) is a fault of ours, answered by the error page
-            # that rolls back, never mistaken for the member's input.
-            add_error(form, bad.field, bad.message)
-            return render_form("surveys/answer.html", form, survey=survey,
-                               subjects=demands.subject_texts(survey.questions))
-        try:
-            receipt = ballot_box.cast(survey, ref, answers)
-        except SurveyError as refused:
-            db.session.rollback()
-            if refused.field:
-                add_error(form, refused.field, refused.message)
-            else:
-                return render_template("surveys/not_open.html", survey=survey, message=refused.message), refused.status
-        else:
-            # Rendered before the commit, so the receipt needs nothing from the
-            # database after it: a member whose ballot is stored always sees it.
-            page = render_template("surveys/receipt.html", survey=survey, receipt=receipt)
-            db.session.commit()
-            return page
-    return render_form("surveys/answer.html", form, survey=survey, subjects=demands.subject_texts(survey.questions))
+    # On POST the ballot box makes these checks itself, in the transaction that stores the ballot.
+    refused = _not_answerable_page(survey, ref) if request.method == "GET" else None
+    if refused is None and form.validate_on_submit():
+        # Only the named AnswerInvalid is the member's input: a ValueError from deeper
+        # down (a damaged stored key, say) is a fault of ours, for the error page.
+        # The receipt is rendered inside the unit of work, before the commit, so it
+        # needs nothing from the database after it: a member whose ballot is stored always sees it.
+        cast = unit_of_work(lambda: render_template("surveys/receipt.html", survey=survey, receipt=ballot_box.cast(
+            survey, ref, answers_from(form, survey.questions))), form=form, flash_refusal=False)
+        if cast:
+            return cast.value
+        if not cast.refused.field:
+            return _not_open(survey, cast.refused)
+    return refused or render_form("surveys/answer.html", form, survey=survey,
+                                  subjects=demands.subject_texts(survey.questions))
 
 
-def _why_not_answerable(survey, ref: str) -> str | None:
-    if survey.state != SurveyState.OPEN:
-        return "This survey is not open for answers."
-    if ballot_box.eligibility(survey, ref) is None:
-        return ("This survey was not sent to you: it was launched before you joined, "
-                "or it asks your coworkers about your own claims and demands.")
-    if ballot_box.has_answered(survey, ref):
-        return "You have already answered this survey. Each person answers once."
+def _not_answerable_page(survey, ref: str):
+    try:
+        unit_surveys.require_answerable(survey, ref)
+    except SurveyError as refused:
+        return _not_open(survey, refused)
     return None
+
+
+def _not_open(survey, refused: Refused):
+    return render_template("surveys/not_open.html", survey=survey, message=refused.message), refused.status
 
 
 # -- results --------------------------------------------------------------------------------------
@@ -327,9 +270,10 @@ def _why_not_answerable(survey, ref: str) -> str | None:
 @login_required
 def results(survey_id: int):
     survey, unit = get_survey_for_viewer_or_404(survey_id)
-    if survey.state != SurveyState.RELEASED:
-        return render_template("surveys/not_open.html", survey=survey,
-                               message="Results appear only after the survey closes and they are released."), 409
+    try:
+        unit_surveys.require_released(survey)
+    except SurveyError as refused:
+        return _not_open(survey, refused)
     return render_template("surveys/results.html", survey=survey, unit=unit,
                            view=survey_results.results_of(survey), subjects=demands.subject_texts(survey.questions),
                            who_can_decrypt=unit_surveys.who_can_decrypt(survey))

@@ -9,10 +9,11 @@ from datetime import date
 
 from core.clock import today
 from core.extensions import db
+from organizer import policy
 from organizer.accounts.models import Account
 from organizer.charting import unions
 from organizer.charting.models import BargainingUnit
-from organizer.errors import DomainError, NotAllowed
+from organizer.errors import DomainError
 from organizer.strength.models import StructureTest, StructureTestKind
 
 
@@ -25,13 +26,11 @@ class ActionDetails:
     headcount: int | None = None
 
 
-def _require_organizer(actor: Account, unit: BargainingUnit) -> None:
-    if unit.union_id not in actor.organizer_union_ids():
-        raise NotAllowed("Only the union's organizers record structure tests.")
+_ORGANIZERS_ONLY = "Only the union's organizers record structure tests."
 
 
 def record(actor: Account, unit: BargainingUnit, details: ActionDetails) -> StructureTest:
-    _require_organizer(actor, unit)
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     if details.held_on > today():
         raise DomainError("Record an action once it has taken place.", field="held_on")
     headcount = details.headcount
@@ -50,6 +49,6 @@ def record(actor: Account, unit: BargainingUnit, details: ActionDetails) -> Stru
 
 
 def remove(actor: Account, test: StructureTest) -> None:
-    _require_organizer(actor, test.unit)
+    policy.require_organizer(actor, test.unit, _ORGANIZERS_ONLY)
     db.session.delete(test)
     db.session.flush()

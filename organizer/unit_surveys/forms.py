@@ -30,6 +30,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from organizer.errors import DomainError
 from surveys.ballot_box import CANT_SAY, MAX_COMMENT
 from surveys.definitions import MAX_TRUSTEES, MIN_TRUSTEE_QUORUM, TRUSTEE_QUORUM_TOO_SMALL
 from surveys.keys import MIN_PASSPHRASE
@@ -174,13 +175,12 @@ def _answer_form_class(questions: tuple[_QuestionShape, ...]) -> type[FlaskForm]
     return AnswerForm
 
 
-class AnswerInvalid(Exception):
-    """An answer the form let through but the question cannot take, named by its field."""
+class AnswerInvalid(DomainError):
+    """An answer the form let through but the question cannot take, named by its
+    field: a refusal like any other, so the unit of work puts it beside the field."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        super().__init__(message, field=field)
 
 
 def answers_from(form: FlaskForm, questions: list[Question]) -> dict[int, object]:

@@ -8,8 +8,9 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from core.extensions import db
+from organizer import policy
 from organizer.accounts.services import account_ref
-from organizer.charting.loaders import get_or_404
+from organizer.charting.loaders import allowed_or_404, get_or_404
 from organizer.charting.models import BargainingUnit
 from organizer.roles import Role
 from organizer.unit_surveys.services import unit_of, unit_scope_of
@@ -26,9 +27,7 @@ def _survey_and_unit_or_404(survey_id: int) -> tuple[Survey, BargainingUnit]:
 
 def get_survey_for_organizer_or_404(survey_id: int) -> tuple[Survey, BargainingUnit]:
     survey, unit = _survey_and_unit_or_404(survey_id)
-    if unit.union_id not in current_user.organizer_union_ids():
-        abort(404)
-    return survey, unit
+    return allowed_or_404((survey, unit), policy.organizes(current_user, unit))
 
 
 def get_survey_for_member_or_404(survey_id: int) -> Survey:
@@ -44,11 +43,7 @@ def get_survey_for_member_or_404(survey_id: int) -> Survey:
 def get_survey_for_viewer_or_404(survey_id: int) -> tuple[Survey, BargainingUnit]:
     """Results are for the unit's members and stewards and the union's organizers."""
     survey, unit = _survey_and_unit_or_404(survey_id)
-    if not (unit.union_id in current_user.organizer_union_ids()
-            or unit.id in current_user.unit_ids_as(Role.STEWARD)
-            or unit.id in current_user.unit_ids_as(Role.MEMBER)):
-        abort(404)
-    return survey, unit
+    return allowed_or_404((survey, unit), policy.belongs_to(current_user, unit))
 
 
 def get_survey_for_trustee_or_404(survey_id: int) -> tuple[Survey, BargainingUnit]:

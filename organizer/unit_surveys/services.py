@@ -8,13 +8,14 @@ the union's floors (PRIVACY.md invariant 10)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask
 
 from core.clock import today
 from core.extensions import db
+from organizer import policy
 from organizer.accounts.models import Account, RoleAssignment
 from organizer.accounts.services import account_ref
 from organizer.audit import services as audit
@@ -23,7 +24,8 @@ from organizer.charting.people import segment_names
 from organizer.charting.models import BargainingUnit, Department, Person, Shift, Union
 from organizer.errors import DomainError, NotAllowed
 from organizer.roles import Role
-from surveys import definitions, launch, scopes, tally
+from surveys import ballot_box, definitions, launch, scopes, tally
+from surveys.errors import AlreadyAnswered, SurveyNotOpen
 from surveys.keys import trustee_key
 from surveys.models import KeyMode, QuestionType, Survey, SurveyKind, SurveyState
 from surveys.scopes import Electorate
@@ -126,9 +128,22 @@ def accounts_by_ref(refs: list[str]) -> dict[str, Account]:
     return {account_ref(a): a for a in found}
 
 
-def _require_organizer(actor: Account, unit: BargainingUnit) -> None:
-    if unit.union_id not in actor.organizer_union_ids():
-        raise NotAllowed("Only the union's organizers can run its surveys.")
+_ORGANIZERS_ONLY = "Only the union's organizers can run its surveys."
+
+
+def settings_within_floors(union: Union, *, kind: SurveyKind, title: str, intro: str | None, key_mode: KeyMode,
+                           release_threshold: int | None, comment_threshold: int | None,
+                           trustee_threshold: int | None, opens_at: datetime | None, closes_at: datetime | None,
+                           recurrence_weeks: int | None) -> definitions.SurveySettings:
+    """A survey's settings as an organizer gave them, with what they left empty
+    filled in: k and the comment threshold default to the union's floors for the
+    kind (comments never below k), and only a trustee survey keeps a t."""
+    k = release_threshold or union.floor_for(kind)
+    return definitions.SurveySettings(
+        kind=kind, title=title.strip(), intro=(intro or "").strip() or None, key_mode=key_mode,
+        release_threshold=k, comment_threshold=comment_threshold or max(union.comment_threshold, k),
+        trustee_threshold=trustee_threshold if key_mode == KeyMode.TRUSTEES else None,
+        opens_at=opens_at, closes_at=closes_at, recurrence_weeks=recurrence_weeks)
 
 
 def require_floors(union: Union, settings: definitions.SurveySettings) -> None:
@@ -145,7 +160,7 @@ def require_floors(union: Union, settings: definitions.SurveySettings) -> None:
 
 def create(actor: Account, unit: BargainingUnit, settings: definitions.SurveySettings,
            standard_questions: bool) -> Survey:
-    _require_organizer(actor, unit)
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     require_floors(unit.union, settings)
     survey = definitions.create_survey(unit_scope(unit), settings)
     if standard_questions and settings.kind == SurveyKind.PULSE:
@@ -156,7 +171,7 @@ def create(actor: Account, unit: BargainingUnit, settings: definitions.SurveySet
 def update(actor: Account, survey: Survey, settings: definitions.SurveySettings) -> Survey:
     """Change a draft's settings, held to the same floors as at creation."""
     unit = unit_of(survey)
-    _require_organizer(actor, unit)
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     require_floors(unit.union, settings)
     definitions.update_settings(survey, settings)
     return survey
@@ -175,7 +190,7 @@ def add_standard_pulse_questions(survey: Survey) -> None:
 
 def launch_for_unit(actor: Account, survey: Survey, trustee_ids: list[int]) -> launch.LaunchReport:
     unit = unit_of(survey)
-    _require_organizer(actor, unit)
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     allowed = {a.id: a for a in trustee_candidates(unit)}
     if any(i not in allowed for i in trustee_ids):
         raise NotAllowed("Trustees must be stewards of this unit or organizers of the union.")
@@ -195,7 +210,9 @@ def record_launch(actor: Account, unit: BargainingUnit, report: launch.LaunchRep
 
 def end_voting(actor: Account, survey: Survey) -> bool:
     unit = unit_of(survey)
-    _require_organizer(actor, unit)
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
+    if survey.state != SurveyState.OPEN:
+        raise SurveyNotOpen("Only an open survey can be closed.")
     ended = tally.end_voting(survey)
     if ended:
         audit.record(actor, AuditAction.SURVEY_CLOSED,
@@ -205,9 +222,33 @@ def end_voting(actor: Account, survey: Survey) -> bool:
 
 def tally_and_release(actor: Account, survey: Survey) -> None:
     """Form the approved sums; with the server-held key, decrypt and release them too."""
-    _require_organizer(actor, unit_of(survey))
+    policy.require_organizer(actor, unit_of(survey), _ORGANIZERS_ONLY)
     tally.prepare_release(survey)
     tally.release_with_server_key(survey)
+
+
+def require_answerable(survey: Survey, ref: str) -> None:
+    """Refuse, before the form is shown, a member who cannot answer. The ballot
+    box checks all of this again when a ballot arrives, in the transaction that
+    stores it; this is only so that nobody fills in a form that will be refused."""
+    if survey.state != SurveyState.OPEN:
+        raise SurveyNotOpen("This survey is not open for answers.")
+    if ballot_box.eligibility(survey, ref) is None:
+        raise SurveyNotOpen("This survey was not sent to you: it was launched before you joined, "
+                            "or it asks your coworkers about your own claims and demands.")
+    if ballot_box.has_answered(survey, ref):
+        raise AlreadyAnswered("You have already answered this survey. Each person answers once.")
+
+
+def require_closed(survey: Survey) -> None:
+    """Ballot fingerprints are published once voting has ended, never while it runs."""
+    if survey.state not in (SurveyState.CLOSED, SurveyState.RELEASED):
+        raise SurveyNotOpen("The list of ballot fingerprints is published when the survey closes.")
+
+
+def require_released(survey: Survey) -> None:
+    if survey.state != SurveyState.RELEASED:
+        raise SurveyNotOpen("Results appear only after the survey closes and they are released.")
 
 
 # -- what pages may say about a survey ------------------------------------------------------------

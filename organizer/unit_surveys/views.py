@@ -13,12 +13,11 @@ from flask_login import current_user, login_required
 
 from core.authz import role_required
 from core.extensions import db
-from core.views import add_error, render_form
+from core.views import render_form, unit_of_work
 from organizer.accounts import services as accounts
 from organizer.charting.forms import ConfirmForm
 from organizer.charting.loaders import get_unit_for_organizer_or_404
 from organizer.charting.models import Union
-from organizer.errors import DomainError
 from organizer.roles import Role
 from organizer.unit_surveys import services as unit_surveys
 from organizer.unit_surveys.forms import (
@@ -47,18 +46,11 @@ trustee_roles_required = role_required(Role.ORGANIZER, Role.STEWARD)
 
 
 def _settings(form: SurveyForm, union: Union) -> definitions.SurveySettings:
-    key_mode = KeyMode(form.key_mode.data)
-    kind = SurveyKind(form.kind.data)
-    # Left empty, k and the comment threshold are the union's floors for the kind.
-    k = form.release_threshold.data or union.floor_for(kind)
-    return definitions.SurveySettings(
-        kind=kind, title=form.title.data.strip(), intro=(form.intro.data or "").strip() or None,
-        key_mode=key_mode, release_threshold=k,
-        comment_threshold=form.comment_threshold.data or max(union.comment_threshold, k),
-        trustee_threshold=form.trustee_threshold.data if key_mode == KeyMode.TRUSTEES else None,
-        opens_at=form.opens_at.data, closes_at=form.closes_at.data,
-        recurrence_weeks=form.recurrence_weeks.data,
-    )
+    return unit_surveys.settings_within_floors(
+        union, kind=SurveyKind(form.kind.data), title=form.title.data, intro=form.intro.data,
+        key_mode=KeyMode(form.key_mode.data), release_threshold=form.release_threshold.data,
+        comment_threshold=form.comment_threshold.data, trustee_threshold=form.trustee_threshold.data,
+        opens_at=form.opens_at.data, closes_at=form.closes_at.data, recurrence_weeks=form.recurrence_weeks.data)
 
 
 # -- organizers -----------------------------------------------------------------------------------
@@ -68,17 +60,10 @@ def _settings(form: SurveyForm, union: Union) -> definitions.SurveySettings:
 def unit_surveys_page(unit_id: int):
     unit = get_unit_for_organizer_or_404(unit_id)
     form = survey_form_with_floors(unit.union)
-    if form.validate_on_submit():
-        try:
-            survey = unit_surveys.create(current_user, unit, _settings(form, unit.union),
-                                         form.standard_questions.data)
-        except (SurveyError, DomainError) as refused:
-            db.session.rollback()
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash("Draft created. Check the questions, then launch.", "success")
-            return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
+    if form.validate_on_submit() and (created := unit_of_work(
+            lambda: unit_surveys.create(current_user, unit, _settings(form, unit.union), form.standard_questions.data),
+            form=form, success="Draft created. Check the questions, then launch.")):
+        return redirect(url_for("surveys_ui.manage", survey_id=created.value.id))
     surveys = definitions.surveys_in_scope(unit_surveys.unit_scope(unit))
     return render_form("surveys/unit_surveys.html", form, unit=unit, surveys=surveys,
                        who_can_decrypt=unit_surveys.who_can_decrypt)
@@ -116,19 +101,11 @@ def manage(survey_id: int):
 def add_question(survey_id: int):
     survey, unit = get_survey_for_organizer_or_404(survey_id)
     form = QuestionForm()
-    if form.validate_on_submit():
-        try:
-            definitions.add_question(
-                survey, type=QuestionType(form.type.data), prompt=form.prompt.data,
-                options=(form.options.data or "").splitlines(), max_choices=form.max_choices.data or 1,
-                allows_cant_say=form.allows_cant_say.data)
-        except SurveyError as refused:
-            db.session.rollback()
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash("Question added.", "success")
-            return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
+    if form.validate_on_submit() and unit_of_work(lambda: definitions.add_question(
+            survey, type=QuestionType(form.type.data), prompt=form.prompt.data,
+            options=(form.options.data or "").splitlines(), max_choices=form.max_choices.data or 1,
+            allows_cant_say=form.allows_cant_say.data), form=form, success="Question added."):
+        return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
     return render_template("surveys/manage.html", **_manage_context(survey, unit, question_form=form)), 400
 
 
@@ -140,13 +117,7 @@ def remove_question(survey_id: int, question_id: int):
     if question is None or question.survey_id != survey.id:
         abort(404)
     ConfirmForm().validate_on_submit() or abort(400, "The form was incomplete.")
-    try:
-        definitions.remove_question(survey, question)
-    except SurveyError as refused:
-        flash(refused.message, "error")
-    else:
-        db.session.commit()
-        flash("Question removed.", "success")
+    unit_of_work(lambda: definitions.remove_question(survey, question), success="Question removed.")
     return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
 
 
@@ -155,20 +126,18 @@ def remove_question(survey_id: int, question_id: int):
 def launch(survey_id: int):
     survey, unit = get_survey_for_organizer_or_404(survey_id)
     form = _with_trustee_choices(LaunchForm(), unit)
-    if form.validate_on_submit():
-        try:
-            report = unit_surveys.launch_for_unit(current_user, survey, form.trustees.data or [])
-        except (SurveyError, DomainError) as refused:
-            db.session.rollback()
-            add_error(form, refused.field if refused.field == "trustees" else None, refused.message)
-        else:
-            db.session.commit()
-            opened = "It is open now." if report.opens_now else "It opens at its scheduled time."
-            flash(f"Launched to {report.eligible} members. {opened}", "success")
-            for note in report.notes:
-                flash(note, "info")
-            return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
+    if form.validate_on_submit() and (launched := unit_of_work(
+            lambda: unit_surveys.launch_for_unit(current_user, survey, form.trustees.data or []), form=form,
+            success=_launched)):
+        for note in launched.value.notes:
+            flash(note, "info")
+        return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
     return render_template("surveys/manage.html", **_manage_context(survey, unit, launch_form=form)), 400
+
+
+def _launched(report) -> str:
+    opened = "It is open now." if report.opens_now else "It opens at its scheduled time."
+    return f"Launched to {report.eligible} members. {opened}"
 
 
 @surveys_bp.route("/surveys/<int:survey_id>/close", methods=["POST"])
@@ -176,14 +145,10 @@ def launch(survey_id: int):
 def close(survey_id: int):
     survey, _ = get_survey_for_organizer_or_404(survey_id)
     ConfirmForm().validate_on_submit() or abort(400, "The form was incomplete.")
-    if survey.state != SurveyState.OPEN:
-        flash("Only an open survey can be closed.", "error")
-        return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
     # Two units of work: voting ends (and new answers are refused) before the tally runs.
-    unit_surveys.end_voting(current_user, survey)
-    db.session.commit()
-    unit_surveys.tally_and_release(current_user, survey)
-    db.session.commit()
+    if not (unit_of_work(lambda: unit_surveys.end_voting(current_user, survey))
+            and unit_of_work(lambda: unit_surveys.tally_and_release(current_user, survey))):
+        return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
     if survey.state == SurveyState.RELEASED:
         flash("Closed and released.", "success")
         return redirect(url_for("surveys_ui.results", survey_id=survey.id))
@@ -228,22 +193,21 @@ def submit_encrypted_ballot(survey_id: int):
         comments = {int(qid): base64.b64decode(sealed, validate=True) for qid, sealed in comments_in.items()}
     except (binascii.Error, ValueError, TypeError):
         return jsonify(error="The payload and comments must be base64, keyed by question id."), 400
-    try:
-        receipt = ballot_box.cast_encrypted(survey, accounts.account_ref(current_user), payload, comments)
-    except SurveyError as refused:
-        db.session.rollback()
-        return jsonify(error=refused.message), refused.status
-    db.session.commit()
-    return jsonify(fingerprint=receipt.fingerprint), 201
+    cast = unit_of_work(lambda: ballot_box.cast_encrypted(survey, accounts.account_ref(current_user), payload,
+                                                          comments), flash_refusal=False)
+    if not cast:
+        return jsonify(error=cast.refused.message), cast.refused.status
+    return jsonify(fingerprint=cast.value.fingerprint), 201
 
 
 @surveys_bp.route("/surveys/<int:survey_id>/receipts")
 @login_required
 def receipts(survey_id: int):
     survey, unit = get_survey_for_viewer_or_404(survey_id)
-    if survey.state not in (SurveyState.CLOSED, SurveyState.RELEASED):
-        return render_template("surveys/not_open.html", survey=survey,
-                               message="The list of ballot fingerprints is published when the survey closes."), 409
+    try:
+        unit_surveys.require_closed(survey)
+    except SurveyError as refused:
+        return render_template("surveys/not_open.html", survey=survey, message=refused.message), refused.status
     return render_template("surveys/receipts.html", survey=survey, fingerprints=ballot_box.fingerprints(survey))
 
 
@@ -254,16 +218,10 @@ def receipts(survey_id: int):
 def trustee_key():
     form = TrusteeKeyForm()
     ref = accounts.account_ref(current_user)
-    if form.validate_on_submit():
-        try:
-            keys.register_trustee_key(ref, form.passphrase.data)
-        except SurveyError as refused:
-            db.session.rollback()
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            flash("Your trustee key is ready. Organizers can now name you as a trustee.", "success")
-            return redirect(url_for("surveys_ui.my_surveys"))
+    if form.validate_on_submit() and unit_of_work(
+            lambda: keys.register_trustee_key(ref, form.passphrase.data), form=form,
+            success="Your trustee key is ready. Organizers can now name you as a trustee."):
+        return redirect(url_for("surveys_ui.my_surveys"))
     return render_form("surveys/trustee_key.html", form, has_key=keys.trustee_key(ref) is not None)
 
 
@@ -274,17 +232,15 @@ def decrypt(survey_id: int):
     form = DecryptForm()
     ref = accounts.account_ref(current_user)
     mine = next(t for t in survey.trustees if t.trustee_ref == ref)
-    if form.validate_on_submit():
-        try:
-            given = tally.contribute(survey, ref, form.passphrase.data)
-        except SurveyError as refused:
-            db.session.rollback()
-            add_error(form, refused.field, refused.message)
-        else:
-            db.session.commit()
-            if survey.state == SurveyState.RELEASED:
-                flash("Your part was the last one needed: the results are released.", "success")
-                return redirect(url_for("surveys_ui.results", survey_id=survey.id))
-            flash(f"Thank you. {given} of {survey.trustee_threshold} trustees have decrypted.", "success")
-            return redirect(url_for("surveys_ui.my_surveys"))
+    if form.validate_on_submit() and unit_of_work(lambda: tally.contribute(survey, ref, form.passphrase.data),
+                                                  form=form, success=lambda given: _decrypted(survey, given)):
+        if survey.state == SurveyState.RELEASED:
+            return redirect(url_for("surveys_ui.results", survey_id=survey.id))
+        return redirect(url_for("surveys_ui.my_surveys"))
     return render_form("surveys/decrypt.html", form, survey=survey, unit=unit, mine=mine)
+
+
+def _decrypted(survey: Survey, given: int) -> str:
+    if survey.state == SurveyState.RELEASED:
+        return "Your part was the last one needed: the results are released."
+    return f"Thank you. {given} of {survey.trustee_threshold} trustees have decrypted."

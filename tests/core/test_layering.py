@@ -25,10 +25,10 @@ PROJECT = set(ALLOWED) | {"config", "wsgi", "tests", "bench"}
 MODULES = sorted(p for package in ALLOWED for p in (ROOT / package).rglob("*.py"))
 
 
-#: organizer/'s layers, bottom to top. `errors`, `roles` and `columns` are the
-#: floor every package stands on; `demo` (the demo seed) is the roof.
+#: organizer/'s layers, bottom to top. `errors`, `roles`, `policy` and `columns`
+#: are the floor every package stands on; `demo` (the demo seed) is the roof.
 ORGANIZER_LAYERS = [
-    {"errors", "roles", "columns"},
+    {"errors", "roles", "policy", "columns"},
     {"audit"},
     {"charting"},
     {"accounts"},
@@ -133,3 +133,36 @@ def test_every_feature_package_says_what_it_is_for():
 def test_the_check_sees_the_packages():
     assert len(MODULES) > 30
     assert len(ORGANIZER_MODULES) > 40
+
+
+#: The longest a view function may be (ARCHITECTURE.md style rule 2: a view parses,
+#: authorizes, calls one service through the unit of work, and responds).
+VIEW_MAX_LINES = 30
+VIEW_MODULES = sorted((ROOT / "organizer").glob("*/views.py"))
+
+
+def _long_functions(tree: ast.Module, limit: int) -> dict[str, int]:
+    """Every function (helpers and nested ones included), from `def` to its last line, longer than `limit`."""
+    return {node.name: node.end_lineno - node.lineno + 1 for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno + 1 > limit}
+
+
+@pytest.mark.parametrize("module", VIEW_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_views_are_thin(module: Path):
+    long = _long_functions(ast.parse(module.read_text()), VIEW_MAX_LINES)
+    assert not long, f"{module.relative_to(ROOT)}: functions over {VIEW_MAX_LINES} lines: {long}"
+
+
+def test_the_length_check_sees_a_long_view():
+    body = "\n".join(f"    x{i} = {i}" for i in range(VIEW_MAX_LINES))
+    tree = ast.parse(f"def thin():\n    return 1\n\ndef fat():\n{body}\n")
+    assert _long_functions(tree, VIEW_MAX_LINES) == {"fat": VIEW_MAX_LINES + 1}
+    assert len(VIEW_MODULES) >= 6
+
+
+#: Views that change data commit through core.views.unit_of_work, never by hand,
+#: so that no refusal path can forget the rollback.
+def test_views_leave_commit_and_rollback_to_the_unit_of_work():
+    for module in VIEW_MODULES:
+        text = module.read_text()
+        assert "db.session.commit()" not in text, f"{module.relative_to(ROOT)} commits by hand"
