@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
@@ -52,7 +53,7 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     organizer.get_by_label("Assessment").select_option(value="2")
     journey.snap(organizer, "add-coworker")
     organizer.get_by_role("button", name="Add to chart").click()
-    assert organizer.get_by_text("Robin Newhire is on the chart.").is_visible()
+    expect(organizer.get_by_text("Robin Newhire is on the chart.")).to_be_visible()
     journey.snap(organizer, "chart")
 
     organizer.get_by_role("row", name=re.compile("Robin Newhire")).get_by_role("link", name="Invite").click()
@@ -71,7 +72,7 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     invitee.get_by_label("Repeat the password").fill("a passphrase of my own")
     invitee.get_by_role("button", name="Create my account").click()
     invitee.wait_for_url(live_server + "/")
-    assert invitee.get_by_text("Your unit: Dock crew").is_visible()
+    expect(invitee.get_by_text("Your unit: Dock crew")).to_be_visible()
     journey.snap(invitee, "member-home")
 
     demand_text = "Will you heat the loading bay before December? Who is responsible, and by when?"
@@ -83,18 +84,17 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     invitee.get_by_label("Category").select_option(value="security_conditions")
     journey.snap(invitee, "write-demand")
     invitee.get_by_role("button", name="Save").click()
-    assert invitee.get_by_text(demand_text).is_visible()
+    expect(invitee.get_by_text(demand_text)).to_be_visible()
     invitee.get_by_role("button", name="Ask coworkers to back it").click()
-    assert invitee.get_by_text("waiting for an organizer").is_visible()
+    expect(invitee.get_by_text("waiting for an organizer")).to_be_visible()
     journey.snap(invitee, "demand-asks-for-backing")
 
     organizer.goto(live_server + f"/units/{world.unit_id}/surveys")
     organizer.get_by_role("link", name="Endorsement requests from members").click()
-    assert organizer.get_by_text(demand_text).is_visible()
+    expect(organizer.get_by_text(demand_text)).to_be_visible()
     journey.snap(organizer, "endorsement-requests")
     organizer.get_by_role("button", name="Send the endorsement survey").click()
-    assert organizer.get_by_text("Endorsement survey sent to 7 coworkers").is_visible()
-
+    expect(organizer.get_by_text("Endorsement survey sent to 7 coworkers")).to_be_visible()
     organizer.goto(live_server + f"/units/{world.unit_id}/surveys")
     organizer.get_by_label("Title").fill("Dock crew pulse")
     organizer.get_by_label("Who can decrypt the results").select_option(value="server_key")
@@ -103,8 +103,7 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     organizer.get_by_role("button", name="Create draft").click()
     journey.snap(organizer, "draft")
     organizer.get_by_role("button", name="Launch survey").click()
-    assert organizer.get_by_text("Launched to 8 members").is_visible()
-
+    expect(organizer.get_by_text("Launched to 8 members")).to_be_visible()
     voters = [("robin@example.net", "a passphrase of my own")] + [(email, PASSWORD) for email in crowd[:5]]
     for number, (email, password) in enumerate(voters):
         page = journey.sign_in(email, password)
@@ -117,19 +116,19 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
         if number == 0:
             journey.snap(page, "answer-form")
         page.get_by_role("button", name="Send my answers").click()
-        assert page.get_by_role("heading", name="Your answers are in").is_visible()
+        expect(page.get_by_role("heading", name="Your answers are in")).to_be_visible()
         assert re.fullmatch(r"[0-9a-f]{64}", page.locator("#receipt").input_value())
         if number == 0:
             journey.snap(page, "receipt")
         else:  # the author is not asked about their own demand; coworkers are
             page.goto(live_server + "/my/surveys")
             page.get_by_role("link", name="Back a coworker's demand").click()
-            assert page.get_by_text(demand_text).is_visible()
+            expect(page.get_by_text(demand_text)).to_be_visible()
             page.get_by_role("radio", name=re.compile("^5 · Strongly agree" if number % 2 else "^4 · Agree")).check()
             if number == 1:
                 journey.snap(page, "endorsement-form")
             page.get_by_role("button", name="Send my answers").click()
-            assert page.get_by_role("heading", name="Your answers are in").is_visible()
+            expect(page.get_by_role("heading", name="Your answers are in")).to_be_visible()
         page.context.close()
 
     organizer.reload()
@@ -137,13 +136,13 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     organizer.get_by_role("button", name="Close now").click()
     organizer.wait_for_url(re.compile(r"/results$"))
     journey.snap(organizer, "results")
-    assert organizer.get_by_text("6 of 8").is_visible()
-    assert organizer.get_by_text("they open only when at least 10 people answered").is_visible()
+    expect(organizer.get_by_text("6 of 8")).to_be_visible()
+    expect(organizer.get_by_text("they open only when at least 10 people answered")).to_be_visible()
     assert organizer.get_by_text("fix the heating").count() == 0
 
     invitee.goto(live_server + "/my/surveys")
     invitee.get_by_role("link", name="Dock crew pulse").click()
-    assert invitee.get_by_text("Decrypted by the server alone").is_visible()
+    expect(invitee.get_by_text("Decrypted by the server alone")).to_be_visible()
     journey.snap(invitee, "member-reads-results")
 
     organizer.goto(live_server + f"/units/{world.unit_id}/surveys")
@@ -155,30 +154,30 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
 
     invitee.goto(live_server + "/my/demands")
     demand = invitee.locator("article.demand")
-    assert demand.get_by_text(demand_text).is_visible()
-    assert demand.get_by_text("5 coworkers answered").is_visible()
+    expect(demand.get_by_text(demand_text)).to_be_visible()
+    expect(demand.get_by_text("5 coworkers answered")).to_be_visible()
     strength = invitee.locator("section.strength")
-    assert strength.get_by_text("6 of 6 answered yes").is_visible()
-    assert strength.get_by_text("6 of 8 answered the latest pulse").is_visible()
+    expect(strength.get_by_text("6 of 6 answered yes")).to_be_visible()
+    expect(strength.get_by_text("6 of 8 answered the latest pulse")).to_be_visible()
     journey.snap(invitee, "member-demand-in-context")
 
     steward = journey.sign_in(world.steward)
     steward.goto(live_server + "/my/surveys")
     steward.get_by_role("link", name="Dock crew pulse").click()
-    assert steward.get_by_role("heading", name="Dock crew pulse").is_visible()
+    expect(steward.get_by_role("heading", name="Dock crew pulse")).to_be_visible()
     journey.snap(steward, "steward-reads-results")
     steward.goto(live_server + "/")
     steward.get_by_role("link", name="its demands").click()
-    assert steward.get_by_text("Raised by a member (not attributed)").is_visible()
+    expect(steward.get_by_text("Raised by a member (not attributed)")).to_be_visible()
     steward.get_by_label("The employer's answer").select_option(value="partly")
     steward.get_by_label("How they answered").fill("Heaters in bay 1 only, from January")
     steward.get_by_role("button", name="Record the employer's answer").click()
-    assert steward.locator("dl.context").get_by_text("Heaters in bay 1 only, from January").is_visible()
+    expect(steward.locator("dl.context").get_by_text("Heaters in bay 1 only, from January")).to_be_visible()
     journey.snap(steward, "steward-records-answer")
 
     steward.get_by_role("link", name="Bargaining summary").click()
-    assert steward.get_by_role("heading", name="Bargaining summary: Dock crew").is_visible()
-    assert steward.get_by_role("row", name=re.compile("heat the loading bay")).get_by_text("Partly").is_visible()
+    expect(steward.get_by_role("heading", name="Bargaining summary: Dock crew")).to_be_visible()
+    expect(steward.get_by_role("row", name=re.compile("heat the loading bay")).get_by_text("Partly")).to_be_visible()
     journey.snap(steward, "bargaining-summary")
     with steward.expect_download() as downloading:
         steward.get_by_role("link", name="PDF").click()
