@@ -29,8 +29,8 @@ of the survey in one transaction, in random order, under new random keys, and
 deletes the pool: afterwards every row of the survey carries the same stamp.
 
 What it costs, and what remains. Each answer rewrites at most twice the
-anonymity size in ballots (see `anonymity_size`: 25 ballots of a usual 5 KB
-pulse ballot, 8 of a 20-question one, so a rewrite stays near 256 KiB); the
+anonymity size in ballots (see `anonymity_size`: 32 ballots of the standard
+4 KB pulse ballot, 8 of a 20-question one, so a rewrite stays near 256 KiB); the
 size trades the cost of every answer against how many a waiting ballot hides
 among, and the figures are in bench/load.py's output. While voting is
 open a ballot hides among the pool's entries or, once moved, among a batch and
