@@ -4,6 +4,7 @@ either split t-of-n among trustees or held by the server."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -30,6 +31,27 @@ def _share_context(survey: Survey, trustee_index: int) -> bytes:
 
 def trustee_key(trustee_ref: str) -> TrusteeKey | None:
     return db.session.get(TrusteeKey, trustee_ref)
+
+
+@dataclass(frozen=True)
+class TrusteeStatus:
+    """One trustee of a survey as callers may see it: who, which share, and whether they have decrypted."""
+
+    trustee_ref: str
+    share_index: int
+    has_decrypted: bool
+
+
+def trustees_of(survey: Survey) -> list[TrusteeStatus]:
+    """The survey's trustees in share order (none for a server-key survey)."""
+    return [TrusteeStatus(t.trustee_ref, t.trustee_index, t.partials is not None) for t in survey.trustees]
+
+
+def surveys_held(trustee_ref: str) -> list[Survey]:
+    """Every survey of which this trustee holds a key share, newest first."""
+    return list(db.session.scalars(
+        sa.select(Survey).join(SurveyTrustee).where(SurveyTrustee.trustee_ref == trustee_ref)
+        .order_by(Survey.id.desc())))
 
 
 def unreleased_surveys_held(trustee_ref: str) -> list[Survey]:

@@ -11,17 +11,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
-
 from core.clock import today
-from core.extensions import db
 from organizer.accounts.models import Account
 from organizer.charting.models import BargainingUnit
 from organizer.demands import services as demands
 from organizer.demands.models import Category, Demand, DemandKind, Tier
 from organizer.strength import metrics
-from organizer.unit_surveys.survey_results import Trend, trend_chart, trend_of
-from surveys.models import ReleasedComment
+from surveys import results
+from surveys.results import Trend, trend_chart, trend_of
 
 #: Backing assumed for an item coworkers have not weighed yet: neither for nor against.
 UNWEIGHED_BACKING = metrics.NEUTRAL_WEIGHT
@@ -103,9 +100,7 @@ def build(actor: Account, unit: BargainingUnit) -> BargainingSummary:
     counted = Counter((d.tier, d.kind) for d in every)
     unit_strength = metrics.unit_strength(unit)
     pulse = unit_strength.pulse
-    comments = list(db.session.scalars(
-        sa.select(ReleasedComment.text).where(ReleasedComment.survey_id == pulse.id)
-        .order_by(ReleasedComment.position))) if pulse is not None else []
+    comments = [comment.text for comment in results.released_comments(pulse)] if pulse is not None else []
     return BargainingSummary(
         unit=unit, generated_on=today(), strength=unit_strength,
         trend=trend_of(pulse) if pulse is not None else None,

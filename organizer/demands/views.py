@@ -28,12 +28,12 @@ from organizer.demands.models import Basis, Category, ClaimSection, Demand, Dema
 from organizer.roles import Role
 from organizer.strength import metrics
 from organizer.unit_surveys import services as unit_surveys
-from organizer.unit_surveys import survey_results
 from organizer.unit_surveys.forms import answer_form_class, answers_from
 from organizer.unit_surveys.loaders import get_survey_for_member_or_404, get_survey_for_viewer_or_404
 from organizer.unit_surveys.views import surveys_bp
 from surveys import ballot_box
 from surveys.errors import SurveyError
+from surveys.results import results_of
 
 demands_bp = Blueprint("demands", __name__)
 
@@ -275,5 +275,5 @@ def results(survey_id: int):
     except SurveyError as refused:
         return _not_open(survey, refused)
     return render_template("surveys/results.html", survey=survey, unit=unit,
-                           view=survey_results.results_of(survey), subjects=demands.subject_texts(survey.questions),
+                           view=results_of(survey), subjects=demands.subject_texts(survey.questions),
                            who_can_decrypt=unit_surveys.who_can_decrypt(survey))

@@ -20,8 +20,9 @@ from organizer.charting import unions
 from organizer.charting.models import BargainingUnit, Person
 from organizer.strength.models import StructureTest
 from organizer.unit_surveys.services import unit_scope, who_can_decrypt
-from surveys.definitions import ballot_questions
-from surveys.models import EligibleVoter, Question, QuestionType, Survey, SurveyKind, SurveyState
+from surveys import results
+from surveys.models import QuestionType, Survey, SurveyKind, SurveyState
+from surveys.results import ReleasedResult
 from surveys.stats import wilson_interval
 
 #: A coworker weight starts from this many imaginary neutral answers, so that
@@ -152,20 +153,13 @@ class UnitStrength:
         return who_can_decrypt(self.pulse)
 
 
-def _latest_released(unit: BargainingUnit, kind: SurveyKind) -> Survey | None:
-    return db.session.scalar(
-        sa.select(Survey).where(Survey.scope == unit_scope(unit), Survey.kind == kind,
-                                Survey.state == SurveyState.RELEASED)
-        .order_by(Survey.closed_on.desc(), Survey.id.desc()).limit(1))
-
-
-def _yes_count(survey: Survey) -> tuple[int, int] | None:
+def _yes_count(result: ReleasedResult) -> tuple[int, int] | None:
     """(yes answers, respondents) of the survey's first yes/no question, when released for the whole unit."""
-    whole = survey.groups[0] if survey.groups else None
-    question = next((q for q in ballot_questions(survey) if q.type == QuestionType.YES_NO), None)
-    if whole is None or question is None or not whole.is_approved or not whole.counts:
+    question = result.first_question(QuestionType.YES_NO)
+    counts = result.whole.counts_for(question) if question is not None else None
+    if not counts:
         return None
-    return whole.counts[str(question.id)][0], whole.respondents
+    return counts[0], result.whole.respondents
 
 
 def unit_strength(unit: BargainingUnit, *, for_organizers: bool = False) -> UnitStrength:
@@ -173,7 +167,8 @@ def unit_strength(unit: BargainingUnit, *, for_organizers: bool = False) -> Unit
     (the caller decides who is an organizer)."""
     [figures] = unions.unit_figures([unit])
     headcount, members = figures.headcount, figures.members
-    pulse = _latest_released(unit, SurveyKind.PULSE)
+    pulse_result = results.latest_released(unit_scope(unit), SurveyKind.PULSE)
+    pulse = pulse_result.survey if pulse_result is not None else None
     participation = support = None
     support_note = "No pulse survey has been released yet."
     evidence: list[tuple[float, bool]] = []
@@ -181,11 +176,10 @@ def unit_strength(unit: BargainingUnit, *, for_organizers: bool = False) -> Unit
     if headcount:
         evidence.append((members / headcount, False))
         words.append(f"{members} of {headcount} are members")
-    if pulse is not None:
-        respondents = pulse.groups[0].respondents if pulse.groups else 0
-        if pulse.eligible_count:
-            participation = Share.of(respondents, pulse.eligible_count)
-        yes = _yes_count(pulse)
+    if pulse_result is not None:
+        if pulse_result.eligible:
+            participation = Share.of(pulse_result.whole.respondents, pulse_result.eligible)
+        yes = _yes_count(pulse_result)
         if yes is None:
             support_note = (f"The latest pulse had fewer than {pulse.release_threshold} answers, "
                             "or no yes/no question.")
@@ -194,11 +188,11 @@ def unit_strength(unit: BargainingUnit, *, for_organizers: bool = False) -> Unit
             if headcount:
                 evidence.append((yes[0] / headcount, False))
                 words.append(f"{yes[0]} answered yes in the latest pulse")
-    vote = _latest_released(unit, SurveyKind.VOTE)
+    vote = results.latest_released(unit_scope(unit), SurveyKind.VOTE)
     vote_yes = _yes_count(vote) if vote is not None else None
     if vote_yes is not None and headcount:
         evidence.append((vote_yes[0] / headcount, True))
-        words.append(f"{vote_yes[0]} voted yes in “{vote.title}”")
+        words.append(f"{vote_yes[0]} voted yes in “{vote.survey.title}”")
     tests = list(db.session.scalars(sa.select(StructureTest).where(StructureTest.unit_id == unit.id)
                                     .order_by(StructureTest.held_on.desc(), StructureTest.id.desc())))
     for test in tests:
@@ -209,24 +203,21 @@ def unit_strength(unit: BargainingUnit, *, for_organizers: bool = False) -> Unit
                      f"of {best.held_on}")
     tier = tier_for(evidence)
     tier_evidence = ("; ".join(words) + f" (headcount {headcount})") if words else "No evidence yet."
-    organizer = _organizer_figures(unit, pulse, headcount) if for_organizers else None
+    organizer = _organizer_figures(unit, pulse_result, headcount) if for_organizers else None
     return UnitStrength(unit, headcount, members, pulse, participation, support, support_note, tier, tier_evidence,
                         tests, organizer)
 
 
-def _organizer_figures(unit: BargainingUnit, pulse: Survey | None, headcount: int) -> OrganizerFigures:
+def _organizer_figures(unit: BargainingUnit, pulse: ReleasedResult | None, headcount: int) -> OrganizerFigures:
     # Assessments are sealed, so they are counted here rather than in SQL.
     people = db.session.scalars(sa.select(Person).where(Person.unit_id == unit.id))
     supporters = sum(1 for person in people if person.assessment in (1, 2))
     segments = []
     if pulse is not None:
-        eligible_by_cell = dict(db.session.execute(
-            sa.select(EligibleVoter.cell, sa.func.count()).where(EligibleVoter.survey_id == pulse.id)
-            .group_by(EligibleVoter.cell)).all())
-        for group in pulse.groups[1:]:
-            eligible = sum(eligible_by_cell.get(cell, 0) for cell in group.cells)
-            if group.is_approved and eligible:
-                segments.append(SegmentParticipation(group.dimension or "", group.label, group.respondents, eligible))
+        for group in pulse.breakdown_groups:
+            if group.is_approved and group.eligible:
+                segments.append(SegmentParticipation(group.dimension or "", group.label, group.respondents,
+                                                     group.eligible))
     return OrganizerFigures(Share.of(supporters, headcount) if headcount else None, segments)
 
 
@@ -272,14 +263,7 @@ def backings(unit: BargainingUnit, items: Iterable) -> dict[str, Backing]:
     refs = [item.subject_ref for item in items]
     if not refs:
         return {}
-    rows = db.session.execute(
-        sa.select(Question, Survey).join(Survey, Question.survey_id == Survey.id)
-        .where(Question.subject_ref.in_(refs), Survey.scope == unit_scope(unit),
-               Survey.kind == SurveyKind.ENDORSEMENT, Survey.state == SurveyState.RELEASED)
-        .order_by(Survey.id)).all()
-    latest: dict[str, tuple[Question, Survey]] = {}
-    for question, survey in rows:
-        latest[question.subject_ref] = (question, survey)  # ordered by id: the newest wins
+    latest = results.latest_released_about(unit_scope(unit), SurveyKind.ENDORSEMENT, refs)
     found: dict[str, Backing] = {}
     for item in items:
         ref = item.subject_ref
@@ -287,11 +271,11 @@ def backings(unit: BargainingUnit, items: Iterable) -> dict[str, Backing]:
         if ref not in latest:
             found[ref] = Backing(note=pending or "Not yet put to coworkers.")
             continue
-        question, survey = latest[ref]
-        whole = survey.groups[0] if survey.groups else None
+        question, result = latest[ref]
+        survey = result.survey
         k = survey.release_threshold
-        counted = (weight_from_counts(whole.counts[str(question.id)])
-                   if whole is not None and whole.is_approved and whole.counts else None)
+        counts = result.whole.counts_for(question)
+        counted = weight_from_counts(list(counts)) if counts is not None else None
         if counted is None or counted[1] < k:
             found[ref] = Backing(note=pending or f"Not enough answers yet (fewer than {k} coworkers).",
                                  survey_id=survey.id)

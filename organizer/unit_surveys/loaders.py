@@ -14,6 +14,7 @@ from organizer.charting.loaders import allowed_or_404, get_or_404
 from organizer.charting.models import BargainingUnit
 from organizer.roles import Role
 from organizer.unit_surveys.services import unit_of, unit_scope_of
+from surveys import keys
 from surveys.models import Survey
 
 
@@ -48,6 +49,6 @@ def get_survey_for_viewer_or_404(survey_id: int) -> tuple[Survey, BargainingUnit
 
 def get_survey_for_trustee_or_404(survey_id: int) -> tuple[Survey, BargainingUnit]:
     survey, unit = _survey_and_unit_or_404(survey_id)
-    if account_ref(current_user) not in {t.trustee_ref for t in survey.trustees}:
+    if account_ref(current_user) not in {t.trustee_ref for t in keys.trustees_of(survey)}:
         abort(404)
     return survey, unit

@@ -24,7 +24,7 @@ from organizer.charting.people import segment_names
 from organizer.charting.models import BargainingUnit, Department, Person, Shift, Union
 from organizer.errors import DomainError, NotAllowed
 from organizer.roles import Role
-from surveys import ballot_box, definitions, launch, scopes, tally
+from surveys import ballot_box, definitions, keys, launch, results, scopes, tally
 from surveys.errors import AlreadyAnswered, SurveyNotOpen
 from surveys.keys import trustee_key
 from surveys.models import KeyMode, QuestionType, Survey, SurveyKind, SurveyState
@@ -262,7 +262,7 @@ def who_can_decrypt(survey: Survey) -> str:
     the choice is shown on every result)."""
     if survey.key_mode == KeyMode.SERVER_KEY:
         return SERVER_KEY_WORDS
-    t, n = survey.trustee_threshold, len(survey.trustees)
+    t, n = survey.trustee_threshold, len(keys.trustees_of(survey))
     if not n:
         return f"{t} trustees (stewards or organizers), of those named at launch, will have to take part"
     verb = "had to" if survey.state == SurveyState.RELEASED else "must"
@@ -270,12 +270,7 @@ def who_can_decrypt(survey: Survey) -> str:
 
 
 def answered_count(survey: Survey) -> int | None:
-    """How many answered, once the survey is closed; None while it is open or a draft.
-
-    Nobody sees a live count (PRIVACY.md invariants 9 and 10): watching it climb
-    would let an organizer close right after one chosen coworker answered, or
-    tell from the step who has just answered. The count comes from the tally
-    formed at close, never from the ledger of an open survey."""
-    if survey.state not in (SurveyState.CLOSED, SurveyState.RELEASED) or not survey.groups:
-        return None
-    return survey.groups[0].respondents
+    """How many answered, once the survey is closed; None while it is open or a draft
+    (the engine shows no live count: PRIVACY.md invariants 9 and 10)."""
+    counted = results.participation(survey)
+    return counted.answered if counted is not None else None

@@ -34,9 +34,9 @@ from organizer.unit_surveys.loaders import (
     get_survey_for_trustee_or_404,
     get_survey_for_viewer_or_404,
 )
-from surveys import ballot_box, definitions, keys, tally
+from surveys import ballot_box, definitions, keys, results, tally
 from surveys.errors import SurveyError
-from surveys.models import KeyMode, Question, QuestionType, Survey, SurveyKind, SurveyState, SurveyTrustee
+from surveys.models import KeyMode, Question, QuestionType, Survey, SurveyKind, SurveyState
 
 surveys_bp = Blueprint("surveys_ui", __name__)
 
@@ -78,13 +78,15 @@ def _with_trustee_choices(form: LaunchForm, unit) -> LaunchForm:
 
 def _manage_context(survey, unit, **forms):
     candidates = unit_surveys.trustee_candidates(unit)
+    shares = keys.trustees_of(survey)
     launch_form = _with_trustee_choices(forms.get("launch_form") or LaunchForm(), unit)
     return dict(
         survey=survey, unit=unit, question_form=forms.get("question_form") or QuestionForm(),
         launch_form=launch_form, confirm_form=ConfirmForm(),
         candidates=[(a, unit_surveys.has_trustee_key(a)) for a in candidates],
-        trustees=unit_surveys.accounts_by_ref([t.trustee_ref for t in survey.trustees]),
-        answered=unit_surveys.answered_count(survey), who_can_decrypt=unit_surveys.who_can_decrypt(survey),
+        trustees=unit_surveys.accounts_by_ref([t.trustee_ref for t in shares]), shares=shares,
+        answered=unit_surveys.answered_count(survey), breakdown=results.declared_breakdown(survey),
+        who_can_decrypt=unit_surveys.who_can_decrypt(survey),
         labels=QuestionType,
     )
 
@@ -167,14 +169,9 @@ def my_surveys():
     for unit_id in sorted(current_user.unit_ids_as(Role.MEMBER) | current_user.unit_ids_as(Role.STEWARD)):
         released += [s for s in definitions.surveys_in_scope(unit_surveys.unit_scope_of(unit_id))
                      if s.state == SurveyState.RELEASED]
-    trustee_of = [s for s in _trustee_surveys(ref)]
+    trustee_of = keys.surveys_held(ref)
     return render_template("surveys/my_surveys.html", open_surveys=open_surveys, released=released,
                            trustee_of=trustee_of, has_key=keys.trustee_key(ref) is not None)
-
-
-def _trustee_surveys(ref: str):
-    return db.session.scalars(db.select(Survey).join(SurveyTrustee).where(
-        SurveyTrustee.trustee_ref == ref).order_by(Survey.id.desc()))
 
 
 @surveys_bp.route("/surveys/<int:survey_id>/ballot", methods=["POST"])
@@ -231,13 +228,15 @@ def decrypt(survey_id: int):
     survey, unit = get_survey_for_trustee_or_404(survey_id)
     form = DecryptForm()
     ref = accounts.account_ref(current_user)
-    mine = next(t for t in survey.trustees if t.trustee_ref == ref)
+    shares = keys.trustees_of(survey)
+    mine = next(t for t in shares if t.trustee_ref == ref)
     if form.validate_on_submit() and unit_of_work(lambda: tally.contribute(survey, ref, form.passphrase.data),
                                                   form=form, success=lambda given: _decrypted(survey, given)):
         if survey.state == SurveyState.RELEASED:
             return redirect(url_for("surveys_ui.results", survey_id=survey.id))
         return redirect(url_for("surveys_ui.my_surveys"))
-    return render_form("surveys/decrypt.html", form, survey=survey, unit=unit, mine=mine)
+    return render_form("surveys/decrypt.html", form, survey=survey, unit=unit, mine=mine,
+                       decrypted=sum(t.has_decrypted for t in shares))
 
 
 def _decrypted(survey: Survey, given: int) -> str:

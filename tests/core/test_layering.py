@@ -8,6 +8,7 @@ starts with a docstring."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -39,10 +40,17 @@ ORGANIZER_LAYERS = [
     {"demo"},
 ]
 LAYER_OF = {part: rank for rank, parts in enumerate(ORGANIZER_LAYERS) for part in parts}
-#: The engine's modules organizer may import. `models` (and `stats`) stay until the
-#: engine offers typed reads of released results (issue 10, item 2); strike them
-#: then and this test names every import left to move.
-ENGINE_PUBLIC = {"ballot_box", "definitions", "errors", "keys", "launch", "scopes", "tally", "models", "stats"}
+#: The engine's modules organizer may import. Released results, participation and
+#: the declared breakdown are read through `results` (typed, frozen values), never
+#: from the tally tables; `stats` is a pure helper (Wilson intervals) that the
+#: union's own figures (density, assessed support) share with the engine.
+ENGINE_PUBLIC = {"ballot_box", "definitions", "errors", "keys", "launch", "results", "scopes", "stats", "tally",
+                 "models"}
+#: Of `surveys.models`, only the engine's public types: the survey a caller defines,
+#: launches and shows (with its kind, state and key mode) and its questions. The
+#: ledger, ballots, pool, eligible voters, tally groups, comments and trustee rows
+#: are the engine's storage: organizer reads them through `surveys.results`.
+ENGINE_PUBLIC_MODELS = {"Survey", "SurveyKind", "SurveyState", "KeyMode", "Question", "QuestionType"}
 
 
 def _imported_modules(tree: ast.Module) -> set[str]:
@@ -101,12 +109,58 @@ def test_organizer_packages_import_only_themselves_and_those_below(module: Path)
     assert not upward, f"{module.relative_to(ROOT)} ({own}) imports {sorted(upward)}, above it"
 
 
-@pytest.mark.parametrize("module", ORGANIZER_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_organizer_reaches_the_engine_through_its_public_modules(module: Path):
-    private = {imported for imported in _imported_modules(ast.parse(module.read_text()))
+def _engine_internals(tree: ast.Module) -> set[str]:
+    """What a module imports of the engine beyond its public modules and types: a
+    private module, `surveys.models` whole (its tables would come with it), or a
+    name of `surveys.models` that is not a public type."""
+    private = {imported for imported in _imported_modules(tree)
                if imported.split(".")[0] == "surveys" and imported != "surveys"
                and imported.split(".")[1] not in ENGINE_PUBLIC}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            private.update(alias.name for alias in node.names if alias.name == "surveys.models")
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "surveys":
+            private.update(f"surveys.{alias.name}" for alias in node.names if alias.name == "models")
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "surveys.models":
+            private.update(f"surveys.models.{alias.name}" for alias in node.names
+                           if alias.name not in ENGINE_PUBLIC_MODELS)
+    return private
+
+
+@pytest.mark.parametrize("module", ORGANIZER_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_organizer_reaches_the_engine_through_its_public_modules(module: Path):
+    private = _engine_internals(ast.parse(module.read_text()))
     assert not private, f"{module.relative_to(ROOT)} imports the engine's {sorted(private)}"
+
+
+def test_the_engine_check_sees_its_tables_imported():
+    tree = ast.parse("from surveys.models import Survey, TallyGroup, ParticipationEntry\n"
+                     "import surveys.models\n"
+                     "from surveys import models, results\n"
+                     "def later():\n    from surveys.models import Ballot, BallotPool, EligibleVoter\n"
+                     "from surveys.pool import Pool\n")
+    assert _engine_internals(tree) == {
+        "surveys.models.TallyGroup", "surveys.models.ParticipationEntry", "surveys.models", "surveys.pool",
+        "surveys.pool.Pool", "surveys.models.Ballot", "surveys.models.BallotPool", "surveys.models.EligibleVoter"}
+    assert _engine_internals(ast.parse("from surveys.models import KeyMode, Question, Survey\n")) == set()
+
+
+#: The engine's storage, as organizer code or a template would spell it if it read
+#: the tables' columns instead of `surveys.results`.
+ENGINE_STORAGE = re.compile(r"\.groups\b|segment_plan|encrypted_sums|counts\[str\(|survey\.trustees\b|\.partials\b")
+TEMPLATE_FILES = sorted((ROOT / "templates").rglob("*.html"))
+
+
+def test_the_storage_check_sees_the_engine_decoded():
+    decoded = "whole = pulse.groups[0]\nyes = whole.counts[str(question.id)][0]\n{{ survey.segment_plan.notes }}"
+    assert set(ENGINE_STORAGE.findall(decoded)) == {".groups", "counts[str(", "segment_plan"}
+    assert ENGINE_STORAGE.findall("result.whole.counts_for(question); form.trustees.data") == []
+
+
+@pytest.mark.parametrize("path", ORGANIZER_MODULES + TEMPLATE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_organizer_and_its_pages_do_not_decode_the_engines_storage(path: Path):
+    found = ENGINE_STORAGE.findall(path.read_text())
+    assert not found, f"{path.relative_to(ROOT)} reads the engine's storage: {sorted(set(found))}"
 
 
 def test_every_organizer_package_has_a_place_in_the_order():

@@ -1,0 +1,327 @@
+"""The engine's read API: what a survey has released, as frozen values.
+
+Callers (the union domain) read released results only through these functions,
+never through the tally tables or their stored JSON: a released result holds
+the whole group and the declared breakdowns, each with its respondents,
+whether the release rules approved it and why not, and its counts keyed by
+question. Participation is read here too, and only once a survey has closed
+(PRIVACY.md invariants 9 and 10: no live count exists for anyone to watch).
+
+Below the reads is the presentation every results page and export shares:
+per question counts and shares with 95% Wilson intervals, participation, the
+breakdowns (withheld cells named, never filled in), comments, and the trend
+across pulse rounds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from core.charts import Point, Series, share_trend_chart
+from core.extensions import db
+from surveys.definitions import ballot_questions
+from surveys.models import (
+    EligibleVoter,
+    Question,
+    QuestionType,
+    ReleasedComment,
+    Survey,
+    SurveyKind,
+    SurveyState,
+    TallyGroup,
+)
+from surveys.release import SegmentPlan
+from surveys.stats import wilson_interval
+
+# -- the typed reads ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionCounts:
+    """The released counts of one question, slot by slot (options, then "can't say" if offered)."""
+
+    question: Question
+    counts: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ReleasedGroup:
+    """One group of respondents as released: the whole survey, or one cell of a breakdown."""
+
+    #: The breakdown dimension, or None for the whole survey.
+    dimension: str | None
+    #: e.g. "Night"; the whole survey's label for the whole group.
+    label: str
+    #: How many respondents stand behind it (people, never answers).
+    respondents: int
+    #: How many could answer in it (the declared cells' eligible people).
+    eligible: int
+    #: Whether the release rules let it be decrypted and shown.
+    is_approved: bool
+    #: Why not, when not.
+    withheld_reason: str | None
+    #: Per question counts, in ballot order; None when withheld.
+    questions: tuple[QuestionCounts, ...] | None
+
+    @property
+    def is_shown(self) -> bool:
+        return self.questions is not None
+
+    def counts_for(self, question: Question) -> tuple[int, ...] | None:
+        """The counts of `question` in this group, or None when it is withheld or not a counted question."""
+        return next((q.counts for q in self.questions or () if q.question.id == question.id), None)
+
+
+@dataclass(frozen=True)
+class ReleasedResult:
+    """A released survey: its whole group and its breakdowns by dimension, in display order."""
+
+    survey: Survey
+    whole: ReleasedGroup
+    #: dimension -> its groups, in the declared order.
+    breakdowns: dict[str, tuple[ReleasedGroup, ...]]
+    #: How many could answer (snapshot at launch).
+    eligible: int
+
+    @property
+    def breakdown_groups(self) -> tuple[ReleasedGroup, ...]:
+        """Every breakdown group, dimension by dimension."""
+        return tuple(group for groups in self.breakdowns.values() for group in groups)
+
+    def first_question(self, question_type: QuestionType) -> Question | None:
+        return next((q for q in ballot_questions(self.survey) if q.type == question_type), None)
+
+
+@dataclass(frozen=True)
+class Participation:
+    """How many could answer and how many did: known only once the survey has closed."""
+
+    eligible: int
+    answered: int
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The breakdown declared at launch: the dimensions kept and what was merged or dropped, in words."""
+
+    dimensions: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReleasedText:
+    """One released comment, in its shuffled batch's order."""
+
+    question_id: int
+    text: str
+
+
+def _eligible_by_cell(survey: Survey) -> dict[str, int]:
+    return dict(db.session.execute(
+        sa.select(EligibleVoter.cell, sa.func.count()).where(EligibleVoter.survey_id == survey.id)
+        .group_by(EligibleVoter.cell)).all())
+
+
+def _released_group(survey: Survey, group: TallyGroup, eligible: int) -> ReleasedGroup:
+    questions = None
+    if group.is_approved and group.counts is not None:
+        # The stored JSON keys counts by the question id as a string; nothing outside this module sees that.
+        questions = tuple(QuestionCounts(q, tuple(group.counts[str(q.id)])) for q in ballot_questions(survey))
+    return ReleasedGroup(group.dimension, group.label, group.respondents, eligible, group.is_approved,
+                         group.withheld_reason, questions)
+
+
+def released(survey: Survey) -> ReleasedResult | None:
+    """The survey's released result, or None until it is released (nothing before release is a result)."""
+    if survey.state != SurveyState.RELEASED or not survey.groups:
+        return None
+    first, *rest = survey.groups
+    by_cell = _eligible_by_cell(survey) if rest else {}
+    breakdowns: dict[str, list[ReleasedGroup]] = {}
+    for group in rest:
+        eligible = sum(by_cell.get(cell, 0) for cell in group.cells)
+        breakdowns.setdefault(group.dimension or "", []).append(_released_group(survey, group, eligible))
+    return ReleasedResult(survey, _released_group(survey, first, survey.eligible_count),
+                          {dimension: tuple(groups) for dimension, groups in breakdowns.items()},
+                          survey.eligible_count)
+
+
+def _released_surveys(scope: str, kind: SurveyKind) -> sa.Select:
+    return sa.select(Survey).where(Survey.scope == scope, Survey.kind == kind, Survey.state == SurveyState.RELEASED)
+
+
+def latest_released(scope: str, kind: SurveyKind) -> ReleasedResult | None:
+    """The most recently closed released survey of this kind in the scope."""
+    survey = db.session.scalar(_released_surveys(scope, kind)
+                               .order_by(Survey.closed_on.desc(), Survey.id.desc()).limit(1))
+    return released(survey) if survey is not None else None
+
+
+def latest_released_about(scope: str, kind: SurveyKind,
+                          subject_refs: Iterable[str]) -> dict[str, tuple[Question, ReleasedResult]]:
+    """For each subject ref, the question about it in the newest released survey (by id) of
+    this kind in the scope, with that survey's result: one query for all of them."""
+    refs = list(subject_refs)
+    if not refs:
+        return {}
+    rows = db.session.execute(
+        sa.select(Question, Survey).join(Survey, Question.survey_id == Survey.id)
+        .where(Question.subject_ref.in_(refs), Survey.scope == scope, Survey.kind == kind,
+               Survey.state == SurveyState.RELEASED)
+        .order_by(Survey.id)).all()
+    latest: dict[str, tuple[Question, Survey]] = {}
+    for question, survey in rows:
+        latest[question.subject_ref] = (question, survey)  # ordered by id: the newest wins
+    results: dict[int, ReleasedResult | None] = {}
+    found = {}
+    for ref, (question, survey) in latest.items():
+        if survey.id not in results:
+            results[survey.id] = released(survey)
+        if results[survey.id] is not None:
+            found[ref] = (question, results[survey.id])
+    return found
+
+
+def participation(survey: Survey) -> Participation | None:
+    """Eligible and answered, once the survey is closed; None while it is open or a draft.
+
+    Nobody sees a live count (PRIVACY.md invariants 9 and 10): watching it climb
+    would let an organizer close right after one chosen coworker answered, or
+    tell from the step who has just answered. The count comes from the tally
+    formed at close, never from the ledger of an open survey."""
+    if survey.state not in (SurveyState.CLOSED, SurveyState.RELEASED) or not survey.groups:
+        return None
+    return Participation(survey.eligible_count, survey.groups[0].respondents)
+
+
+def declared_breakdown(survey: Survey) -> Breakdown | None:
+    """The breakdown fixed at launch, or None before launch."""
+    if survey.segment_plan is None:
+        return None
+    plan = SegmentPlan.from_json(survey.segment_plan)
+    return Breakdown(plan.dimensions, plan.notes)
+
+
+def released_comments(survey: Survey) -> list[ReleasedText]:
+    """The comments released with the survey, in their shuffled batch's order (none before release)."""
+    if survey.state != SurveyState.RELEASED:
+        return []
+    return [ReleasedText(comment.question_id, comment.text) for comment in db.session.scalars(
+        sa.select(ReleasedComment).where(ReleasedComment.survey_id == survey.id)
+        .order_by(ReleasedComment.position))]
+
+
+# -- the presentation of a released survey -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptionRow:
+    label: str
+    count: int
+    share: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: Question
+    rows: list[OptionRow]
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    group: ReleasedGroup
+    questions: list[QuestionResult] | None
+
+    @property
+    def is_shown(self) -> bool:
+        return self.questions is not None
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    whole: GroupResult
+    breakdowns: dict[str, list[GroupResult]] = field(default_factory=dict)
+    comments: dict[int, list[str]] = field(default_factory=dict)
+    participation: OptionRow | None = None
+    trend_chart: object | None = None
+
+
+def _labels(question: Question) -> list[str]:
+    labels = list(question.options)
+    if question.type == QuestionType.SCALE:
+        labels = [f"{i + 1} · {label}" for i, label in enumerate(labels)]
+    return labels + (["Can't say"] if question.allows_cant_say else [])
+
+
+def _group_result(group: ReleasedGroup) -> GroupResult:
+    if not group.is_shown:
+        return GroupResult(group, None)
+    n = group.respondents
+    results = []
+    for counted in group.questions:
+        rows = [OptionRow(label, count, count / n, *wilson_interval(count, n))
+                for label, count in zip(_labels(counted.question), counted.counts, strict=True)]
+        results.append(QuestionResult(counted.question, rows))
+    return GroupResult(group, results)
+
+
+def results_of(survey: Survey) -> SurveyResults:
+    result = released(survey)
+    if result is None:
+        raise ValueError("results exist only once released")
+    view = SurveyResults(survey, _group_result(result.whole))
+    for dimension, groups in result.breakdowns.items():
+        view.breakdowns[dimension] = [_group_result(group) for group in groups]
+    if result.eligible:
+        respondents = result.whole.respondents
+        view.participation = OptionRow("Participation", respondents, respondents / result.eligible,
+                                       *wilson_interval(respondents, result.eligible))
+    for comment in released_comments(survey):
+        view.comments.setdefault(comment.question_id, []).append(comment.text)
+    view.trend_chart = trend_chart(survey)
+    return view
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Support (the first yes/no question's "yes") and participation, one point per released round."""
+
+    rounds: int
+    support: list[Point]
+    participation: list[Point]
+
+
+def trend_of(survey: Survey) -> Trend:
+    rounds = list(db.session.scalars(sa.select(Survey).where(
+        Survey.series_id == survey.series_id, Survey.state == SurveyState.RELEASED).order_by(Survey.round_number)))
+    support, participation_points = [], []
+    for round_ in rounds:
+        result = released(round_)
+        label = round_.closed_on.isoformat() if round_.closed_on else f"Round {round_.round_number}"
+        if result is None:
+            continue
+        whole = result.whole
+        if result.eligible:
+            n = whole.respondents
+            participation_points.append(Point(label, n / result.eligible, *wilson_interval(n, result.eligible)))
+        yes_no = result.first_question(QuestionType.YES_NO)
+        counts = whole.counts_for(yes_no) if yes_no is not None else None
+        if counts:
+            yes = counts[0]
+            support.append(Point(label, yes / whole.respondents, *wilson_interval(yes, whole.respondents)))
+    return Trend(len(rounds), support, participation_points)
+
+
+def trend_chart(survey: Survey):
+    """The trend as an SVG chart, once there are two rounds to compare."""
+    trend = trend_of(survey)
+    if trend.rounds < 2:
+        return None
+    return share_trend_chart(
+        [Series("Answered yes", trend.support, "#8a1c2b"), Series("Participation", trend.participation, "#1a5fb4")],
+        title="Support and participation by round")
