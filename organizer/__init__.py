@@ -8,6 +8,6 @@
     demands       leverage profiles, claims, demands, endorsements
     bargaining    the bargaining summary and its exports
 
-`errors`, `roles` and `columns` sit below them all; `demo` (the demo seed and
-its command) sits above them all. The composition root, core/app.py, imports
+`errors`, `roles`, `policy` and `ontology` (the importance ontology) sit below
+them all; `demo` (the demo seed and its command) sits above them all. The composition root, core/app.py, imports
 every package's models and registers their blueprints, commands and jobs."""

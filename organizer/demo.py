@@ -110,8 +110,10 @@ def _seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer) -> No
     something to show. They run now and are then dated in the past (launch
     refuses a closing time that has passed)."""
     settings = definitions.SurveySettings(
-        kind=SurveyKind.PULSE, title="Warehouse pulse", key_mode=KeyMode.SERVER_KEY, release_threshold=5,
-        comment_threshold=10, recurrence_weeks=4)  # the union's floor for comments: seven voters open none
+        kind=SurveyKind.PULSE, title="Warehouse pulse", key_mode=KeyMode.SERVER_KEY,
+        release_threshold=unit.union.floor_for(SurveyKind.PULSE),
+        # the union's floor for comments: seven voters open none
+        comment_threshold=unit.union.comment_threshold, recurrence_weeks=4)
     rounds = [(0.55, datetime(2026, 10, 1, 8), datetime(2026, 10, 8, 8)),
               (0.75, datetime(2026, 10, 29, 8), datetime(2026, 11, 5, 8))]
     first = None

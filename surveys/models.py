@@ -24,13 +24,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.columns import enum_column
 from core.extensions import db
 from core.sealing import SealedBytes, SealedText
-
-
-def _enum(enum_class: type[enum.Enum]) -> sa.Enum:
-    # Short strings with a CHECK rather than native enums: adding a value is a plain migration.
-    return sa.Enum(enum_class, native_enum=False, length=24, values_callable=lambda members: [m.value for m in members])
 
 
 def random_id() -> bytes:
@@ -60,10 +56,6 @@ class KeyMode(enum.StrEnum):
     TRUSTEES = "trustees"
     SERVER_KEY = "server_key"
 
-    @property
-    def label(self) -> str:
-        return "trustee quorum" if self is KeyMode.TRUSTEES else "server-held key"
-
 
 class QuestionType(enum.StrEnum):
     SCALE = "scale"
@@ -87,15 +79,15 @@ class Survey(db.Model):
     #: The caller's opaque scope, e.g. "unit:3"; the engine never interprets it.
     scope: Mapped[str] = mapped_column(sa.String(64), index=True)
     #: pulse, endorsement, bargaining or vote.
-    kind: Mapped[SurveyKind] = mapped_column(_enum(SurveyKind))
+    kind: Mapped[SurveyKind] = mapped_column(enum_column(SurveyKind))
     #: Title shown to respondents.
     title: Mapped[str] = mapped_column(sa.String(200))
     #: A short introduction shown above the questions.
     intro: Mapped[str | None] = mapped_column(sa.String(2000))
     #: Lifecycle: draft -> open -> closed -> released.
-    state: Mapped[SurveyState] = mapped_column(_enum(SurveyState), default=SurveyState.DRAFT)
+    state: Mapped[SurveyState] = mapped_column(enum_column(SurveyState), default=SurveyState.DRAFT)
     #: How sums are decrypted: a trustee quorum or a server-held key.
-    key_mode: Mapped[KeyMode] = mapped_column(_enum(KeyMode))
+    key_mode: Mapped[KeyMode] = mapped_column(enum_column(KeyMode))
     #: k: no figure is shown unless at least k respondents stand behind it.
     release_threshold: Mapped[int]
     #: Free-text comments open only when at least this many answered.
@@ -182,7 +174,7 @@ class Question(db.Model):
     #: Order on the form, from 0.
     position: Mapped[int]
     #: scale, yes_no, single_choice, multiple_choice or free_text.
-    type: Mapped[QuestionType] = mapped_column(_enum(QuestionType))
+    type: Mapped[QuestionType] = mapped_column(enum_column(QuestionType))
     #: The question as asked.
     prompt: Mapped[str] = mapped_column(sa.String(500))
     #: Option labels (choices), or the scale's labels from 1 up.

@@ -14,6 +14,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import today, utcnow
+from core.columns import enum_column
 from core.extensions import db
 from core.sealing import SealedId, SealedText, sealed_none
 from organizer import policy
@@ -21,9 +22,8 @@ from organizer.charting.models import BargainingUnit, Person, Union
 from organizer.roles import Role
 
 
-def _role_type() -> sa.Enum:
-    # Stored as a short string with a CHECK, so adding a role is a plain migration.
-    return sa.Enum(Role, native_enum=False, length=16, values_callable=lambda roles: [r.value for r in roles])
+#: Roles were given a narrower column than the other enums when the schema began.
+ROLE_LENGTH = 16
 
 
 class Account(UserMixin, db.Model):
@@ -129,7 +129,7 @@ class RoleAssignment(db.Model):
     #: The account holding the role.
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     #: Which role.
-    role: Mapped[Role] = mapped_column(_role_type())
+    role: Mapped[Role] = mapped_column(enum_column(Role, length=ROLE_LENGTH))
     #: For organizers: the union they organize.
     union_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unions.id", ondelete="CASCADE"), index=True)
     #: For stewards and members: their bargaining unit.
@@ -153,7 +153,7 @@ class Invitation(db.Model):
     #: The charted coworker invited.
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
     #: The role the account will hold (its scope follows from the person's unit).
-    role: Mapped[Role] = mapped_column(_role_type())
+    role: Mapped[Role] = mapped_column(enum_column(Role, length=ROLE_LENGTH))
     #: The organizer who sent it.
     invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id", ondelete="SET NULL"))
     #: The link stops working after this time.

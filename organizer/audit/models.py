@@ -9,10 +9,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.columns import enum_column
 from core.clock import today
 from core.extensions import db
 from core.sealing import SealedText
-from organizer.columns import short_enum
 
 
 # -- audit log ------------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ class AuditEntry(db.Model):
     #: The account that acted; None once that account is deleted.
     actor_account_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id", ondelete="SET NULL"))
     #: What kind of change it was.
-    action: Mapped[AuditAction] = mapped_column(short_enum(AuditAction))
+    action: Mapped[AuditAction] = mapped_column(enum_column(AuditAction))
     #: What happened, in plain words ("Moved Jordan from Loading to Cranes"). Sealed.
     description: Mapped[str] = mapped_column(SealedText("audit.description"))
     #: Day it happened; days only, never times.

@@ -13,7 +13,8 @@ import re
 from fpdf import FPDF
 
 from organizer.bargaining.summary import BargainingSummary, SummaryItem
-from organizer.strength.metrics import Backing, Share
+from organizer.strength.card import percent
+from organizer.strength.metrics import Backing
 
 #: What Markdown (and the HTML it may carry) would read as markup anywhere in a line: escaped in
 #: every text that is not the summary's own. Text never starts a line, so list and heading markers
@@ -23,21 +24,10 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _pct(value: float) -> str:
-    return f"{value * 100:.0f}%"
-
-
-def share_text(share: Share | None, what: str) -> str:
-    if share is None:
-        return "not yet known"
-    return (f"{_pct(share.share)} (95% interval {_pct(share.low)}–{_pct(share.high)}; "
-            f"{share.count} of {share.total} {what})")
-
-
 def backing_text(backing: Backing) -> str:
     if not backing.is_known:
         return backing.note
-    return (f"{_pct(backing.weight)} backing from {backing.answers} coworkers "
+    return (f"{percent(backing.weight)} backing from {backing.answers} coworkers "
             f"(mean agreement {backing.mean_agreement:.1f} of 5)")
 
 
@@ -56,22 +46,8 @@ def raised_text(item: SummaryItem) -> str:
 
 
 def strength_lines(summary: BargainingSummary) -> list[tuple[str, str]]:
-    st = summary.strength
-    density = (f"{_pct(st.density)} ({st.members} members of {st.headcount})"
-               if st.density is not None else "no one charted yet")
-    lines = [("Tier", f"{st.tier.label}: {st.tier.meaning}"), ("Evidence", st.tier_evidence),
-             ("Density", density), ("Support", share_text(st.support, "answered yes") if st.support
-                                    else (st.support_note or "not yet known")),
-             ("Participation", share_text(st.participation, "answered the latest pulse"))]
-    for test in st.structure_tests:
-        lines.append(("Structure test", f"{test.kind.label}, {test.held_on}: {_pct(test.share)} "
-                                        f"({test.participants} of {test.headcount}), "
-                                        f"{'reached' if test.met_target else 'short of'} its target of "
-                                        f"{_pct(test.kind.target)}"))
-    if st.pulse is not None:
-        lines.append(("Latest pulse", f"{st.pulse.title}, closed {st.pulse.closed_on}, "
-                                      f"who could decrypt: {st.key_mode_label}"))
-    return lines
+    """The strength card, in the words the page shows it with (`organizer.strength.card`)."""
+    return summary.strength.card.lines()
 
 
 def trend_rows(summary: BargainingSummary) -> list[tuple[str, str, str]]:
@@ -82,7 +58,7 @@ def trend_rows(summary: BargainingSummary) -> list[tuple[str, str, str]]:
     rows = []
     for point in summary.trend.participation:
         yes = support.get(point.label)
-        rows.append((point.label, _pct(yes.value) if yes else "withheld", _pct(point.value)))
+        rows.append((point.label, percent(yes.value) if yes else "withheld", percent(point.value)))
     return rows
 
 

@@ -8,95 +8,15 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from core.columns import enum_column
 from core.clock import today
 from core.extensions import db
 from core.sealing import SealedText
 from organizer.accounts.models import Account
 from organizer.charting.models import BargainingUnit
-from organizer.columns import short_enum
-
-
-class DemandKind(enum.StrEnum):
-    DEMAND = "demand"  #: asks the employer to act
-    QUESTION = "question"  #: asks the employer for information
-
-    @property
-    def label(self) -> str:
-        return {"demand": "Demand (asks the employer to act)",
-                "question": "Question (asks for information)"}[self.value]
-
-
-class Tier(enum.StrEnum):
-    """Importance, ordered from the most to the least; each tier's weight ranks demands."""
-
-    DEALBREAKER = "dealbreaker"
-    PRIORITY = "priority"
-    IMPORTANT = "important"
-    NICE_TO_HAVE = "nice_to_have"
-    CURIOUS = "curious"
-
-    @property
-    def rank(self) -> int:
-        return list(Tier).index(self) + 1
-
-    @property
-    def weight(self) -> int:
-        """Used in rankings: a dealbreaker counts five times a merely curious question."""
-        return {"dealbreaker": 5, "priority": 4, "important": 3, "nice_to_have": 2, "curious": 1}[self.value]
-
-    @property
-    def label(self) -> str:
-        return {"dealbreaker": "Dealbreaker", "priority": "Priority", "important": "Important",
-                "nice_to_have": "Nice to have", "curious": "Curious"}[self.value]
-
-    @property
-    def meaning(self) -> str:
-        return {"dealbreaker": "I would leave or strike over it",
-                "priority": "Strongly wanted; I would trade other items for it",
-                "important": "Matters to me; worth pushing for",
-                "nice_to_have": "Welcome, but I would not trade anything for it",
-                "curious": "Information wanted, no stake (questions only)"}[self.value]
-
-
-class Basis(enum.StrEnum):
-    """The leverage a demand rests on."""
-
-    PERFORMANCE = "performance"
-    GROWTH = "growth"
-    NEEDS = "needs"
-    COLLECTIVE = "collective"
-    MARKET = "market"
-
-    @property
-    def label(self) -> str:
-        return {"performance": "Performance (rewards: raise, promotion)",
-                "growth": "Growth (training, education)",
-                "needs": "Needs (accommodation, conditions that block good work)",
-                "collective": "Collective (a condition for the whole unit)",
-                "market": "Market (comparison information)"}[self.value]
-
-
-class Category(enum.StrEnum):
-    """Job-quality components."""
-
-    PAY = "pay"
-    BENEFITS = "benefits"
-    SCHEDULING = "scheduling"
-    SECURITY_CONDITIONS = "security_conditions"
-    CAREER = "career"
-    REPRESENTATION = "representation"
-    CULTURE = "culture"
-    DEIA = "deia"
-    HIRING = "hiring"
-
-    @property
-    def label(self) -> str:
-        return {"pay": "Pay", "benefits": "Benefits", "scheduling": "Scheduling and flexibility",
-                "security_conditions": "Job security and working conditions (incl. safety)",
-                "career": "Skills and career advancement", "representation": "Empowerment and representation",
-                "culture": "Organizational culture",
-                "deia": "Diversity, equity, inclusion and accessibility",
-                "hiring": "Recruitment and hiring"}[self.value]
+# The importance ontology lives on organizer/'s floor (the unit pulse, a layer
+# below, offers its categories too); re-exported here, where demands use it.
+from organizer.ontology import Basis, Category, DemandKind, Tier  # noqa: F401
 
 
 class ClaimSection(enum.StrEnum):
@@ -158,7 +78,7 @@ class Claim(_Endorsable, db.Model):
     #: The member whose profile it is.
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     #: Qualifications at hire, performance, or needs.
-    section: Mapped[ClaimSection] = mapped_column(short_enum(ClaimSection))
+    section: Mapped[ClaimSection] = mapped_column(enum_column(ClaimSection))
     #: The year it speaks of (year hired, year of the achievement), for the chronology.
     year: Mapped[int | None]
     #: The statement. Sealed.
@@ -184,13 +104,13 @@ class Demand(_Endorsable, db.Model):
     #: The bargaining unit it is raised in.
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("bargaining_units.id", ondelete="CASCADE"), index=True)
     #: demand (asks the employer to act) or question (asks for information).
-    kind: Mapped[DemandKind] = mapped_column(short_enum(DemandKind))
+    kind: Mapped[DemandKind] = mapped_column(enum_column(DemandKind))
     #: Importance tier.
-    tier: Mapped[Tier] = mapped_column(short_enum(Tier))
+    tier: Mapped[Tier] = mapped_column(enum_column(Tier))
     #: The leverage it rests on.
-    basis: Mapped[Basis] = mapped_column(short_enum(Basis))
+    basis: Mapped[Basis] = mapped_column(enum_column(Basis))
     #: Job-quality category.
-    category: Mapped[Category] = mapped_column(short_enum(Category))
+    category: Mapped[Category] = mapped_column(enum_column(Category))
     #: The demand itself ("Will you ...? How?"). Sealed.
     text: Mapped[str] = mapped_column(SealedText("demand.text"))
     #: Whether the member lets stewards and summaries show their name beside it.
@@ -198,7 +118,7 @@ class Demand(_Endorsable, db.Model):
     #: Day it was raised.
     created_on: Mapped[date] = mapped_column(default=today)
     #: The employer's answer, as recorded by a steward.
-    employer_response: Mapped[EmployerResponse | None] = mapped_column(short_enum(EmployerResponse))
+    employer_response: Mapped[EmployerResponse | None] = mapped_column(enum_column(EmployerResponse))
     #: How the employer answered, in the steward's words. Sealed.
     employer_response_note: Mapped[str | None] = mapped_column(SealedText("demand.response_note"))
     #: Day the response was recorded.

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from core.extensions import db
 from organizer.charting import unions
 from organizer.charting.models import BargainingUnit, Person
+from organizer.strength.card import StrengthCard, strength_card
 from organizer.strength.models import StructureTest
 from organizer.unit_surveys.services import unit_scope, who_can_decrypt
 from surveys import results
@@ -151,6 +152,11 @@ class UnitStrength:
         if self.pulse is None:
             return None
         return who_can_decrypt(self.pulse)
+
+    @property
+    def card(self) -> StrengthCard:
+        """The card's words, which the page and every export share."""
+        return strength_card(self)
 
 
 def _yes_count(result: ReleasedResult) -> tuple[int, int] | None:

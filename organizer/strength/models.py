@@ -8,9 +8,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.columns import enum_column
 from core.extensions import db
 from organizer.charting.models import BargainingUnit
-from organizer.columns import short_enum
 
 
 # -- structure tests ------------------------------------------------------------------------------
@@ -47,7 +47,7 @@ class StructureTest(db.Model):
     #: The unit that acted.
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("bargaining_units.id", ondelete="CASCADE"), index=True)
     #: Which rung of the ladder.
-    kind: Mapped[StructureTestKind] = mapped_column(short_enum(StructureTestKind))
+    kind: Mapped[StructureTestKind] = mapped_column(enum_column(StructureTestKind))
     #: Day it took place.
     held_on: Mapped[date]
     #: How many coworkers of the unit took part.

@@ -31,6 +31,7 @@ from wtforms.validators import (
 )
 
 from organizer.errors import DomainError
+from organizer.unit_surveys.services import SERVER_KEY_RISK
 from surveys.ballot_box import CANT_SAY, MAX_COMMENT
 from surveys.definitions import MAX_TRUSTEES, MIN_TRUSTEE_QUORUM, TRUSTEE_QUORUM_TOO_SMALL
 from surveys.keys import MIN_PASSPHRASE
@@ -63,8 +64,7 @@ class SurveyForm(FlaskForm):
         "Who can decrypt the results", choices=[
             (KeyMode.TRUSTEES.value, "Trustees: t of the n stewards or organizers named at launch must take part, "
                                      "each with their passphrase (t at least 2)"),
-            (KeyMode.SERVER_KEY.value, "The server alone (one key holder), automatically at close: whoever runs "
-                                       "the server could read answers as they arrive"),
+            (KeyMode.SERVER_KEY.value, f"The server alone (one key holder), automatically at close: {SERVER_KEY_RISK}"),
         ])
     trustee_threshold = IntegerField(
         "Trustees needed to decrypt (t)",

@@ -23,6 +23,7 @@ from organizer.audit.models import AuditAction
 from organizer.charting.people import segment_names
 from organizer.charting.models import BargainingUnit, Department, Person, Shift, Union
 from organizer.errors import DomainError, NotAllowed
+from organizer.ontology import Category
 from organizer.roles import Role
 from surveys import ballot_box, definitions, keys, launch, results, scopes, tally
 from surveys.errors import AlreadyAnswered, SurveyNotOpen
@@ -34,12 +35,10 @@ SCOPE_PREFIX = "unit"
 
 DIMENSIONS = ("department", "shift")
 
-#: Job-quality categories of the product's importance ontology, offered as the pulse's top issues.
-ISSUE_CATEGORIES = [
-    "Pay", "Benefits", "Scheduling and flexibility", "Job security and working conditions (incl. safety)",
-    "Skills and career advancement", "Empowerment and representation", "Organizational culture",
-    "Diversity, equity, inclusion and accessibility", "Recruitment and hiring",
-]
+#: The pulse's standard top issues: the job-quality categories of the importance
+#: ontology, by label. Released surveys store these strings as their options, so
+#: they come from `Category` itself and never from a copy that could drift.
+ISSUE_CATEGORIES = [category.label for category in Category]
 
 
 def unit_scope(unit: BargainingUnit) -> str:
@@ -253,8 +252,11 @@ def require_released(survey: Survey) -> None:
 
 # -- what pages may say about a survey ------------------------------------------------------------
 
-SERVER_KEY_WORDS = ("Decrypted by the server alone (one key holder): whoever runs the server could read "
-                    "answers as they arrive")
+#: What the server-held key risks, in the words the survey form offers it with
+#: and every result shows it with (PRIVACY.md invariant 5).
+SERVER_KEY_RISK = "whoever runs the server could read answers as they arrive"
+
+SERVER_KEY_WORDS = f"Decrypted by the server alone (one key holder): {SERVER_KEY_RISK}"
 
 
 def who_can_decrypt(survey: Survey) -> str:

@@ -26,10 +26,10 @@ PROJECT = set(ALLOWED) | {"config", "wsgi", "tests", "bench"}
 MODULES = sorted(p for package in ALLOWED for p in (ROOT / package).rglob("*.py"))
 
 
-#: organizer/'s layers, bottom to top. `errors`, `roles`, `policy` and `columns`
-#: are the floor every package stands on; `demo` (the demo seed) is the roof.
+#: organizer/'s layers, bottom to top. `errors`, `roles`, `policy` and `ontology`
+#: (the importance ontology) are the floor every package stands on; `demo` (the demo seed) is the roof.
 ORGANIZER_LAYERS = [
-    {"errors", "roles", "policy", "columns"},
+    {"errors", "roles", "policy", "ontology"},
     {"audit"},
     {"charting"},
     {"accounts"},

@@ -1,0 +1,195 @@
+"""Facts written once (issue 10, item 5): each test fails if a second copy of a
+fact comes back, or if the two places that show it read differently."""
+
+from __future__ import annotations
+
+import ast
+import re
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from markupsafe import Markup
+
+from core.extensions import db
+from organizer import ontology
+from organizer.bargaining import exports
+from organizer.charting.models import DEFAULT_ENDORSEMENT_FLOOR, DEFAULT_RESULTS_FLOOR, Union
+from organizer.demands import models as demand_models
+from organizer.strength.card import TESTS_ON_THE_PAGE
+from organizer.strength.metrics import Share, StrengthTier, UnitStrength
+from organizer.strength.models import StructureTestKind
+from organizer.unit_surveys import forms as survey_forms
+from organizer.unit_surveys import services as unit_surveys
+from surveys.models import KeyMode, SurveyKind
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: The pulse's top-issue options as released surveys store them: changing one
+#: would split a trend across two spellings of the same issue.
+RELEASED_ISSUE_OPTIONS = [
+    "Pay", "Benefits", "Scheduling and flexibility", "Job security and working conditions (incl. safety)",
+    "Skills and career advancement", "Empowerment and representation", "Organizational culture",
+    "Diversity, equity, inclusion and accessibility", "Recruitment and hiring",
+]
+
+
+# -- category labels -------------------------------------------------------------------------------
+
+def test_the_pulse_offers_the_categories_labels_as_its_top_issues():
+    assert unit_surveys.ISSUE_CATEGORIES == [category.label for category in ontology.Category]
+
+
+def test_the_top_issue_options_keep_the_strings_released_surveys_store():
+    assert unit_surveys.ISSUE_CATEGORIES == RELEASED_ISSUE_OPTIONS
+
+
+def test_demands_speak_the_one_ontology():
+    for name in ("Category", "Tier", "Basis", "DemandKind"):
+        assert getattr(demand_models, name) is getattr(ontology, name)
+
+
+def test_no_module_writes_the_category_labels_again():
+    """A label is written once, in the ontology; a second literal copy would drift."""
+    label = ontology.Category.SECURITY_CONDITIONS.label
+    holders = [p.relative_to(ROOT) for package in ("organizer", "surveys", "core")
+               for p in (ROOT / package).rglob("*.py") if label in p.read_text()]
+    assert holders == [Path("organizer/ontology.py")]
+
+
+# -- the enum-column helper ------------------------------------------------------------------------
+
+def _enum_calls(path: Path) -> list[int]:
+    """Lines where a module builds an `sa.Enum` itself."""
+    tree = ast.parse(path.read_text())
+    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute) and node.func.attr == "Enum"]
+
+
+def test_only_core_builds_enum_columns():
+    builders = {str(p.relative_to(ROOT)) for package in ("organizer", "surveys", "core")
+                for p in (ROOT / package).rglob("*.py") if _enum_calls(p)}
+    assert builders == {"core/columns.py"}
+
+
+def test_every_enum_column_stores_its_members_values_in_a_checked_string(app_ctx):
+    enum_columns = [c for table in db.metadata.tables.values() for c in table.columns
+                    if isinstance(c.type, sa.Enum)]
+    assert len(enum_columns) >= 10
+    for column in enum_columns:
+        assert column.type.native_enum is False, column
+        assert column.type.enums == [member.value for member in column.type.enum_class], column
+        assert column.type.length == (16 if column.name == "role" else 24), column
+
+
+# -- key-mode wording and the default k ------------------------------------------------------------
+
+def test_the_server_key_reads_the_same_where_it_is_chosen_and_where_results_show_it():
+    offered = dict(survey_forms.SurveyForm.key_mode.kwargs["choices"])[KeyMode.SERVER_KEY.value]
+    assert unit_surveys.SERVER_KEY_RISK in offered
+    assert unit_surveys.SERVER_KEY_RISK in unit_surveys.who_can_decrypt(SimpleNamespace(key_mode=KeyMode.SERVER_KEY))
+
+
+def test_the_engine_keeps_no_second_wording_of_the_key_modes():
+    assert not hasattr(KeyMode.SERVER_KEY, "label")
+    holders = [p.relative_to(ROOT) for package in ("organizer", "surveys")
+               for p in (ROOT / package).rglob("*.py") if "whoever runs the server" in p.read_text()]
+    assert holders == [Path("organizer/unit_surveys/services.py")]
+
+
+def test_the_unions_floors_start_at_the_engines_default_k():
+    assert DEFAULT_RESULTS_FLOOR == SurveyKind.PULSE.default_threshold
+    assert DEFAULT_ENDORSEMENT_FLOOR == SurveyKind.ENDORSEMENT.default_threshold
+    columns = Union.__table__.c
+    assert columns.release_threshold.default.arg == SurveyKind.PULSE.default_threshold
+    assert columns.endorsement_threshold.default.arg == SurveyKind.ENDORSEMENT.default_threshold
+
+
+def test_no_module_writes_a_k_of_its_own():
+    """The default k is `SurveyKind.default_threshold`; a literal `release_threshold=5`
+    in the code would be a second source."""
+    pattern = re.compile(r"release_threshold\s*=\s*\d")
+    holders = [str(p.relative_to(ROOT)) for package in ("organizer", "surveys")
+               for p in (ROOT / package).rglob("*.py") if pattern.search(p.read_text())]
+    assert holders == []
+
+
+# -- the strength card -----------------------------------------------------------------------------
+
+def _strength(*, known: bool = True, tests: int = 2) -> UnitStrength:
+    unit = SimpleNamespace(id=7, name="Warehouse")
+    pulse = SimpleNamespace(title="October <pulse>", closed_on=date(2026, 10, 8), key_mode=KeyMode.SERVER_KEY)
+    held = [SimpleNamespace(kind=StructureTestKind.PETITION if i % 2 == 0 else StructureTestKind.RALLY,
+                            held_on=date(2026, 9, 1 + i), share=0.6, participants=18, headcount=30, met_target=i == 0)
+            for i in range(tests)]
+    return UnitStrength(
+        unit=unit, headcount=30 if known else 0, members=12 if known else 0, pulse=pulse if known else None,
+        participation=Share(20, 30, 0.49, 0.8) if known else None, support=Share(15, 20, 0.53, 0.89) if known else None,
+        support_note=None if known else "No pulse survey has been released yet.",
+        tier=StrengthTier.MAJORITY, tier_evidence="60% signed a petition", structure_tests=held)
+
+
+def _page(app, strength: UnitStrength) -> str:
+    with app.test_request_context():
+        macro = app.jinja_env.get_template("_macros/context.html").module.strength_card
+        html = str(macro(strength))
+    if strength.pulse is not None:
+        assert "&lt;pulse&gt;" in html  # a member-written title stays escaped
+    return re.sub(r"\s+", " ", Markup(re.sub(r"<[^>]+>", " ", html)).unescape()).strip()
+
+
+def test_the_exports_read_the_card_as_before():
+    assert exports.strength_lines(SimpleNamespace(strength=_strength())) == [
+        ("Tier", "Majority: more than half the unit"), ("Evidence", "60% signed a petition"),
+        ("Density", "40% (12 members of 30)"),
+        ("Support", "75% (95% interval 53%–89%; 15 of 20 answered yes)"),
+        ("Participation", "67% (95% interval 49%–80%; 20 of 30 answered the latest pulse)"),
+        ("Structure test", "Majority petition, 2026-09-01: 60% (18 of 30), reached its target of 50%"),
+        ("Structure test", "Rally, 2026-09-02: 60% (18 of 30), short of its target of 75%"),
+        ("Latest pulse", "October <pulse>, closed 2026-10-08, who could decrypt: "
+                         f"{unit_surveys.SERVER_KEY_WORDS}"),
+    ]
+    assert exports.strength_lines(SimpleNamespace(strength=_strength(known=False, tests=0))) == [
+        ("Tier", "Majority: more than half the unit"), ("Evidence", "60% signed a petition"),
+        ("Density", "no one charted yet"), ("Support", "No pulse survey has been released yet."),
+        ("Participation", "not yet known"),
+    ]
+
+
+def test_the_page_reads_the_card_as_before(app):
+    page = _page(app, _strength())
+    for words in ("Union strength: Warehouse", "Majority — more than half the unit",
+                  "Density 40% 12 members of 30", "Support 75% 95% interval 53%–89%, 15 of 20 answered yes",
+                  "Participation 67% 20 of 30 answered the latest pulse",
+                  "Tier from: 60% signed a petition. Latest pulse: “October <pulse>”, closed 2026-10-08; "
+                  f"who could decrypt: {unit_surveys.SERVER_KEY_WORDS}.",
+                  "Majority petition, 2026-09-01: 60% (18 of 30) — reached its target of 50% (a majority)",
+                  "Rally, 2026-09-02: 60% (18 of 30) — short of its target of 75%"):
+        assert words in page
+    unknown = _page(app, _strength(known=False, tests=0))
+    for words in ("Density — 0 members of 0", "Support — No pulse survey has been released yet.",
+                  "Participation — no released pulse yet"):
+        assert words in unknown
+    assert "Latest pulse" not in unknown and "Structure tests" not in unknown
+
+
+def test_the_page_and_the_exports_take_every_figure_from_the_one_card(app):
+    strength = _strength()
+    page, lines = _page(app, strength), dict(exports.strength_lines(SimpleNamespace(strength=strength)))
+    card = strength.card
+    for figure in card.figures:
+        assert f"{figure.name} {figure.value} {figure.detail}" in page
+        assert lines[figure.name] == figure.line and figure.value in figure.line
+    assert card.tier_meaning in page and card.tier_meaning in lines["Tier"]
+    assert card.evidence in page and lines["Evidence"] == card.evidence
+
+
+def test_the_page_lists_the_newest_tests_and_the_exports_all(app):
+    strength = _strength(tests=TESTS_ON_THE_PAGE + 2)
+    page = _page(app, strength)
+    lines = [text for label, text in exports.strength_lines(SimpleNamespace(strength=strength))
+             if label == "Structure test"]
+    assert len(lines) == TESTS_ON_THE_PAGE + 2
+    assert page.count("its target of") == TESTS_ON_THE_PAGE
+    assert "2026-09-05" in page and "2026-09-06" not in page
