@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from core.extensions import db, login_manager
+from core.refusals import Refused
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,14 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         return render_template("errors/error.html", code=400, title="Form expired or forged",
                                message=f"{error.description} Reload the page and try again."), 400
+
+    @app.errorhandler(Refused)
+    def refused(error: Refused):
+        # A refusal no view turned into a form error is still the rules speaking,
+        # not a fault: roll back and answer with its status and its words.
+        db.session.rollback()
+        return render_template("errors/error.html", code=error.status, title="Not possible",
+                               message=error.message), error.status
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -71,3 +71,23 @@ def test_keep_on_commits_what_a_named_refusal_wrote(app):
         assert not unit_of_work(_add("Counted", LoginRefused("No.")), form=form, keep_on=(LoginRefused,))
         db.session.rollback()
         assert _unions() == ["Counted"] and form.form_errors == ["No."]
+
+
+
+def test_a_refusal_that_escapes_a_view_answers_its_status_and_keeps_nothing(app):
+    """A view that forgets to handle a service's refusal must not turn it into a
+    500: the error root answers with the refusal's status and words, rolled back."""
+    from core.extensions import db
+    from core.refusals import Refused
+    from organizer.charting.models import Union
+
+    class Conflict(Refused):
+        status = 409
+
+    with app.test_request_context("/"):
+        db.session.add(Union(name="Never stored"))
+        db.session.flush()
+        response = app.make_response(app.handle_user_exception(Conflict("That is already taken.")))
+        assert response.status_code == 409 and b"That is already taken." in response.get_data()
+        assert db.session.scalar(db.select(db.func.count()).select_from(Union)) == 0
+        db.session.remove()
