@@ -40,6 +40,7 @@ from crypto.sealing import (
     verify_sealed_text,
 )
 from crypto.threshold import deal_shares, partial_decrypt
+from tests.crypto.mutations import mutate
 
 CONTEXT = b"survey:7/question:4"
 MARKER = "the victim voted yes"
@@ -420,21 +421,7 @@ def test_well_shaped_random_sealed_texts_never_raise_and_never_verify(
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mutations_of_an_honest_sealed_text_never_raise_and_never_verify(data: st.DataObject) -> None:
-    blob = bytearray(_FUZZ_HONEST)
-    for _ in range(data.draw(st.integers(1, 6))):
-        action = data.draw(st.sampled_from(["flip", "insert", "delete", "truncate", "splice"]))
-        position = data.draw(st.integers(0, max(len(blob) - 1, 0)))
-        if action == "flip" and blob:
-            blob[position] ^= data.draw(st.integers(1, 255))
-        elif action == "insert":
-            blob[position:position] = data.draw(st.binary(min_size=1, max_size=64))
-        elif action == "delete" and blob:
-            del blob[position : position + data.draw(st.integers(1, 64))]
-        elif action == "truncate":
-            del blob[position:]
-        elif action == "splice":
-            blob[position : position + 32] = data.draw(st.binary(min_size=32, max_size=32))
-    mutated = bytes(blob)
+    mutated = mutate(data, _FUZZ_HONEST, 6)
     assert _checked(_FUZZ_KEYS.public_key, mutated, CONTEXT) == (mutated == _FUZZ_HONEST)
 
 
