@@ -11,6 +11,9 @@ class DomainError(Refused):
 class NotAllowed(DomainError):
     """The actor may not do this to this object."""
 
+    #: Forbidden, not malformed: the request was understood and refused for who asked.
+    status = 403
+
 
 class LoginRefused(DomainError):
     """Unknown email, wrong password or a locked account: deliberately one error."""

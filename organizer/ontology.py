@@ -8,27 +8,22 @@ strings of released surveys, so a label changes only with a plan for those)."""
 
 from __future__ import annotations
 
-import enum
+from core.labels import LabelledEnum
 
 
-class DemandKind(enum.StrEnum):
-    DEMAND = "demand"  #: asks the employer to act
-    QUESTION = "question"  #: asks the employer for information
-
-    @property
-    def label(self) -> str:
-        return {"demand": "Demand (asks the employer to act)",
-                "question": "Question (asks for information)"}[self.value]
+class DemandKind(LabelledEnum):
+    DEMAND = "demand", "Demand (asks the employer to act)"
+    QUESTION = "question", "Question (asks for information)"
 
 
-class Tier(enum.StrEnum):
+class Tier(LabelledEnum):
     """Importance, ordered from the most to the least; each tier's weight ranks demands."""
 
-    DEALBREAKER = "dealbreaker"
-    PRIORITY = "priority"
-    IMPORTANT = "important"
-    NICE_TO_HAVE = "nice_to_have"
-    CURIOUS = "curious"
+    DEALBREAKER = "dealbreaker", "Dealbreaker"
+    PRIORITY = "priority", "Priority"
+    IMPORTANT = "important", "Important"
+    NICE_TO_HAVE = "nice_to_have", "Nice to have"
+    CURIOUS = "curious", "Curious"
 
     @property
     def rank(self) -> int:
@@ -40,11 +35,6 @@ class Tier(enum.StrEnum):
         return {"dealbreaker": 5, "priority": 4, "important": 3, "nice_to_have": 2, "curious": 1}[self.value]
 
     @property
-    def label(self) -> str:
-        return {"dealbreaker": "Dealbreaker", "priority": "Priority", "important": "Important",
-                "nice_to_have": "Nice to have", "curious": "Curious"}[self.value]
-
-    @property
     def meaning(self) -> str:
         return {"dealbreaker": "I would leave or strike over it",
                 "priority": "Strongly wanted; I would trade other items for it",
@@ -53,42 +43,25 @@ class Tier(enum.StrEnum):
                 "curious": "Information wanted, no stake (questions only)"}[self.value]
 
 
-class Basis(enum.StrEnum):
+class Basis(LabelledEnum):
     """The leverage a demand rests on."""
 
-    PERFORMANCE = "performance"
-    GROWTH = "growth"
-    NEEDS = "needs"
-    COLLECTIVE = "collective"
-    MARKET = "market"
-
-    @property
-    def label(self) -> str:
-        return {"performance": "Performance (rewards: raise, promotion)",
-                "growth": "Growth (training, education)",
-                "needs": "Needs (accommodation, conditions that block good work)",
-                "collective": "Collective (a condition for the whole unit)",
-                "market": "Market (comparison information)"}[self.value]
+    PERFORMANCE = "performance", "Performance (rewards: raise, promotion)"
+    GROWTH = "growth", "Growth (training, education)"
+    NEEDS = "needs", "Needs (accommodation, conditions that block good work)"
+    COLLECTIVE = "collective", "Collective (a condition for the whole unit)"
+    MARKET = "market", "Market (comparison information)"
 
 
-class Category(enum.StrEnum):
+class Category(LabelledEnum):
     """Job-quality components."""
 
-    PAY = "pay"
-    BENEFITS = "benefits"
-    SCHEDULING = "scheduling"
-    SECURITY_CONDITIONS = "security_conditions"
-    CAREER = "career"
-    REPRESENTATION = "representation"
-    CULTURE = "culture"
-    DEIA = "deia"
-    HIRING = "hiring"
-
-    @property
-    def label(self) -> str:
-        return {"pay": "Pay", "benefits": "Benefits", "scheduling": "Scheduling and flexibility",
-                "security_conditions": "Job security and working conditions (incl. safety)",
-                "career": "Skills and career advancement", "representation": "Empowerment and representation",
-                "culture": "Organizational culture",
-                "deia": "Diversity, equity, inclusion and accessibility",
-                "hiring": "Recruitment and hiring"}[self.value]
+    PAY = "pay", "Pay"
+    BENEFITS = "benefits", "Benefits"
+    SCHEDULING = "scheduling", "Scheduling and flexibility"
+    SECURITY_CONDITIONS = "security_conditions", "Job security and working conditions (incl. safety)"
+    CAREER = "career", "Skills and career advancement"
+    REPRESENTATION = "representation", "Empowerment and representation"
+    CULTURE = "culture", "Organizational culture"
+    DEIA = "deia", "Diversity, equity, inclusion and accessibility"
+    HIRING = "hiring", "Recruitment and hiring"

@@ -5,18 +5,15 @@ Actor, so they never import the accounts package that sits above them."""
 
 from __future__ import annotations
 
-import enum
 from typing import Protocol
 
+from core.labels import LabelledEnum
 
-class Role(enum.StrEnum):
-    ORGANIZER = "organizer"
-    STEWARD = "steward"
-    MEMBER = "member"
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
+class Role(LabelledEnum):
+    ORGANIZER = "organizer", "Organizer"
+    STEWARD = "steward", "Steward"
+    MEMBER = "member", "Member"
 
 
 class Actor(Protocol):

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from core.extensions import db
 from crypto.ballot import QuestionSpec
 from surveys.errors import SurveyError
-from surveys.models import KeyMode, Question, QuestionType, Survey, SurveyKind
+from surveys.models import DEFAULT_COMMENT_THRESHOLD, KeyMode, Question, QuestionType, Survey, SurveyKind
 
 SCALE_POINTS = 5
 DEFAULT_SCALE_LABELS = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
@@ -32,7 +32,7 @@ class SurveySettings:
     key_mode: KeyMode
     release_threshold: int
     intro: str | None = None
-    comment_threshold: int = 10
+    comment_threshold: int = DEFAULT_COMMENT_THRESHOLD
     trustee_threshold: int | None = None
     opens_at: datetime | None = None
     closes_at: datetime | None = None

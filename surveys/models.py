@@ -34,6 +34,12 @@ def random_id() -> bytes:
     return secrets.token_bytes(16)
 
 
+#: Free-text comments open only when this many answered, unless a survey asks
+#: for more (PRIVACY.md, invariant 10: one sentence can name its writer, so
+#: comments need more answers than figures).
+DEFAULT_COMMENT_THRESHOLD = 10
+
+
 class SurveyKind(enum.StrEnum):
     PULSE = "pulse"
     ENDORSEMENT = "endorsement"
@@ -91,7 +97,7 @@ class Survey(db.Model):
     #: k: no figure is shown unless at least k respondents stand behind it.
     release_threshold: Mapped[int]
     #: Free-text comments open only when at least this many answered.
-    comment_threshold: Mapped[int] = mapped_column(default=10)
+    comment_threshold: Mapped[int] = mapped_column(default=DEFAULT_COMMENT_THRESHOLD)
     #: t of the trustees' t-of-n (trustee mode only).
     trustee_threshold: Mapped[int | None]
     #: When a scheduled draft opens by itself (UTC).

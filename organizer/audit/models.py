@@ -3,46 +3,37 @@ so this, the lowest feature package, imports no other."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.columns import enum_column
 from core.clock import today
+from core.columns import enum_column
 from core.extensions import db
+from core.labels import LabelledEnum
 from core.sealing import SealedText
 
 
 # -- audit log ------------------------------------------------------------------------------------
 
-class AuditAction(enum.StrEnum):
+class AuditAction(LabelledEnum):
     """What an officer did that the other officers should be able to see (PRIVACY.md invariant 10:
     puppets, gerrymandered segments and timed closes leave a trace)."""
 
-    PERSON_CHARTED = "person_charted"
-    PERSON_EDITED = "person_edited"
-    PERSON_MOVED = "person_moved"
-    PERSON_REMOVED = "person_removed"
-    SEGMENT_CREATED = "segment_created"
-    SEGMENT_RENAMED = "segment_renamed"
-    SEGMENT_REMOVED = "segment_removed"
-    INVITATION_SENT = "invitation_sent"
-    INVITATION_REVOKED = "invitation_revoked"
-    INVITATION_ACCEPTED = "invitation_accepted"
-    SURVEY_LAUNCHED = "survey_launched"
-    SURVEY_CLOSED = "survey_closed"
-    FLOORS_CHANGED = "floors_changed"
-
-    @property
-    def label(self) -> str:
-        return {"person_charted": "Charted", "person_edited": "Edited", "person_moved": "Moved",
-                "person_removed": "Removed from the chart", "segment_created": "Segment added",
-                "segment_renamed": "Segment renamed", "segment_removed": "Segment removed",
-                "invitation_sent": "Invited", "invitation_revoked": "Invitation revoked",
-                "invitation_accepted": "Invitation accepted", "survey_launched": "Survey launched",
-                "survey_closed": "Survey closed", "floors_changed": "Privacy floors changed"}[self.value]
+    PERSON_CHARTED = "person_charted", "Charted"
+    PERSON_EDITED = "person_edited", "Edited"
+    PERSON_MOVED = "person_moved", "Moved"
+    PERSON_REMOVED = "person_removed", "Removed from the chart"
+    SEGMENT_CREATED = "segment_created", "Segment added"
+    SEGMENT_RENAMED = "segment_renamed", "Segment renamed"
+    SEGMENT_REMOVED = "segment_removed", "Segment removed"
+    INVITATION_SENT = "invitation_sent", "Invited"
+    INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
+    INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+    SURVEY_LAUNCHED = "survey_launched", "Survey launched"
+    SURVEY_CLOSED = "survey_closed", "Survey closed"
+    FLOORS_CHANGED = "floors_changed", "Privacy floors changed"
 
 
 class AuditEntry(db.Model):

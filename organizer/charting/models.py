@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, v
 from core.clock import today
 from core.extensions import db
 from core.sealing import SealedBool, SealedDate, SealedId, SealedInt, SealedText, sealed_none
+from surveys.definitions import DEFAULT_COMMENT_THRESHOLD
 from surveys.models import SurveyKind
 
 #: Organizing assessment of a coworker (0 means not yet assessed).
@@ -35,7 +36,7 @@ DEFAULT_RESULTS_FLOOR = SurveyKind.PULSE.default_threshold
 
 DEFAULT_ENDORSEMENT_FLOOR = SurveyKind.ENDORSEMENT.default_threshold
 
-DEFAULT_COMMENT_FLOOR = 10
+DEFAULT_COMMENT_FLOOR = DEFAULT_COMMENT_THRESHOLD
 
 
 class Union(db.Model):

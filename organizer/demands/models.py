@@ -8,47 +8,60 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from core.columns import enum_column
 from core.clock import today
+from core.columns import enum_column
 from core.extensions import db
+from core.labels import LabelledEnum
 from core.sealing import SealedText
 from organizer.accounts.models import Account
 from organizer.charting.models import BargainingUnit
+from organizer.errors import DomainError
 # The importance ontology lives on organizer/'s floor (the unit pulse, a layer
 # below, offers its categories too); re-exported here, where demands use it.
 from organizer.ontology import Basis, Category, DemandKind, Tier  # noqa: F401
+from surveys.models import Survey, SurveyState
 
 
-class ClaimSection(enum.StrEnum):
+class ClaimSection(LabelledEnum):
     """Where a claim sits in the chronological leverage profile."""
 
-    HIRE = "hire"  #: qualifications at hire
-    PERFORMANCE = "performance"  #: a year's performance claims and achievements
-    NEED = "need"  #: human needs: training, accommodation
-
-    @property
-    def label(self) -> str:
-        return {"hire": "Why I was hired (qualifications at hire)",
-                "performance": "Performance and achievements",
-                "need": "Needs (training, accommodation)"}[self.value]
+    HIRE = "hire", "Why I was hired (qualifications at hire)"  #: qualifications at hire
+    PERFORMANCE = "performance", "Performance and achievements"  #: a year's performance claims and achievements
+    NEED = "need", "Needs (training, accommodation)"  #: human needs: training, accommodation
 
 
-class EmployerResponse(enum.StrEnum):
-    SUPPORTS = "supports"
-    PARTLY = "partly"
-    REFUSES = "refuses"
-    NO_ANSWER = "no_answer"
+class EmployerResponse(LabelledEnum):
+    SUPPORTS = "supports", "Supports"
+    PARTLY = "partly", "Partly"
+    REFUSES = "refuses", "Refuses"
+    NO_ANSWER = "no_answer", "No answer"
 
-    @property
-    def label(self) -> str:
-        return {"supports": "Supports", "partly": "Partly", "refuses": "Refuses",
-                "no_answer": "No answer"}[self.value]
+
+class EndorsementState(enum.StrEnum):
+    """Where a claim or demand stands with coworkers' endorsement."""
+
+    NOT_ASKED = "not_asked"  #: its author has not asked coworkers to weigh in
+    REQUESTED = "requested"  #: asked; waiting for an organizer to send the survey
+    SURVEYED = "surveyed"  #: an endorsement survey about it was launched
+
+
+class EndorsementRefused(DomainError):
+    """A move the endorsement state does not allow from where it stands."""
 
 
 class _Endorsable:
-    """Claims and demands can be put to coworkers in an endorsement survey."""
+    """Claims and demands can be put to coworkers in an endorsement survey.
 
-    #: Day the author asked coworkers to weigh in; None until asked.
+    The state moves only through `ask_coworkers` and `put_to_survey`; whether
+    coworkers are still answering is the survey's own state, read through
+    `survey_being_answered`, never copied here."""
+
+    @declared_attr
+    def endorsement_state(cls) -> Mapped[EndorsementState]:
+        return mapped_column(enum_column(EndorsementState), default=EndorsementState.NOT_ASKED)
+
+    #: Day the author last asked coworkers to weigh in; None until asked. It
+    #: orders the organizer's queue (who waited longest is served first).
     endorsement_requested_on: Mapped[date | None]
 
     @declared_attr
@@ -56,9 +69,42 @@ class _Endorsable:
         #: The endorsement survey that asks about it, once an organizer launched one.
         return mapped_column(sa.ForeignKey("surveys.id", ondelete="SET NULL"))
 
+    @declared_attr
+    def endorsement_survey(cls) -> Mapped[Survey | None]:
+        return relationship()
+
     @property
     def awaits_endorsement_survey(self) -> bool:
-        return self.endorsement_requested_on is not None and self.endorsement_survey_id is None
+        return self.endorsement_state is EndorsementState.REQUESTED
+
+    @property
+    def survey_being_answered(self) -> Survey | None:
+        """The endorsement survey about it, while its answers are not yet released."""
+        survey = self.endorsement_survey if self.endorsement_state is EndorsementState.SURVEYED else None
+        return survey if survey is not None and survey.state is not SurveyState.RELEASED else None
+
+    @property
+    def was_weighed(self) -> bool:
+        """Whether coworkers were ever asked about these words."""
+        return self.endorsement_survey_id is not None
+
+    @property
+    def may_ask_coworkers(self) -> bool:
+        """Asking is possible when never asked, or once the last survey about it is released."""
+        return not self.awaits_endorsement_survey and self.survey_being_answered is None
+
+    def ask_coworkers(self, on: date) -> None:
+        if self.awaits_endorsement_survey:
+            raise EndorsementRefused("You have already asked; an organizer will send the survey.")
+        if self.survey_being_answered is not None:
+            raise EndorsementRefused("Coworkers are already being asked about it.")
+        # The last survey stays linked: its words were weighed, so they stay fixed.
+        self.endorsement_state, self.endorsement_requested_on = EndorsementState.REQUESTED, on
+
+    def put_to_survey(self, survey: Survey) -> None:
+        if not self.awaits_endorsement_survey:
+            raise EndorsementRefused("This request no longer awaits an endorsement survey.")
+        self.endorsement_state, self.endorsement_survey = EndorsementState.SURVEYED, survey
 
 
 demand_claims = sa.Table(

@@ -32,6 +32,7 @@ from organizer.demands.models import (
     Demand,
     DemandKind,
     EmployerResponse,
+    EndorsementState,
     Tier,
 )
 from organizer.errors import DomainError, NotAllowed
@@ -141,7 +142,7 @@ def create_demand(actor: Account, details: DemandDetails) -> Demand:
 def update_demand(actor: Account, demand: Demand, details: DemandDetails) -> Demand:
     _require_owner(actor, demand)
     clean, claims = _validated(actor, details)
-    if demand.endorsement_survey_id is not None and clean.text != demand.text:
+    if demand.was_weighed and clean.text != demand.text:
         # Coworkers weighed these exact words; new words would borrow their backing.
         raise DomainError("Coworkers have been asked about this wording, so it can no longer change. "
                           "Write a new demand instead.", field="text")
@@ -166,7 +167,7 @@ def _surveyed_beside_other_items(demand: Demand) -> bool:
 
 
 def _refuse_while_surveyed(item: Claim | Demand) -> None:
-    survey = db.session.get(Survey, item.endorsement_survey_id) if item.endorsement_survey_id else None
+    survey = item.survey_being_answered
     if survey is not None and survey.state in (SurveyState.DRAFT, SurveyState.OPEN):
         raise DomainError("Coworkers are answering a survey about it; remove it after the survey closes.")
 
@@ -257,13 +258,7 @@ def request_endorsement(actor: Account, item: Claim | Demand) -> None:
     """Ask coworkers to weigh in. Asking again is possible once the last survey about it is released."""
     _require_owner(actor, item)
     member_unit(actor)
-    if item.awaits_endorsement_survey:
-        raise DomainError("You have already asked; an organizer will send the survey.")
-    if item.endorsement_survey_id is not None:
-        survey = db.session.get(Survey, item.endorsement_survey_id)
-        if survey is not None and survey.state != SurveyState.RELEASED:
-            raise DomainError("Coworkers are already being asked about it.")
-    item.endorsement_requested_on, item.endorsement_survey_id = today(), None
+    item.ask_coworkers(today())
     db.session.flush()
 
 
@@ -305,8 +300,7 @@ def pending_requests(actor: Account, unit: BargainingUnit) -> list[EndorsementRe
     requests: list[EndorsementRequest] = []
     named: dict[int, EndorsementRequest] = {}
     demands = db.session.scalars(sa.select(Demand).where(
-        Demand.unit_id == unit.id, Demand.endorsement_requested_on.is_not(None),
-        Demand.endorsement_survey_id.is_(None)).order_by(Demand.id))
+        Demand.unit_id == unit.id, Demand.endorsement_state == EndorsementState.REQUESTED).order_by(Demand.id))
     for demand in demands:
         if demand.is_attributable:
             if demand.account_id not in named:
@@ -317,8 +311,7 @@ def pending_requests(actor: Account, unit: BargainingUnit) -> list[EndorsementRe
             requests.append(EndorsementRequest(demand.account_id, demands=[demand]))
     member_ids = _member_account_ids(unit)
     claims = db.session.scalars(sa.select(Claim).where(
-        Claim.account_id.in_(member_ids), Claim.endorsement_requested_on.is_not(None),
-        Claim.endorsement_survey_id.is_(None)).order_by(Claim.id)) if member_ids else []
+        Claim.account_id.in_(member_ids), Claim.endorsement_state == EndorsementState.REQUESTED).order_by(Claim.id)) if member_ids else []
     requests += [EndorsementRequest(claim.account_id, claims=[claim]) for claim in claims]
     # Oldest request first: who waited longest is served first. Never ordered by
     # author, so one author's separate requests are not set side by side for that reason.
@@ -367,7 +360,7 @@ def launch_endorsement_survey(actor: Account, unit: BargainingUnit, request_key:
     except SurveyError as refused:
         raise DomainError(refused.message) from None
     for item in request.items:
-        item.endorsement_survey_id = survey.id
+        item.put_to_survey(survey)
     db.session.flush()
     unit_surveys.record_launch(actor, unit, report)
     return report

@@ -263,8 +263,9 @@ def weight_from_counts(counts: list[int]) -> tuple[float, int, float] | None:
 
 
 def backings(unit: BargainingUnit, items: Iterable) -> dict[str, Backing]:
-    """Backing of each claim or demand (anything with `subject_ref` and the
-    endorsement fields), keyed by subject ref: one query for all of them."""
+    """Backing of each claim or demand (anything with `subject_ref`,
+    `survey_being_answered` and `awaits_endorsement_survey`: demands' models,
+    a layer above, provide them), keyed by subject ref: one query for all of them."""
     items = list(items)
     refs = [item.subject_ref for item in items]
     if not refs:
@@ -293,12 +294,10 @@ def backings(unit: BargainingUnit, items: Iterable) -> dict[str, Backing]:
 
 
 def _pending_note(item) -> str | None:
-    survey_id = getattr(item, "endorsement_survey_id", None)
-    if survey_id is not None:
-        survey = db.session.get(Survey, survey_id)
-        if survey is not None and survey.state != SurveyState.RELEASED:
-            closes = f" until {survey.closes_at:%d %b %Y}" if survey.closes_at else ""
-            return f"Coworkers are weighing in{closes}."
-    if getattr(item, "awaits_endorsement_survey", False):
+    survey = item.survey_being_answered
+    if survey is not None:
+        closes = f" until {survey.closes_at:%d %b %Y}" if survey.closes_at else ""
+        return f"Coworkers are weighing in{closes}."
+    if item.awaits_endorsement_survey:
         return "Asked for coworkers' endorsement; waiting for an organizer to send the survey."
     return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 
 import sqlalchemy as sa
@@ -10,25 +9,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.columns import enum_column
 from core.extensions import db
+from core.labels import LabelledEnum
 from organizer.charting.models import BargainingUnit
 
 
 # -- structure tests ------------------------------------------------------------------------------
 
-class StructureTestKind(enum.StrEnum):
+class StructureTestKind(LabelledEnum):
     """Collective actions on the organizing ladder, each with the share of the
     unit it should reach before the campaign climbs to the next."""
 
-    PETITION = "petition"
-    GEAR_DAY = "gear_day"
-    RALLY = "rally"
-    MOCK_STRIKE_VOTE = "mock_strike_vote"
-    STRIKE = "strike"
-
-    @property
-    def label(self) -> str:
-        return {"petition": "Majority petition", "gear_day": "Union gear day", "rally": "Rally",
-                "mock_strike_vote": "Mock strike vote", "strike": "Strike"}[self.value]
+    PETITION = "petition", "Majority petition"
+    GEAR_DAY = "gear_day", "Union gear day"
+    RALLY = "rally", "Rally"
+    MOCK_STRIKE_VOTE = "mock_strike_vote", "Mock strike vote"
+    STRIKE = "strike", "Strike"
 
     @property
     def target(self) -> float:

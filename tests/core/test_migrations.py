@@ -73,3 +73,30 @@ def test_upgrading_a_populated_database_keeps_its_rows(tmp_path):
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1, "enforced again after migrating"
         db.engine.dispose()
+
+
+def test_the_endorsement_state_is_read_from_the_columns_that_implied_it(tmp_path):
+    """0010 turns the two nullable columns into the state they meant."""
+    import sqlalchemy as sa
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'endorsements.db'}"})
+    with app.app_context():
+        upgrade(revision="0009_policy_floors_audit")
+        db.session.execute(sa.text("INSERT INTO accounts (id, display_name, email, email_index, password_hash,"
+                                   " failed_login_count, created_on) VALUES (1, :b, :b, :i, 'x', 0, '2026-11-01')"),
+                           {"b": b"sealed", "i": b"i" * 32})
+        db.session.execute(sa.text(
+            "INSERT INTO surveys (id, scope, kind, title, key_mode, release_threshold, comment_threshold, state,"
+            " round_number, eligible_count) VALUES (7, 'unit:1', 'endorsement', 'Back it', 'server_key', 3, 10,"
+            " 'open', 1, 0)"))
+        rows = [(1, None, None), (2, "2026-11-02", None), (3, "2026-11-02", 7)]
+        for claim_id, requested_on, survey_id in rows:
+            db.session.execute(sa.text(
+                "INSERT INTO claims (id, account_id, section, text, created_on, endorsement_requested_on,"
+                " endorsement_survey_id) VALUES (:id, 1, 'hire', :t, '2026-11-01', :r, :s)"),
+                {"id": claim_id, "t": b"sealed", "r": requested_on, "s": survey_id})
+        db.session.commit()
+        upgrade()
+        states = dict(db.session.execute(sa.text("SELECT id, endorsement_state FROM claims")).all())
+        assert states == {1: "not_asked", 2: "requested", 3: "surveyed"}
+        db.engine.dispose()

@@ -13,6 +13,8 @@ from organizer.accounts.services import account_ref
 from organizer.charting.models import BargainingUnit
 from organizer.demands import services as demands
 from organizer.demands.models import (
+    EndorsementRefused,
+    EndorsementState,
     Basis,
     Category,
     Claim,
@@ -222,6 +224,39 @@ def test_asking_twice_is_refused_until_the_survey_is_released(people):
     _release_endorsement(survey, [4, 4, 4])
     demands.request_endorsement(author, demand)
     assert demand.awaits_endorsement_survey
+
+
+def test_the_endorsement_state_moves_only_forward_through_its_transitions(people):
+    author, organizer, unit = people["author"], people["organizer"], people["unit"]
+    demand = demands.create_demand(author, _demand())
+    assert demand.endorsement_state is EndorsementState.NOT_ASKED and demand.may_ask_coworkers
+    with pytest.raises(EndorsementRefused):
+        demand.put_to_survey(None)  # no survey for what nobody asked about
+    demands.request_endorsement(author, demand)
+    assert demand.endorsement_state is EndorsementState.REQUESTED and not demand.may_ask_coworkers
+    survey = demands.launch_endorsement_survey(organizer, unit, demand.subject_ref).survey
+    assert demand.endorsement_state is EndorsementState.SURVEYED
+    assert demand.survey_being_answered is survey and not demand.may_ask_coworkers
+    with pytest.raises(EndorsementRefused):
+        demand.put_to_survey(survey)  # launched once; a second launch needs a second request
+    _release_endorsement(survey, [4, 4, 4])
+    assert demand.survey_being_answered is None and demand.may_ask_coworkers
+    demands.request_endorsement(author, demand)
+    assert demand.endorsement_state is EndorsementState.REQUESTED
+    assert demand.endorsement_survey_id == survey.id, "the weighed survey stays linked"
+
+
+def test_asking_again_does_not_unfreeze_words_coworkers_weighed(people):
+    author = people["author"]
+    demand = demands.create_demand(author, _demand())
+    demands.request_endorsement(author, demand)
+    survey = demands.launch_endorsement_survey(people["organizer"], people["unit"], demand.subject_ref).survey
+    _release_endorsement(survey, [5, 5, 5])
+    demands.request_endorsement(author, demand)
+    # New words now would borrow the backing the old ones earned.
+    with pytest.raises(DomainError) as refused:
+        demands.update_demand(author, demand, _demand("Will you pay double time on nights?"))
+    assert refused.value.field == "text"
 
 
 def test_only_organizers_launch_and_only_what_was_asked(people):
