@@ -67,6 +67,13 @@ class BaseConfig:
     #: Where secrets may come from when the environment has none.
     SECRETS_FROM_INSTANCE_FILE = True
     DEFAULT_DATABASE_URL: str | None = "sqlite:///{instance}/leverage.db"
+    #: Without a mail server in the environment, mail goes to `<instance>/outbox/`,
+    #: one .eml file per message; production has no outbox and needs a server.
+    MAIL_TO_OUTBOX_WITHOUT_SERVER = True
+    #: Whether LEVERAGE_MAIL_* and LEVERAGE_BASE_URL in the environment are ignored.
+    MAIL_IGNORES_ENVIRONMENT = False
+    #: How long to wait on the mail server before giving up (seconds).
+    MAIL_TIMEOUT = 10
 
 
 class DevelopmentConfig(BaseConfig):
@@ -75,6 +82,8 @@ class DevelopmentConfig(BaseConfig):
 
 class TestingConfig(BaseConfig):
     TESTING = True
+    #: A test run never sends real mail, whatever the environment says.
+    MAIL_IGNORES_ENVIRONMENT = True
     #: Hashing cost is lowered for the suite only; production keeps the strong default.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     DEFAULT_DATABASE_URL = "sqlite:///{instance}/test.db"
@@ -86,6 +95,7 @@ class ProductionConfig(BaseConfig):
     ALLOW_DEMO_SEED = False
     SECRETS_FROM_INSTANCE_FILE = False
     DEFAULT_DATABASE_URL = None
+    MAIL_TO_OUTBOX_WITHOUT_SERVER = False
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {
@@ -114,6 +124,7 @@ def load_settings(config_name: str, instance_path: str, environ: dict[str, str] 
     if environ.get("LEVERAGE_LOGIN_GLOBAL_LIMIT"):
         settings["LOGIN_GLOBAL_LIMIT"] = _rate_limit(environ["LEVERAGE_LOGIN_GLOBAL_LIMIT"], "LEVERAGE_LOGIN_GLOBAL_LIMIT")
     settings.update(_secrets(config_class, instance_path, environ))
+    settings.update(_mail(config_class, instance_path, environ))
     return settings
 
 
@@ -139,6 +150,60 @@ def _database_url(config_class: type[BaseConfig], instance_path: str, environ: d
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+#: The outbox's mail backend (core.mail): named by path, since config imports nothing of the app.
+OUTBOX_BACKEND = "core.mail.OutboxEmailBackend"
+#: LEVERAGE_MAIL_SECURITY: how the connection to the mail server is protected.
+MAIL_SECURITY = ("starttls", "ssl", "none")
+_MAIL_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+def _mail(config_class: type[BaseConfig], instance_path: str, environ: dict[str, str]) -> dict[str, Any]:
+    """Where mail goes, who it is from, and the address its links point to.
+
+    Production needs a mail server (LEVERAGE_MAIL_SERVER) and the app's public
+    address (LEVERAGE_BASE_URL, https): a job that mails has no request to take
+    a host from, and a link built from a request's Host header could be pointed
+    at another server by whoever sends the request. Development and tests write
+    every message to the instance folder's outbox instead."""
+    if config_class.MAIL_IGNORES_ENVIRONMENT:
+        environ = {}
+    base_url = environ.get("LEVERAGE_BASE_URL", "").rstrip("/")
+    if not base_url:
+        if not config_class.MAIL_TO_OUTBOX_WITHOUT_SERVER:
+            raise ConfigError("LEVERAGE_BASE_URL is not set: the address links in mail point to, "
+                              "e.g. https://leverage.example.org")
+        base_url = f"http://127.0.0.1:{environ.get('PORT', '5000')}"
+    elif not base_url.startswith(("https://", "http://")) or (
+            not config_class.MAIL_TO_OUTBOX_WITHOUT_SERVER and not base_url.startswith("https://")):
+        raise ConfigError("LEVERAGE_BASE_URL must be the app's address, starting with https://")
+    settings: dict[str, Any] = {"BASE_URL": base_url}
+    server = environ.get("LEVERAGE_MAIL_SERVER", "")
+    if not server:
+        if not config_class.MAIL_TO_OUTBOX_WITHOUT_SERVER:
+            raise ConfigError("LEVERAGE_MAIL_SERVER is not set: production sends mail through an SMTP server")
+        settings.update(MAIL_BACKEND=OUTBOX_BACKEND, MAIL_FILE_PATH=str(Path(instance_path) / "outbox"),
+                        MAIL_DEFAULT_SENDER=environ.get("LEVERAGE_MAIL_FROM") or "Leverage <leverage@localhost>")
+        return settings
+    security = environ.get("LEVERAGE_MAIL_SECURITY", "starttls")
+    if security not in MAIL_SECURITY:
+        raise ConfigError(f"LEVERAGE_MAIL_SECURITY must be one of {', '.join(MAIL_SECURITY)}, not {security!r}")
+    host, _, port = server.partition(":")
+    if port and not port.isdigit():
+        raise ConfigError("LEVERAGE_MAIL_SERVER must be host or host:port, e.g. mail.internal:587")
+    settings.update(
+        MAIL_BACKEND="smtp", MAIL_SERVER=host, MAIL_PORT=int(port) if port else _MAIL_PORTS[security],
+        MAIL_USE_TLS=security == "starttls", MAIL_USE_SSL=security == "ssl",
+        MAIL_USERNAME=environ.get("LEVERAGE_MAIL_USERNAME") or None,
+        MAIL_PASSWORD=environ.get("LEVERAGE_MAIL_PASSWORD") or None,
+        MAIL_DEFAULT_SENDER=environ.get("LEVERAGE_MAIL_FROM") or f"Leverage <noreply@{_host_of(base_url)}>",
+    )
+    return settings
+
+
+def _host_of(url: str) -> str:
+    return url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
 
 
 def _secrets(config_class: type[BaseConfig], instance_path: str, environ: dict[str, str]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from werkzeug.serving import run_simple
 import surveys
 import surveys.models  # noqa: F401 - the engine's tables belong to the same metadata
 from config import load_settings
-from core import errors, jobs, sealing, security
+from core import errors, jobs, mail, sealing, security, templating
 from core.extensions import csrf, db, limiter, login_manager, migrate
 from organizer import demo
 from organizer.accounts import cli as accounts_cli
@@ -31,6 +31,10 @@ from organizer.charting import models as charting_models
 from organizer.charting import views as charting_views
 from organizer.demands import models as demands_models
 from organizer.demands import views as demands_views
+from organizer.home import views as home_views
+from organizer.notifications import models as notifications_models
+from organizer.notifications import services as notifications
+from organizer.notifications import views as notifications_views
 from organizer.strength import models as strength_models
 from organizer.strength import views as strength_views
 from organizer.unit_surveys import services as unit_surveys
@@ -39,20 +43,21 @@ from organizer.unit_surveys import views as unit_surveys_views
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Every model module of the domain, imported before any mapper is configured:
 #: relationships between feature packages name their targets by string.
-DOMAIN_MODELS = (audit_models, charting_models, accounts_models, strength_models, demands_models)
+DOMAIN_MODELS = (audit_models, charting_models, accounts_models, notifications_models, strength_models,
+                 demands_models)
 #: Each blueprint is defined once; the packages above the one that defines it
 #: add their pages to it (accounts and strength to `organizing`, demands to
 #: `surveys_ui`, bargaining to `demands`), so every endpoint keeps its name.
 BLUEPRINTS = (
     accounts_views.auth_bp,
-    charting_views.home_bp,
+    home_views.home_bp,
     charting_views.organizing_bp,
     charting_views.steward_bp,
     unit_surveys_views.surveys_bp,
     demands_views.demands_bp,
 )
 #: The view modules that only add pages to a blueprint defined lower down.
-PAGES_ADDED_TO_LOWER_BLUEPRINTS = (strength_views, bargaining_views)
+PAGES_ADDED_TO_LOWER_BLUEPRINTS = (notifications_views, strength_views, bargaining_views)
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -84,6 +89,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     sealing.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    mail.init_app(app)
+    templating.init_app(app)
 
     registry = jobs.JobRegistry()
     _register_features(app, registry)
@@ -102,6 +109,7 @@ def _register_features(app: Flask, registry: jobs.JobRegistry) -> None:
     unit_surveys.init_app(app)
     registry.register("purge_expired_invitations", invitations.purge_expired_invitations, every_seconds=3600)
     registry.register("purge_stale_sessions", accounts.purge_stale_sessions, every_seconds=3600)
+    registry.register("announce_survey_events", notifications.announce_survey_events, every_seconds=60)
 
 
 @click.command("serve")

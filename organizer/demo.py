@@ -69,6 +69,7 @@ def has_any_union() -> bool:
 def seed_demo_union() -> Union:
     rng = random.Random(2026)
     union = unions.create_union(DEMO_UNION)
+    union.created_on = date(2026, 9, 1)  # set up before the pulses and actions below, which records refuse otherwise
     names = _unique_names(rng, sum(headcount for *_, headcount in DEMO_UNITS.values()))
     units: dict[str, BargainingUnit] = {}
     for unit_name, (department_names, shift_names, headcount) in DEMO_UNITS.items():

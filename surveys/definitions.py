@@ -21,8 +21,8 @@ MAX_QUESTIONS = 40
 MIN_TRUSTEE_QUORUM = 2
 MAX_TRUSTEES = 50
 TRUSTEE_QUORUM_TOO_SMALL = (
-    f"A trustee quorum needs at least {MIN_TRUSTEE_QUORUM} trustees (t of {MIN_TRUSTEE_QUORUM} or more): "
-    "with one, a single person could decrypt every answer. Raise t, or choose the server-held key.")
+    f"Unlocking the results needs at least {MIN_TRUSTEE_QUORUM} trustees (the trustee quorum, t): with one, a "
+    "single person could read every answer. Raise it, or let the server unlock the results instead.")
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def add_question(
         raise SurveyError("Write the question.", field="prompt")
     options = [option.strip() for option in (options or []) if option.strip()]
     if type == QuestionType.SCALE:
-        options = options if len(options) == SCALE_POINTS else list(DEFAULT_SCALE_LABELS)
+        options = _scale_labels(options)
     elif type == QuestionType.YES_NO:
         options = ["Yes", "No"]
     elif type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
@@ -117,6 +117,42 @@ def add_question(
     db.session.add(question)
     db.session.flush()
     return question
+
+
+def _scale_labels(given: list[str]) -> list[str]:
+    """The labels an organizer wrote for the five points, kept as written, or the
+    standard agreement labels when they wrote none. Any other number is refused
+    rather than replaced: a scale whose words changed silently would be read
+    against labels nobody chose."""
+    if not given:
+        return list(DEFAULT_SCALE_LABELS)
+    if len(given) != SCALE_POINTS:
+        raise SurveyError(f"A scale needs {SCALE_POINTS} labels, one per line from 1 to {SCALE_POINTS}; "
+                          f"{len(given)} {'was' if len(given) == 1 else 'were'} given. Leave the box empty for "
+                          f"\u201c{DEFAULT_SCALE_LABELS[0]}\u201d to \u201c{DEFAULT_SCALE_LABELS[-1]}\u201d.",
+                          field="options")
+    if len({label.casefold() for label in given}) != len(given):
+        raise SurveyError("Each point of the scale needs its own label.", field="options")
+    return given
+
+
+def vote_prompt(title: str) -> str:
+    """The yes/no question of a vote, from the survey's title."""
+    return f"Do you vote yes on \u201c{title.strip()}\u201d?"
+
+
+def add_standard_vote_question(survey: Survey) -> Question:
+    """The question a vote is for: yes or no, with no \u201ccan't say\u201d (whoever
+    does not want to vote leaves the survey unanswered)."""
+    return add_question(survey, type=QuestionType.YES_NO, prompt=vote_prompt(survey.title))
+
+
+def require_ready_to_launch(survey: Survey) -> None:
+    """Refuse a survey whose questions cannot give the result its kind promises:
+    a vote needs a yes/no question."""
+    if survey.kind == SurveyKind.VOTE and not any(q.type == QuestionType.YES_NO for q in survey.questions):
+        raise SurveyError("A vote needs a yes/no question: add one (for example "
+                          f"\u201c{vote_prompt(survey.title)}\u201d) before launching.")
 
 
 def remove_question(survey: Survey, question: Question) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from core.clock import today, utcnow
 from core.extensions import db
 from surveys import keys
-from surveys.definitions import ballot_questions
+from surveys.definitions import ballot_questions, require_ready_to_launch
 from surveys.errors import SurveyError
 from surveys.models import BallotPool, EligibleVoter, Survey, SurveyState
 from surveys.pool import Pool
@@ -38,6 +38,7 @@ def launch(survey: Survey, voters: Voters, dimensions: Sequence[str], trustee_re
         raise SurveyError("This survey has already been launched.")
     if not ballot_questions(survey):
         raise SurveyError("Add at least one question that is not free text: results are counted from those.")
+    require_ready_to_launch(survey)
     if survey.closes_at is not None and survey.closes_at <= utcnow():
         raise SurveyError("The closing time has already passed; set a later one before launching.",
                           field="closes_at")

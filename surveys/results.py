@@ -159,6 +159,13 @@ def latest_released(scope: str, kind: SurveyKind) -> ReleasedResult | None:
     return released(survey) if survey is not None else None
 
 
+def released_surveys(scope: str, kind: SurveyKind) -> list[Survey]:
+    """Every released survey of this kind in the scope, the most recently closed first
+    (the surveys only: read each one's figures with `released`)."""
+    return list(db.session.scalars(_released_surveys(scope, kind)
+                                   .order_by(Survey.closed_on.desc(), Survey.id.desc())))
+
+
 def latest_released_about(scope: str, kind: SurveyKind,
                           subject_refs: Iterable[str]) -> dict[str, tuple[Question, ReleasedResult]]:
     """For each subject ref, the question about it in the newest released survey (by id) of

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Optional
 
+from core import text
 from organizer.accounts.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
-from organizer.charting.forms import _email_shape, no_control_characters, strip_text
+from organizer.charting.forms import email_shape, strip_text
 from organizer.roles import Role
 
 # The password rule itself lives in organizer.accounts; the forms only show it.
@@ -17,8 +18,8 @@ PASSWORD_MAX = PASSWORD_MAX_LENGTH
 
 
 class LoginForm(FlaskForm):
-    email = StringField("Email", filters=[strip_text], validators=[DataRequired(), Length(max=254), _email_shape])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    email = StringField("Email", filters=[strip_text], validators=[DataRequired(), text.MaxLength(254), email_shape])
+    password = PasswordField("Password", validators=[DataRequired(), text.MaxLength(PASSWORD_MAX)])
 
 
 # Presence only: length, common passwords and the person's own name or email
@@ -33,27 +34,27 @@ _NEW_PASSWORD_HINT = (f"At least {PASSWORD_MIN} characters, and not a common pas
 class AcceptInvitationForm(FlaskForm):
     display_name = StringField(
         "Display name", filters=[strip_text],
-        description="The name others see in Leverage. A pseudonym is fine.",
-        validators=[DataRequired(), Length(max=60), no_control_characters],
+        description="The name others see in Leverage. A made-up name is fine.",
+        validators=[DataRequired(), *text.name_rules(60)],
     )
     email = StringField(
         "Personal email", filters=[strip_text],
-        description="Use a personal address, never your work email.",
-        validators=[DataRequired(), Length(max=254), _email_shape],
+        description="Use a personal address, never your work email: your employer can read that one.",
+        validators=[DataRequired(), text.MaxLength(254), email_shape],
     )
     password = PasswordField("Password", description=_NEW_PASSWORD_HINT, validators=_new_password)
     confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    current_password = PasswordField("Current password", validators=[DataRequired(), text.MaxLength(PASSWORD_MAX)])
     new_password = PasswordField("New password", description=_NEW_PASSWORD_HINT, validators=_new_password)
     confirm = PasswordField("Repeat the new password",
                             validators=[DataRequired(), EqualTo("new_password", "The passwords differ.")])
 
 
 class DeleteAccountForm(FlaskForm):
-    password = PasswordField("Your password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    password = PasswordField("Your password", validators=[DataRequired(), text.MaxLength(PASSWORD_MAX)])
     understood = BooleanField(
         "I understand: my sign-in, leverage profile and demands are deleted for good. "
         "My survey answers stay counted, and stay anonymous.",
@@ -62,3 +63,9 @@ class DeleteAccountForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     role = SelectField("Role", choices=[(role.value, role.label) for role in Role], default=Role.MEMBER.value)
+    email = StringField(
+        "Their personal email (optional)", filters=[strip_text],
+        description="Leverage emails the link there once and keeps no copy of the address. "
+                    "Never a work address. Leave it empty to share the link yourself.",
+        validators=[Optional(), text.MaxLength(254), email_shape],
+    )

@@ -1,16 +1,19 @@
 """Invitations: the only way in. An organizer invites a charted coworker with a
 role; the link carries a random token whose hash alone is stored, which works
-once and expires."""
+once and expires. The organizer shares the link by hand, or has it emailed
+to an address typed for that one message and kept nowhere."""
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, render_template
 
+from core import mail
 from core.clock import utcnow
 from core.extensions import db
 from organizer import policy
@@ -24,6 +27,11 @@ from organizer.errors import DomainError, InvitationInvalid
 from organizer.roles import Role
 
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+log = logging.getLogger(__name__)
+
+#: The subject of an invitation: it names neither the union nor who invites.
+INVITATION_SUBJECT = "Your invitation to Leverage"
 
 
 def invite(actor: Account, person: Person, role: Role) -> tuple[Invitation, str]:
@@ -47,6 +55,21 @@ def invite(actor: Account, person: Person, role: Role) -> tuple[Invitation, str]
     db.session.flush()
     audit.record(actor, AuditAction.INVITATION_SENT, f"Invited {person.name} as {role.value}.", unit=person.unit)
     return invitation, token
+
+
+def email_invitation(address: str, path: str, invitation: Invitation) -> bool:
+    """Send the invitation link (the app's `path` to it) to `address`; False if it could not go.
+
+    The address is used for this one message and stored nowhere: the invitee
+    gives their own at sign-up. The message names neither the union, nor the
+    unit, nor who invites, so a stranger who reads it learns nothing."""
+    body = render_template("email/invitation.txt", link=mail.link(path),
+                           expires_on=invitation.expires_at.strftime("%Y-%m-%d"))
+    try:
+        return mail.send([mail.Letter(address, INVITATION_SUBJECT, body)]) == 1
+    except mail.MailNotSent as failed:
+        log.warning("an invitation was not emailed (%s)", failed)
+        return False
 
 
 def find_valid(token: str) -> Invitation:

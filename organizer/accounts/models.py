@@ -51,6 +51,13 @@ class Account(UserMixin, db.Model):
     locked_until: Mapped[datetime | None]
     #: Day the account was created.
     created_on: Mapped[date] = mapped_column(default=today)
+    #: "Email me when something needs me". Off until the person turns it on: the
+    #: address was given to sign in, and a mail from Leverage in an inbox others
+    #: may read is a risk only its owner can weigh.
+    wants_email: Mapped[bool] = mapped_column(default=False)
+    #: The release day of the newest result the home page has shown as new (see
+    #: organizer.home.services): one coarse date, instead of a list of what was seen.
+    results_seen_on: Mapped[date | None]
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="account", cascade="all, delete-orphan", lazy="selectin"

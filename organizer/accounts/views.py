@@ -277,8 +277,12 @@ def invite_person(person_id: int):
             lambda: invitations.invite(current_user, person, Role(form.role.data)), form=form)):
         invitation, token = invited.value
         link = url_for("auth.accept_invitation", token=token, _external=True)
+        # Mailed, if an address was typed, after the invitation is committed: a
+        # message that fails leaves the link to share by hand, shown below.
+        emailed = invitations.email_invitation(
+            form.email.data, url_for("auth.accept_invitation", token=token), invitation) if form.email.data else None
         # The token is shown this once; only its hash is stored.
-        return render_template("organizing/invitation_link.html", invitation=invitation, link=link)
+        return render_template("organizing/invitation_link.html", invitation=invitation, link=link, emailed=emailed)
     return render_form("organizing/invite.html", form, person=person)
 
 

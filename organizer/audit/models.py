@@ -34,6 +34,10 @@ class AuditAction(LabelledEnum):
     SURVEY_LAUNCHED = "survey_launched", "Survey launched"
     SURVEY_CLOSED = "survey_closed", "Survey closed"
     FLOORS_CHANGED = "floors_changed", "Privacy floors changed"
+    # What the strength card rests on: a window or a chosen pulse could flatter it.
+    EVIDENCE_WINDOW_CHANGED = "evidence_window_changed", "Strength window changed"
+    TEMPERATURE_CHECK_MARKED = "temperature_check_marked", "Temperature check chosen"
+    TIME_ZONE_CHANGED = "time_zone_changed", "Time zone changed"
 
 
 class AuditEntry(db.Model):

@@ -25,7 +25,8 @@ UNWEIGHED_BACKING = metrics.NEUTRAL_WEIGHT
 
 SCORE_RULE = ("Score = coworker backing (0 to 1; 0.5 while coworkers have not weighed in) × the sum of the "
               "tier weights of every member raising it (dealbreaker 5, priority 4, important 3, nice to have 2, "
-              "curious 1). A demand a steward combined with another counts toward that one.")
+              "curious 1). A demand a steward combined with another counts toward that one. "
+              f"{metrics.WEIGHT_RULE}")
 
 
 @dataclass(frozen=True)

@@ -5,19 +5,22 @@ forms check presence, length and format."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
-    Length,
     NumberRange,
     Optional,
     Regexp,
     ValidationError,
 )
 
+from core import text
+from core.clock import today
+from core.timezones import time_zone_names
 from organizer.charting.models import ASSESSMENT_LABELS
 from organizer.charting.people import PersonDetails
 
@@ -26,18 +29,26 @@ _EMAIL_SHAPE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]{2,}$")
 _PHONE_SHAPE = r"^\+?[0-9 ()./-]{6,30}$"
 
 
-def _email_shape(form: FlaskForm, field: StringField) -> None:
+def email_shape(form: FlaskForm, field: StringField) -> None:
     if field.data and not _EMAIL_SHAPE.match(field.data.strip()):
         raise ValidationError("Enter an email address like name@example.org.")
 
 
-def strip_text(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
+#: Spaces and invisible characters stripped from both ends (see core.text.trim).
+strip_text = text.trim
+
+no_control_characters = text.no_control_characters
+
+#: The earliest day a card could have been signed that the chart accepts: older is a typing slip.
+EARLIEST_CARD_DAY = date(1950, 1, 1)
 
 
-def no_control_characters(form: FlaskForm, field: StringField) -> None:
-    if field.data and any(ord(ch) < 32 and ch not in "\n\r\t" for ch in field.data):
-        raise ValidationError("Remove the control characters from this field.")
+def _not_in_the_future_nor_before(earliest: date, what: str):
+    def check(form: FlaskForm, field: DateField) -> None:
+        # A day of slack: the union's today may already be tomorrow in UTC terms, or not yet.
+        if field.data and not earliest <= field.data <= today() + timedelta(days=1):
+            raise ValidationError(f"Give a day between {earliest:%d %b %Y} and today: {what}.")
+    return check
 
 
 def _optional_id(value: object) -> int | None:
@@ -52,29 +63,36 @@ class ConfirmForm(FlaskForm):
 
 
 class UnitForm(FlaskForm):
-    name = StringField("Unit name", filters=[strip_text], validators=[DataRequired(), Length(max=120), no_control_characters])
+    name = StringField("Unit name", filters=[strip_text], validators=[DataRequired(), *text.name_rules(120)])
 
 
 class SegmentForm(FlaskForm):
     kind = SelectField("Kind", choices=[("department", "Department"), ("shift", "Shift")])
-    name = StringField("Name", filters=[strip_text], validators=[DataRequired(), Length(max=80), no_control_characters])
+    name = StringField("Name", filters=[strip_text], validators=[DataRequired(), *text.name_rules(80)])
 
 
 class PersonForm(FlaskForm):
-    name = StringField("Name", filters=[strip_text], validators=[DataRequired(), Length(max=120), no_control_characters])
+    name = StringField("Name", filters=[strip_text], validators=[DataRequired(), *text.name_rules(120)],
+                       description="As coworkers know them.")
     department_id = SelectField("Department", coerce=_optional_id, validate_choice=True)
     shift_id = SelectField("Shift", coerce=_optional_id, validate_choice=True)
     assessment = SelectField(
-        "Assessment", coerce=int, default=0,
+        "Assessment: where they stand", coerce=int, default=0,
         choices=[(level, f"{level} · {label}") for level, label in ASSESSMENT_LABELS.items()],
+        description="Your organizing assessment, 1 (leader) to 5 (opposed). Organizers only; stored encrypted.",
     )
     is_member = BooleanField("Union member")
-    card_signed_on = DateField("Card signed on", validators=[Optional()])
+    card_signed_on = DateField(
+        "Card signed on", validators=[Optional(), _not_in_the_future_nor_before(
+            EARLIEST_CARD_DAY, "a card cannot be signed on a day still to come")],
+        description="Only for members.")
     email = StringField("Personal email", filters=[strip_text],
-                        validators=[Optional(), Length(max=254), _email_shape])
+                        validators=[Optional(), text.MaxLength(254), email_shape],
+                        description="Never a work address.")
     phone = StringField("Personal phone", filters=[strip_text],
                         validators=[Optional(), Regexp(_PHONE_SHAPE, message="Enter digits, spaces, + ( ) - only.")])
-    notes = TextAreaField("Organizer notes", filters=[strip_text], validators=[Optional(), Length(max=2000)])
+    notes = TextAreaField("Organizer notes", filters=[strip_text, text.without_bidi_controls],
+                          validators=[Optional(), *text.free_text_rules(2000)])
 
     def set_unit_choices(self, departments: list, shifts: list) -> None:
         self.department_id.choices = [(None, "—")] + [(d.id, d.name) for d in departments]
@@ -105,16 +123,32 @@ class ChartFilterForm(FlaskForm):
 
 
 class SegmentRenameForm(FlaskForm):
-    name = StringField("New name", filters=[strip_text], validators=[DataRequired(), Length(max=80), no_control_characters])
+    name = StringField("New name", filters=[strip_text], validators=[DataRequired(), *text.name_rules(80)])
 
 
 class FloorsForm(FlaskForm):
     """A union's privacy floors (the service refuses values below PRIVACY.md's defaults)."""
 
-    results = IntegerField("Results of pulse, bargaining and vote surveys: at least", validators=[
-        InputRequired(), NumberRange(2, 1000)])
-    endorsements = IntegerField("Endorsement results: at least", validators=[InputRequired(), NumberRange(2, 1000)])
-    comments = IntegerField("Comments: at least", validators=[InputRequired(), NumberRange(2, 10000)])
+    results = IntegerField(
+        "Show pulse, bargaining and vote results only when at least this many people answered",
+        validators=[InputRequired(), NumberRange(2, 1000)],
+        description="The release threshold (k) for those surveys.")
+    endorsements = IntegerField(
+        "Show how coworkers back a member's demand only when at least this many answered",
+        validators=[InputRequired(), NumberRange(2, 1000)],
+        description="The release threshold (k) for endorsement surveys.")
+    comments = IntegerField(
+        "Show written comments only when at least this many people answered",
+        validators=[InputRequired(), NumberRange(2, 10000)],
+        description="The comment threshold: one sentence can give away who wrote it, so it needs more people.")
+
+
+class TimeZoneForm(FlaskForm):
+    """The union's time zone: survey times are typed and shown in it."""
+
+    time_zone = SelectField("Time zone", choices=[(name, name.replace("_", " ")) for name in time_zone_names()],
+                            description="Where the union works. Opening and closing times of surveys are typed "
+                                        "and shown in this zone.")
 
 
 def person_details(form: PersonForm) -> PersonDetails:

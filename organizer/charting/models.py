@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, v
 from core.clock import today
 from core.extensions import db
 from core.sealing import SealedBool, SealedDate, SealedId, SealedInt, SealedText, sealed_none
+from core.timezones import DEFAULT_TIME_ZONE
 from surveys.definitions import DEFAULT_COMMENT_THRESHOLD
 from surveys.models import SurveyKind
 
@@ -38,6 +39,9 @@ DEFAULT_ENDORSEMENT_FLOOR = SurveyKind.ENDORSEMENT.default_threshold
 
 DEFAULT_COMMENT_FLOOR = DEFAULT_COMMENT_THRESHOLD
 
+#: Strength is read from recent evidence: a rally of last spring says little about today.
+DEFAULT_EVIDENCE_WINDOW_DAYS = 90
+
 
 class Union(db.Model):
     """A union campaign: the scope of an organizer's work."""
@@ -56,6 +60,11 @@ class Union(db.Model):
     comment_threshold: Mapped[int] = mapped_column(default=DEFAULT_COMMENT_FLOOR)
     #: Day the campaign was created; days only, never times.
     created_on: Mapped[date] = mapped_column(default=today)
+    #: IANA name of the zone the union works in ("America/Chicago"): survey times
+    #: are typed and shown in it, and stored in UTC.
+    time_zone: Mapped[str] = mapped_column(sa.String(64), default=DEFAULT_TIME_ZONE)
+    #: How many days back strength evidence counts toward a unit's tier; older evidence is history.
+    evidence_window_days: Mapped[int] = mapped_column(default=DEFAULT_EVIDENCE_WINDOW_DAYS)
 
     units: Mapped[list[BargainingUnit]] = relationship(
         back_populates="union", order_by="BargainingUnit.name", cascade="all, delete-orphan"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from core.extensions import db
+from core.timezones import is_time_zone
 from organizer import policy
 from organizer.audit import services as audit
 from organizer.audit.models import AuditAction
@@ -151,6 +152,42 @@ def update_floors(actor: Actor, union: Union, *, results: int, endorsements: int
     audit.record(actor, AuditAction.FLOORS_CHANGED,
                  "Floors set to: results {}, endorsements {}, comments {} (were {}, {}, {}).".format(*after, *before),
                  union_id=union.id)
+    return union
+
+
+# -- the strength evidence window -----------------------------------------------------------------
+
+#: The shortest and longest evidence window organizers may choose, in days.
+EVIDENCE_WINDOW_RANGE = (30, 365)
+
+
+def set_evidence_window(actor: Actor, union: Union, days: int) -> Union:
+    """How many days back strength evidence counts toward every unit's tier. Bounded so that
+    neither one lucky week nor a rally of years ago can carry the tier."""
+    policy.require_organizer(actor, union, _ORGANIZERS_ONLY)
+    shortest, longest = EVIDENCE_WINDOW_RANGE
+    if not shortest <= days <= longest:
+        raise DomainError(f"Count evidence from {shortest} to {longest} days back.", field="days")
+    if days == union.evidence_window_days:
+        return union
+    before, union.evidence_window_days = union.evidence_window_days, days
+    db.session.flush()
+    audit.record(actor, AuditAction.EVIDENCE_WINDOW_CHANGED,
+                 f"Strength counts evidence from the last {days} days (was {before}).", union_id=union.id)
+    return union
+
+
+def set_time_zone(actor: Actor, union: Union, name: str) -> Union:
+    """The zone survey times of the union are typed and shown in. Times already
+    stored stay the same moments (they are kept in UTC); only how they read changes."""
+    policy.require_organizer(actor, union, _ORGANIZERS_ONLY)
+    if not is_time_zone(name):
+        raise DomainError("Choose a time zone from the list, such as America/Chicago.", field="time_zone")
+    if name == union.time_zone:
+        return union
+    before, union.time_zone = union.time_zone, name
+    db.session.flush()
+    audit.record(actor, AuditAction.TIME_ZONE_CHANGED, f"Time zone set to {name} (was {before}).", union_id=union.id)
     return union
 
 

@@ -1,11 +1,10 @@
 """Organizers' pages of the union's structure (the dashboard, privacy floors,
-units, segments, charting a coworker), the home page and stewards' unit page.
+units, segments, charting a coworker) and stewards' unit page.
 The `organizing` blueprint is defined here; the packages above add their
 organizers' pages to it (the chart and invitations, the audit log, strength)."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -19,6 +18,7 @@ from organizer.charting.forms import (
     PersonForm,
     SegmentForm,
     SegmentRenameForm,
+    TimeZoneForm,
     UnitForm,
     person_details,
 )
@@ -27,7 +27,6 @@ from organizer.charting.loaders import (
     get_unit_for_organizer_or_404,
     get_unit_for_steward_or_404,
 )
-from organizer.charting.models import BargainingUnit, Union
 from organizer.roles import Role
 
 organizing_bp = Blueprint("organizing", __name__)
@@ -129,7 +128,23 @@ def union_settings(union_id: int):
                                          endorsements=form.endorsements.data, comments=form.comments.data),
             form=form, success="Floors saved. Surveys created from now on are held to them."):
         return redirect(url_for("organizing.dashboard", union_id=union.id))
-    return render_form("organizing/settings.html", form, union=union, defaults=unions.DEFAULT_FLOORS)
+    return render_form("organizing/settings.html", form, union=union, defaults=unions.DEFAULT_FLOORS,
+                       zone_form=TimeZoneForm(formdata=None, prefix="zone", time_zone=union.time_zone))
+
+
+@organizing_bp.route("/unions/<int:union_id>/settings/time-zone", methods=["POST"])
+@organizer_required
+def union_time_zone(union_id: int):
+    union = get_union_for_organizer_or_404(union_id)
+    form = TimeZoneForm(prefix="zone")
+    if form.validate_on_submit() and unit_of_work(
+            lambda: unions.set_time_zone(current_user, union, form.time_zone.data), form=form,
+            success=lambda saved: f"Time zone saved: survey times now read in {saved.time_zone}."):
+        return redirect(url_for("organizing.union_settings", union_id=union.id))
+    floors = FloorsForm(formdata=None, results=union.release_threshold, endorsements=union.endorsement_threshold,
+                        comments=union.comment_threshold)
+    return render_template("organizing/settings.html", form=floors, union=union, defaults=unions.DEFAULT_FLOORS,
+                           zone_form=form), 400
 
 
 
@@ -145,32 +160,6 @@ def add_person(unit_id: int):
             success=lambda person: f"{person.name} is on the chart."):
         return redirect(url_for("organizing.unit_chart", unit_id=unit.id))
     return render_form("organizing/person_form.html", form, unit=unit, person=None)
-
-
-home_bp = Blueprint("home", __name__)
-
-
-@home_bp.route("/")
-def index():
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"))
-    organizer_unions = list(db.session.scalars(
-        sa.select(Union).where(Union.id.in_(current_user.organizer_union_ids())).order_by(Union.name)))
-    steward_units = _units(current_user.unit_ids_as(Role.STEWARD))
-    member_units = _units(current_user.unit_ids_as(Role.MEMBER))
-    return render_template(
-        "home/index.html",
-        organizer_unions=organizer_unions,
-        steward_units=steward_units,
-        member_figures=unions.unit_figures(member_units),
-    )
-
-
-def _units(unit_ids: set[int]) -> list[BargainingUnit]:
-    if not unit_ids:
-        return []
-    return list(db.session.scalars(
-        sa.select(BargainingUnit).where(BargainingUnit.id.in_(unit_ids)).order_by(BargainingUnit.name)))
 
 
 steward_bp = Blueprint("steward", __name__, url_prefix="/steward")

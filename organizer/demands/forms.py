@@ -12,11 +12,13 @@ from wtforms import (
     SelectMultipleField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from organizer.charting.forms import no_control_characters, strip_text
+from core import text as rules
+from core.clock import today
+from organizer.charting.forms import strip_text
 from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, EmployerResponse, Tier
-from organizer.demands.services import CLAIM_TEXT, DEMAND_TEXT, ENDORSEMENT_DAYS, NOTE_MAX
+from organizer.demands.services import CLAIM_TEXT, DEMAND_TEXT, ENDORSEMENT_DAYS, FIRST_YEAR, NOTE_MAX
 
 
 def enum_choices(enum_class) -> list[tuple[str, str]]:
@@ -25,20 +27,24 @@ def enum_choices(enum_class) -> list[tuple[str, str]]:
 
 class DemandForm(FlaskForm):
     text = TextAreaField(
-        "Your demand, as a question the employer must answer", filters=[strip_text],
-        description="For example: “Will you pay the night differential on every night shift? How, and from when?”",
-        validators=[DataRequired(), Length(min=DEMAND_TEXT[0], max=DEMAND_TEXT[1]), no_control_characters])
+        "Your demand, as a question the employer must answer", filters=[strip_text, rules.without_bidi_controls],
+        description="For example: “Will you pay the night differential on every night shift? How, and from when?” "
+                    f"Up to {DEMAND_TEXT[1]} characters.",
+        validators=[DataRequired(), *rules.free_text_rules(DEMAND_TEXT[1], DEMAND_TEXT[0]), rules.visible_words,
+                    rules.not_repeated])
     kind = RadioField("Kind", choices=enum_choices(DemandKind), default=DemandKind.DEMAND.value)
     tier = RadioField("How important is it to you?",
                       choices=[(t.value, f"{t.label}: {t.meaning}") for t in Tier], default=Tier.IMPORTANT.value)
-    basis = SelectField("What leverage does it rest on?", choices=enum_choices(Basis))
+    basis = SelectField("What leverage does it rest on?", choices=enum_choices(Basis),
+                        description="Why the employer should say yes: your work, your growth, what you need, "
+                                    "what the whole unit needs, or what others are paid.")
     category = SelectField("Category", choices=enum_choices(Category))
     claim_ids = SelectMultipleField(
         "Claims from your profile it rests on", coerce=int, validate_choice=True,
         description="Optional. Coworkers can endorse these claims too.")
     is_attributable = BooleanField(
         "Stewards may show my name with this demand",
-        description="Leave unticked to stay anonymous: stewards and summaries show it as from “a member”.")
+        description="Leave it unticked to stay anonymous: stewards and summaries show it as from “a member”.")
 
     def set_claim_choices(self, claims) -> None:
         self.claim_ids.choices = [(c.id, c.text if len(c.text) <= 80 else c.text[:77] + "…") for c in claims]
@@ -46,19 +52,24 @@ class DemandForm(FlaskForm):
 
 class ClaimForm(FlaskForm):
     section = SelectField("Part of your profile", choices=enum_choices(ClaimSection))
-    year = IntegerField("Year", validators=[Optional(), NumberRange(min=1950, max=2100)],
+    year = IntegerField("Year", validators=[Optional(), NumberRange(min=FIRST_YEAR, max=9999)],
                         description="The year you were hired, or of the achievement. Needed for performance.")
     text = TextAreaField(
-        "What you bring or need", filters=[strip_text],
+        "What you bring or need", filters=[strip_text, rules.without_bidi_controls],
         description="The experience itself, never the name of a previous employer. "
                     "For example: “Trained the four newest hires on the sorter.”",
-        validators=[DataRequired(), Length(min=CLAIM_TEXT[0], max=CLAIM_TEXT[1]), no_control_characters])
+        validators=[DataRequired(), *rules.free_text_rules(CLAIM_TEXT[1], CLAIM_TEXT[0]), rules.visible_words,
+                    rules.not_repeated])
+
+    def validate_year(self, field: IntegerField) -> None:
+        if field.data is not None and field.data > today().year:
+            raise ValidationError(f"That year is still to come: give a year from {FIRST_YEAR} to {today().year}.")
 
 
 class ResponseForm(FlaskForm):
     response = SelectField("The employer's answer", choices=enum_choices(EmployerResponse))
-    note = TextAreaField("How they answered", filters=[strip_text],
-                         validators=[Optional(), Length(max=NOTE_MAX), no_control_characters])
+    note = TextAreaField("How they answered", filters=[strip_text, rules.without_bidi_controls],
+                         validators=[Optional(), *rules.free_text_rules(NOTE_MAX)])
 
 
 class EndorsementLaunchForm(FlaskForm):

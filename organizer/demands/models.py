@@ -163,12 +163,6 @@ class Demand(_Endorsable, db.Model):
     is_attributable: Mapped[bool] = mapped_column(default=False)
     #: Day it was raised.
     created_on: Mapped[date] = mapped_column(default=today)
-    #: The employer's answer, as recorded by a steward.
-    employer_response: Mapped[EmployerResponse | None] = mapped_column(enum_column(EmployerResponse))
-    #: How the employer answered, in the steward's words. Sealed.
-    employer_response_note: Mapped[str | None] = mapped_column(SealedText("demand.response_note"))
-    #: Day the response was recorded.
-    responded_on: Mapped[date | None]
     #: A steward found it to be the same as another member's demand: it counts
     #: toward that one in the bargaining summary, which lists it once.
     same_as_id: Mapped[int | None] = mapped_column(sa.ForeignKey("demands.id", ondelete="SET NULL"), index=True)
@@ -177,7 +171,55 @@ class Demand(_Endorsable, db.Model):
     unit: Mapped[BargainingUnit] = relationship()
     claims: Mapped[list[Claim]] = relationship(secondary=demand_claims, order_by="Claim.id")
     same_as: Mapped[Demand | None] = relationship(remote_side=[id])
+    #: Every answer the employer gave, oldest first; the last is its answer now.
+    employer_answers: Mapped[list[EmployerAnswer]] = relationship(
+        order_by=lambda: (EmployerAnswer.recorded_on, EmployerAnswer.id), cascade="all, delete-orphan",
+        passive_deletes=True)
 
     @property
     def subject_ref(self) -> str:
         return f"demand:{self.id}"
+
+    # The answer now is read from the history, never copied beside it, so the two cannot disagree.
+
+    @property
+    def latest_answer(self) -> EmployerAnswer | None:
+        return self.employer_answers[-1] if self.employer_answers else None
+
+    @property
+    def earlier_answers(self) -> list[EmployerAnswer]:
+        """The answers before the latest, newest first."""
+        return self.employer_answers[-2::-1]
+
+    @property
+    def employer_response(self) -> EmployerResponse | None:
+        return self.latest_answer.response if self.latest_answer else None
+
+    @property
+    def employer_response_note(self) -> str | None:
+        return self.latest_answer.note if self.latest_answer else None
+
+    @property
+    def responded_on(self) -> date | None:
+        return self.latest_answer.recorded_on if self.latest_answer else None
+
+
+class EmployerAnswer(db.Model):
+    """One answer the employer gave to a demand at the table, as a steward recorded it, with its day.
+
+    A demand's answers are kept as its history: "refuses" in October and "partly" in
+    November both stand, each with its day. The steward who recorded it is not stored:
+    the answer is the employer's, and a row tying a steward to each day at the table would
+    be one more thing a seized database tells (PRIVACY.md: store less)."""
+
+    __tablename__ = "employer_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The demand answered.
+    demand_id: Mapped[int] = mapped_column(sa.ForeignKey("demands.id", ondelete="CASCADE"), index=True)
+    #: What the employer said: supports, partly, refuses, or no answer.
+    response: Mapped[EmployerResponse] = mapped_column(enum_column(EmployerResponse))
+    #: How the employer answered, in the steward's words. Sealed.
+    note: Mapped[str | None] = mapped_column(SealedText("employer_answer.note"))
+    #: Day it was recorded; a day, never a time.
+    recorded_on: Mapped[date] = mapped_column(default=today)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from core.clock import today, utcnow
 from core.extensions import db
+from core.text import is_word_character
 from organizer import policy
 from organizer.accounts.models import Account, RoleAssignment
 from organizer.accounts.services import account_ref
@@ -31,6 +32,7 @@ from organizer.demands.models import (
     ClaimSection,
     Demand,
     DemandKind,
+    EmployerAnswer,
     EmployerResponse,
     EndorsementState,
     Tier,
@@ -45,6 +47,10 @@ from surveys.errors import SurveyError
 from surveys.models import KeyMode, QuestionType, Survey, SurveyKind, SurveyState
 
 DEMAND_TEXT = (10, 600)
+
+#: The marks a question is written with: "?" (Latin, Devanagari and most scripts), the Arabic "؟"
+#: and the full-width "？" of Chinese.
+QUESTION_MARKS = ("?", "\u061f", "\uff1f")
 
 CLAIM_TEXT = (5, 500)
 
@@ -114,7 +120,7 @@ def _clean_text(text: str, bounds: tuple[int, int], field_name: str = "text") ->
 
 def _validated(actor: Account, details: DemandDetails) -> tuple[DemandDetails, list[Claim]]:
     text = _clean_text(details.text, DEMAND_TEXT)
-    if "?" not in text:
+    if not any(mark in text for mark in QUESTION_MARKS):
         raise DomainError("Phrase it as a question the employer must answer, e.g. “Will you …?”", field="text")
     if details.tier == Tier.CURIOUS and details.kind != DemandKind.QUESTION:
         raise DomainError("“Curious” is for questions that ask for information; choose another tier for a demand.",
@@ -132,6 +138,7 @@ def _validated(actor: Account, details: DemandDetails) -> tuple[DemandDetails, l
 def create_demand(actor: Account, details: DemandDetails) -> Demand:
     unit = member_unit(actor)
     clean, claims = _validated(actor, details)
+    _refuse_a_repeat(actor, clean.text)
     demand = Demand(account_id=actor.id, unit_id=unit.id, kind=clean.kind, tier=clean.tier, basis=clean.basis,
                     category=clean.category, text=clean.text, is_attributable=clean.is_attributable, claims=claims)
     db.session.add(demand)
@@ -139,9 +146,19 @@ def create_demand(actor: Account, details: DemandDetails) -> Demand:
     return demand
 
 
+def _refuse_a_repeat(actor: Account, text: str, besides: Demand | None = None) -> None:
+    """One member asking the same question twice (a second click, a paste) is one demand.
+    Compared in the app: the texts are sealed. Case, spacing and punctuation aside."""
+    said = "".join(ch for ch in text.casefold() if is_word_character(ch))
+    for other in db.session.scalars(sa.select(Demand).where(Demand.account_id == actor.id)):
+        if other is not besides and "".join(ch for ch in other.text.casefold() if is_word_character(ch)) == said:
+            raise DomainError("You have already asked this: it is in your demands.", field="text")
+
+
 def update_demand(actor: Account, demand: Demand, details: DemandDetails) -> Demand:
     _require_owner(actor, demand)
     clean, claims = _validated(actor, details)
+    _refuse_a_repeat(actor, clean.text, besides=demand)
     if demand.was_weighed and clean.text != demand.text:
         # Coworkers weighed these exact words; new words would borrow their backing.
         raise DomainError("Coworkers have been asked about this wording, so it can no longer change. "
@@ -181,7 +198,8 @@ def remove_item(actor: Account, item: Claim | Demand) -> None:
 
 
 #: What every listing of demands shows beside each one, loaded with it rather than one query per demand.
-_SHOWN_WITH = (selectinload(Demand.account), selectinload(Demand.claims), selectinload(Demand.same_as))
+_SHOWN_WITH = (selectinload(Demand.account), selectinload(Demand.claims), selectinload(Demand.same_as),
+               selectinload(Demand.employer_answers))
 
 
 def demands_of(actor: Account) -> list[Demand]:
@@ -197,12 +215,15 @@ def unit_demands(actor: Account, unit: BargainingUnit) -> list[Demand]:
 
 
 def record_response(actor: Account, demand: Demand, response: EmployerResponse, note: str | None) -> Demand:
+    """Add the employer's answer of today to the demand's history; earlier answers stay, each with its day."""
     policy.require_steward(actor, demand.unit, _STEWARDS_ONLY)
     note = " ".join((note or "").split()) or None
     if note is not None and len(note) > NOTE_MAX:
         raise DomainError(f"Keep the note under {NOTE_MAX} characters.", field="note")
-    demand.employer_response, demand.employer_response_note = response, note
-    demand.responded_on = today()
+    latest, day = demand.latest_answer, today()
+    # The same answer sent twice in one day (a second click, a reload) is one answer, not two.
+    if latest is None or (latest.response, latest.note, latest.recorded_on) != (response, note, day):
+        demand.employer_answers.append(EmployerAnswer(response=response, note=note, recorded_on=day))
     db.session.flush()
     return demand
 

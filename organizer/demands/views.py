@@ -151,8 +151,8 @@ def _unit_page(unit, failed_form=None, failed: Demand | None = None):
     for item in items if is_steward else []:
         demand = item.demand
         response_form = ResponseForm(formdata=None, prefix=_prefix(demand),
-                                     response=(demand.employer_response or EmployerResponse.NO_ANSWER).value,
-                                     note=demand.employer_response_note)
+                                     # Each answer is added to the history: the note starts empty, for new words.
+                                     response=(demand.employer_response or EmployerResponse.NO_ANSWER).value)
         same_form = SameAsForm(formdata=None, prefix=_prefix(demand), same_as=demand.same_as_id)
         same_form.set_choices(demand, every)
         if failed is not None and demand.id == failed.id:

@@ -1,4 +1,5 @@
-"""Structure tests: the collective actions organizers record, as counts only."""
+"""Structure tests: the collective actions organizers record, as counts only; and
+the one-off pulses organizers chose to count as a unit's temperature check."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.clock import today
 from core.columns import enum_column
 from core.extensions import db
 from core.labels import LabelledEnum
@@ -62,3 +64,23 @@ class StructureTest(db.Model):
         if self.kind == StructureTestKind.PETITION:
             return self.share > self.kind.target
         return self.share >= self.kind.target
+
+
+# -- the unit's temperature check ----------------------------------------------------------------
+
+class TemperatureCheck(db.Model):
+    """A one-off pulse an organizer chose to count as the unit's temperature check.
+
+    A recurring pulse is the temperature check by itself; a one-off pulse (a
+    quick question to the night shift, say) would otherwise replace its figures
+    on every strength card the moment it is released. It counts only once an
+    organizer marks it here, and the card says which pulse its figures are from."""
+
+    __tablename__ = "temperature_checks"
+
+    #: The pulse that counts (a survey of the engine; removed with it).
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True)
+    #: The unit whose temperature it takes.
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("bargaining_units.id", ondelete="CASCADE"), index=True)
+    #: Day an organizer marked it; days only.
+    marked_on: Mapped[date] = mapped_column(default=today)

@@ -1,9 +1,11 @@
 """Structure tests: the collective actions organizers record for a unit, with how
 many coworkers took part. They are evidence of strength (PRODUCT.md's ladder:
-petition, gear day, rally, mock strike vote, strike), recorded as counts only."""
+petition, gear day, rally, mock strike vote, strike), recorded as counts only,
+and only when the counts could be true of this unit on that day."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,19 +30,40 @@ class ActionDetails:
 
 _ORGANIZERS_ONLY = "Only the union's organizers record structure tests."
 
+#: A headcount that day this far from the chart's is a typing slip or a chart out of date: either
+#: way the test's share would not be a share of the unit the other figures describe.
+HEADCOUNT_RANGE = (0.5, 1.5)
+
+
+def headcount_bounds(chart_headcount: int) -> tuple[int, int]:
+    """The headcounts that day accepted beside the chart's."""
+    low, high = HEADCOUNT_RANGE
+    return max(1, math.ceil(chart_headcount * low)), math.floor(chart_headcount * high)
+
 
 def record(actor: Account, unit: BargainingUnit, details: ActionDetails) -> StructureTest:
+    """Record an action, refusing numbers that would describe some other unit or some other time:
+    every share the tier is read from must be a share of this unit, on a day it could have acted."""
     policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     if details.held_on > today():
         raise DomainError("Record an action once it has taken place.", field="held_on")
-    headcount = details.headcount
-    if headcount is None:
-        [figures] = unions.unit_figures([unit])
-        headcount = figures.headcount
-    if headcount < 1:
-        raise DomainError("Give the unit's headcount that day (the chart is empty).", field="headcount")
+    started = unit.union.created_on
+    if details.held_on < started:
+        raise DomainError(f"{unit.union.name} was set up here on {started}: record actions held since then.",
+                          field="held_on")
+    [figures] = unions.unit_figures([unit])
+    chart = figures.headcount
+    if chart < 1:
+        raise DomainError("Chart the unit's coworkers first: a structure test is a share of the unit on the chart.",
+                          field="headcount")
+    headcount = details.headcount if details.headcount is not None else chart
+    low, high = headcount_bounds(chart)
+    if not low <= headcount <= high:
+        raise DomainError(f"The chart lists {chart} coworkers, so the headcount that day should be between {low} "
+                          f"and {high}. If the unit really changed that much, bring the chart up to date first: "
+                          "every figure is read against it.", field="headcount")
     if not 0 <= details.participants <= headcount:
-        raise DomainError(f"Between 0 and the headcount ({headcount}) can take part.", field="participants")
+        raise DomainError(f"Between 0 and the headcount that day ({headcount}) can take part.", field="participants")
     test = StructureTest(unit_id=unit.id, kind=details.kind, held_on=details.held_on,
                          participants=details.participants, headcount=headcount)
     db.session.add(test)

@@ -5,6 +5,7 @@ questions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask_wtf import FlaskForm
@@ -24,12 +25,14 @@ from wtforms.validators import (
     DataRequired,
     EqualTo,
     InputRequired,
-    Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 
+from core import text
+from core.clock import utcnow
+from core.timezones import DEFAULT_TIME_ZONE, to_local
 from organizer.errors import DomainError
 from organizer.unit_surveys.services import SERVER_KEY_RISK
 from surveys.ballot_box import CANT_SAY, MAX_COMMENT
@@ -40,70 +43,138 @@ from surveys.models import KeyMode, Question, QuestionType, SurveyKind
 CANT = "cant"
 
 KIND_LABELS = {
-    SurveyKind.PULSE: "Pulse: the unit's temperature (may repeat)",
-    SurveyKind.ENDORSEMENT: "Endorsement: coworkers weigh a member's claims",
-    SurveyKind.BARGAINING: "Bargaining: rank issue categories",
-    SurveyKind.VOTE: "Vote: yes or no (e.g. strike authorization)",
+    SurveyKind.PULSE: "Pulse: how the unit feels (can repeat)",
+    SurveyKind.ENDORSEMENT: "Endorsement: coworkers back a member's claims and demands",
+    SurveyKind.BARGAINING: "Bargaining: which issues come first",
+    SurveyKind.VOTE: "Vote: yes or no (for example, to authorize a strike)",
 }
 
 QUESTION_TYPE_LABELS = {
-    QuestionType.SCALE: "Scale 1–5",
-    QuestionType.YES_NO: "Yes / no",
-    QuestionType.SINGLE_CHOICE: "Single choice",
-    QuestionType.MULTIPLE_CHOICE: "Multiple choice",
-    QuestionType.FREE_TEXT: "Free text (comment)",
+    QuestionType.SCALE: "Scale from 1 to 5",
+    QuestionType.YES_NO: "Yes or no",
+    QuestionType.SINGLE_CHOICE: "Pick one",
+    QuestionType.MULTIPLE_CHOICE: "Pick several",
+    QuestionType.FREE_TEXT: "Written comment",
 }
+
+#: The farthest ahead a survey may open or close: a later time is a typing slip
+#: (a year of 2062), and a survey that waits that long answers nothing.
+FURTHEST_AHEAD = timedelta(days=366)
+
+KEY_MODE_CHOICES = [
+    (KeyMode.SERVER_KEY.value, f"The server, by itself, when the survey closes (simplest): {SERVER_KEY_RISK}"),
+    (KeyMode.TRUSTEES.value, "Trustees: results are unlocked only when enough of the stewards and organizers "
+                             "you name each enter their own passphrase (safest)"),
+]
 
 
 class SurveyForm(FlaskForm):
-    kind = SelectField("Kind", choices=[(k.value, label) for k, label in KIND_LABELS.items()])
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    intro = TextAreaField("Introduction", validators=[Optional(), Length(max=2000)],
+    """A new survey's settings. Times are typed in the union's zone (`time_zone`,
+    set by `survey_form_for`); the view turns them into UTC."""
+
+    time_zone = DEFAULT_TIME_ZONE
+
+    kind = SelectField("What kind of survey", choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    title = StringField("Title", filters=[text.trim], validators=[DataRequired(), *text.name_rules(200)])
+    intro = TextAreaField("Introduction", filters=[text.trim, text.without_bidi_controls],
+                          validators=[Optional(), *text.free_text_rules(2000)],
                           description="Shown above the questions. Say why you ask and who will see what.")
-    key_mode = SelectField(
-        "Who can decrypt the results", choices=[
-            (KeyMode.TRUSTEES.value, "Trustees: t of the n stewards or organizers named at launch must take part, "
-                                     "each with their passphrase (t at least 2)"),
-            (KeyMode.SERVER_KEY.value, f"The server alone (one key holder), automatically at close: {SERVER_KEY_RISK}"),
-        ])
+    key_mode = RadioField("Who can unlock the results", choices=KEY_MODE_CHOICES,
+                          description="Answers are stored locked (encrypted). Only totals are ever unlocked.")
     trustee_threshold = IntegerField(
-        "Trustees needed to decrypt (t)",
+        "How many trustees must take part",
         validators=[Optional(), NumberRange(MIN_TRUSTEE_QUORUM, MAX_TRUSTEES, message=TRUSTEE_QUORUM_TOO_SMALL)],
-        description=f"With trustees: how many of them must take part, at least {MIN_TRUSTEE_QUORUM}.")
-    release_threshold = IntegerField("Release threshold k", validators=[Optional(), NumberRange(2, 1000)])
-    comment_threshold = IntegerField("Comments need at least", validators=[Optional(), NumberRange(2, 10000)])
-    opens_at = DateTimeLocalField("Opens at (UTC)", validators=[Optional()], format="%Y-%m-%dT%H:%M",
-                                  description="Leave empty to open at launch.")
-    closes_at = DateTimeLocalField("Closes at (UTC)", validators=[Optional()], format="%Y-%m-%dT%H:%M",
-                                   description="Leave empty to close it by hand.")
-    recurrence_weeks = IntegerField("Repeat every N weeks (pulse)", validators=[Optional(), NumberRange(1, 52)])
-    standard_questions = BooleanField("Start with the standard pulse questions", default=True)
+        description=f"Only with trustees: at least {MIN_TRUSTEE_QUORUM}. This is the t of \u201ct of n "
+                    "trustees\u201d: fewer than t cannot unlock the results, even together.")
+    release_threshold = IntegerField("Show results only when at least this many people answered",
+                                     validators=[Optional(), NumberRange(2, 1000)])
+    comment_threshold = IntegerField("Show written comments only when at least this many people answered",
+                                     validators=[Optional(), NumberRange(2, 10000)])
+    opens_at = DateTimeLocalField("Opens", validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    closes_at = DateTimeLocalField("Closes", validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    recurrence_weeks = IntegerField("Repeat every this many weeks (pulse only)",
+                                    validators=[Optional(), NumberRange(1, 52)],
+                                    description="Leave empty for a survey that runs once.")
+    standard_questions = BooleanField(
+        "Start with the standard questions", default=True,
+        description="Pulse: support for the union, willingness to act, the issues that matter most, and a comment. "
+                    "Vote: the yes-or-no question. Other kinds start with no questions.")
 
     def validate_trustee_threshold(self, field: IntegerField) -> None:
         if self.key_mode.data == KeyMode.TRUSTEES.value and not field.data:
             raise ValidationError("Say how many trustees must take part.")
 
+    def _local_now(self) -> datetime:
+        return to_local(utcnow(), self.time_zone).replace(tzinfo=None)
 
-def survey_form_with_floors(union) -> SurveyForm:
-    """The survey form, its k and comment threshold starting at the union's floors
-    and saying what they are (the service refuses anything lower either way)."""
-    form = SurveyForm(release_threshold=union.release_threshold, comment_threshold=union.comment_threshold)
+    def validate_opens_at(self, field: DateTimeLocalField) -> None:
+        now = self._local_now()
+        if field.data and field.data.date() < now.date():
+            raise ValidationError("That day has passed. Leave it empty to open the survey when you launch it.")
+        if field.data and field.data > now + FURTHEST_AHEAD:
+            raise ValidationError("Open it within a year from today.")
+
+    def validate_closes_at(self, field: DateTimeLocalField) -> None:
+        if not field.data:
+            return
+        now = self._local_now()
+        if field.data <= now:
+            raise ValidationError("That time has passed: choose a closing time still to come.")
+        opens = self.opens_at.data if isinstance(self.opens_at.data, datetime) else now
+        if field.data > max(opens, now) + FURTHEST_AHEAD:
+            raise ValidationError("Close it within a year of its opening.")
+
+
+def survey_form_for(union, *, trustees_ready: bool) -> SurveyForm:
+    """The survey form for a union: k and the comment threshold start at its floors
+    and say what they are (the service refuses anything lower either way), times
+    read in its zone, and the results are unlocked by trustees only when enough
+    of them have set a passphrase; until then by the server, saying so."""
+    form = SurveyForm(release_threshold=union.release_threshold, comment_threshold=union.comment_threshold,
+                      key_mode=(KeyMode.TRUSTEES if trustees_ready else KeyMode.SERVER_KEY).value,
+                      trustee_threshold=MIN_TRUSTEE_QUORUM if trustees_ready else None)
+    form.time_zone = union.time_zone
     form.release_threshold.description = (
-        f"No figure is shown unless at least k people answered. The union's floor: {union.release_threshold} "
+        f"The release threshold (k). The union's floor: {union.release_threshold} "
         f"(endorsements {union.endorsement_threshold}); you may raise it, never go below. "
         "Empty: the floor for the survey's kind.")
     form.comment_threshold.description = (
-        f"The union's floor for comments: {union.comment_threshold}; you may raise it, never go below.")
+        f"The comment threshold. The union's floor: {union.comment_threshold}; you may raise it, never go below. "
+        "A sentence can give away who wrote it, so comments need more people than figures.")
+    zone = union.time_zone.replace("_", " ")
+    form.opens_at.description = f"In {zone} time. Leave empty to open it when you launch it."
+    form.closes_at.description = f"In {zone} time. Leave empty to close it by hand."
+    if not trustees_ready:
+        form.key_mode.description = (
+            f"Fewer than {MIN_TRUSTEE_QUORUM} stewards or organizers have set a trustee passphrase yet, so the "
+            f"server unlocks the results when the survey closes. That is simplest, but {SERVER_KEY_RISK}. "
+            "For trustees instead, each of them sets a passphrase on their trustee key page first.")
     return form
 
 
 class QuestionForm(FlaskForm):
-    type = SelectField("Type", choices=[(t.value, label) for t, label in QUESTION_TYPE_LABELS.items()])
-    prompt = StringField("Question", validators=[DataRequired(), Length(max=500)])
-    options = TextAreaField("Options, one per line", validators=[Optional(), Length(max=4000)],
-                            description="For choices; for a scale, five labels from 1 to 5 (or leave empty).")
-    max_choices = IntegerField("At most this many choices", default=1, validators=[Optional(), NumberRange(1, 20)])
+    type = SelectField("Kind of answer", choices=[(t.value, label) for t, label in QUESTION_TYPE_LABELS.items()])
+    prompt = StringField("Question", filters=[text.trim, text.without_bidi_controls],
+                         validators=[DataRequired(), text.MaxLength(500), text.no_control_characters,
+                                     text.visible_words])
+    options = TextAreaField(
+        "Options, one per line", filters=[text.without_bidi_controls],
+        validators=[Optional(), text.MaxLength(4000), text.no_control_characters],
+        description="For “pick one” and “pick several”. For a scale: five labels, from 1 to 5, or leave it empty "
+                    "for “Strongly disagree” to “Strongly agree”.")
+    max_choices = IntegerField("At most this many choices", default=1, validators=[Optional(), NumberRange(1, 20)],
+                               description="Only for “pick several”.")
     allows_cant_say = BooleanField("Offer \u201ccan't say\u201d")
+
+    def validate_options(self, field: TextAreaField) -> None:
+        lines = [line for line in (field.data or "").splitlines() if line.strip()]
+        if lines and self.type.data in (QuestionType.YES_NO.value, QuestionType.FREE_TEXT.value):
+            raise ValidationError("This kind of question takes no options: clear the box, or choose "
+                                  "\u201cPick one\u201d to offer your own answers.")
+        for number, line in enumerate(lines, start=1):
+            if not text.has_visible_text(line):
+                raise ValidationError(f"Option {number} is only blank or invisible characters: write it, or "
+                                      "remove the line.")
 
 
 class LaunchForm(FlaskForm):
@@ -112,14 +183,15 @@ class LaunchForm(FlaskForm):
 
 
 class TrusteeKeyForm(FlaskForm):
-    passphrase = PasswordField("Trustee passphrase", validators=[DataRequired(), Length(min=MIN_PASSPHRASE, max=200)],
-                               description="Separate from your password. Nobody can recover it: without it your "
-                                           "share of a survey's key is lost.")
+    passphrase = PasswordField("Trustee passphrase",
+                               validators=[DataRequired(), text.MaxLength(200, min=MIN_PASSPHRASE)],
+                               description=f"At least {MIN_PASSPHRASE} characters, and not your password. Nobody "
+                                           "can recover it: without it, your part of each survey's key is lost.")
     confirm = PasswordField("Repeat it", validators=[DataRequired(), EqualTo("passphrase", "The passphrases differ.")])
 
 
 class DecryptForm(FlaskForm):
-    passphrase = PasswordField("Trustee passphrase", validators=[DataRequired(), Length(max=200)])
+    passphrase = PasswordField("Trustee passphrase", validators=[DataRequired(), text.MaxLength(200)])
 
 
 class _MultiCheckbox(SelectMultipleField):
@@ -156,7 +228,8 @@ def _answer_form_class(questions: tuple[_QuestionShape, ...]) -> type[FlaskForm]
         cant = [(CANT, "Can't say")] if question.allows_cant_say else []
         name = f"q{question.id}"
         if question.type == QuestionType.FREE_TEXT:
-            field = TextAreaField(question.prompt, validators=[Optional(), Length(max=MAX_COMMENT)],
+            field = TextAreaField(question.prompt, filters=[text.without_bidi_controls],
+                                  validators=[Optional(), text.MaxLength(MAX_COMMENT)],
                                   description="Optional. Comments are shown only in a shuffled batch, and only "
                                               "when enough people answered.")
         elif question.type == QuestionType.MULTIPLE_CHOICE:

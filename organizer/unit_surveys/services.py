@@ -8,6 +8,9 @@ the union's floors (PRIVACY.md invariant 10)."""
 
 from __future__ import annotations
 
+import ast
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -15,6 +18,7 @@ from flask import Flask
 
 from core.clock import today
 from core.extensions import db
+from core.timezones import DEFAULT_TIME_ZONE
 from organizer import policy
 from organizer.accounts.models import Account, RoleAssignment
 from organizer.accounts.services import account_ref
@@ -26,7 +30,8 @@ from organizer.errors import DomainError, NotAllowed
 from organizer.ontology import Category
 from organizer.roles import Role
 from surveys import ballot_box, definitions, keys, launch, results, scopes, tally
-from surveys.errors import AlreadyAnswered, SurveyNotOpen
+from surveys.definitions import MIN_TRUSTEE_QUORUM
+from surveys.errors import AlreadyAnswered, SurveyError, SurveyNotOpen
 from surveys.keys import trustee_key
 from surveys.models import KeyMode, QuestionType, Survey, SurveyKind, SurveyState
 from surveys.scopes import Electorate
@@ -105,6 +110,13 @@ def _resolve_scope(scope: str) -> Electorate:
 
 def init_app(app: Flask) -> None:
     scopes.register_resolver(app, SCOPE_PREFIX, _resolve_scope)
+    app.add_template_global(time_zone_of)
+
+
+def time_zone_of(survey: Survey) -> str:
+    """The zone the survey's times are shown in: its union's."""
+    unit = unit_of(survey)
+    return unit.union.time_zone if unit is not None else DEFAULT_TIME_ZONE
 
 
 def trustee_candidates(unit: BargainingUnit) -> list[Account]:
@@ -119,6 +131,15 @@ def trustee_candidates(unit: BargainingUnit) -> list[Account]:
 
 def has_trustee_key(account: Account) -> bool:
     return trustee_key(account_ref(account)) is not None
+
+
+def ready_trustees(unit: BargainingUnit) -> list[Account]:
+    """The unit's possible trustees who have set a trustee passphrase."""
+    return [account for account in trustee_candidates(unit) if has_trustee_key(account)]
+
+
+def enough_trustees_ready(unit: BargainingUnit, needed: int = MIN_TRUSTEE_QUORUM) -> bool:
+    return len(ready_trustees(unit)) >= needed
 
 
 def accounts_by_ref(refs: list[str]) -> dict[str, Account]:
@@ -150,8 +171,9 @@ def require_floors(union: Union, settings: definitions.SurveySettings) -> None:
     the union side makes passes here, whichever page or service asked for it."""
     floor = union.floor_for(settings.kind)
     if settings.release_threshold < floor:
-        raise DomainError(f"k must be at least {floor}: the union's floor for {settings.kind.value} surveys. "
-                          "A survey may raise it, never go below it.", field="release_threshold")
+        raise DomainError(f"Results must wait for at least {floor} people: k must be at least {floor}, the union's "
+                          f"floor for {settings.kind.value} surveys. A survey may raise it, never go below it.",
+                          field="release_threshold")
     if settings.comment_threshold < union.comment_threshold:
         raise DomainError(f"Comments need at least {union.comment_threshold} answers: the union's floor for "
                           "comments. A survey may raise it, never go below it.", field="comment_threshold")
@@ -164,6 +186,8 @@ def create(actor: Account, unit: BargainingUnit, settings: definitions.SurveySet
     survey = definitions.create_survey(unit_scope(unit), settings)
     if standard_questions and settings.kind == SurveyKind.PULSE:
         add_standard_pulse_questions(survey)
+    elif standard_questions and settings.kind == SurveyKind.VOTE:
+        definitions.add_standard_vote_question(survey)
     return survey
 
 
@@ -176,6 +200,16 @@ def update(actor: Account, survey: Survey, settings: definitions.SurveySettings)
     return survey
 
 
+def switch_to_server_key(actor: Account, survey: Survey) -> Survey:
+    """Let the server unlock a draft's results, for a union whose trustees are not ready."""
+    settings = definitions.SurveySettings(
+        kind=survey.kind, title=survey.title, intro=survey.intro, key_mode=survey.key_mode,
+        release_threshold=survey.release_threshold, comment_threshold=survey.comment_threshold,
+        trustee_threshold=survey.trustee_threshold, opens_at=survey.opens_at, closes_at=survey.closes_at,
+        recurrence_weeks=survey.recurrence_weeks)
+    return update(actor, survey, replace(settings, key_mode=KeyMode.SERVER_KEY, trustee_threshold=None))
+
+
 def add_standard_pulse_questions(survey: Survey) -> None:
     definitions.add_question(survey, type=QuestionType.YES_NO, allows_cant_say=True,
                              prompt="If a union vote were held tomorrow, would you vote yes?")
@@ -185,6 +219,54 @@ def add_standard_pulse_questions(survey: Survey) -> None:
                              prompt="Which issues matter most to you? Choose up to three.")
     definitions.add_question(survey, type=QuestionType.FREE_TEXT,
                              prompt="Anything else the organizing committee should hear?")
+
+
+@dataclass(frozen=True)
+class LaunchCheck:
+    """What launching a draft would do, and what stands in its way, for the page
+    that shows it before the organizer confirms."""
+
+    #: The unit's members with accounts today: who the survey would go to.
+    eligible: int
+    #: Possible trustees who have set a trustee passphrase (trustee surveys).
+    ready_trustees: list[Account]
+    #: Possible trustees who have not yet.
+    waiting_trustees: list[Account]
+    #: Trustee surveys: how many more trustees must set a passphrase before launch.
+    trustees_short: int
+    #: Everything else to fix first, in words; empty when it can launch.
+    blockers: list[str]
+
+    @property
+    def can_launch(self) -> bool:
+        return not self.blockers and not self.trustees_short
+
+
+def launch_check(survey: Survey, unit: BargainingUnit) -> LaunchCheck:
+    """What launching the draft now would do, and what must be fixed first. The
+    engine checks all of this again at launch; this is so that the page shows the
+    way past each obstacle before it shows a launch button."""
+    candidates = trustee_candidates(unit)
+    ready = [account for account in candidates if has_trustee_key(account)]
+    eligible = len(electorate(unit).voters)
+    blockers = []
+    if not definitions.ballot_questions(survey):
+        blockers.append("Add at least one question that is not a written comment: results are counted from those.")
+    try:
+        definitions.require_ready_to_launch(survey)
+    except SurveyError as refused:
+        blockers.append(refused.message)
+    if eligible < survey.release_threshold:
+        members = ("1 member of the unit has an account" if eligible == 1
+                   else f"{eligible} members of the unit have accounts")
+        blockers.append(f"Only {members}, and results are shown only when at "
+                        f"least {survey.release_threshold} answered: none could ever be shown. Invite more "
+                        "coworkers first.")
+    short = 0
+    if survey.key_mode == KeyMode.TRUSTEES:
+        short = max(0, (survey.trustee_threshold or MIN_TRUSTEE_QUORUM) - len(ready))
+    ready_ids = {account.id for account in ready}
+    return LaunchCheck(eligible, ready, [a for a in candidates if a.id not in ready_ids], short, blockers)
 
 
 def launch_for_unit(actor: Account, survey: Survey, trustee_ids: list[int]) -> launch.LaunchReport:
@@ -204,7 +286,8 @@ def record_launch(actor: Account, unit: BargainingUnit, report: launch.LaunchRep
     survey = report.survey
     audit.record(actor, AuditAction.SURVEY_LAUNCHED,
                  f"Launched {survey.kind.value} survey \u201c{survey.title}\u201d to {report.eligible} members "
-                 f"(k = {survey.release_threshold}; {who_can_decrypt(survey)}).", unit=unit)
+                 f"with accounts (results only when at least {survey.release_threshold} answered; "
+                 f"{who_can_decrypt(survey)}).", unit=unit)
 
 
 def end_voting(actor: Account, survey: Survey) -> bool:
@@ -259,6 +342,11 @@ SERVER_KEY_RISK = "whoever runs the server could read answers as they arrive"
 SERVER_KEY_WORDS = f"Decrypted by the server alone (one key holder): {SERVER_KEY_RISK}"
 
 
+#: A survey's state as its page names it.
+STATE_WORDS = {SurveyState.DRAFT: "Draft", SurveyState.OPEN: "Open", SurveyState.CLOSED: "Closed",
+               SurveyState.RELEASED: "Results out"}
+
+
 def who_can_decrypt(survey: Survey) -> str:
     """Who can decrypt, in plain words with the survey's own t and n (PRIVACY.md invariant 5:
     the choice is shown on every result)."""
@@ -269,6 +357,48 @@ def who_can_decrypt(survey: Survey) -> str:
         return f"{t} trustees (stewards or organizers), of those named at launch, will have to take part"
     verb = "had to" if survey.state == SurveyState.RELEASED else "must"
     return f"{t} of {n} trustees (stewards or organizers) {verb} take part"
+
+
+#: The engine words its breakdown notes for any caller ("fewer than 5 people");
+#: here those people are the unit's members with accounts, which an organizer
+#: must read to square a note with the chart's bigger headcount. Each pattern is
+#: one kind of note of `surveys.release.plan_segments` (the unit-survey tests
+#: check every kind against the engine's own output); a note no pattern knows
+#: is shown as the engine wrote it.
+_VALUE = r"(?P<value>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+_BREAKDOWN_NOTES = (
+    (re.compile(rf"^(?P<dimension>\w+) {_VALUE} has fewer than (?P<k>\d+) people: counted in 'Other'\.$"),
+     "{value} ({dimension}) has fewer than {k} people with accounts: its answers count under \u201cOther\u201d."),
+    (re.compile(rf"^(?P<dimension>\w+) {_VALUE} also counted in 'Other', so that 'Other' is not a group of "
+                r"fewer than (?P<k>\d+)\.$"),
+     "{value} ({dimension}) counts under \u201cOther\u201d too, so that \u201cOther\u201d has at least {k} "
+     "people with accounts."),
+    (re.compile(r"^No breakdown by (?P<dimension>\w+): it would not hide anyone behind (?P<k>\d+) others\.$"),
+     "No results by {dimension}: too few people with accounts in each {dimension} to keep every answer among "
+     "at least {k}."),
+    (re.compile(r"^No breakdown by (?P<dimension>\w+): combined with (?P<rest>.+), some groups would have "
+                r"fewer than (?P<k>\d+) people\.$"),
+     "No results by {dimension}: together with {rest}, some groups would have fewer than {k} people with accounts."),
+)
+
+
+def breakdown_notes(survey: Survey) -> list[str]:
+    """What the breakdown declared at launch had to merge or leave out, in words
+    for the organizer ("Packing (department) has fewer than 5 people with accounts:
+    its answers count under “Other”."); empty before launch."""
+    breakdown = results.declared_breakdown(survey)
+    return [plain_breakdown_note(note) for note in breakdown.notes] if breakdown is not None else []
+
+
+def plain_breakdown_note(note: str) -> str:
+    for pattern, words in _BREAKDOWN_NOTES:
+        found = pattern.match(note)
+        if found:
+            parts = {**found.groupdict(), "dimension": found["dimension"].lower()}
+            if "value" in parts:
+                parts["value"] = f"\u201c{ast.literal_eval(parts['value'])}\u201d"
+            return words.format(**parts)
+    return note
 
 
 def answered_count(survey: Survey) -> int | None:

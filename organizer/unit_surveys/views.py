@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from core.authz import role_required
 from core.extensions import db
+from core.timezones import format_local, to_utc
 from core.views import render_form, unit_of_work
 from organizer.accounts import services as accounts
 from organizer.charting.forms import ConfirmForm
@@ -22,11 +23,13 @@ from organizer.roles import Role
 from organizer.unit_surveys import services as unit_surveys
 from organizer.unit_surveys.forms import (
     DecryptForm,
+    QUESTION_TYPE_LABELS,
     LaunchForm,
     QuestionForm,
     SurveyForm,
     TrusteeKeyForm,
-    survey_form_with_floors,
+    answer_form_class,
+    survey_form_for,
 )
 from organizer.unit_surveys.loaders import (
     get_survey_for_member_or_404,
@@ -46,11 +49,14 @@ trustee_roles_required = role_required(Role.ORGANIZER, Role.STEWARD)
 
 
 def _settings(form: SurveyForm, union: Union) -> definitions.SurveySettings:
+    # Times are typed in the union's zone and stored in UTC.
+    opens_at, closes_at = (to_utc(moment, union.time_zone) if moment else None
+                           for moment in (form.opens_at.data, form.closes_at.data))
     return unit_surveys.settings_within_floors(
         union, kind=SurveyKind(form.kind.data), title=form.title.data, intro=form.intro.data,
         key_mode=KeyMode(form.key_mode.data), release_threshold=form.release_threshold.data,
         comment_threshold=form.comment_threshold.data, trustee_threshold=form.trustee_threshold.data,
-        opens_at=form.opens_at.data, closes_at=form.closes_at.data, recurrence_weeks=form.recurrence_weeks.data)
+        opens_at=opens_at, closes_at=closes_at, recurrence_weeks=form.recurrence_weeks.data)
 
 
 # -- organizers -----------------------------------------------------------------------------------
@@ -59,35 +65,32 @@ def _settings(form: SurveyForm, union: Union) -> definitions.SurveySettings:
 @organizer_required
 def unit_surveys_page(unit_id: int):
     unit = get_unit_for_organizer_or_404(unit_id)
-    form = survey_form_with_floors(unit.union)
+    form = survey_form_for(unit.union, trustees_ready=unit_surveys.enough_trustees_ready(unit))
     if form.validate_on_submit() and (created := unit_of_work(
             lambda: unit_surveys.create(current_user, unit, _settings(form, unit.union), form.standard_questions.data),
-            form=form, success="Draft created. Check the questions, then launch.")):
+            form=form, success="Draft created. Check the questions, then preview and launch it.")):
         return redirect(url_for("surveys_ui.manage", survey_id=created.value.id))
     surveys = definitions.surveys_in_scope(unit_surveys.unit_scope(unit))
     return render_form("surveys/unit_surveys.html", form, unit=unit, surveys=surveys,
                        who_can_decrypt=unit_surveys.who_can_decrypt)
 
 
-def _with_trustee_choices(form: LaunchForm, unit) -> LaunchForm:
+def _with_trustee_choices(form: LaunchForm, check: unit_surveys.LaunchCheck) -> LaunchForm:
     """Only stewards and organizers who have set a trustee key can be chosen."""
-    form.trustees.choices = [(a.id, a.display_name) for a in unit_surveys.trustee_candidates(unit)
-                             if unit_surveys.has_trustee_key(a)]
+    form.trustees.choices = [(a.id, a.display_name) for a in check.ready_trustees]
     return form
 
 
 def _manage_context(survey, unit, **forms):
-    candidates = unit_surveys.trustee_candidates(unit)
     shares = keys.trustees_of(survey)
-    launch_form = _with_trustee_choices(forms.get("launch_form") or LaunchForm(), unit)
     return dict(
         survey=survey, unit=unit, question_form=forms.get("question_form") or QuestionForm(),
-        launch_form=launch_form, confirm_form=ConfirmForm(),
-        candidates=[(a, unit_surveys.has_trustee_key(a)) for a in candidates],
+        confirm_form=ConfirmForm(), check=unit_surveys.launch_check(survey, unit) if survey.is_editable else None,
         trustees=unit_surveys.accounts_by_ref([t.trustee_ref for t in shares]), shares=shares,
         answered=unit_surveys.answered_count(survey), breakdown=results.declared_breakdown(survey),
-        who_can_decrypt=unit_surveys.who_can_decrypt(survey),
-        labels=QuestionType,
+        breakdown_notes=unit_surveys.breakdown_notes(survey), who_can_decrypt=unit_surveys.who_can_decrypt(survey),
+        zone=unit.union.time_zone, state_words=unit_surveys.STATE_WORDS, question_words=QUESTION_TYPE_LABELS,
+        server_key_risk=unit_surveys.SERVER_KEY_RISK,
     )
 
 
@@ -123,23 +126,43 @@ def remove_question(survey_id: int, question_id: int):
     return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
 
 
-@surveys_bp.route("/surveys/<int:survey_id>/launch", methods=["POST"])
+@surveys_bp.route("/surveys/<int:survey_id>/server-key", methods=["POST"])
+@organizer_required
+def use_server_key(survey_id: int):
+    survey, _ = get_survey_for_organizer_or_404(survey_id)
+    ConfirmForm().validate_on_submit() or abort(400, "The form was incomplete.")
+    unit_of_work(lambda: unit_surveys.switch_to_server_key(current_user, survey),
+                 success="The server will unlock this survey's results when it closes.")
+    return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
+
+
+@surveys_bp.route("/surveys/<int:survey_id>/launch", methods=["GET", "POST"])
 @organizer_required
 def launch(survey_id: int):
+    """GET: what members will see and what launching does, to confirm. POST: launch."""
     survey, unit = get_survey_for_organizer_or_404(survey_id)
-    form = _with_trustee_choices(LaunchForm(), unit)
-    if form.validate_on_submit() and (launched := unit_of_work(
-            lambda: unit_surveys.launch_for_unit(current_user, survey, form.trustees.data or []), form=form,
-            success=_launched)):
-        for note in launched.value.notes:
-            flash(note, "info")
+    if not survey.is_editable:  # launched already: its page says what happened
         return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
-    return render_template("surveys/manage.html", **_manage_context(survey, unit, launch_form=form)), 400
+    check = unit_surveys.launch_check(survey, unit)
+    form = _with_trustee_choices(LaunchForm(), check)
+    if form.validate_on_submit() and unit_of_work(
+            lambda: unit_surveys.launch_for_unit(current_user, survey, form.trustees.data or []), form=form,
+            success=lambda report: _launched(report, unit.union.time_zone)):
+        return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
+    preview = answer_form_class(survey.questions)(formdata=None, meta={"csrf": False})
+    return render_form("surveys/launch.html", form, survey=survey, unit=unit, check=check, preview=preview,
+                       confirm_form=ConfirmForm(), who_can_decrypt=unit_surveys.who_can_decrypt(survey),
+                       zone=unit.union.time_zone, server_key_risk=unit_surveys.SERVER_KEY_RISK)
 
 
-def _launched(report) -> str:
-    opened = "It is open now." if report.opens_now else "It opens at its scheduled time."
-    return f"Launched to {report.eligible} members. {opened}"
+def _launched(report, zone: str) -> str:
+    """Everything a launch did, in one message; the breakdown notes wait on the survey's page."""
+    survey = report.survey
+    opens = "It is open now" if report.opens_now else f"It opens {format_local(survey.opens_at, zone)}"
+    closes = f" and closes {format_local(survey.closes_at, zone)}" if survey.closes_at else " until you close it"
+    merged = (" Some small groups are counted together, to keep every answer hidden: see the survey's page."
+              if report.notes else "")
+    return f"Launched to {report.eligible} members with accounts. {opens}{closes}.{merged}"
 
 
 @surveys_bp.route("/surveys/<int:survey_id>/close", methods=["POST"])
@@ -152,9 +175,9 @@ def close(survey_id: int):
             and unit_of_work(lambda: unit_surveys.tally_and_release(current_user, survey))):
         return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
     if survey.state == SurveyState.RELEASED:
-        flash("Closed and released.", "success")
+        flash("Closed, and the results are out.", "success")
         return redirect(url_for("surveys_ui.results", survey_id=survey.id))
-    flash("Closed. The trustees can now decrypt the results.", "success")
+    flash("Closed. The trustees can now unlock the results: each does their part from their Surveys page.", "success")
     return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
 
 
@@ -170,8 +193,9 @@ def my_surveys():
         released += [s for s in definitions.surveys_in_scope(unit_surveys.unit_scope_of(unit_id))
                      if s.state == SurveyState.RELEASED]
     trustee_of = keys.surveys_held(ref)
+    given = {s.id for s in trustee_of if any(t.trustee_ref == ref and t.has_decrypted for t in keys.trustees_of(s))}
     return render_template("surveys/my_surveys.html", open_surveys=open_surveys, released=released,
-                           trustee_of=trustee_of, has_key=keys.trustee_key(ref) is not None)
+                           trustee_of=trustee_of, given=given, has_key=keys.trustee_key(ref) is not None)
 
 
 @surveys_bp.route("/surveys/<int:survey_id>/ballot", methods=["POST"])
@@ -217,7 +241,7 @@ def trustee_key():
     ref = accounts.account_ref(current_user)
     if form.validate_on_submit() and unit_of_work(
             lambda: keys.register_trustee_key(ref, form.passphrase.data), form=form,
-            success="Your trustee key is ready. Organizers can now name you as a trustee."):
+            success="Your trustee passphrase is set. Organizers can now name you as a trustee."):
         return redirect(url_for("surveys_ui.my_surveys"))
     return render_form("surveys/trustee_key.html", form, has_key=keys.trustee_key(ref) is not None)
 
@@ -241,5 +265,5 @@ def decrypt(survey_id: int):
 
 def _decrypted(survey: Survey, given: int) -> str:
     if survey.state == SurveyState.RELEASED:
-        return "Your part was the last one needed: the results are released."
-    return f"Thank you. {given} of {survey.trustee_threshold} trustees have decrypted."
+        return "Yours was the last part needed: the results are out."
+    return f"Thank you. {given} of the {survey.trustee_threshold} trustees needed have done their part."

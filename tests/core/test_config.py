@@ -25,7 +25,8 @@ def test_production_refuses_to_start_without_a_database(tmp_path):
 
 
 def test_production_takes_everything_from_the_environment(tmp_path):
-    environ = {**generate_secrets(), "DATABASE_URL": "postgres://u:p@db.internal/leverage"}
+    environ = {**generate_secrets(), "DATABASE_URL": "postgres://u:p@db.internal/leverage",
+               "LEVERAGE_MAIL_SERVER": "mail.internal", "LEVERAGE_BASE_URL": "https://leverage.example.org"}
     settings = load_settings("production", str(tmp_path), environ)
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.internal/leverage"
     assert settings["SESSION_COOKIE_SECURE"] is True
@@ -82,7 +83,8 @@ def test_no_secret_has_a_default_in_code():
 
 
 def test_the_global_sign_in_budget_can_be_set_and_a_malformed_one_stops_the_start(tmp_path):
-    environ = {**generate_secrets(), "DATABASE_URL": "postgresql://db/leverage"}
+    environ = {**generate_secrets(), "DATABASE_URL": "postgresql://db/leverage",
+               "LEVERAGE_MAIL_SERVER": "mail.internal", "LEVERAGE_BASE_URL": "https://leverage.example.org"}
     assert load_settings("production", str(tmp_path), environ)["LOGIN_GLOBAL_LIMIT"] == "300 per minute"
     raised = load_settings("production", str(tmp_path), {**environ, "LEVERAGE_LOGIN_GLOBAL_LIMIT": "900 per minute"})
     assert raised["LOGIN_GLOBAL_LIMIT"] == "900 per minute"

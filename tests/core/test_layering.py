@@ -34,9 +34,11 @@ ORGANIZER_LAYERS = [
     {"charting"},
     {"accounts"},
     {"unit_surveys"},
+    {"notifications"},
     {"strength"},
     {"demands"},
     {"bargaining"},
+    {"home"},
     {"demo"},
 ]
 LAYER_OF = {part: rank for rank, parts in enumerate(ORGANIZER_LAYERS) for part in parts}

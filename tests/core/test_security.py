@@ -48,7 +48,8 @@ def test_session_cookie_flags(client, world):
 def test_production_cookies_are_secure(monkeypatch, tmp_path):
     from config import generate_secrets
 
-    for name, value in {**generate_secrets(), "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}.items():
+    for name, value in {**generate_secrets(), "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+                        "LEVERAGE_MAIL_SERVER": "mail.internal", "LEVERAGE_BASE_URL": "https://leverage.example.org"}.items():
         monkeypatch.setenv(name, value)
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -76,7 +76,7 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     journey.snap(invitee, "member-home")
 
     demand_text = "Will you heat the loading bay before December? Who is responsible, and by when?"
-    invitee.get_by_role("link", name="Your demands").click()
+    invitee.get_by_role("link", name="Your demands").first.click()
     invitee.get_by_role("link", name="Write a demand").click()
     invitee.get_by_label("Your demand, as a question the employer must answer").fill(demand_text)
     invitee.get_by_role("radio", name=re.compile("^Dealbreaker")).check()
@@ -97,12 +97,15 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     expect(organizer.get_by_text("Endorsement survey sent to 7 coworkers")).to_be_visible()
     organizer.goto(live_server + f"/units/{world.unit_id}/surveys")
     organizer.get_by_label("Title").fill("Dock crew pulse")
-    organizer.get_by_label("Who can decrypt the results").select_option(value="server_key")
-    organizer.get_by_label("Comments need at least").fill("10")  # the union's floor: six comments stay sealed
+    organizer.get_by_role("radio", name=re.compile("^The server")).check()
+    organizer.get_by_label("Show written comments only when").fill("10")  # the union's floor: six comments stay sealed
+    organizer.locator("[name=recurrence_weeks]").fill("4")  # recurring: the unit's temperature check
     journey.snap(organizer, "new-survey")
     organizer.get_by_role("button", name="Create draft").click()
     journey.snap(organizer, "draft")
-    organizer.get_by_role("button", name="Launch survey").click()
+    organizer.get_by_role("link", name="Preview and launch").click()
+    expect(organizer.get_by_text("What members will see")).to_be_visible()
+    organizer.get_by_role("button", name="Launch: send it to 8 members").click()
     expect(organizer.get_by_text("Launched to 8 members")).to_be_visible()
     voters = [("robin@example.net", "a passphrase of my own")] + [(email, PASSWORD) for email in crowd[:5]]
     for number, (email, password) in enumerate(voters):
@@ -155,10 +158,11 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     invitee.goto(live_server + "/my/demands")
     demand = invitee.locator("article.demand")
     expect(demand.get_by_text(demand_text)).to_be_visible()
-    expect(demand.get_by_text("5 coworkers answered")).to_be_visible()
+    expect(demand.get_by_text("5 of 5 coworkers agree")).to_be_visible()
     strength = invitee.locator("section.strength")
-    expect(strength.get_by_text("6 of 6 answered yes")).to_be_visible()
-    expect(strength.get_by_text("6 of 8 answered the latest pulse")).to_be_visible()
+    expect(strength.get_by_text("6 of the 6 who answered said yes")).to_be_visible()
+    # Of the whole unit on the chart (ten coworkers), not only the eight with accounts.
+    expect(strength.get_by_text("6 of 10 coworkers answered (8 of them have accounts)")).to_be_visible()
     journey.snap(invitee, "member-demand-in-context")
 
     steward = journey.sign_in(world.steward)
@@ -169,9 +173,10 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     steward.goto(live_server + "/")
     steward.get_by_role("link", name="its demands").click()
     expect(steward.get_by_text("Raised by a member (not attributed)")).to_be_visible()
+    steward.get_by_text("Record the employer's answer").click()  # the form opens when asked for
     steward.get_by_label("The employer's answer").select_option(value="partly")
     steward.get_by_label("How they answered").fill("Heaters in bay 1 only, from January")
-    steward.get_by_role("button", name="Record the employer's answer").click()
+    steward.get_by_role("button", name="Save the employer's answer").click()
     expect(steward.locator("dl.context").get_by_text("Heaters in bay 1 only, from January")).to_be_visible()
     journey.snap(steward, "steward-records-answer")
 

@@ -6,10 +6,9 @@ so no page ships without someone deciding who may see it.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from core.clock import today
 from core.extensions import db
 from organizer.accounts import invitations
 from organizer.accounts import services as accounts
@@ -42,6 +41,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "auth.change_password": ("GET", "/account/password", (302, 200, 200, 200, 200)),
     "auth.accept_invitation": ("GET", "/invite/{token}", (200, 200, 200, 200, 200)),
     "auth.delete_account": ("GET", "/account/delete", (302, 200, 200, 200, 200)),
+    "auth.notification_settings": ("GET", "/account/notifications", (302, 200, 200, 200, 200)),
     "organizing.dashboard": ("GET", "/unions/{union_id}", ORGANIZER_ONLY_GET),
     "organizing.create_unit": ("POST", "/unions/{union_id}/units", (302, 403, 403, 404, 400)),
     "organizing.segments": ("GET", "/units/{unit_id}/segments", ORGANIZER_ONLY_GET),
@@ -59,6 +59,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "surveys_ui.remove_question": ("POST", "/surveys/{draft_id}/questions/{question_id}/remove",
                                    ORGANIZER_ONLY_POST),
     "surveys_ui.launch": ("POST", "/surveys/{draft_id}/launch", (302, 403, 403, 404, 400)),
+    "surveys_ui.use_server_key": ("POST", "/surveys/{draft_id}/server-key", ORGANIZER_ONLY_POST),
     "surveys_ui.close": ("POST", "/surveys/{open_id}/close", ORGANIZER_ONLY_POST),
     "surveys_ui.my_surveys": ("GET", "/my/surveys", (302, 200, 200, 200, 200)),
     "surveys_ui.answer": ("GET", "/surveys/{open_id}/answer", (302, 200, 403, 403, 403)),
@@ -69,6 +70,9 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "surveys_ui.decrypt": ("GET", "/surveys/{trustee_survey_id}/decrypt", (302, 403, 200, 404, 404)),
     "organizing.unit_strength": ("GET", "/units/{unit_id}/strength", ORGANIZER_ONLY_GET),
     "organizing.remove_structure_test": ("POST", "/structure-tests/{structure_test_id}/remove", ORGANIZER_ONLY_POST),
+    "organizing.set_evidence_window": ("POST", "/units/{unit_id}/strength/window", (302, 403, 403, 404, 400)),
+    "organizing.set_temperature_check": ("POST", "/surveys/{released_id}/temperature-check",
+                                         (302, 403, 403, 404, 400)),
     "demands.my_demands": ("GET", "/my/demands", MEMBER_ONLY_GET),
     "demands.new_demand": ("GET", "/my/demands/new", MEMBER_ONLY_GET),
     "demands.edit_demand": ("GET", "/demands/{demand_id}/edit", MEMBER_ONLY_GET),
@@ -86,6 +90,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "demands.remove_demand": ("POST", "/demands/{spare_demand_id}/remove", MEMBER_ONLY_POST),
     "demands.remove_claim": ("POST", "/claims/{spare_claim_id}/remove", MEMBER_ONLY_POST),
     "organizing.union_settings": ("GET", "/unions/{union_id}/settings", ORGANIZER_ONLY_GET),
+    "organizing.union_time_zone": ("POST", "/unions/{union_id}/settings/time-zone", (302, 403, 403, 404, 400)),
     "organizing.union_audit": ("GET", "/unions/{union_id}/audit", ORGANIZER_ONLY_GET),
     # Stewards read their own unit's log: the world's steward stewards this unit.
     "organizing.unit_audit": ("GET", "/units/{unit_id}/audit", (302, 403, 200, 404, 200)),
@@ -142,7 +147,7 @@ def _ids(app, world) -> dict[str, object]:
         claim, spare_claim = (demands.add_claim(member, demands.ClaimDetails(ClaimSection.NEED, text))
                               for text in ("A licence course.", "A quieter break room."))
         structure_test = structure_tests.record(organizer, person.unit, structure_tests.ActionDetails(
-            StructureTestKind.RALLY, date(2026, 11, 1), 1))
+            StructureTestKind.RALLY, today(), 1))  # a union set up today records nothing earlier
         db.session.commit()
         ids = {"demand_id": demand.id, "structure_test_id": structure_test.id, "spare_demand_id": spare_demand.id, "claim_id": claim.id,
                "spare_claim_id": spare_claim.id,

@@ -42,7 +42,8 @@ def test_seed_demo_if_empty_leaves_existing_data_alone(app, runner, world):
 def test_seed_demo_refuses_production(monkeypatch, tmp_path):
     from config import generate_secrets
 
-    for name, value in {**generate_secrets(), "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}.items():
+    for name, value in {**generate_secrets(), "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+                        "LEVERAGE_MAIL_SERVER": "mail.internal", "LEVERAGE_BASE_URL": "https://leverage.example.org"}.items():
         monkeypatch.setenv(name, value)
     result = create_app("production").test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0 and "production" in result.output

@@ -18,7 +18,7 @@ from organizer.bargaining import exports
 from organizer.charting.models import DEFAULT_ENDORSEMENT_FLOOR, DEFAULT_RESULTS_FLOOR, Union
 from organizer.demands import models as demand_models
 from organizer.strength.card import TESTS_ON_THE_PAGE
-from organizer.strength.metrics import Share, StrengthTier, UnitStrength
+from organizer.strength.metrics import Evidence, EvidenceSource, Participation, Share, StrengthTier, UnitStrength
 from organizer.strength.models import StructureTestKind
 from organizer.unit_surveys import forms as survey_forms
 from organizer.unit_surveys import services as unit_surveys
@@ -123,11 +123,14 @@ def _strength(*, known: bool = True, tests: int = 2) -> UnitStrength:
     held = [SimpleNamespace(kind=StructureTestKind.PETITION if i % 2 == 0 else StructureTestKind.RALLY,
                             held_on=date(2026, 9, 1 + i), share=0.6, participants=18, headcount=30, met_target=i == 0)
             for i in range(tests)]
+    evidence = [Evidence(EvidenceSource.STRUCTURE_TEST, 18, 30, t.held_on, True, t.kind.label, test=t) for t in held]
     return UnitStrength(
         unit=unit, headcount=30 if known else 0, members=12 if known else 0, pulse=pulse if known else None,
-        participation=Share(20, 30, 0.49, 0.8) if known else None, support=Share(15, 20, 0.53, 0.89) if known else None,
+        participation=Participation(20, 30, 24) if known else None,
+        support=Share(15, 20, 0.53, 0.89) if known else None,
         support_note=None if known else "No pulse survey has been released yet.",
-        tier=StrengthTier.MAJORITY, tier_evidence="60% signed a petition", structure_tests=held)
+        tier=StrengthTier.MAJORITY, rests_on=evidence[0] if evidence else None, window_days=90,
+        window_start=date(2026, 7, 1), evidence=evidence, structure_tests=held)
 
 
 def _page(app, strength: UnitStrength) -> str:
@@ -139,39 +142,51 @@ def _page(app, strength: UnitStrength) -> str:
     return re.sub(r"\s+", " ", Markup(re.sub(r"<[^>]+>", " ", html)).unescape()).strip()
 
 
-def test_the_exports_read_the_card_as_before():
-    assert exports.strength_lines(SimpleNamespace(strength=_strength())) == [
-        ("Tier", "Majority: more than half the unit"), ("Evidence", "60% signed a petition"),
-        ("Density", "40% (12 members of 30)"),
-        ("Support", "75% (95% interval 53%–89%; 15 of 20 answered yes)"),
-        ("Participation", "67% (95% interval 49%–80%; 20 of 30 answered the latest pulse)"),
+def test_the_exports_read_the_card_as_the_page_does():
+    strength = _strength()
+    assert exports.strength_lines(SimpleNamespace(strength=strength)) == [
+        ("Tier", "Majority (more than half the unit)"),
+        ("Tier rests on", "18 of 30 took part in the majority petition of 2026-09-01 — 60% of the unit"),
+        ("Counted", "evidence from the last 90 days (since 2026-07-01); older evidence is listed, not counted"),
+        ("Density", "40%: 12 members of the 30 coworkers on the chart"),
+        ("Support", "75%: 15 of the 20 who answered said yes (15 of the unit's 30); "
+                    "likely between 53% and 89% of the whole unit"),
+        ("Participation", "67%: 20 of 30 coworkers answered (24 of them have accounts)"),
         ("Structure test", "Majority petition, 2026-09-01: 60% (18 of 30), reached its target of 50%"),
         ("Structure test", "Rally, 2026-09-02: 60% (18 of 30), short of its target of 75%"),
-        ("Latest pulse", "October <pulse>, closed 2026-10-08, who could decrypt: "
-                         f"{unit_surveys.SERVER_KEY_WORDS}"),
+        ("Temperature check", "October <pulse>, closed 2026-10-08, who could decrypt: "
+                              f"{unit_surveys.SERVER_KEY_WORDS}"),
+        ("What the words mean", strength.card.terms),
     ]
+    assert "95% confidence interval" in strength.card.terms
     assert exports.strength_lines(SimpleNamespace(strength=_strength(known=False, tests=0))) == [
-        ("Tier", "Majority: more than half the unit"), ("Evidence", "60% signed a petition"),
+        ("Tier", "Majority (more than half the unit)"), ("Tier rests on", "no evidence from the last 90 days"),
+        ("Counted", "evidence from the last 90 days (since 2026-07-01); older evidence is listed, not counted"),
         ("Density", "no one charted yet"), ("Support", "No pulse survey has been released yet."),
-        ("Participation", "not yet known"),
+        ("Participation", "no temperature check released yet"), ("What the words mean", strength.card.terms),
     ]
 
 
-def test_the_page_reads_the_card_as_before(app):
+def test_the_page_reads_the_card_in_plain_words(app):
     page = _page(app, _strength())
     for words in ("Union strength: Warehouse", "Majority — more than half the unit",
-                  "Density 40% 12 members of 30", "Support 75% 95% interval 53%–89%, 15 of 20 answered yes",
-                  "Participation 67% 20 of 30 answered the latest pulse",
-                  "Tier from: 60% signed a petition. Latest pulse: “October <pulse>”, closed 2026-10-08; "
+                  "The tier rests on: 18 of 30 took part in the majority petition of 2026-09-01",
+                  "Density 40% 12 members of the 30 coworkers on the chart",
+                  "Support 75% 15 of the 20 who answered said yes (15 of the unit's 30); "
+                  "likely between 53% and 89% of the whole unit",
+                  "Participation 67% 20 of 30 coworkers answered (24 of them have accounts)",
+                  "Counted: evidence from the last 90 days (since 2026-07-01)",
+                  "Temperature check: “October <pulse>”, closed 2026-10-08; "
                   f"who could decrypt: {unit_surveys.SERVER_KEY_WORDS}.",
                   "Majority petition, 2026-09-01: 60% (18 of 30) — reached its target of 50% (a majority)",
                   "Rally, 2026-09-02: 60% (18 of 30) — short of its target of 75%"):
         assert words in page
+    assert "95% interval" not in page.split("What these figures mean")[0]  # the term is in the help, not the figure
     unknown = _page(app, _strength(known=False, tests=0))
-    for words in ("Density — 0 members of 0", "Support — No pulse survey has been released yet.",
-                  "Participation — no released pulse yet"):
+    for words in ("Density — no one charted yet", "Support — No pulse survey has been released yet.",
+                  "Participation — no temperature check released yet"):
         assert words in unknown
-    assert "Latest pulse" not in unknown and "Structure tests" not in unknown
+    assert "Temperature check:" not in unknown and "Structure tests" not in unknown
 
 
 def test_the_page_and_the_exports_take_every_figure_from_the_one_card(app):
@@ -182,7 +197,7 @@ def test_the_page_and_the_exports_take_every_figure_from_the_one_card(app):
         assert f"{figure.name} {figure.value} {figure.detail}" in page
         assert lines[figure.name] == figure.line and figure.value in figure.line
     assert card.tier_meaning in page and card.tier_meaning in lines["Tier"]
-    assert card.evidence in page and lines["Evidence"] == card.evidence
+    assert card.rests_on in page and lines["Tier rests on"] == card.rests_on
 
 
 def test_the_page_lists_the_newest_tests_and_the_exports_all(app):

@@ -82,14 +82,59 @@ def test_malformed_questions_are_refused(app_ctx, kwargs):
 
 def test_questions_get_their_fixed_options(app_ctx):
     survey = definitions.create_survey("test:1", SETTINGS)
-    scale = definitions.add_question(survey, type=QuestionType.SCALE, prompt="How much?", options=["too", "few"])
+    scale = definitions.add_question(survey, type=QuestionType.SCALE, prompt="How much?", options=[" ", ""])
     yes_no = definitions.add_question(survey, type=QuestionType.YES_NO, prompt="Yes?", options=["Maybe"])
     text = definitions.add_question(survey, type=QuestionType.FREE_TEXT, prompt="Say", options=["x"],
                                     allows_cant_say=True)
-    assert scale.options == definitions.DEFAULT_SCALE_LABELS
+    assert scale.options == definitions.DEFAULT_SCALE_LABELS, "a scale given no labels takes the standard five"
     assert yes_no.options == ["Yes", "No"]
     assert text.options == [] and not text.allows_cant_say
     assert definitions.ballot_questions(survey) == [scale, yes_no]
+
+
+def test_a_scales_own_five_labels_are_kept_as_written(app_ctx):
+    survey = definitions.create_survey("test:1", SETTINGS)
+    labels = ["Never", "Rarely", "Sometimes", "Often", "Every shift"]
+    scale = definitions.add_question(survey, type=QuestionType.SCALE, prompt="How often?", options=labels)
+    assert scale.options == labels
+
+
+@pytest.mark.parametrize("labels, words", [
+    (["Never", "Rarely", "Often"], "3 were given"),
+    (["Always"], "1 was given"),
+    ([f"Point {i}" for i in range(6)], "6 were given"),
+    (["Low", "low", "Mid", "High", "Top"], "its own label"),
+])
+def test_a_scale_with_other_than_five_labels_is_refused_not_replaced(app_ctx, labels, words):
+    survey = definitions.create_survey("test:1", SETTINGS)
+    with pytest.raises(SurveyError, match=words) as refused:
+        definitions.add_question(survey, type=QuestionType.SCALE, prompt="How often?", options=labels)
+    assert refused.value.field == "options"
+    assert survey.questions == []
+
+
+VOTE = replace(SETTINGS, kind=SurveyKind.VOTE, title="Strike authorization")
+
+
+def test_the_standard_vote_question_is_a_yes_or_no_on_the_title(app_ctx):
+    survey = definitions.create_survey("test:1", VOTE)
+    question = definitions.add_standard_vote_question(survey)
+    assert (question.type, question.options) == (QuestionType.YES_NO, ["Yes", "No"])
+    assert question.prompt == "Do you vote yes on \u201cStrike authorization\u201d?"
+    assert not question.allows_cant_say
+    launch.launch(survey, voters(10), [])
+    assert survey.state == SurveyState.OPEN
+
+
+def test_a_vote_without_a_yes_or_no_question_cannot_launch(app_ctx):
+    survey = definitions.create_survey("test:1", VOTE)
+    definitions.add_question(survey, type=QuestionType.SCALE, prompt="How sure are you?")
+    with pytest.raises(SurveyError, match="A vote needs a yes/no question"):
+        launch.launch(survey, voters(10), [])
+    assert survey.public_key is None and row_count(EligibleVoter, survey) == 0
+    pulse_survey = definitions.create_survey("test:1", SETTINGS)
+    definitions.add_question(pulse_survey, type=QuestionType.SCALE, prompt="How sure are you?")
+    launch.launch(pulse_survey, voters(10), [])  # only a vote needs one
 
 
 def test_removing_a_question_renumbers_the_rest(app_ctx):

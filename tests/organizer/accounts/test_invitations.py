@@ -111,13 +111,17 @@ def test_revoked_invitation_stops_working(app, client, world, login):
 
 @pytest.mark.parametrize("data, message", [
     ({**NEW_MEMBER, "display_name": ""}, b"This field is required"),
-    ({**NEW_MEMBER, "display_name": "x" * 61}, b"Field cannot be longer than 60"),
+    ({**NEW_MEMBER, "display_name": "x" * 61}, b"Keep it to 60 characters or fewer: this has 61"),
     ({**NEW_MEMBER, "email": "not-an-email"}, b"Enter an email address"),
     ({**NEW_MEMBER, "email": "a@b"}, b"Enter an email address"),
     ({**NEW_MEMBER, "password": "short", "confirm": "short"}, b"Use between 10"),
     ({**NEW_MEMBER, "confirm": "something else entirely"}, b"The passwords differ"),
     ({**NEW_MEMBER, "email": "member@example.org"}, b"already exists"),
     ({**NEW_MEMBER, "display_name": "bad\x00name"}, b"control characters"),
+    ({**NEW_MEMBER, "display_name": "\u200b\u3164\u200b"}, b"only blank or invisible characters"),
+    ({**NEW_MEMBER, "display_name": "\u2800"}, b"only blank or invisible characters"),
+    ({**NEW_MEMBER, "display_name": "..."}, b"only punctuation or symbols"),
+    ({**NEW_MEMBER, "display_name": "Night \u202elwo"}, b"direction text is shown in"),
 ])
 def test_bad_acceptance_is_refused_and_stores_nothing(app, client, world, login, data, message):
     path = _invite_link(client, login, world)

@@ -263,6 +263,7 @@ def test_the_rate_limit_store_is_configurable_and_memory_by_default(tmp_path):
 
     assert load_settings("testing", str(tmp_path), generate_secrets())["RATELIMIT_STORAGE_URI"] == "memory://"
     environ = {**generate_secrets(), "DATABASE_URL": "postgresql://db/leverage",
+               "LEVERAGE_MAIL_SERVER": "mail.internal", "LEVERAGE_BASE_URL": "https://leverage.example.org",
                "LEVERAGE_RATELIMIT_STORAGE_URI": "memcached://cache.internal:11211"}
     settings = load_settings("production", str(tmp_path), environ)
     assert settings["RATELIMIT_STORAGE_URI"] == "memcached://cache.internal:11211"

@@ -18,11 +18,13 @@ from organizer.charting import people, unions
 from organizer.charting.models import BargainingUnit, Person, Union
 from organizer.errors import DomainError, NotAllowed
 from organizer.roles import Role
+from organizer.strength import temperature
 from organizer.unit_surveys import services as unit_surveys
 from surveys import definitions
 from surveys.models import KeyMode, QuestionType, SurveyKind
 from tests import factories
 from tests.dumps import raw_database
+from tests.organizer.strength.units import charted_unit, released_pulse
 
 
 def _actions(unit: BargainingUnit) -> list[AuditAction]:
@@ -172,3 +174,23 @@ def test_segments_are_renamed_and_removed_over_http(app, client, world, login):
         assert actions[-2:] == [AuditAction.SEGMENT_RENAMED, AuditAction.SEGMENT_REMOVED]
         last = audit.unit_log(accounts.find_account_by_email(world.organizer), unit)[0]
         assert last.description == "Removed department Tall cranes; 1 charted person no longer has a department."
+
+
+def test_what_the_strength_card_rests_on_is_recorded_when_it_changes(app_ctx):
+    """The evidence window, the chosen temperature check and the time zone could each
+    flatter or blur the figures; the other officers see every change, and a repeat is no change."""
+    unit, organizer = charted_unit(12)
+    one_off = released_pulse(unit, with_accounts=10, answered=8, yes=8, recurring=False)
+    db.session.execute(sa.delete(AuditEntry))
+    unions.set_evidence_window(organizer, unit.union, 120)
+    unions.set_evidence_window(organizer, unit.union, 120)
+    unions.set_time_zone(organizer, unit.union, "America/Chicago")
+    temperature.set_temperature_check(organizer, one_off, True)
+    temperature.set_temperature_check(organizer, one_off, True)
+    temperature.set_temperature_check(organizer, one_off, False)
+    entries = audit.union_log(organizer, unit.union)
+    assert [e.action for e in reversed(entries)] == [
+        AuditAction.EVIDENCE_WINDOW_CHANGED, AuditAction.TIME_ZONE_CHANGED,
+        AuditAction.TEMPERATURE_CHECK_MARKED, AuditAction.TEMPERATURE_CHECK_MARKED]
+    assert "last 120 days (was 90)" in entries[-1].description
+    assert "no longer counts" in entries[0].description

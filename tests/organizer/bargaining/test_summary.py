@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zlib
+
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from organizer.roles import Role
 from surveys import ballot_box, tally
 from surveys.models import EligibleVoter
 from tests import factories
+from tests.organizer.bargaining.pdf_reading import read_pdf
 
 
 def _details(text, *, tier=Tier.PRIORITY, category=Category.PAY, kind=DemandKind.DEMAND, named=False):
@@ -114,15 +115,7 @@ def test_members_cannot_build_the_summary(unit_people):
 
 
 def _pdf_text(pdf: bytes) -> str:
-    """The text a PDF shows, from its (deflated) content streams."""
-    shown = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            content = zlib.decompress(stream)
-        except zlib.error:
-            continue
-        shown += [t.decode("cp1252") for t in re.findall(rb"\((.*?)\) ?Tj", content, re.S)]
-    return " ".join(shown)
+    return read_pdf(pdf).text.replace("\n", " ")
 
 
 def test_exports_carry_the_content_and_keep_anonymous_authors_anonymous(unit_people):
@@ -136,7 +129,7 @@ def test_exports_carry_the_content_and_keep_anonymous_authors_anonymous(unit_peo
     markdown = exports.to_markdown(built)
     assert "<script>" not in markdown and r"\<script\>" in markdown
     assert r"\[tricks\]" in markdown and r"\*now\*" in markdown
-    assert "Refuses: Flat no — not this year" in markdown
+    assert "Refuses (" in markdown and "): Flat no — not this year" in markdown
 
     rows = list(csv.DictReader(io.StringIO(exports.to_csv(built))))
     by_text = {row["text"]: row for row in rows}
@@ -148,13 +141,31 @@ def test_exports_carry_the_content_and_keep_anonymous_authors_anonymous(unit_peo
     assert pdf.startswith(b"%PDF-")
     text = _pdf_text(pdf)
     assert "Will you stop" in text and "Flat no" in text and b.display_name in text
+    assert b"/URI" not in pdf and b"/Link" not in pdf, "member text made a link in the PDF"
 
     for export in (markdown, exports.to_csv(built), text):
         assert a.display_name not in export, "an author who did not allow it is named"
 
 
-def test_text_the_pdf_font_cannot_show_is_replaced_not_dropped(unit_people):
-    a = unit_people["members"][0]
-    demands.create_demand(a, _details("Will you translate the handbook into 中文 too?"))
-    text = _pdf_text(exports.to_pdf(summary.build(unit_people["steward"], unit_people["unit"])))
-    assert "into ?? too" in text
+def test_every_export_carries_each_answer_with_its_day(unit_people, monkeypatch):
+    author, steward = unit_people["members"][0], unit_people["steward"]
+    demand = demands.create_demand(author, _details("Will you pay nights extra?"))
+    for day, response, note in [(date(2026, 10, 14), EmployerResponse.REFUSES, "Not this year"),
+                                (date(2026, 11, 2), EmployerResponse.NO_ANSWER, None),
+                                (date(2026, 11, 20), EmployerResponse.PARTLY, "Scheduled nights only")]:
+        monkeypatch.setattr(demands, "today", lambda day=day: day)
+        demands.record_response(steward, demand, response, note)
+    built = summary.build(steward, unit_people["unit"])
+
+    markdown = exports.to_markdown(built)
+    assert "Employer's answer: Partly (2026-11-20): Scheduled nights only" in markdown
+    assert "Earlier answers: No answer (2026-11-02); Refuses (2026-10-14): Not this year" in markdown
+
+    [row] = csv.DictReader(io.StringIO(exports.to_csv(built)))
+    assert (row["employer_response"], row["employer_response_note"], row["responded_on"]) == (
+        "partly", "Scheduled nights only", "2026-11-20")
+    assert row["earlier_responses"].splitlines() == ["2026-11-02 no_answer", "2026-10-14 refuses: Not this year"]
+
+    text = _pdf_text(exports.to_pdf(built)).replace(" ", "")
+    latest, earlier = text.index("Partly(2026-11-20):Schedulednightsonly"), text.index("Earlier:")
+    assert latest < earlier < text.index("Noanswer(2026-11-02)") < text.index("Refuses(2026-10-14):Notthisyear")

@@ -50,7 +50,7 @@ def test_organizer_creates_a_unit_and_its_segments(app, client, world, login):
 
 @pytest.mark.parametrize("data, message", [
     ({"name": ""}, b"This field is required"),
-    ({"name": "y" * 121}, b"cannot be longer than 120"),
+    ({"name": "y" * 121}, b"Keep it to 120 characters or fewer"),
     ({"name": "Dock crew"}, b"already has a unit with this name"),
 ])
 def test_bad_unit_names_are_refused(app, client, world, login, data, message):
@@ -65,7 +65,7 @@ def test_bad_unit_names_are_refused(app, client, world, login, data, message):
     ({"kind": "department", "name": ""}, b"This field is required"),
     ({"kind": "floor", "name": "Roof"}, b"Not a valid choice"),
     ({"kind": "department", "name": "Loading"}, b"already has a department"),
-    ({"kind": "shift", "name": "z" * 81}, b"cannot be longer than 80"),
+    ({"kind": "shift", "name": "z" * 81}, b"Keep it to 80 characters or fewer: this has 81"),
 ])
 def test_bad_segments_are_refused(app, client, world, login, data, message):
     login(client, world.organizer)

@@ -112,11 +112,11 @@ def test_from_request_to_backing_through_every_role(app, client, world, login, c
         db.session.commit()
 
     mine = author.get("/my/demands").data.decode()
-    assert "coworker backing" in mine and "3 coworkers answered" in mine
+    assert "Coworker backing" in mine and "3 of 3 coworkers agree" in mine
 
     steward = login(app.test_client(), world.steward)
     unit_page = steward.get(f"/units/{world.unit_id}/demands").data.decode()
-    assert "loading bay" in unit_page and "3 coworkers answered" in unit_page
+    assert "loading bay" in unit_page and "3 of 3 coworkers agree" in unit_page
     with app.app_context():
         author_name = accounts.find_account_by_email(world.member).display_name
     assert "Raised by a member (not attributed)" in unit_page and author_name not in unit_page

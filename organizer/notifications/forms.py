@@ -1,0 +1,10 @@
+"""The form of a person's email notice setting."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+
+
+class NotificationSettingsForm(FlaskForm):
+    wants_email = BooleanField("Email me when something needs me")
