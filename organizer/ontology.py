@@ -52,6 +52,11 @@ class Basis(LabelledEnum):
     COLLECTIVE = "collective", "Collective (a condition for the whole unit)"
     MARKET = "market", "Market (comparison information)"
 
+    @property
+    def rests_on(self) -> str:
+        """How a demand's card, the summary and its exports name its basis."""
+        return f"rests on {self.label[:1].lower()}{self.label[1:]}"
+
 
 class Category(LabelledEnum):
     """Job-quality components."""

@@ -118,7 +118,7 @@ def to_markdown(summary: BargainingSummary) -> str:
 def _markdown_item(rank: int, item: SummaryItem) -> list[str]:
     d = item.demand
     lines = [f"{rank}. **{_md(d.text)}**",
-             f"   - {d.tier.label} · rests on {d.basis.value} · {_md(raised_text(item))} · score {item.score:.2f}",
+             f"   - {d.tier.label} · {d.basis.rests_on} · {_md(raised_text(item))} · score {item.score:.2f}",
              f"   - Coworker backing: {_md(backing_text(item.backing))}",
              f"   - Employer's answer: {_md(response_text(item))}"]
     earlier = earlier_texts(item)
@@ -405,7 +405,7 @@ def _pdf_items(pdf: _SummaryPDF, items: list[SummaryItem]) -> None:
             answer = answer_text(latest) if latest is not None else "No answer recorded"
             if d.earlier_answers:
                 answer += "\nEarlier:\n" + "\n".join(answer_text(a) for a in d.earlier_answers)
-            table.row([str(rank), d.text, f"{d.tier.label}\nrests on {d.basis.value}\nscore {item.score:.2f}",
+            table.row([str(rank), d.text, f"{d.tier.label}\n{d.basis.rests_on}\nscore {item.score:.2f}",
                        "\n".join([raised, *item.attributed_to]), backing_text(item.backing), answer],
                       styles={5: FontFace(fill_color=_ANSWER_TINT[latest.response])} if latest is not None else None)
 
