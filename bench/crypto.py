@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import crypto  # noqa: E402,F401  (first: rbcl then finds libsodium loaded and leaves no temporary copy)
 import rbcl  # noqa: E402
 
 from crypto import dlog  # noqa: E402

@@ -170,6 +170,58 @@ def _statement_label(sql: str) -> str:
     return f"{verb} {found.group(1)}" if found else verb
 
 
+#: Where the profile files rbcl's functions. Each is a thin wrapper around one libsodium
+#: call made through ctypes, which cProfile does not see as a call of its own, so the
+#: wrapper's own time is libsodium's.
+LIBSODIUM = "libsodium (through rbcl)"
+#: The buckets that together are the ballot's cryptography.
+CRYPTO_PACKAGES = (LIBSODIUM, "crypto/ (app code)")
+
+
+def _rbcl_code_labels() -> frozenset[tuple[str, int, str]]:
+    """cProfile's (file, first line, name) of every function rbcl exports. rbcl compiles
+    some of them at import (through `barriers`), and those give "<string>" as their file:
+    by file alone their time would count as the standard library's."""
+    import types
+
+    import crypto  # noqa: F401 - first, so that rbcl leaves no copy of libsodium in the temporary folder
+    import rbcl
+
+    return frozenset((f.__code__.co_filename, f.__code__.co_firstlineno, f.__code__.co_name)
+                     for f in vars(rbcl).values() if isinstance(f, types.FunctionType))
+
+
+def profile_package(label: tuple[str, int, str], rbcl_labels: frozenset[tuple[str, int, str]]) -> str:
+    """The bucket of the cProfile entry `label` ((file, first line, function name))."""
+    filename, _, func = label
+    filename = filename.replace("\\", "/")
+    if label in rbcl_labels or "site-packages/rbcl/" in filename:
+        return LIBSODIUM
+    if filename == "~":
+        if "rbcl" in func or "sodium" in func:
+            return LIBSODIUM
+        if "psycopg" in func or "pq" in func:
+            return "psycopg (C)"
+        return "other built-ins"
+    if "site-packages/" in filename:
+        return filename.split("site-packages/")[1].split("/")[0]
+    repo = str(h.REPO) + "/"
+    if filename.startswith(repo):
+        top = filename[len(repo):].split("/")[0]
+        return "bench (this script)" if top == "bench" else f"{top}/ (app code)"
+    return "python stdlib"
+
+
+def own_time_by_package(stats: dict) -> dict[str, float]:
+    """Seconds of own time per bucket in `pstats.Stats(...).stats`."""
+    rbcl_labels = _rbcl_code_labels()
+    by_package: dict[str, float] = {}
+    for label, value in stats.items():
+        key = profile_package(label, rbcl_labels)
+        by_package[key] = by_package.get(key, 0.0) + value[2]
+    return by_package
+
+
 def profile_answer_request(app, world: h.World, info: h.SurveyInfo, members: list[int]) -> dict:
     """cProfile of the answer POST in-process (Flask test client, same database, CSRF on)."""
     import cProfile
@@ -232,26 +284,7 @@ def profile_answer_request(app, world: h.World, info: h.SurveyInfo, members: lis
                  if filename.replace("\\", "/").endswith(path_end) and func == name]
         return round(max(found, default=0.0) / count * 1000, 2)
 
-    def package(filename: str, func: str) -> str:
-        filename = filename.replace("\\", "/")
-        if filename == "~":
-            if "rbcl" in func or "sodium" in func:
-                return "crypto (libsodium calls)"
-            if "psycopg" in func or "pq" in func:
-                return "psycopg (C)"
-            return "other built-ins"
-        if "site-packages/" in filename:
-            return filename.split("site-packages/")[1].split("/")[0]
-        repo = str(h.REPO) + "/"
-        if filename.startswith(repo):
-            top = filename[len(repo):].split("/")[0]
-            return "bench (this script)" if top == "bench" else f"{top}/ (app code)"
-        return "python stdlib"
-
-    by_package: dict[str, float] = {}
-    for (filename, _, func), value in stats.items():
-        key = package(filename, func)
-        by_package[key] = by_package.get(key, 0.0) + value[2]
+    by_package = own_time_by_package(stats)
     total_own = sum(by_package.values()) or 1.0
     top = sorted(by_package.items(), key=lambda item: -item[1])[:10]
     median_plain = statistics.median(unprofiled) * 1000
@@ -276,6 +309,7 @@ def profile_answer_request(app, world: h.World, info: h.SurveyInfo, members: lis
             "get_survey_for_member_or_404": cumulative("organizer/unit_surveys/loaders.py", "get_survey_for_member_or_404"),
         },
         "own_time_share_by_package": {name: round(seconds / total_own, 3) for name, seconds in top},
+        "own_time_share_crypto": round(sum(by_package.get(name, 0.0) for name in CRYPTO_PACKAGES) / total_own, 3),
     }
 
 
