@@ -330,5 +330,8 @@ def trend_chart(survey: Survey):
     if trend.rounds < 2:
         return None
     return share_trend_chart(
-        [Series("Answered yes", trend.support, "#8a1c2b"), Series("Participation", trend.participation, "#1a5fb4")],
-        title="Support and participation by round")
+        # Both shares are of the people the round asked (members with accounts), which the
+        # engine knows; the whole unit's headcount is the union's to state beside it.
+        [Series("Answered yes, of those who answered", trend.support, "#8a1c2b"),
+         Series("Answered, of those asked", trend.participation, "#1a5fb4")],
+        title="Support and participation by round, among members with accounts")

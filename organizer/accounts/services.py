@@ -36,7 +36,7 @@ from crypto.fields import normalize_email
 from organizer.accounts import coworkers
 from organizer.accounts.models import Account, AccountSession, RoleAssignment, hash_token
 from organizer.audit.models import AuditEntry
-from organizer.charting import unions
+from organizer.charting import roster, unions
 from organizer.charting.models import Person, Union
 from organizer.errors import DomainError, LoginRefused
 from organizer.roles import Role
@@ -334,9 +334,11 @@ def create_account(
         # coworker is kept here. Its roles must lie in the coworker's unit (or union, for an
         # organizer), which is where coworkers.accounts_by_person looks for the link.
         db.session.flush()  # a coworker charted in this unit of work needs its id and unit
-        # Locking the coworker's row makes two concurrent sign-ups for them take turns
-        # (PostgreSQL; SQLite has one writer at a time anyway).
-        db.session.execute(sa.select(Person.id).where(Person.id == person.id).with_for_update())
+        # Two concurrent sign-ups for one coworker take turns on their unit's roster lock.
+        # Never a lock on the coworker's own row: on PostgreSQL it would stamp that row's
+        # xmax with the transaction id the new account row carries as its xmin, linking
+        # the coworker to their account on disk.
+        roster.lock(person.unit)
         if coworkers.has_account(person):
             raise DomainError("This coworker already has an account.")
         if any(role.unit_id != person.unit_id and role.union_id != person.unit.union_id for role in roles):

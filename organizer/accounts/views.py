@@ -236,10 +236,11 @@ def unit_chart(unit_id: int):
         return render_template("organizing/chart.html", unit=unit, filters=filters, view=None,
                                labels=ASSESSMENT_LABELS), 400
     view = coworkers.chart(current_user, unit, department_id=filters.department.data,
-                       shift_id=filters.shift.data, assessment=filters.assessment.data,
-                       is_member=filters.is_member)
+                           shift_id=filters.shift.data, assessment=filters.assessment.data,
+                           is_member=filters.is_member, search=filters.search.data,
+                           page=filters.page.data or 1, per_page=filters.per_page.data)
     return render_template("organizing/chart.html", unit=unit, filters=filters, view=view,
-                           labels=ASSESSMENT_LABELS, confirm_form=ConfirmForm())
+                           labels=ASSESSMENT_LABELS, page_args=filters.query_args())
 
 
 @organizing_bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])

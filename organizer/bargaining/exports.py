@@ -96,7 +96,7 @@ def to_markdown(summary: BargainingSummary) -> str:
     out += [f"- **{label}:** {_md(value)}" for label, value in strength_lines(summary)]  # holds a pulse title
     rows = trend_rows(summary)
     if rows:
-        out += ["", "| Round closed | Answered yes | Participation |", "|---|---:|---:|"]
+        out += ["", "| Round closed | Answered yes | Answered, of those asked |", "|---|---:|---:|"]
         out += [f"| {label} | {yes} | {part} |" for label, yes, part in rows]
     out += ["", "## Counts per tier", "", "| Tier | Demands | Questions |", "|---|---:|---:|"]
     out += [f"| {tier.label} | {d} | {q} |" for tier, (d, q) in summary.tier_counts.items()]
@@ -392,7 +392,7 @@ def _pdf_trend(pdf: _SummaryPDF, summary: BargainingSummary) -> None:
         svg = _SVG_TITLE.sub("", str(summary.trend_chart)).replace("<svg ", f'<svg font-family="{BODY_FONT}" ', 1)
         pdf.image(io.BytesIO(svg.encode()), w=pdf.epw)
         pdf.ln(2)
-    with pdf.table_of((50, 40, 40), headings=["Round closed", "Answered yes", "Participation"]) as table:
+    with pdf.table_of((50, 40, 40), headings=["Round closed", "Answered yes", "Answered, of those asked"]) as table:
         for row in rows:
             table.row(list(row))
 

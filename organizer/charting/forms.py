@@ -23,6 +23,7 @@ from core.clock import today
 from core.timezones import time_zone_names
 from organizer.charting.models import ASSESSMENT_LABELS
 from organizer.charting.people import PersonDetails
+from organizer.charting.roster import CHART_PAGE_SIZES, DEFAULT_CHART_PAGE_SIZE
 
 _EMAIL_SHAPE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]{2,}$")
 
@@ -100,10 +101,19 @@ class PersonForm(FlaskForm):
 
 
 class ChartFilterForm(FlaskForm):
-    """Read from the query string; a GET filter changes nothing, so it needs no CSRF token."""
+    """Read from the query string; a GET filter changes nothing, so it needs no CSRF token.
+    A page past the last is shown as the last (the chart service clamps it); a page
+    that is not a whole number from 1, or a page size not offered, is a form error."""
 
     class Meta:
         csrf = False
+
+    search = StringField("Name", filters=[strip_text],
+                         validators=[Optional(), text.MaxLength(120), no_control_characters],
+                         description="Part of a name. Capitals and accents do not matter.")
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, message="Pages start at 1.")])
+    per_page = SelectField("Per page", coerce=int, default=DEFAULT_CHART_PAGE_SIZE, validate_choice=True,
+                           choices=[(size, str(size)) for size in CHART_PAGE_SIZES])
 
     department = SelectField("Department", coerce=_optional_id, validate_choice=True)
     shift = SelectField("Shift", coerce=_optional_id, validate_choice=True)
@@ -120,6 +130,14 @@ class ChartFilterForm(FlaskForm):
     def set_unit_choices(self, departments: list, shifts: list) -> None:
         self.department.choices = [(None, "Any")] + [(d.id, d.name) for d in departments]
         self.shift.choices = [(None, "Any")] + [(s.id, s.name) for s in shifts]
+
+    def query_args(self) -> dict[str, object]:
+        """The filters as given, for links to the other pages of the same list."""
+        given = {"department": self.department.data, "shift": self.shift.data, "assessment": self.assessment.data,
+                 "membership": self.membership.data or None, "search": self.search.data or None}
+        if self.per_page.data != DEFAULT_CHART_PAGE_SIZE:
+            given["per_page"] = self.per_page.data
+        return {name: value for name, value in given.items() if value is not None}
 
 
 class SegmentRenameForm(FlaskForm):

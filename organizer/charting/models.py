@@ -2,7 +2,9 @@
 chart of coworkers.
 
 Personal data (names, contact details, assessments, notes) is declared with
-sealed column types and never reaches the database in the clear."""
+sealed column types and never reaches the database in the clear. Each unit's
+roster (`UnitRoster`, kept by `organizer.charting.roster`) holds what its pages
+count and filter, sealed as one value."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, v
 
 from core.clock import today
 from core.extensions import db
-from core.sealing import SealedBool, SealedDate, SealedId, SealedInt, SealedText, sealed_none
+from core.sealing import SealedBool, SealedBytes, SealedDate, SealedId, SealedInt, SealedText, sealed_none
 from core.timezones import DEFAULT_TIME_ZONE
 from surveys.definitions import DEFAULT_COMMENT_THRESHOLD
 from surveys.models import SurveyKind
@@ -134,9 +136,11 @@ class Person(db.Model):
     charted, department and shift, and the day either last changed. The link to
     an account is sealed on the account (`Account.person_id`), so nothing on this
     row says whether the coworker has one. Sealed values cannot be filtered or
-    joined in SQL, so the chart, the density figures and the electorate open them
-    in the app (`organizer.accounts.coworkers` holds the loaders that replace the old
-    relationships).
+    joined in SQL, so the chart, the figures and the electorate read them from the
+    unit's roster (`UnitRoster`, kept by `organizer.charting.roster` in the same
+    flush as every change here), which holds them for the whole unit, sealed as one
+    value; `organizer.accounts.coworkers` holds the loaders that replace the old
+    relationships.
 
     The clear columns left are the ones a query truly needs:
 
@@ -196,3 +200,25 @@ class Person(db.Model):
         if value != getattr(self, key):
             self.segment_changed_on = today()
         return value
+
+
+class UnitRoster(db.Model):
+    """What the chart filters, sorts and counts, for one unit, as one sealed value.
+
+    People's departments, shifts, membership and assessments are sealed one by one
+    (see `Person`), so SQL can neither filter nor count them, and opening every row
+    of a large unit for each page is slow. This row holds them for the whole unit,
+    sealed together by the application key, and is rewritten in the same
+    transaction as every change to the unit's people or their accounts
+    (`organizer.charting.roster` says how, and what it costs and hides).
+    """
+
+    __tablename__ = "unit_rosters"
+
+    #: The unit whose people it lists.
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("bargaining_units.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    #: Headcount, members and people at each assessment level: all that figures need. Sealed.
+    summary: Mapped[bytes] = mapped_column(SealedBytes("unit_roster.summary"))
+    #: One entry per person: ids, segments, membership, assessment, account, name key. Sealed.
+    entries: Mapped[bytes] = mapped_column(SealedBytes("unit_roster.entries"))

@@ -1,10 +1,13 @@
-"""The chart's coworkers: charting someone, editing them (a move restarts the
-breakdown freeze), and naming the sealed department and shift ids they hold.
+"""The chart's coworkers: charting someone (or many at once), editing them (a move
+restarts the breakdown freeze), and naming the sealed department and shift ids
+they hold. Duplicates are found through the unit's roster (`charting.roster`),
+under its lock, never by opening the whole unit.
 Which of them have accounts, the chart's list that shows it and removal from the
 chart (refused while an account exists) are in accounts.coworkers."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +19,7 @@ from crypto.fields import normalize_email
 from organizer import policy
 from organizer.audit import services as audit
 from organizer.audit.models import AuditAction
+from organizer.charting import roster
 from organizer.charting.models import ASSESSMENT_LABELS, BargainingUnit, Department, Person, Shift
 from organizer.errors import DomainError
 from organizer.roles import Actor
@@ -38,27 +42,24 @@ class PersonDetails:
 
 _ORGANIZERS_ONLY = "Only the union's organizers can see or change its chart."
 
+#: The department and shift ids of a unit, to check the ids a coworker is given against.
+_Segments = tuple[set[int], set[int]]
 
-def _validated(unit: BargainingUnit, details: PersonDetails, editing: Person | None) -> PersonDetails:
+
+def _validated(unit: BargainingUnit, details: PersonDetails, listed: roster.Roster, editing: Person | None,
+               segments: _Segments | None = None) -> PersonDetails:
     if details.assessment not in ASSESSMENT_LABELS:
         raise DomainError("Choose an assessment from 0 to 5.", field="assessment")
     # Department and shift are sealed ids with no foreign key: this check is what
     # keeps them pointing at a segment of the coworker's own unit.
-    if details.department_id is not None and not _belongs(Department, details.department_id, unit):
+    departments, shifts = segments or (None, None)
+    if details.department_id is not None and not _belongs(Department, details.department_id, unit, departments):
         raise DomainError("Choose one of this unit's departments.", field="department_id")
-    if details.shift_id is not None and not _belongs(Shift, details.shift_id, unit):
+    if details.shift_id is not None and not _belongs(Shift, details.shift_id, unit, shifts):
         raise DomainError("Choose one of this unit's shifts.", field="shift_id")
     name = " ".join(details.name.split())
     email = normalize_email(details.email) if details.email else None
-    for other in unit.people:
-        if other is editing:
-            continue
-        if other.name.casefold() == name.casefold():
-            raise DomainError(
-                "Someone with this name is already on the chart. Add a detail that tells them apart, "
-                "such as an initial.", field="name")
-        if email and other.email == email:
-            raise DomainError(f"{other.name} already has this email on the chart.", field="email")
+    _refuse_duplicates(listed, name, email, editing.id if editing is not None else None)
     card_signed_on = details.card_signed_on if details.is_member else None
     return PersonDetails(
         name=name, department_id=details.department_id, shift_id=details.shift_id,
@@ -67,14 +68,36 @@ def _validated(unit: BargainingUnit, details: PersonDetails, editing: Person | N
     )
 
 
-def _belongs(model: type[Department] | type[Shift], segment_id: int, unit: BargainingUnit) -> bool:
+def _refuse_duplicates(listed: roster.Roster, name: str, email: str | None, editing_id: int | None) -> None:
+    """Someone else on the chart with this name (ignoring case and spacing) or this
+    email is refused. The roster names the few people whose name key or email tag
+    match; only their rows are opened, to compare the real values."""
+    same_name = [pid for pid in listed.named(roster.name_key(name)) if pid != editing_id]
+    same_email = [pid for pid in listed.with_email_tag(roster.email_tag(email)) if pid != editing_id] if email else []
+    if not same_name and not same_email:
+        return
+    others = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(same_name + same_email)))}
+    if any(others[pid].name.casefold() == name.casefold() for pid in same_name if pid in others):
+        raise DomainError(
+            "Someone with this name is already on the chart. Add a detail that tells them apart, "
+            "such as an initial.", field="name")
+    for pid in same_email:
+        if pid in others and others[pid].email == email:
+            raise DomainError(f"{others[pid].name} already has this email on the chart.", field="email")
+
+
+def _belongs(model: type[Department] | type[Shift], segment_id: int, unit: BargainingUnit,
+             known: set[int] | None = None) -> bool:
+    if known is not None:
+        return segment_id in known
     segment = db.session.get(model, segment_id)
     return segment is not None and segment.unit_id == unit.id
 
 
 def add_person(actor: Actor, unit: BargainingUnit, details: PersonDetails) -> Person:
     policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
-    clean = _validated(unit, details, editing=None)
+    # Locked before the duplicate check, so two organizers adding the same name take turns.
+    clean = _validated(unit, details, roster.lock(unit), editing=None)
     person = Person(unit=unit, charted_on=today(), segment_changed_on=today(), **clean.__dict__)
     db.session.add(person)
     db.session.flush()
@@ -82,9 +105,45 @@ def add_person(actor: Actor, unit: BargainingUnit, details: PersonDetails) -> Pe
     return person
 
 
+def add_many(actor: Actor, unit: BargainingUnit, details: Sequence[PersonDetails]) -> list[Person]:
+    """Chart many coworkers at once (an import, or a large demo unit). Each is checked
+    as `add_person` checks one, against the chart and against the others given; any
+    refusal refuses them all, naming the row. One audit entry names them, and the
+    roster is rewritten once."""
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
+    listed = roster.lock(unit)
+    segments = (set(segment_names(Department, unit)), set(segment_names(Shift, unit)))
+    names: set[str] = set()
+    emails: set[str] = set()
+    cleaned = []
+    for row, given in enumerate(details, 1):
+        try:
+            clean = _validated(unit, given, listed, editing=None, segments=segments)
+            if clean.name.casefold() in names:
+                raise DomainError("This name is given twice. Add a detail that tells them apart, such as an initial.",
+                                  field="name")
+            if clean.email is not None and clean.email in emails:
+                raise DomainError("This email is given twice.", field="email")
+        except DomainError as refused:
+            raise DomainError(f"Row {row}: {refused.message}", field=refused.field) from None
+        names.add(clean.name.casefold())
+        if clean.email is not None:
+            emails.add(clean.email)
+        cleaned.append(clean)
+    day = today()
+    charted = [Person(unit_id=unit.id, charted_on=day, segment_changed_on=day, **clean.__dict__)
+               for clean in cleaned]
+    db.session.add_all(charted)
+    db.session.flush()
+    if charted:
+        audit.record(actor, AuditAction.PERSON_CHARTED,
+                     f"Charted {len(charted)} coworkers at once: {', '.join(p.name for p in charted)}.", unit=unit)
+    return charted
+
+
 def update_person(actor: Actor, person: Person, details: PersonDetails) -> Person:
     policy.require_organizer(actor, person.unit, _ORGANIZERS_ONLY)
-    clean = _validated(person.unit, details, editing=person)
+    clean = _validated(person.unit, details, roster.lock(person.unit), editing=person)
     # A move also restarts the breakdown freeze (Person.segment_changed_on).
     moved = (clean.department_id, clean.shift_id) != (person.department_id, person.shift_id)
     for name, value in clean.__dict__.items():

@@ -1,6 +1,6 @@
 """Unions, bargaining units and their departments and shifts, each union's
 privacy floors, and the headline figures (headcount, members, density) that
-come straight from the chart."""
+come straight from the chart (through the units' rosters)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from core.timezones import is_time_zone
 from organizer import policy
 from organizer.audit import services as audit
 from organizer.audit.models import AuditAction
+from organizer.charting import roster
 from organizer.charting.models import (
     DEFAULT_COMMENT_FLOOR,
     DEFAULT_ENDORSEMENT_FLOOR,
@@ -109,12 +110,12 @@ def remove_segment(actor: Actor, segment: Department | Shift) -> int:
     policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     kind = segment_kind(segment)
     attribute = f"{kind}_id"
-    # In Python rather than one UPDATE: the chart's columns may be sealed, and a unit's chart is small.
+    # Segments are sealed, so no UPDATE can pick the people out: the roster names
+    # them, and only their rows are opened and changed.
     emptied = 0
-    for person in unit.people:
-        if getattr(person, attribute) == segment.id:
-            setattr(person, attribute, None)
-            emptied += 1
+    for person in _people_by_id(roster.lock(unit).in_segment(kind, segment.id)):
+        setattr(person, attribute, None)
+        emptied += 1
     name = segment.name
     db.session.delete(segment)
     db.session.flush()
@@ -204,12 +205,20 @@ class UnitFigures:
 
 
 def unit_figures(units: list[BargainingUnit]) -> list[UnitFigures]:
+    """Headcount and members of each unit, from the rosters' summaries (membership is
+    sealed, so SQL cannot count it): one query for all the units."""
     if not units:
         return []
-    # Membership is sealed: it is counted here, not summed in SQL.
-    counts: dict[int, tuple[int, int]] = {}
-    for unit_id, is_member in db.session.execute(
-            sa.select(Person.unit_id, Person.is_member).where(Person.unit_id.in_([u.id for u in units]))):
-        headcount, members = counts.get(unit_id, (0, 0))
-        counts[unit_id] = (headcount + 1, members + int(is_member))
-    return [UnitFigures(unit, *counts.get(unit.id, (0, 0))) for unit in units]
+    summaries = roster.summaries(units)
+    return [UnitFigures(unit, summaries[unit.id].headcount, summaries[unit.id].members) for unit in units]
+
+
+#: Ids per query when rows are loaded by a list of ids (SQLite allows a few thousand parameters).
+_IDS_PER_QUERY = 1000
+
+
+def _people_by_id(ids: list[int]) -> list[Person]:
+    found: list[Person] = []
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        found += db.session.scalars(sa.select(Person).where(Person.id.in_(ids[start:start + _IDS_PER_QUERY])))
+    return found

@@ -23,8 +23,8 @@ import sqlalchemy as sa
 
 from core.clock import today
 from core.extensions import db
-from organizer.charting import unions
-from organizer.charting.models import BargainingUnit, Person
+from organizer.charting import roster, unions
+from organizer.charting.models import BargainingUnit
 from organizer.strength import temperature
 from organizer.strength.card import BackingWords, StrengthCard, backing_words, strength_card
 from organizer.strength.models import StructureTest
@@ -357,9 +357,9 @@ def _survey_evidence(source: EvidenceSource, survey: Survey, yes: tuple[int, int
 
 
 def _organizer_figures(unit: BargainingUnit, pulse: ReleasedResult | None, headcount: int) -> OrganizerFigures:
-    # Assessments are sealed, so they are counted here rather than in SQL.
-    people = db.session.scalars(sa.select(Person).where(Person.unit_id == unit.id))
-    supporters = sum(1 for person in people if person.assessment in (1, 2))
+    # Assessments are sealed, so SQL cannot count them: the roster's summary has the counts.
+    levels = roster.summaries([unit])[unit.id].counts_by_assessment
+    supporters = levels[1] + levels[2]
     segments = []
     if pulse is not None:
         for group in pulse.breakdown_groups:

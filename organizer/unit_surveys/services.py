@@ -24,8 +24,9 @@ from organizer.accounts.models import Account, RoleAssignment
 from organizer.accounts.services import account_ref
 from organizer.audit import services as audit
 from organizer.audit.models import AuditAction
+from organizer.charting import roster
 from organizer.charting.people import segment_names
-from organizer.charting.models import BargainingUnit, Department, Person, Shift, Union
+from organizer.charting.models import BargainingUnit, Department, Shift, Union
 from organizer.errors import DomainError, NotAllowed
 from organizer.ontology import Category
 from organizer.roles import Role
@@ -84,14 +85,15 @@ def electorate(unit: BargainingUnit) -> Electorate:
     meanwhile the other officers can see the moves in the audit log.
     """
     settled_since = today() - timedelta(days=SEGMENT_FREEZE_DAYS)
-    people = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.unit_id == unit.id))}
+    # The roster holds each linked coworker's segments and last move, by account: no row is opened.
+    people = roster.of(unit).linked()
     departments, shifts = segment_names(Department, unit), segment_names(Shift, unit)
-    members = db.session.scalars(
-        sa.select(Account).join(RoleAssignment)
+    members = db.session.execute(
+        sa.select(Account.id, Account.created_on).join(RoleAssignment)
         .where(RoleAssignment.role == Role.MEMBER, RoleAssignment.unit_id == unit.id))
     voters = {}
     for account in members:
-        person = people.get(account.person_id) if account.person_id is not None else None
+        person = people.get(account.id)
         settled = (person is not None and person.segment_changed_on <= settled_since
                    and account.created_on <= settled_since)
         voters[account_ref(account)] = {

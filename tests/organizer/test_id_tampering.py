@@ -14,7 +14,7 @@ from organizer.charting.models import BargainingUnit, Union
 from organizer.roles import Role
 from tests import factories
 from tests.factories import OrganizerOf
-from tests.organizer.test_authorization_matrix import MATRIX, _ids
+from tests.organizer.test_authorization_matrix import CHART_QUERIES, MATRIX, _ids
 
 ROUTES_WITH_IDS = {endpoint: spec for endpoint, spec in MATRIX.items() if "{" in spec[1]
                    and endpoint != "auth.accept_invitation"}
@@ -50,3 +50,28 @@ def test_no_outsider_reaches_data_by_changing_ids(app, world, login, outsiders):
                 failures.append(f"{who}: {method} {url} ({endpoint}) answered {response.status_code}")
     assert not failures, "\n".join(failures)
     assert len(ROUTES_WITH_IDS) >= 15, "the routes with ids were all checked"
+
+
+def test_no_outsider_reaches_a_chart_through_its_parameters(app, world, login, outsiders):
+    failures = []
+    for who, email in outsiders.items():
+        client = login(app.test_client(), email)
+        for query in CHART_QUERIES:
+            response = client.get(f"/units/{world.unit_id}/chart{query}")
+            if response.status_code not in (403, 404):
+                failures.append(f"{who}: chart{query} answered {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_chart_filtered_by_another_units_segment_is_refused(app, world, login):
+    with app.app_context():
+        other_unit = db.session.get(BargainingUnit, world.other_unit_id)
+        factories.create_person(other_unit, "Elsewhere Person", department_id=other_unit.departments[0].id,
+                                shift_id=other_unit.shifts[0].id)
+        foreign = {"department": other_unit.departments[0].id, "shift": other_unit.shifts[0].id}
+        db.session.commit()
+    client = login(app.test_client(), world.organizer)
+    for name, segment_id in foreign.items():
+        response = client.get(f"/units/{world.unit_id}/chart?{name}={segment_id}")
+        assert response.status_code == 400
+        assert b"Not a valid choice" in response.data and b"Elsewhere Person" not in response.data

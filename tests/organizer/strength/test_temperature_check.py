@@ -8,7 +8,7 @@ import pytest
 
 from core.extensions import db
 from organizer.accounts import services as accounts
-from organizer.bargaining import summary
+from organizer.bargaining import exports, summary
 from organizer.charting.models import BargainingUnit
 from organizer.errors import DomainError, NotAllowed
 from organizer.roles import Role
@@ -82,6 +82,12 @@ def test_the_summary_trend_follows_the_recurring_series(app_ctx):
     built = summary.build(steward, unit)
     assert built.strength.pulse.series_id == first.id
     assert built.trend.rounds == 2 and built.trend_chart is not None
+    # The trend's shares are of those the rounds asked, not of the unit: it says so, so
+    # that it never reads as contradicting the card's participation of the whole unit.
+    chart = str(built.trend_chart)
+    assert "Answered, of those asked" in chart and "among members with accounts" in chart
+    assert ">Participation<" not in chart
+    assert "| Answered, of those asked |" in exports.to_markdown(built)
 
 
 def test_organizers_mark_the_temperature_check_on_the_strength_page(app, client, world, login):
