@@ -19,7 +19,7 @@ import surveys.models  # noqa: F401 - the engine's tables belong to the same met
 from config import load_settings
 from core import errors, jobs, mail, sealing, security, templating
 from core.extensions import csrf, db, limiter, login_manager, migrate
-from organizer import demo
+from organizer import demo, demo_scale
 from organizer.accounts import cli as accounts_cli
 from organizer.accounts import invitations
 from organizer.accounts import models as accounts_models
@@ -105,6 +105,7 @@ def _register_features(app: Flask, registry: jobs.JobRegistry) -> None:
         app.register_blueprint(blueprint)
     login_manager.user_loader(accounts.load_account_for_session)
     app.cli.add_command(demo.seed_demo)
+    app.cli.add_command(demo_scale.seed_scale)
     app.cli.add_command(accounts_cli.create_organizer)
     unit_surveys.init_app(app)
     registry.register("purge_expired_invitations", invitations.purge_expired_invitations, every_seconds=3600)

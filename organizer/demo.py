@@ -6,6 +6,8 @@ and the logins printed by `make run` always work."""
 from __future__ import annotations
 
 import random
+import string
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
 import click
@@ -16,7 +18,7 @@ from flask.cli import with_appcontext
 from core.extensions import db
 from organizer.accounts import services as accounts
 from organizer.accounts.models import Account, RoleAssignment
-from organizer.charting import unions
+from organizer.charting import people, unions
 from organizer.charting.models import BargainingUnit, Department, Person, Shift, Union
 from organizer.demands import services as demands
 from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, EmployerResponse, Tier
@@ -66,50 +68,111 @@ def has_any_union() -> bool:
     return db.session.scalar(sa.select(Union.id).limit(1)) is not None
 
 
+#: Progress of a long step, for a command to show: (what is being done, how many done, out of how many).
+OnProgress = Callable[[str, int, int], None]
+
+WAREHOUSE = "Warehouse associates"
+
+
 def seed_demo_union() -> Union:
     rng = random.Random(2026)
+    union, units = chart_demo_union(rng)
+    warehouse = units[WAREHOUSE]
+    organizer = _organizer_of(union)
+    seed_past_pulses(rng, warehouse, organizer)
+    seed_demands(rng, warehouse, organizer)
+    seed_structure_tests(warehouse, organizer)
+    return union
+
+
+def chart_demo_union(rng: random.Random, *, warehouse_headcount: int | None = None,
+                     on_progress: OnProgress | None = None) -> tuple[Union, dict[str, BargainingUnit]]:
+    """The union, its units and segments, every coworker charted by the demo
+    organizer, and the demo logins. The warehouse may be given another headcount
+    (the scale demo grows it)."""
     union = unions.create_union(DEMO_UNION)
     union.created_on = date(2026, 9, 1)  # set up before the pulses and actions below, which records refuse otherwise
-    names = _unique_names(rng, sum(headcount for *_, headcount in DEMO_UNITS.values()))
+    headcounts = {name: headcount for name, (*_, headcount) in DEMO_UNITS.items()}
+    if warehouse_headcount is not None:
+        headcounts[WAREHOUSE] = warehouse_headcount
+    names = _unique_names(rng, sum(headcounts.values()))
+    email, display_name, role, _ = DEMO_LOGINS[0]
+    organizer = _create_login(email, display_name, role, union=union, person=None)
     units: dict[str, BargainingUnit] = {}
-    for unit_name, (department_names, shift_names, headcount) in DEMO_UNITS.items():
+    charted: dict[str, list[Person]] = {}
+    for unit_name, (department_names, shift_names, _) in DEMO_UNITS.items():
         unit = BargainingUnit(union=union, name=unit_name)
         unit.departments = [Department(name=name) for name in department_names]
         unit.shifts = [Shift(name=name) for name in shift_names]
         db.session.add(unit)
         db.session.flush()  # people name their department and shift by (sealed) id
-        for _ in range(headcount):
-            unit.people.append(_demo_person(rng, names.pop(), unit))
+        details = [_demo_details(rng, names.pop(), unit) for _ in range(headcounts[unit_name])]
+        charted[unit_name] = chart_people(organizer, unit, details, on_progress)
         units[unit_name] = unit
-    db.session.flush()
 
     used: set[int] = set()
-    for email, display_name, role, unit_name in DEMO_LOGINS:
-        if role == Role.ORGANIZER:
-            person, assignments = None, [RoleAssignment(role=role, union_id=union.id)]
-        else:
-            unit = units[unit_name]
-            person = next(p for p in unit.people if p.is_member and p.id not in used)
-            used.add(person.id)
-            assignments = [RoleAssignment(role=role, unit_id=unit.id)]
-            if role == Role.STEWARD:  # stewards are members of their unit too
-                assignments.append(RoleAssignment(role=Role.MEMBER, unit_id=unit.id))
-        accounts.create_account(display_name=display_name, email=email, password=DEMO_PASSWORD,
-                                person=person, roles=assignments)
-    _seed_past_pulses(rng, units["Warehouse associates"], organizer=_organizer_of(union))
-    _seed_demands(rng, units["Warehouse associates"], organizer=_organizer_of(union))
-    _seed_structure_tests(units["Warehouse associates"], organizer=_organizer_of(union))
-    return union
+    for email, display_name, role, unit_name in DEMO_LOGINS[1:]:
+        person = next(p for p in charted[unit_name] if p.is_member and p.id not in used)
+        used.add(person.id)
+        _create_login(email, display_name, role, union=union, person=person)
+    return union, units
+
+
+#: Coworkers charted per call of the chart service: a large unit is charted in
+#: batches, as an organizer importing a spreadsheet piece by piece would, so that
+#: progress can be shown and no audit entry lists thousands of names.
+CHARTING_BATCH = 500
+
+
+def chart_people(organizer: Account, unit: BargainingUnit, details: Sequence[people.PersonDetails],
+                 on_progress: OnProgress | None = None) -> list[Person]:
+    """Chart coworkers through the chart service, as an organizer would. The one
+    place the demos chart anyone."""
+    charted: list[Person] = []
+    for start in range(0, len(details), CHARTING_BATCH):
+        charted += people.add_many(organizer, unit, details[start:start + CHARTING_BATCH])
+        report_progress(on_progress, f"Charting {unit.name}", len(charted), len(details))
+    return charted
+
+
+def _create_login(email: str, display_name: str, role: Role, *, union: Union, person: Person | None) -> Account:
+    if role == Role.ORGANIZER:
+        assignments = [RoleAssignment(role=role, union_id=union.id)]
+    else:
+        assignments = [RoleAssignment(role=role, unit_id=person.unit_id)]
+        if role == Role.STEWARD:  # stewards are members of their unit too
+            assignments.append(RoleAssignment(role=Role.MEMBER, unit_id=person.unit_id))
+    return accounts.create_account(display_name=display_name, email=email, password=DEMO_PASSWORD,
+                                   person=person, roles=assignments)
+
+
+def report_progress(on_progress: OnProgress | None, step: str, done: int, total: int) -> None:
+    if on_progress is not None:
+        on_progress(step, done, total)
+
+
+def login_refs() -> set[str]:
+    """The engine's refs of the demo logins: they answer every demo survey they
+    may, so that the tour always has their results to show."""
+    return {accounts.account_ref(accounts.find_account_by_email(email)) for email, *_ in DEMO_LOGINS}
+
+
+def turnout(rng: random.Random, refs: Sequence[str], share: float, always: set[str]) -> list[str]:
+    """Who of `refs` answers: everyone in `always`, and each other person with
+    probability `share` (everyone, and no draw from `rng`, at a share of 1)."""
+    return [ref for ref in refs if ref in always or share >= 1 or rng.random() < share]
 
 
 def _organizer_of(union: Union):
     return next(a for a in db.session.scalars(sa.select(Account)) if a.organizes(union))
 
 
-def _seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer) -> None:
+def seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer, *, turnouts: Sequence[float] = (1, 1),
+                     on_progress: OnProgress | None = None) -> list[Survey]:
     """Two released rounds of the standard pulse, so results and the trend have
-    something to show. They run now and are then dated in the past (launch
-    refuses a closing time that has passed)."""
+    something to show, answered by the demo logins and each round's share
+    (`turnouts`) of the unit's other members. They run now and are then dated
+    in the past (launch refuses a closing time that has passed)."""
     settings = definitions.SurveySettings(
         kind=SurveyKind.PULSE, title="Warehouse pulse", key_mode=KeyMode.SERVER_KEY,
         release_threshold=unit.union.floor_for(SurveyKind.PULSE),
@@ -117,8 +180,8 @@ def _seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer) -> No
         comment_threshold=unit.union.comment_threshold, recurrence_weeks=4)
     rounds = [(0.55, datetime(2026, 10, 1, 8), datetime(2026, 10, 8, 8)),
               (0.75, datetime(2026, 10, 29, 8), datetime(2026, 11, 5, 8))]
-    first = None
-    for number, (share, opened, closed) in enumerate(rounds, 1):
+    first, released, always = None, [], login_refs()
+    for number, ((share, opened, closed), turned_out) in enumerate(zip(rounds, turnouts, strict=True), 1):
         if first is None:
             survey = first = unit_surveys.create(organizer, unit, settings, standard_questions=True)
         else:
@@ -127,7 +190,9 @@ def _seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer) -> No
             unit_surveys.add_standard_pulse_questions(survey)
         unit_surveys.launch_for_unit(organizer, survey, [])
         yes_no, willing, issues, comment = survey.questions
-        for ref in _electorate_refs(unit):
+        voters = turnout(rng, electorate_refs(unit), turned_out, always)
+        for done, ref in enumerate(voters, 1):
+            report_progress(on_progress, f"Pulse round {number}: ballots", done, len(voters))
             ballot_box.cast(survey, ref, {
                 yes_no.id: rng.random() < share, willing.id: rng.choice([3, 4, 4, 5]),
                 issues.id: rng.sample(range(len(issues.options)), 2),
@@ -135,15 +200,21 @@ def _seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer) -> No
                                         "We need heat in the loading bay before winter.",
                                         "Pay has not kept up with rent.", ""]),
             })
+        report_progress(on_progress, f"Pulse round {number}: tally and release", 0, 1)
         tally.close(survey)
         tally.release_with_server_key(survey)
+        report_progress(on_progress, f"Pulse round {number}: tally and release", 1, 1)
         survey.opens_at, survey.closes_at = opened, closed
         survey.opened_on, survey.closed_on = opened.date(), closed.date()
+        released.append(survey)
+    return released
 
 
-def _seed_demands(rng: random.Random, unit: BargainingUnit, organizer) -> None:
+def seed_demands(rng: random.Random, unit: BargainingUnit, organizer, *, endorsement_turnout: float = 1,
+                 on_progress: OnProgress | None = None) -> None:
     """Profiles and demands of three warehouse members; one member's items have
-    been through a released endorsement survey, another's await one, and the
+    been through a released endorsement survey (answered by the other demo logins
+    and a share of the unit's other members), another's await one, and the
     steward has recorded one employer answer."""
     def account(email: str) -> Account:
         return accounts.find_account_by_email(email)
@@ -172,9 +243,10 @@ def _seed_demands(rng: random.Random, unit: BargainingUnit, organizer) -> None:
         demands.request_endorsement(lena, item)
     demands.launch_endorsement_survey(organizer, unit, pay.subject_ref)
     survey = db.session.get(Survey, pay.endorsement_survey_id)
-    for ref in sorted(unit_surveys.electorate(unit).voters):
-        if ref == accounts.account_ref(lena):
-            continue
+    others = [ref for ref in electorate_refs(unit) if ref != accounts.account_ref(lena)]
+    endorsers = turnout(rng, others, endorsement_turnout, login_refs())
+    for done, ref in enumerate(endorsers, 1):
+        report_progress(on_progress, "Endorsement of Lena's demands: ballots", done, len(endorsers))
         leanings = ([4, 5, 5, 4, 3], [3, 4, 2, 5, 4], [5, 5, 4, 4, 3], [4, 3, 4, 5, 4])
         ballot_box.cast(survey, ref, {q.id: rng.choice(leaning) for q, leaning in zip(survey.questions, leanings)})
     tally.close(survey)
@@ -191,33 +263,36 @@ def _seed_demands(rng: random.Random, unit: BargainingUnit, organizer) -> None:
     demands.mark_same_as(steward, nights, pay)
 
 
-def _seed_structure_tests(unit: BargainingUnit, organizer) -> None:
+def seed_structure_tests(unit: BargainingUnit, organizer) -> None:
     """A majority petition that carried, and a gear day that fell short of its 60%."""
     structure_tests.record(organizer, unit, structure_tests.ActionDetails(StructureTestKind.PETITION, date(2026, 10, 20), 40))
     structure_tests.record(organizer, unit, structure_tests.ActionDetails(StructureTestKind.GEAR_DAY, date(2026, 11, 12), 38))
 
 
-def _electorate_refs(unit: BargainingUnit) -> list[str]:
+def electorate_refs(unit: BargainingUnit) -> list[str]:
     return sorted(unit_surveys.electorate(unit).voters)
 
 
 def _unique_names(rng: random.Random, count: int) -> list[str]:
     pairs = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
+    if count > len(pairs):  # a large unit: middle initials tell the many more apart
+        pairs += [f"{first} {initial}. {last}" for initial in string.ascii_uppercase
+                  for first in FIRST_NAMES for last in LAST_NAMES]
     return rng.sample(pairs, count)
 
 
-def _demo_person(rng: random.Random, name: str, unit: BargainingUnit) -> Person:
+def _demo_details(rng: random.Random, name: str, unit: BargainingUnit) -> people.PersonDetails:
     assessment = rng.choices([0, 1, 2, 3, 4, 5], weights=[10, 12, 26, 28, 14, 10])[0]
     is_member = assessment in (1, 2) or (assessment == 3 and rng.random() < 0.3)
-    first, last = name.lower().split()
-    return Person(
+    address = ".".join(part.rstrip(".") for part in name.lower().split())
+    return people.PersonDetails(
         name=name,
         department_id=rng.choice(unit.departments).id,
         shift_id=rng.choice(unit.shifts).id,
         assessment=assessment,
         is_member=is_member,
         card_signed_on=date(2026, 9, 1) + timedelta(days=rng.randrange(80)) if is_member else None,
-        email=f"{first}.{last}@example.net" if rng.random() < 0.7 else None,
+        email=f"{address}@example.net" if rng.random() < 0.7 else None,
         phone=f"+1 555 01{rng.randrange(100):02d}" if rng.random() < 0.5 else None,
         notes=rng.choice([None, None, "Talked at break; worried about mandatory overtime.",
                           "Trains new hires; respected on the floor.", "Asked about the pay scale."]),
@@ -232,18 +307,26 @@ def logins_text() -> str:
     return "\n".join(lines)
 
 
+def may_seed(command: str, if_empty: bool) -> bool:
+    """Whether a demo command should seed now: never under production, and only
+    into a database without a union (with `--if-empty`, an existing one is left
+    alone rather than refused)."""
+    if not current_app.config["ALLOW_DEMO_SEED"]:
+        raise click.ClickException(f"{command} refuses to run under the production configuration.")
+    if has_any_union():
+        if not if_empty:
+            raise click.ClickException(f"The database already holds a union; {command} only fills an empty one.")
+        click.echo("Demo data already present.")
+        return False
+    return True
+
+
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing (but print the logins) when any union exists.")
 def seed_demo(if_empty: bool) -> None:
     """Create a believable demo union with charted coworkers and demo accounts."""
-    if not current_app.config["ALLOW_DEMO_SEED"]:
-        raise click.ClickException("seed-demo refuses to run under the production configuration.")
-    if has_any_union():
-        if not if_empty:
-            raise click.ClickException("The database already holds a union; seed-demo only fills an empty one.")
-        click.echo("Demo data already present.")
-    else:
+    if may_seed("seed-demo", if_empty):
         seed_demo_union()
         db.session.commit()
         click.echo("Demo union created.")

@@ -1,0 +1,535 @@
+"""Every page each role reaches, timed at three unit sizes; prints one JSON object.
+
+For each size (coworkers charted in the demo warehouse: 150, 2,000 and 10,000)
+a database is seeded with the scale demo (`flask seed-scale`, see
+`organizer/demo_scale.py`): about a fifth of the unit members with accounts,
+two released pulse rounds answered by most of them, three released
+endorsement surveys, about three demands per ten account holders. Then, through
+the Flask test client, the demo organizer, the steward and a member (Lena,
+who has demands and a profile) each sign in and request every page their role
+reaches, including the chart filtered by a department and, where the chart
+offers them, a name search and its last page, and the organizer adds one
+person through the form. Each page is requested once to warm up, then
+`--repeat` times (20 by default). For each page: p50 and p95 in milliseconds
+and the SQL statements one request runs (SQLAlchemy's `before_cursor_execute`
+event), with their range when requests differ.
+
+Goal (issue 12): p95 at most 50 ms for every page at 10,000 people, on SQLite
+and on PostgreSQL, and statement counts that do not grow with the unit. The
+figures are reported, never asserted: `over_goal` lists the pages above it at
+the largest size, `statements_grow` those whose count changes between the
+smallest and largest size.
+
+Run from the repository root: ``.venv/bin/python bench/pages.py`` (SQLite).
+Options: ``--quick`` (150 and 2,000 people, 5 requests a page), ``--sizes
+150,2000``, ``--repeat N``, ``--database-url postgresql+psycopg://...`` (a
+database the bench may fill; it makes one database per size beside it, named
+``<database>_<size>``, and drops them after), ``--cache-dir DIR`` (keep the
+seeded databases and their keys there and reuse them while the code that made
+them is unchanged; each run works on a copy, so adding people leaves the cache
+as it was) and ``--json-out FILE``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import html
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import _harness as h  # noqa: E402
+
+SIZES = (150, 2_000, 10_000)
+QUICK_SIZES = (150, 2_000)
+REPEAT = 20
+QUICK_REPEAT = 5
+GOAL_P95_MS = 50
+GOAL_AT_PEOPLE = 10_000
+#: The demo login each role signs in as (organizer/demo.py); Lena has demands, a profile and a released endorsement.
+SIGN_INS = {"organizer": "organizer@example.org", "steward": "steward@example.org", "member": "member2@example.org"}
+#: The chart's name search: its field, and a last name of the demo's list to look for.
+SEARCH_FIELD = "search"
+SEARCHED_NAME = "Okafor"
+#: What a cached database depends on: a change to any of these sources rebuilds it.
+SEED_SOURCES = ("migrations", "core", "crypto", "surveys", "organizer", "config.py")
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    #: Form fields for a POST (the CSRF token is added); None for a GET.
+    form: dict[str, str] | None = None
+    expected: tuple[int, ...] = (200,)
+    times: list[float] = field(default_factory=list)
+    statements: list[int] = field(default_factory=list)
+    statuses: set[int] = field(default_factory=set)
+
+    def figures(self) -> dict:
+        figures = {"path": self.path, "p50_ms": round(statistics.median(self.times) * 1000, 1),
+                   "p95_ms": round(nearest_rank(self.times, 95) * 1000, 1),
+                   "statements": int(statistics.median(self.statements))}
+        if min(self.statements) != max(self.statements):
+            figures["statements_range"] = [min(self.statements), max(self.statements)]
+        if not self.statuses <= set(self.expected):
+            figures["unexpected_status"] = sorted(self.statuses - set(self.expected))
+        return figures
+
+
+def nearest_rank(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+# -- the databases ----------------------------------------------------------------------------------
+
+
+def sources_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in SEED_SOURCES:
+        root = h.REPO / name
+        for path in sorted([root] if root.is_file() else root.rglob("*.py")):
+            digest.update(str(path.relative_to(h.REPO)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class Databases:
+    """Where each size's seeded database lives: SQLite files in the work folder,
+    or PostgreSQL databases beside the one given. With a cache folder, seeded
+    databases are kept there (pristine) and each run works on a copy."""
+
+    def __init__(self, work: Path, cache: Path | None, postgres_url: str | None) -> None:
+        self.work, self.cache, self.postgres_url = work, cache, postgres_url
+        self.fingerprint = sources_fingerprint()
+        self.made: list[str] = []
+
+    @property
+    def instance(self) -> Path:
+        """The instance folder: the data keys every seeded database was sealed with."""
+        return (self.cache or self.work) / "instance"
+
+    @property
+    def kind(self) -> str:
+        return "postgresql" if self.postgres_url else "sqlite"
+
+    def _marker(self, size: int) -> Path | None:
+        if not self.cache:
+            return None
+        return self.cache / (f"postgresql-{self._base_database()}-{size}.json" if self.postgres_url
+                             else f"sqlite-{size}.json")
+
+    def cached(self, size: int) -> bool:
+        marker = self._marker(size)
+        return marker is not None and marker.exists() and json.loads(marker.read_text()).get(
+            "fingerprint") == self.fingerprint and self._exists(self._seeded_name(size))
+
+    def remember(self, size: int, shape: dict) -> None:
+        marker = self._marker(size)
+        if marker is not None:
+            marker.write_text(json.dumps({"fingerprint": self.fingerprint, "shape": shape}))
+
+    def remembered_shape(self, size: int) -> dict:
+        return json.loads(self._marker(size).read_text())["shape"]
+
+    # SQLite: names are files; PostgreSQL: names are databases on the given server.
+    def _seeded_name(self, size: int) -> str:
+        if self.postgres_url:
+            return f"{self._base_database()}_{size}"
+        return str((self.cache or self.work) / f"pages-{size}.db")
+
+    def seeded_url(self, size: int) -> str:
+        """Where the seed goes: the cache's copy when caching, else the one the run uses."""
+        return self._url(self._seeded_name(size))
+
+    def fresh_seed_target(self, size: int) -> str:
+        self._drop(self._seeded_name(size))
+        self._create(self._seeded_name(size))
+        return self.seeded_url(size)
+
+    def run_url(self, size: int) -> str:
+        """The database the pages are requested from (a copy of the cached one when caching)."""
+        if not self.cache:
+            return self.seeded_url(size)
+        name = (f"{self._base_database()}_{size}_run" if self.postgres_url
+                else str(self.work / f"pages-{size}-run.db"))
+        self._drop(name)
+        if self.postgres_url:
+            self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self._seeded_name(size)}"')
+        else:
+            shutil.copyfile(self._seeded_name(size), name)
+        self.made.append(name)
+        return self._url(name)
+
+    def _base_database(self) -> str:
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.postgres_url).database
+
+    def _url(self, name: str) -> str:
+        if not self.postgres_url:
+            return f"sqlite:///{name}"
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.postgres_url).set(database=name).render_as_string(hide_password=False)
+
+    def _admin(self, statement: str) -> object:
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(self.postgres_url, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                found = connection.execute(sa.text(statement))
+                return found.all() if found.returns_rows else None
+        finally:
+            engine.dispose()
+
+    def _exists(self, name: str) -> bool:
+        if not self.postgres_url:
+            return Path(name).exists()
+        return bool(self._admin(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))
+
+    def _create(self, name: str) -> None:
+        if self.postgres_url:
+            self._admin(f'CREATE DATABASE "{name}"')
+        if not self.cache:
+            self.made.append(name)
+
+    def _drop(self, name: str) -> None:
+        if self.postgres_url:
+            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            Path(name).unlink(missing_ok=True)
+
+    def remove_made(self) -> None:
+        for name in self.made:
+            self._drop(name)
+
+
+def seed(app, size: int) -> dict:
+    """The scale demo at `size`, committed; returns its shape."""
+    from core.extensions import db
+    from organizer import demo_scale
+
+    started = time.monotonic()
+    progress = demo_scale.ProgressLine()
+    with app.app_context():
+        try:
+            demo_scale.seed_scaled_demo_union(size, on_progress=progress)
+            db.session.commit()
+        finally:
+            progress.close()
+            db.session.remove()
+    seconds = time.monotonic() - started
+    h.log(f"seeded {size:,} people in {seconds:.0f} s")
+    return {**shape_of(app), "seeded_in_seconds": round(seconds, 1)}
+
+
+def shape_of(app) -> dict:
+    import sqlalchemy as sa
+
+    from core.extensions import db
+    from organizer.accounts.models import RoleAssignment
+    from organizer.charting.models import BargainingUnit, Person
+    from organizer.demands.models import Demand
+    from organizer.demo import WAREHOUSE
+    from surveys import ballot_box
+    from surveys.models import Survey, SurveyKind, SurveyState
+
+    with app.app_context():
+        try:
+            unit = db.session.scalar(sa.select(BargainingUnit).where(BargainingUnit.name == WAREHOUSE))
+            def count(query: sa.Select) -> int:
+                return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+
+            released = db.session.scalars(sa.select(Survey).where(
+                Survey.scope == f"unit:{unit.id}", Survey.state == SurveyState.RELEASED).order_by(Survey.id)).all()
+            return {
+                "charted": count(sa.select(Person.id).where(Person.unit_id == unit.id)),
+                "member_accounts": count(sa.select(RoleAssignment.id).where(
+                    RoleAssignment.unit_id == unit.id, RoleAssignment.role == "member")),
+                "released_pulse_ballots": [ballot_box.counts(s)[0] for s in released if s.kind == SurveyKind.PULSE],
+                "released_endorsement_ballots": [ballot_box.counts(s)[0] for s in released
+                                                 if s.kind == SurveyKind.ENDORSEMENT],
+                "demands": count(sa.select(Demand.id).where(Demand.unit_id == unit.id)),
+            }
+        finally:
+            db.session.remove()
+
+
+# -- the pages --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Ids:
+    union: int
+    unit: int
+    department: int
+    shift: int
+    pulse: int
+    endorsement: int
+    person: int
+    demand: int
+
+
+def ids_of(app) -> Ids:
+    import sqlalchemy as sa
+
+    from core.extensions import db
+    from organizer.accounts import services as accounts
+    from organizer.charting.models import BargainingUnit, Department, Person, Shift
+    from organizer.demands.models import Demand
+    from organizer.demo import WAREHOUSE
+    from surveys.models import Survey, SurveyKind, SurveyState
+
+    with app.app_context():
+        try:
+            unit = db.session.scalar(sa.select(BargainingUnit).where(BargainingUnit.name == WAREHOUSE))
+            released = sa.select(Survey.id).where(Survey.scope == f"unit:{unit.id}",
+                                                  Survey.state == SurveyState.RELEASED).order_by(Survey.id.desc())
+            lena = accounts.find_account_by_email(SIGN_INS["member"])
+            return Ids(
+                union=unit.union_id, unit=unit.id,
+                department=db.session.scalar(sa.select(sa.func.min(Department.id))
+                                             .where(Department.unit_id == unit.id)),
+                shift=db.session.scalar(sa.select(sa.func.min(Shift.id)).where(Shift.unit_id == unit.id)),
+                pulse=db.session.scalar(released.where(Survey.kind == SurveyKind.PULSE).limit(1)),
+                endorsement=db.session.scalar(released.where(Survey.kind == SurveyKind.ENDORSEMENT).limit(1)),
+                # The last charted coworker: someone the demo gave no account.
+                person=db.session.scalar(sa.select(sa.func.max(Person.id)).where(Person.unit_id == unit.id)),
+                demand=db.session.scalar(sa.select(sa.func.min(Demand.id)).where(Demand.account_id == lena.id)),
+            )
+        finally:
+            db.session.remove()
+
+
+def pages_for(role: str, ids: Ids, chart_extras: dict[str, str]) -> list[Page]:
+    unit, union = ids.unit, ids.union
+    shared = [
+        Page("home", "/"),
+        Page("my surveys", "/my/surveys"),
+        Page("pulse results", f"/surveys/{ids.pulse}/results"),
+        Page("pulse receipts", f"/surveys/{ids.pulse}/receipts"),
+        Page("email setting", "/account/notifications"),
+        Page("password", "/account/password"),
+    ]
+    if role == "organizer":
+        return shared + [
+            Page("trustee key", "/trustee/key"),
+            Page("dashboard", f"/unions/{union}"),
+            Page("chart, all rows", f"/units/{unit}/chart"),
+            Page("chart, one department", f"/units/{unit}/chart?department={ids.department}"),
+            Page("chart, members of one shift", f"/units/{unit}/chart?shift={ids.shift}&membership=yes"),
+            *[Page(name, path) for name, path in chart_extras.items()],
+            Page("add a person (form)", f"/units/{unit}/people/new"),
+            Page("add one person", f"/units/{unit}/people/new", expected=(302,), form={
+                "department_id": str(ids.department), "shift_id": str(ids.shift), "assessment": "0"}),
+            Page("edit a person", f"/people/{ids.person}/edit"),
+            Page("invite a person", f"/people/{ids.person}/invite"),
+            Page("departments and shifts", f"/units/{unit}/segments"),
+            Page("strength", f"/units/{unit}/strength"),
+            Page("unit surveys", f"/units/{unit}/surveys"),
+            Page("pulse, manage", f"/surveys/{ids.pulse}"),
+            Page("endorsement, manage", f"/surveys/{ids.endorsement}"),
+            Page("endorsement results", f"/surveys/{ids.endorsement}/results"),
+            Page("endorsement requests", f"/units/{unit}/endorsements"),
+            Page("unit demands", f"/units/{unit}/demands"),
+            Page("bargaining summary", f"/units/{unit}/summary"),
+            Page("bargaining summary, CSV", f"/units/{unit}/summary.csv"),
+            Page("bargaining summary, PDF", f"/units/{unit}/summary.pdf"),
+            Page("union audit log", f"/unions/{union}/audit"),
+            Page("unit audit log", f"/units/{unit}/audit"),
+            Page("invitations", f"/unions/{union}/invitations"),
+            Page("privacy floors", f"/unions/{union}/settings"),
+        ]
+    if role == "steward":
+        return shared + [
+            Page("trustee key", "/trustee/key"),
+            Page("steward unit page", f"/steward/units/{unit}"),
+            Page("unit demands", f"/units/{unit}/demands"),
+            Page("bargaining summary", f"/units/{unit}/summary"),
+            Page("unit audit log", f"/units/{unit}/audit"),
+            Page("my demands", "/my/demands"),
+        ]
+    return shared + [
+        Page("my demands", "/my/demands"),
+        Page("new demand (form)", "/my/demands/new"),
+        Page("edit a demand", f"/demands/{ids.demand}/edit"),
+        Page("my profile", "/my/profile"),
+        Page("endorsement results", f"/surveys/{ids.endorsement}/results"),
+    ]
+
+
+def chart_extras(client, ids: Ids) -> dict[str, str]:
+    """The chart's name search and its last page, where the chart page offers them
+    (both are read from the page itself: its search field, its pager's links)."""
+    text = client.get(f"/units/{ids.unit}/chart").get_data(as_text=True)
+    extras = {}
+    if re.search(rf'<input[^>]*name="{SEARCH_FIELD}"', text):
+        extras["chart, name search"] = f"/units/{ids.unit}/chart?{SEARCH_FIELD}={SEARCHED_NAME}"
+    pages = {int(number): html.unescape(link)
+             for link, number in re.findall(r'href="([^"]*/chart\?[^"]*\bpage=(\d+)[^"]*)"', text)}
+    if pages and max(pages) > 1:
+        extras["chart, last page"] = pages[max(pages)]
+    return extras
+
+
+def sign_in(client, email: str) -> None:
+    from organizer.demo import DEMO_PASSWORD
+
+    token = _CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"csrf_token": token, "email": email, "password": DEMO_PASSWORD})
+    if response.status_code != 302:
+        raise RuntimeError(f"signing in as {email} answered {response.status_code}")
+
+
+def timed_request(client, page: Page, serial: int, statements: list[int]) -> tuple[int, float, int]:
+    """One request of the page: its status, seconds, and SQL statements. A POST's
+    CSRF token is fetched first, outside the measure."""
+    form = None
+    if page.form is not None:
+        token = _CSRF.search(client.get(page.path).get_data(as_text=True)).group(1)
+        form = {"csrf_token": token, "name": f"Newcomer {serial:05d} Bench", **page.form}
+    before, started = statements[0], time.perf_counter()
+    response = client.get(page.path) if form is None else client.post(page.path, data=form)
+    return response.status_code, time.perf_counter() - started, statements[0] - before
+
+
+def measure(app, ids: Ids, repeat: int) -> dict:
+    import sqlalchemy as sa
+
+    from core.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    statements = [0]
+
+    def count(*_args) -> None:
+        statements[0] += 1
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    serial = 0
+    figures: dict[str, dict] = {}
+    try:
+        for role, email in SIGN_INS.items():
+            client = app.test_client()
+            sign_in(client, email)
+            pages = pages_for(role, ids, chart_extras(client, ids) if role == "organizer" else {})
+            for page in pages:
+                for attempt in range(repeat + 1):
+                    serial += 1
+                    status, seconds, ran = timed_request(client, page, serial, statements)
+                    if attempt > 0:  # the first warms up (templates, caches) and is not counted
+                        page.statuses.add(status)
+                        page.times.append(seconds)
+                        page.statements.append(ran)
+            figures[role] = {page.name: page.figures() for page in pages}
+            h.log(f"  {role}: {len(pages)} pages")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return figures
+
+
+# -- main -------------------------------------------------------------------------------------------
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Time every page at several unit sizes; print JSON.")
+    parser.add_argument("--quick", action="store_true", help="150 and 2,000 people, 5 requests a page")
+    parser.add_argument("--sizes", help="comma-separated unit sizes, e.g. 150,2000,10000")
+    parser.add_argument("--repeat", type=int, help="timed requests per page (default 20; 5 with --quick)")
+    parser.add_argument("--database-url", help="a PostgreSQL database (postgresql+psycopg://...); SQLite otherwise")
+    parser.add_argument("--cache-dir", type=Path, help="keep the seeded databases here and reuse them")
+    parser.add_argument("--json-out", type=Path, help="also write the JSON to this file")
+    arguments = parser.parse_args(argv)
+    arguments.sizes = (tuple(int(size) for size in arguments.sizes.split(",")) if arguments.sizes
+                       else QUICK_SIZES if arguments.quick else SIZES)
+    arguments.repeat = arguments.repeat or (QUICK_REPEAT if arguments.quick else REPEAT)
+    return arguments
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+    started = time.monotonic()
+    work = Path(tempfile.mkdtemp(prefix="leverage-bench-pages-"))
+    if arguments.cache_dir:
+        arguments.cache_dir.mkdir(parents=True, exist_ok=True)
+    databases = Databases(work, arguments.cache_dir, arguments.database_url)
+    databases.instance.mkdir(parents=True, exist_ok=True)
+    result: dict = {
+        "database": databases.kind,
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        "repeat": arguments.repeat,
+        "goal": {"p95_ms_at_most": GOAL_P95_MS, "at_people": GOAL_AT_PEOPLE,
+                 "statements": "the same at every size"},
+        "sizes": {},
+    }
+    try:
+        for size in arguments.sizes:
+            if databases.cached(size):
+                shape = {**databases.remembered_shape(size), "reused_from_cache": True}
+                h.log(f"{size:,} people: reusing the cached database")
+            else:
+                h.log(f"{size:,} people: seeding")
+                app = h.build_app(databases.fresh_seed_target(size), str(databases.instance))
+                shape = seed(app, size)
+                databases.remember(size, shape)
+                _dispose(app)
+            app = h.build_app(databases.run_url(size), str(databases.instance))
+            ids = ids_of(app)
+            h.log(f"{size:,} people: requesting pages")
+            result["sizes"][str(size)] = {"unit": shape, "pages": measure(app, ids, arguments.repeat)}
+            _dispose(app)
+    finally:
+        databases.remove_made()
+        shutil.rmtree(work, ignore_errors=True)
+    result.update(summary(result["sizes"]))
+    result["total_seconds"] = round(time.monotonic() - started, 1)
+    text = json.dumps(result, indent=2)
+    print(text)
+    if arguments.json_out:
+        arguments.json_out.write_text(text + "\n")
+    return 0
+
+
+def _dispose(app) -> None:
+    from core.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def summary(sizes: dict[str, dict]) -> dict:
+    """Pages above the goal at the largest size, and pages whose statement count changes with the size."""
+    if not sizes:
+        return {}
+    smallest, largest = sizes[min(sizes, key=int)]["pages"], sizes[max(sizes, key=int)]["pages"]
+    over = [f"{role}: {name} ({figures['p95_ms']} ms)" for role, pages in largest.items()
+            for name, figures in pages.items() if figures["p95_ms"] > GOAL_P95_MS]
+    grow = [f"{role}: {name} ({smallest[role][name]['statements']} -> {figures['statements']})"
+            for role, pages in largest.items() for name, figures in pages.items()
+            if name in smallest.get(role, {}) and figures["statements"] != smallest[role][name]["statements"]]
+    unexpected = [f"{size} {role}: {name} {figures['unexpected_status']}" for size, figures_of in sizes.items()
+                  for role, pages in figures_of["pages"].items() for name, figures in pages.items()
+                  if "unexpected_status" in figures]
+    return {"largest_size": int(max(sizes, key=int)), "over_goal": over, "statements_grow": grow,
+            "unexpected_status": unexpected}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
