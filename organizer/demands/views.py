@@ -143,25 +143,17 @@ def request_claim_endorsement(claim_id: int):
 
 # -- stewards and organizers ----------------------------------------------------------------------
 
-def _unit_page(unit, failed_form=None, failed: Demand | None = None):
+def _unit_page(unit, failed_form: ResponseForm | None = None, failed: Demand | None = None):
     every = demands.unit_demands(current_user, unit)
     items = demands.in_context(unit, every)
     is_steward = current_user.stewards(unit)
-    forms: dict[int, tuple[ResponseForm, SameAsForm]] = {}
+    forms: dict[int, ResponseForm] = {}
     for item in items if is_steward else []:
         demand = item.demand
-        response_form = ResponseForm(formdata=None, prefix=_prefix(demand),
-                                     # Each answer is added to the history: the note starts empty, for new words.
-                                     response=(demand.employer_response or EmployerResponse.NO_ANSWER).value)
-        same_form = SameAsForm(formdata=None, prefix=_prefix(demand), same_as=demand.same_as_id)
-        same_form.set_choices(demand, every)
-        if failed is not None and demand.id == failed.id:
-            if isinstance(failed_form, ResponseForm):
-                response_form = failed_form
-            else:
-                failed_form.set_choices(demand, every)
-                same_form = failed_form
-        forms[demand.id] = (response_form, same_form)
+        forms[demand.id] = failed_form if failed is not None and demand.id == failed.id else ResponseForm(
+            formdata=None, prefix=_prefix(demand),
+            # Each answer is added to the history: the note starts empty, for new words.
+            response=(demand.employer_response or EmployerResponse.NO_ANSWER).value)
     return render_template("demands/unit_demands.html", unit=unit, strength=metrics.unit_strength(unit),
                            items=items, forms=forms, is_steward=is_steward)
 
@@ -189,18 +181,20 @@ def record_response(demand_id: int):
     return _unit_page(demand.unit, form, demand), 400
 
 
-@demands_bp.route("/demands/<int:demand_id>/same-as", methods=["POST"])
+@demands_bp.route("/demands/<int:demand_id>/same-as", methods=["GET", "POST"])
 @role_required(Role.STEWARD)
 def mark_same_as(demand_id: int):
+    # A page of its own: its choices list every other demand of the unit, which on
+    # each of a large unit's cards would make the demands page grow with its square.
     demand = get_demand_for_steward_or_404(demand_id)
-    form = SameAsForm(prefix=_prefix(demand))
+    form = SameAsForm(prefix=_prefix(demand), same_as=demand.same_as_id)
     form.set_choices(demand, demands.unit_demands(current_user, demand.unit))
     if form.validate_on_submit() and unit_of_work(
             lambda: demands.mark_same_as(current_user, demand, _demand_or_none(form.same_as.data)), form=form,
             success=lambda marked: "Combined: the summary lists it once and counts both members."
             if marked.same_as_id is not None else "No longer combined."):
         return redirect(url_for("demands.unit_demands", unit_id=demand.unit_id) + f"#demand-{demand.id}")
-    return _unit_page(demand.unit, form, demand), 400
+    return render_template("demands/same_as.html", demand=demand, form=form), 400 if form.is_submitted() else 200
 
 
 def _demand_or_none(demand_id: int | None) -> Demand | None:

@@ -160,3 +160,27 @@ def test_a_steward_downloads_the_summary_in_every_format(app, client, world, log
         assert response.headers["Cache-Control"] == "no-store"
     assert steward.get(f"/units/{world.unit_id}/summary.docx").status_code == 404
     assert login(app.test_client(), crowd[1]).get(f"/units/{world.unit_id}/summary.csv").status_code == 403
+
+
+def test_combining_has_a_page_of_its_own_so_the_unit_page_does_not_list_every_demand_per_card(
+        app, client, world, login, crowd):
+    author = login(client, world.member)
+    _write(author)
+    other = login(app.test_client(), crowd[0])
+    _write(other, text="Will nights be paid extra? From when?", tier="priority")
+    with app.app_context():
+        first, second = db.session.scalars(sa.select(Demand.id).order_by(Demand.id)).all()
+    steward = login(app.test_client(), world.steward)
+    unit_page = steward.get(f"/units/{world.unit_id}/demands").data.decode()
+    assert f'href="/demands/{second}/same-as"' in unit_page
+    assert "same_as" not in unit_page, "no per-card list of every other demand"
+    page = steward.get(f"/demands/{second}/same-as")
+    assert page.status_code == 200
+    text = page.data.decode()
+    assert "Will nights be paid extra" in text and f'<option value="{first}"' in text
+    assert f'<option value="{second}"' not in text  # never combined with itself
+    refused = steward.post(f"/demands/{second}/same-as", data={f"demand{second}-same_as": "99999"})
+    assert refused.status_code == 400 and b"Same as another demand?" in refused.data
+    with app.app_context():
+        assert db.session.get(Demand, second).same_as_id is None
+    assert author.get(f"/demands/{second}/same-as").status_code == 403
