@@ -4,34 +4,22 @@ was meant to answer."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BENCH = ROOT / "bench"
+from tests.bench.loading import BENCH, load_bench_script
+
+ROOT = BENCH.parent
 #: Above one chart page (50 people), so the chart's pager, and its last page, exist.
 PEOPLE = 60
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def bench_pages():
-    """bench/pages.py under another name: bench/ on the path would shadow the engine's `surveys`."""
-    if "_harness" not in sys.modules:
-        _load("_harness", BENCH / "_harness.py")
-    return _load("bench_pages", BENCH / "pages.py")
+    return load_bench_script("pages")
 
 
 @pytest.fixture(scope="module")

@@ -8,32 +8,17 @@ costliest call a ballot makes, counted as the standard library's.
 from __future__ import annotations
 
 import cProfile
-import importlib.util
 import pstats
-import sys
-from pathlib import Path
 
 import pytest
 
 from crypto.group import Point, Scalar
-
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-
-
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.bench.loading import BENCH, load_bench_script
 
 
 @pytest.fixture(scope="module")
 def bench_surveys():
-    """bench/surveys.py under another name: bench/ on the path would shadow the engine's `surveys`."""
-    if "_harness" not in sys.modules:
-        _load("_harness", BENCH / "_harness.py")
-    return _load("bench_surveys", BENCH / "surveys.py")
+    return load_bench_script("surveys")
 
 
 def _profile_of_group_arithmetic() -> dict:
