@@ -57,12 +57,37 @@ under frame(b"weighted-sum", Q_i, weights as 8 bytes each, C_i), each a
 disjunctive Chaum–Pedersen proof whose challenge is hash_to_scalar over
 MEMBERSHIP_DOMAIN, the public key, that context, the allowed values, the
 ciphertext and every branch's commitments (see crypto.proofs).
+
+Opening a ballot (Benaloh's challenge)
+--------------------------------------
+A voter may ask the device that encrypted their ballot to reveal every slot's
+nonce r instead of casting it; anyone can then confirm that each ciphertext is
+(r·G, v·G + r·h) with v the 0 or 1 the shown answers give (``open_ballot``).
+The device then encrypts afresh: an opened ballot is never cast. The opening
+travels as one JSON document (``read_opening``, ``check_opening``)::
+
+    {"format": "leverage-ballot-opening", "version": 1,
+     "parameters": {"survey_id": int, "public_key": base64, "context": base64,
+                    "questions": [{"kind": "scale" | "yes_no" | "single_choice"
+                                           | "multiple_choice",
+                                   "options": int, "max_choices": int,
+                                   "allows_cant_say": bool, ...}, ...], ...},
+     "payload": base64 (the serialized ballot),
+     "reveal": {"version": 1, "survey_id": int, "tracker": hex SHA-256 of payload,
+                "answers": [per question: scale value 1..n, true/false, option
+                            index, list of option indices, or "cant_say"],
+                "nonces": [[base64 32-byte scalar per slot] per question]}}
+
+Other keys (the page's question ids, comment contexts) are allowed and ignored.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import enum
 import hashlib
+import json
 import os
 from collections.abc import Collection, Iterable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -86,7 +111,13 @@ from crypto.group import (
     frame,
     is_canonical_point_encoding,
 )
-from crypto.proofs import DisjunctiveProof, VectorProof, prove_vector, verify_vector
+from crypto.proofs import (
+    DisjunctiveProof,
+    ScalarSource,
+    VectorProof,
+    prove_vector,
+    verify_vector,
+)
 
 BALLOT_VERSION: Final = 2
 #: Versions ``tally_serialized`` sums: version 1 has the same layout and was
@@ -229,6 +260,29 @@ class QuestionSpec:
                 values[index] = 1
         return tuple(values)
 
+    def answer_of(self, values: Sequence[int]) -> Answer:
+        """The answer a 0/1 slot vector stands for (a multiple choice as a sorted
+        tuple of indices); InvalidAnswerError if no answer gives this vector."""
+        values = tuple(values)
+        if len(values) != self.slot_count or any(v not in (0, 1) for v in values):
+            raise InvalidAnswerError("not a 0/1 vector of this question's slots")
+        ones = tuple(i for i, v in enumerate(values) if v == 1)
+        if self.allows_cant_say and ones == (self.options,):
+            answer: Answer = CANT_SAY
+        elif self.kind is QuestionKind.MULTIPLE_CHOICE:
+            answer = ones
+        elif len(ones) != 1:
+            raise InvalidAnswerError("exactly one slot of this question holds 1")
+        elif self.kind is QuestionKind.YES_NO:
+            answer = ones[0] == 0
+        elif self.kind is QuestionKind.SCALE:
+            answer = ones[0] + 1
+        else:
+            answer = ones[0]
+        if self.slot_values(answer) != values:
+            raise InvalidAnswerError("no answer to this question gives these slots")
+        return answer
+
 
 @dataclass(frozen=True, slots=True)
 class EncryptedAnswer:
@@ -286,12 +340,18 @@ def encrypt_ballot(
     context: bytes,
     specs: Sequence[QuestionSpec],
     answers: Sequence[Answer],
+    *,
+    random_scalar: ScalarSource | None = None,
 ) -> EncryptedBallot:
     """Encrypt one answer per question with its proofs.
 
     ``context`` must identify the survey (and round), e.g. its id; proofs made
     for one survey do not verify for another. Raises InvalidAnswerError before
     encrypting anything if an answer does not fit its question.
+
+    ``random_scalar`` is for test vectors only (see ``crypto.proofs``): every
+    slot's nonce is drawn first, question by question in slot order, then each
+    question's proofs in turn.
     """
     specs = tuple(specs)
     _check_specs(specs)
@@ -300,7 +360,8 @@ def encrypt_ballot(
     all_values = [spec.slot_values(answer) for spec, answer in zip(specs, answers)]
     definition = _definition_digest(specs)
     # Encrypt everything first: every proof covers the digest of all of it.
-    all_nonces = [[Scalar.random() for _ in values] for values in all_values]
+    draw = Scalar.random if random_scalar is None else random_scalar
+    all_nonces = [[draw() for _ in values] for values in all_values]
     all_ciphertexts = [
         tuple(encrypt(public_key, v, r) for v, r in zip(values, nonces))
         for values, nonces in zip(all_values, all_nonces)
@@ -318,6 +379,7 @@ def encrypt_ballot(
             _question_context(context, definition, ballot_digest, index, spec),
             allowed_sums=spec.allowed_sums,
             weights=spec.weights,
+            random_scalar=random_scalar,
         )
         encrypted.append(EncryptedAnswer(ciphertexts, proof))
     return EncryptedBallot(tuple(encrypted))
@@ -433,6 +495,225 @@ def fingerprint(ballot: EncryptedBallot | bytes) -> str:
     """SHA-256 of the serialized ballot, hex: the voter's receipt."""
     data = ballot if isinstance(ballot, bytes) else serialize(ballot)
     return hashlib.sha256(data).hexdigest()
+
+
+SlotVector: TypeAlias = "tuple[int, ...]"
+
+
+def open_ballot(
+    public_key: PublicKey,
+    context: bytes,
+    specs: Sequence[QuestionSpec],
+    ballot: EncryptedBallot,
+    nonces: Sequence[Sequence[Scalar]],
+) -> list[SlotVector] | None:
+    """The 0/1 slot vectors a ballot holds, read with the nonces its maker
+    revealed; None unless every proof verifies, every slot's ciphertext is
+    exactly (r·G, v·G + r·h) with v in {0, 1} under its revealed nonce r, and
+    every vector is an answer its question allows. Never raises for a bad
+    ballot or bad nonces."""
+    if not verify_ballot(public_key, context, specs, ballot):
+        return None
+    if not (
+        isinstance(nonces, Sequence)
+        and len(nonces) == len(ballot.answers)
+        and all(
+            isinstance(row, Sequence)
+            and len(row) == len(answer.ciphertexts)
+            and all(isinstance(r, Scalar) for r in row)
+            for row, answer in zip(nonces, ballot.answers)
+        )
+    ):
+        return None
+    key = public_key.point
+    generator = Point.generator()
+    vectors = []
+    for spec, answer, row in zip(specs, ballot.answers, nonces):
+        values = []
+        for ciphertext, nonce in zip(answer.ciphertexts, row):
+            if Point.base_times(nonce) != ciphertext.alpha:
+                return None
+            message = ciphertext.beta - key * nonce
+            if message.is_identity():
+                values.append(0)
+            elif message == generator:
+                values.append(1)
+            else:
+                return None
+        try:
+            spec.answer_of(values)
+        except InvalidAnswerError:
+            return None
+        vectors.append(tuple(values))
+    return vectors
+
+
+OPENING_FORMAT: Final = "leverage-ballot-opening"
+OPENING_VERSION: Final = 1
+#: Largest opening document read (a ballot of MAX_QUESTIONS questions of
+#: MAX_OPTIONS options, base64, with its nonces, is well below this).
+MAX_OPENING_SIZE: Final = 64 << 20
+KIND_NAMES: Final = {kind.name.lower(): kind for kind in QuestionKind}
+#: How an opening writes "can't say".
+CANT_SAY_NAME: Final = "cant_say"
+
+
+@dataclass(frozen=True, slots=True)
+class BallotOpening:
+    """A ballot with the answers and nonces its maker revealed, as read from
+    an opening document (see the module docstring), not yet checked."""
+
+    survey_id: int
+    public_key: PublicKey
+    context: bytes
+    specs: tuple[QuestionSpec, ...]
+    payload: bytes
+    tracker: str
+    answers: tuple[object, ...]
+    nonces: tuple[tuple[Scalar, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningCheck:
+    """The outcome of checking an opening: ``answers`` (what the ballot holds)
+    when ``ok``, else ``reason`` in plain words."""
+
+    ok: bool
+    answers: tuple[Answer, ...] | None = None
+    reason: str | None = None
+
+
+def _base64(value: object, what: str) -> bytes:
+    if not isinstance(value, str):
+        raise DecodeError(f"{what} must be base64 text")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise DecodeError(f"{what} is not valid base64") from None
+
+
+def _field(mapping: object, name: str, kind: type, what: str) -> object:
+    if not isinstance(mapping, dict) or name not in mapping:
+        raise DecodeError(f"the opening has no {what}")
+    value = mapping[name]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise DecodeError(f"the opening's {what} has the wrong type")
+    return value
+
+
+def _spec_from_json(entry: object) -> QuestionSpec:
+    kind = KIND_NAMES.get(_field(entry, "kind", str, "question kind"))  # type: ignore[arg-type]
+    if kind is None:
+        raise DecodeError("the opening names an unknown question kind")
+    try:
+        return QuestionSpec(
+            kind,
+            _field(entry, "options", int, "number of options"),  # type: ignore[arg-type]
+            _field(entry, "max_choices", int, "max_choices"),  # type: ignore[arg-type]
+            _field(entry, "allows_cant_say", bool, "allows_cant_say"),  # type: ignore[arg-type]
+        )
+    except ValueError as bad:
+        raise DecodeError(f"the opening describes an impossible question: {bad}") from None
+
+
+def _answer_from_json(value: object) -> object:
+    """JSON's form of an answer to this module's: lists become tuples and
+    "cant_say" becomes CANT_SAY; whether it fits its question is checked later."""
+    if value == CANT_SAY_NAME:
+        return CANT_SAY
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def answer_to_json(answer: Answer) -> object:
+    """An answer as an opening (and the browser) writes it."""
+    if answer is CANT_SAY:
+        return CANT_SAY_NAME
+    if isinstance(answer, (bool, int)):
+        return answer
+    return sorted(answer)
+
+
+def read_opening(data: bytes) -> BallotOpening:
+    """Parse an opening document (UTF-8 JSON); DecodeError, saying what is
+    wrong, for anything malformed. Nothing is checked against the ballot yet:
+    that is ``check_opening``."""
+    if not isinstance(data, (bytes, bytearray)) or len(data) > MAX_OPENING_SIZE:
+        raise DecodeError("an opening is a JSON document of at most 64 MiB")
+    try:
+        document = json.loads(bytes(data).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise DecodeError("the opening is not a JSON document") from None
+    if not isinstance(document, dict) or document.get("format") != OPENING_FORMAT:
+        raise DecodeError("this is not a ballot opening")
+    if document.get("version") != OPENING_VERSION:
+        raise DecodeError("unknown ballot opening version")
+    parameters = _field(document, "parameters", dict, "parameters")
+    reveal = _field(document, "reveal", dict, "reveal")
+    if reveal.get("version") != OPENING_VERSION:  # type: ignore[union-attr]
+        raise DecodeError("unknown reveal version")
+    survey_id = _field(parameters, "survey_id", int, "survey id")
+    if _field(reveal, "survey_id", int, "reveal's survey id") != survey_id:
+        raise DecodeError("the reveal names another survey than its parameters")
+    questions = _field(parameters, "questions", list, "question list")
+    answers = _field(reveal, "answers", list, "answers")
+    nonces = []
+    for row in _field(reveal, "nonces", list, "nonces"):  # type: ignore[union-attr]
+        if not isinstance(row, list):
+            raise DecodeError("the opening's nonces are a list per question")
+        nonces.append(tuple(Scalar.from_bytes(_base64(n, "a nonce")) for n in row))
+    return BallotOpening(
+        survey_id=survey_id,  # type: ignore[arg-type]
+        public_key=PublicKey.from_bytes(
+            _base64(_field(parameters, "public_key", str, "public key"), "the public key")
+        ),
+        context=_base64(_field(parameters, "context", str, "context"), "the context"),
+        specs=tuple(_spec_from_json(entry) for entry in questions),  # type: ignore[union-attr]
+        payload=_base64(_field(document, "payload", str, "ballot"), "the ballot"),
+        tracker=_field(reveal, "tracker", str, "tracker"),  # type: ignore[arg-type]
+        answers=tuple(_answer_from_json(a) for a in answers),  # type: ignore[union-attr]
+        nonces=tuple(nonces),
+    )
+
+
+def check_opening(opening: BallotOpening) -> OpeningCheck:
+    """Check that the opened ballot holds exactly the revealed answers under
+    its revealed nonces and that its proofs verify; never raises."""
+    if not isinstance(opening, BallotOpening):
+        return OpeningCheck(False, reason="not a ballot opening")
+    if fingerprint(opening.payload) != opening.tracker:
+        return OpeningCheck(False, reason="the tracker is not the fingerprint of this ballot")
+    try:
+        _check_specs(opening.specs)
+        ballot = deserialize(opening.payload)
+    except (DecodeError, ValueError) as bad:
+        return OpeningCheck(False, reason=f"the ballot does not decode: {bad}")
+    if len(opening.answers) != len(opening.specs):
+        return OpeningCheck(False, reason="the opening reveals a different number of answers")
+    expected = []
+    for index, (spec, answer) in enumerate(zip(opening.specs, opening.answers)):
+        try:
+            expected.append(spec.slot_values(answer))  # type: ignore[arg-type]
+        except InvalidAnswerError as bad:
+            return OpeningCheck(False, reason=f"answer {index + 1} does not fit its question: {bad}")
+    opened = open_ballot(
+        opening.public_key, opening.context, opening.specs, ballot, opening.nonces
+    )
+    if opened is None:
+        return OpeningCheck(
+            False,
+            reason="the ballot's proofs do not verify, or its ciphertexts are not "
+            "encryptions under the revealed nonces",
+        )
+    for index, (held, shown) in enumerate(zip(opened, expected)):
+        if held != shown:
+            return OpeningCheck(
+                False, reason=f"answer {index + 1} is not the one the ballot holds"
+            )
+    return OpeningCheck(
+        True, answers=tuple(spec.answer_of(v) for spec, v in zip(opening.specs, opened))
+    )
 
 
 Tally: TypeAlias = "tuple[tuple[Ciphertext, ...], ...]"

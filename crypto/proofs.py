@@ -22,12 +22,21 @@ and responses (2 scalars per branch); the verifier recomputes the commitments.
 
 Verifiers return False for any false, malformed or mismatched input and never
 raise for it; only ``from_bytes`` raises (DecodeError) on bad encodings.
+
+Every prover draws its random scalars from the operating system's CSPRNG. The
+provers (and ``crypto.ballot.encrypt_ballot`` and ``crypto.sealing.seal_text``
+above them) take an optional ``random_scalar`` instead, a function returning
+non-zero Scalars, so that fixed test vectors can be made and another
+implementation (the browser's) can reproduce them byte for byte. The scalars
+are drawn in a fixed order: a membership proof draws its witness, then for each
+other branch in order its challenge and its response; the Schnorr proof draws
+its witness. Never pass one outside tests: predictable scalars reveal votes.
 """
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -66,6 +75,13 @@ _scalar_add = rbcl.crypto_core_ristretto255_scalar_add
 _scalar_sub = rbcl.crypto_core_ristretto255_scalar_sub
 _scalar_mul = rbcl.crypto_core_ristretto255_scalar_mul
 _scalar_random = rbcl.crypto_core_ristretto255_scalar_random
+
+#: A source of uniformly random non-zero scalars; None means the CSPRNG.
+ScalarSource = Callable[[], Scalar]
+
+
+def _draw(random_scalar: ScalarSource | None) -> bytes:
+    return _scalar_random() if random_scalar is None else random_scalar().to_bytes()
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +197,7 @@ def _prove_membership_unchecked(
     nonce: Scalar,
     allowed: Sequence[int],
     context: bytes,
+    random_scalar: ScalarSource | None = None,
 ) -> DisjunctiveProof:
     """The prover's algorithm without checking the statement is true; a lying
     prover (tests) gets a proof that will not verify."""
@@ -190,14 +207,15 @@ def _prove_membership_unchecked(
     challenges: list[bytes] = []
     responses: list[bytes] = []
     commitments: list[bytes] = []
-    witness = _scalar_random()
+    witness = _draw(random_scalar)
     for j, candidate in enumerate(allowed):
         if j == real:
             challenges.append(b"")
             responses.append(b"")
             commitments += [base_mul_encoding(witness), mul_encoding(witness, key)]
         else:
-            challenge, response = _scalar_random(), _scalar_random()
+            challenge = _draw(random_scalar)
+            response = _draw(random_scalar)
             challenges.append(challenge)
             responses.append(response)
             # Always subtract (even 0·G) so the prover's work does not depend
@@ -221,6 +239,8 @@ def prove_membership(
     nonce: Scalar,
     allowed: Sequence[int],
     context: bytes,
+    *,
+    random_scalar: ScalarSource | None = None,
 ) -> DisjunctiveProof:
     """Prove ``ciphertext`` (made with ``nonce``) holds a value in ``allowed``
     without saying which. Raises ValueError if ``value`` is not allowed."""
@@ -229,7 +249,9 @@ def prove_membership(
         raise ValueError("allowed values must be distinct non-negative integers (at most 256)")
     if value not in allowed:
         raise ValueError("cannot prove a ciphertext holds a value outside the allowed set")
-    return _prove_membership_unchecked(public_key, ciphertext, value, nonce, allowed, context)
+    return _prove_membership_unchecked(
+        public_key, ciphertext, value, nonce, allowed, context, random_scalar
+    )
 
 
 def verify_membership(
@@ -270,9 +292,17 @@ def verify_membership(
 
 
 def prove_zero_or_one(
-    public_key: PublicKey, ciphertext: Ciphertext, value: int, nonce: Scalar, context: bytes
+    public_key: PublicKey,
+    ciphertext: Ciphertext,
+    value: int,
+    nonce: Scalar,
+    context: bytes,
+    *,
+    random_scalar: ScalarSource | None = None,
 ) -> DisjunctiveProof:
-    return prove_membership(public_key, ciphertext, value, nonce, ZERO_OR_ONE, context)
+    return prove_membership(
+        public_key, ciphertext, value, nonce, ZERO_OR_ONE, context, random_scalar=random_scalar
+    )
 
 
 def verify_zero_or_one(
@@ -324,15 +354,19 @@ def prove_vector(
     *,
     allowed_sums: Sequence[int],
     weights: Sequence[int] | None = None,
+    random_scalar: ScalarSource | None = None,
 ) -> VectorProof:
-    """Prove each slot holds 0 or 1 and Σ weight·slot lies in ``allowed_sums``."""
+    """Prove each slot holds 0 or 1 and Σ weight·slot lies in ``allowed_sums``.
+    The slot proofs are made in slot order, then the sum proof."""
     weights = _unit_weights(len(ciphertexts), weights)
     if not (len(ciphertexts) == len(values) == len(nonces) == len(weights)):
         raise ValueError("ciphertexts, values, nonces and weights must have the same length")
     if any(type(w) is not int or w < 0 for w in weights):
         raise ValueError("weights must be non-negative integers")
     slot_proofs = tuple(
-        prove_zero_or_one(public_key, c, v, r, _slot_context(context, i))
+        prove_zero_or_one(
+            public_key, c, v, r, _slot_context(context, i), random_scalar=random_scalar
+        )
         for i, (c, v, r) in enumerate(zip(ciphertexts, values, nonces))
     )
     total_value = sum(w * v for w, v in zip(weights, values))
@@ -348,6 +382,7 @@ def prove_vector(
         Scalar._trusted(total_nonce),
         tuple(allowed_sums),
         _sum_context(context, ciphertexts, weights),
+        random_scalar=random_scalar,
     )
     return VectorProof(slot_proofs, sum_proof)
 
@@ -515,14 +550,20 @@ def _ephemeral_key_challenge(
 
 
 def prove_ephemeral_key(
-    public_key: PublicKey, nonce: Scalar, ephemeral: Point, context: bytes, body: bytes
+    public_key: PublicKey,
+    nonce: Scalar,
+    ephemeral: Point,
+    context: bytes,
+    body: bytes,
+    *,
+    random_scalar: ScalarSource | None = None,
 ) -> KnowledgeProof:
     """Prove knowledge of ``nonce`` = log_G(``ephemeral``), bound to the public
     key the text is sealed to, the caller's context and the sealed ``body``.
     Raises ValueError if ``ephemeral`` is not ``nonce``·G."""
     if nonce.is_zero() or Point.base_times(nonce) != ephemeral:
         raise ValueError("the ephemeral point is not the nonce times the generator")
-    witness = _scalar_random()
+    witness = _draw(random_scalar)
     commitment = base_mul_encoding(witness)
     challenge = _ephemeral_key_challenge(
         public_key.to_bytes(), context, ephemeral.to_bytes(), body, commitment

@@ -89,6 +89,7 @@ from crypto.group import POINT_SIZE, Point, Scalar, frame, is_canonical_point_en
 from crypto.proofs import (
     KNOWLEDGE_PROOF_SIZE,
     KnowledgeProof,
+    ScalarSource,
     prove_ephemeral_key,
     verify_ephemeral_key,
 )
@@ -218,21 +219,32 @@ def _unpad(padded: bytes) -> str:
         raise SealError("sealed text is not valid UTF-8") from None
 
 
-def seal_text(public_key: PublicKey, text: str, context: bytes) -> bytes:
+def seal_text(
+    public_key: PublicKey,
+    text: str,
+    context: bytes,
+    *,
+    random_scalar: ScalarSource | None = None,
+) -> bytes:
     """Encrypt free text to ``public_key`` with a proof of its ephemeral key.
     ``context`` (e.g. survey and question ids) is authenticated and bound into
-    the proof; it must be given again to verify and to open."""
+    the proof; it must be given again to verify and to open.
+
+    ``random_scalar`` is for test vectors only (see ``crypto.proofs``): r is
+    drawn first, then the proof's witness."""
     if not isinstance(text, str):
         raise TypeError("text must be str")
     if not isinstance(public_key, PublicKey) or not isinstance(context, bytes):
         raise TypeError("seal_text takes a PublicKey, a str and a bytes context")
-    nonce_scalar = Scalar.random()
+    nonce_scalar = Scalar.random() if random_scalar is None else random_scalar()
     ephemeral = Point.base_times(nonce_scalar)
     shared = (public_key.point * nonce_scalar).to_bytes()
     key, nonce = _text_key_and_nonce(public_key, ephemeral.to_bytes(), shared, context)
     aad_header = bytes([TEXT_SEAL_VERSION]) + ephemeral.to_bytes()
     body = AESGCM(key).encrypt(nonce, _pad(text), frame(aad_header, context))
-    proof = prove_ephemeral_key(public_key, nonce_scalar, ephemeral, context, body)
+    proof = prove_ephemeral_key(
+        public_key, nonce_scalar, ephemeral, context, body, random_scalar=random_scalar
+    )
     return aad_header + proof.to_bytes() + body
 
 
