@@ -22,7 +22,9 @@ class ConfigError(RuntimeError):
 
 
 class BaseConfig:
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    #: hide_parameters: a statement that fails (say, while a value is being sealed) would
+    #: otherwise carry the clear values it was given into its error, and so into the log.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

@@ -1,11 +1,13 @@
-"""Security headers on every response, and logging that keeps no client address."""
+"""Security headers on every response, logging that keeps no client address, and
+uploads that never touch the disk."""
 
 from __future__ import annotations
 
 import logging
 import re
+from io import BytesIO
 
-from flask import Flask, Response
+from flask import Flask, Request, Response
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -42,6 +44,7 @@ def init_app(app: Flask) -> None:
         return response
 
     logging.getLogger("werkzeug").addFilter(RedactClientAddress())
+    app.request_class = UploadsKeptInMemory
 
 
 class RedactClientAddress(logging.Filter):
@@ -56,3 +59,12 @@ class RedactClientAddress(logging.Filter):
         if isinstance(record.msg, str):
             record.msg = self._leading_address.sub("- - - ", record.msg)
         return True
+
+
+class UploadsKeptInMemory(Request):
+    """Uploaded files are held in memory, never in a temporary file: werkzeug spools
+    any upload over 500 KB to disk, and a coworker list must leave no copy there.
+    MAX_CONTENT_LENGTH bounds what a request may hold."""
+
+    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+        return BytesIO()

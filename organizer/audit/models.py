@@ -38,6 +38,13 @@ class AuditAction(LabelledEnum):
     EVIDENCE_WINDOW_CHANGED = "evidence_window_changed", "Strength window changed"
     TEMPERATURE_CHECK_MARKED = "temperature_check_marked", "Temperature check chosen"
     TIME_ZONE_CHANGED = "time_zone_changed", "Time zone changed"
+    # Counts only, never names: the whole chart passes through these at once.
+    CHART_IMPORTED = "chart_imported", "Chart imported"
+    CHART_EXPORTED = "chart_exported", "Chart downloaded"
+    # Union cards: words a card is signed under, cards an organizer vouches for, files that list signers.
+    CARD_TEXT_CHANGED = "card_text_changed", "Union card words changed"
+    CARD_RECORDED_ON_PAPER = "card_recorded_on_paper", "Paper union card recorded"
+    CARDS_EXPORTED = "cards_exported", "Union cards exported"
 
 
 class AuditEntry(db.Model):

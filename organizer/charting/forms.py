@@ -8,7 +8,17 @@ import re
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -17,6 +27,7 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from core import text
 from core.clock import today
@@ -176,3 +187,105 @@ def person_details(form: PersonForm) -> PersonDetails:
         assessment=form.assessment.data, is_member=form.is_member.data, card_signed_on=form.card_signed_on.data,
         email=form.email.data or None, phone=form.phone.data or None, notes=form.notes.data or None,
     )
+
+
+# -- chart import and export ----------------------------------------------------------------------
+
+class ChartUploadForm(FlaskForm):
+    """Step 1 of an import: a file, or rows pasted from a spreadsheet. What they hold
+    is the import service's to read and judge (it names the limits)."""
+
+    file = FileField("A CSV file", description="From Excel, Google Sheets or Numbers: save or download it as "
+                                               "CSV (in Excel: File › Save as › CSV UTF-8).")
+    pasted = TextAreaField("Or paste the rows", description="Select the rows in the spreadsheet, column names "
+                                                            "included, copy them and paste them here.")
+
+
+class _ColumnsFormBase(FlaskForm):
+    """Steps 2 and 3 of an import: the file carried sealed (`upload`), whether its first
+    row names the columns, what each column holds (`column_0`, `column_1`, … added by
+    `chart_columns_form`), and the new departments and shifts to add. The names ticked
+    are checked by the import service against the file, not here."""
+
+    upload = HiddenField(validators=[DataRequired(message="The file did not come with the form: upload it again.")])
+    has_header = BooleanField("The first row holds the column names")
+    new_departments = SelectMultipleField("New departments", choices=[], validate_choice=False,
+                                          widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    new_shifts = SelectMultipleField("New shifts", choices=[], validate_choice=False,
+                                     widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+
+    def column_fields(self) -> list[SelectField]:
+        return [self[f"column_{i}"] for i in range(self.column_count)]
+
+    def column_values(self) -> list[str]:
+        return [field.data for field in self.column_fields()]
+
+
+def chart_columns_form(column_count: int, choices: list[tuple[str, str]], **given: object) -> _ColumnsFormBase:
+    """The columns form for a file of `column_count` columns, each offering `choices`."""
+    fields = {f"column_{i}": SelectField(f"Column {i + 1}", choices=choices, validate_choice=True)
+              for i in range(column_count)}
+    form_class = type("ChartColumnsForm", (_ColumnsFormBase,), {"column_count": column_count, **fields})
+    return form_class(**given)
+
+
+class ChartExportForm(FlaskForm):
+    """What the chart's download holds beyond names, departments and shifts, and the
+    organizer's word that they read what the file risks."""
+
+    contacts = BooleanField("Personal emails and phones")
+    assessments = BooleanField("Assessments (where each coworker stands)")
+    membership = BooleanField("Who is a member, and the day their card was signed")
+    notes = BooleanField("Organizer notes")
+    understood = BooleanField(
+        "I understand that anyone who gets this file can read everyone in it",
+        validators=[DataRequired(message="Tick this to say you read what the file risks.")])
+
+
+class _Cell:
+    """One value of an imported file, shaped as the form validators expect a field."""
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+        self.raw_data = [data]
+        self.errors: list[str] = []
+
+    def gettext(self, message: str) -> str:
+        return message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return singular if n == 1 else plural
+
+
+#: Presence is the import's to judge (an empty cell is a missing name, or no email).
+_PRESENCE = (DataRequired, InputRequired, Optional)
+
+
+def _rules_of(unbound) -> tuple[list, list]:
+    return (list(unbound.kwargs.get("filters", ())),
+            [rule for rule in unbound.kwargs.get("validators", ()) if not isinstance(rule, _PRESENCE)])
+
+
+#: A coworker imported is held to the rules of one typed into the person form (and a
+#: department added on the way, to the segment form's), so both paths keep the same data.
+_CELL_RULES = {"name": _rules_of(PersonForm.name), "email": _rules_of(PersonForm.email),
+               "phone": _rules_of(PersonForm.phone), "notes": _rules_of(PersonForm.notes),
+               "segment": _rules_of(SegmentForm.name)}
+
+
+def imported_cell(kind: str, value: str) -> tuple[str, str | None]:
+    """A cell of an imported file as the form would keep it (its filters applied), and
+    the form's words when the form would refuse it. `kind` is name, email, phone,
+    notes or segment."""
+    filters, rules = _CELL_RULES[kind]
+    for clean in filters:
+        value = clean(value)
+    if not value:
+        return "", None
+    cell = _Cell(value)
+    for rule in rules:
+        try:
+            rule(None, cell)
+        except ValidationError as refused:
+            return value, str(refused)
+    return value, None

@@ -105,11 +105,13 @@ def add_person(actor: Actor, unit: BargainingUnit, details: PersonDetails) -> Pe
     return person
 
 
-def add_many(actor: Actor, unit: BargainingUnit, details: Sequence[PersonDetails]) -> list[Person]:
+def add_many(actor: Actor, unit: BargainingUnit, details: Sequence[PersonDetails], *,
+             named_in_audit: bool = True) -> list[Person]:
     """Chart many coworkers at once (an import, or a large demo unit). Each is checked
     as `add_person` checks one, against the chart and against the others given; any
-    refusal refuses them all, naming the row. One audit entry names them, and the
-    roster is rewritten once."""
+    refusal refuses them all, naming the row. One audit entry names them (unless
+    `named_in_audit` is False: a caller that records its own entry, with a count), and
+    the roster is rewritten once."""
     policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     listed = roster.lock(unit)
     segments = (set(segment_names(Department, unit)), set(segment_names(Shift, unit)))
@@ -135,7 +137,7 @@ def add_many(actor: Actor, unit: BargainingUnit, details: Sequence[PersonDetails
                for clean in cleaned]
     db.session.add_all(charted)
     db.session.flush()
-    if charted:
+    if charted and named_in_audit:
         audit.record(actor, AuditAction.PERSON_CHARTED,
                      f"Charted {len(charted)} coworkers at once: {', '.join(p.name for p in charted)}.", unit=unit)
     return charted

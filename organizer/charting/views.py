@@ -1,18 +1,25 @@
 """Organizers' pages of the union's structure (the dashboard, privacy floors,
-units, segments, charting a coworker) and stewards' unit page.
+units, segments, charting a coworker, importing and downloading the chart) and
+stewards' unit page.
 The `organizing` blueprint is defined here; the packages above add their
 organizers' pages to it (the chart and invitations, the audit log, strength)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+import secrets
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.authz import role_required
 from core.extensions import db
 from core.views import render_form, unit_of_work
-from organizer.charting import people, unions
+from organizer import policy
+from organizer.charting import exporting, importing, people, unions
 from organizer.charting.forms import (
+    ChartExportForm,
+    ChartUploadForm,
     ConfirmForm,
     FloorsForm,
     PersonForm,
@@ -20,6 +27,7 @@ from organizer.charting.forms import (
     SegmentRenameForm,
     TimeZoneForm,
     UnitForm,
+    chart_columns_form,
     person_details,
 )
 from organizer.charting.loaders import (
@@ -27,6 +35,7 @@ from organizer.charting.loaders import (
     get_unit_for_organizer_or_404,
     get_unit_for_steward_or_404,
 )
+from organizer.charting.models import BargainingUnit
 from organizer.roles import Role
 
 organizing_bp = Blueprint("organizing", __name__)
@@ -160,6 +169,148 @@ def add_person(unit_id: int):
             success=lambda person: f"{person.name} is on the chart."):
         return redirect(url_for("organizing.unit_chart", unit_id=unit.id))
     return render_form("organizing/person_form.html", form, unit=unit, person=None)
+
+
+# -- importing and downloading the chart ----------------------------------------------------------
+
+#: The session holds a random value a carried file is sealed to (importing.Binding), never the file.
+_IMPORT_BROWSER_KEY = "chart_import_key"
+_FIELD_CHOICES = [(target.value, target.label) for target in importing.Field]
+_IMPORT_STEPS = {"organizing.import_chart", "organizing.check_chart_import", "organizing.chart_import_columns",
+                 "organizing.save_chart_import"}
+
+
+def _binding(unit) -> importing.Binding:
+    if _IMPORT_BROWSER_KEY not in session:
+        session[_IMPORT_BROWSER_KEY] = secrets.token_urlsafe(16)
+    return importing.Binding(current_user.id, unit.id, session[_IMPORT_BROWSER_KEY])
+
+
+def _read_and_seal(unit, form: ChartUploadForm) -> tuple[importing.Upload, str]:
+    storage = form.file.data
+    # One byte past the limit is enough to know a file is over it.
+    data = storage.stream.read(importing.MAX_FILE_BYTES + 1) if storage and storage.filename else None
+    upload = importing.read_upload(current_user, unit, data=data, pasted=form.pasted.data)
+    return upload, importing.seal(upload, _binding(unit))
+
+
+def _reopened(unit):
+    carried = request.form.get("upload", "")
+    return unit_of_work(lambda: importing.reopen(current_user, unit, carried, _binding(unit)), flash_refusal=False)
+
+
+def _upload_page(unit, form: ChartUploadForm, status: int = 200, message: str | None = None):
+    if message:
+        form.form_errors.append(message)
+    return render_template("organizing/chart_import.html", unit=unit, form=form, importing=importing), status
+
+
+def _columns_page(unit, upload: importing.Upload, form, status: int = 200):
+    return render_template("organizing/chart_import_columns.html", unit=unit, upload=upload, form=form,
+                           columns=importing.columns_of(upload), importing=importing), status
+
+
+def _guessed_columns_form(upload: importing.Upload, carried: str):
+    has_header, fields = importing.guess_columns(upload)
+    return chart_columns_form(upload.column_count, _FIELD_CHOICES, formdata=None, upload=carried,
+                              has_header=has_header, **{f"column_{i}": f.value for i, f in enumerate(fields)})
+
+
+def _choices(form) -> importing.Choices:
+    return importing.Choices(has_header=form.has_header.data,
+                             fields=tuple(importing.Field(value) for value in form.column_values()),
+                             new_departments=frozenset(form.new_departments.data or ()),
+                             new_shifts=frozenset(form.new_shifts.data or ()))
+
+
+def _check_page(unit, upload: importing.Upload, form, found: importing.Check, status: int = 200):
+    form.new_departments.choices = [(name, name) for name in found.unknown_departments]
+    form.new_shifts.choices = [(name, name) for name in found.unknown_shifts]
+    return render_template("organizing/chart_import_check.html", unit=unit, upload=upload, form=form, check=found,
+                           importing=importing), status
+
+
+@organizing_bp.route("/units/<int:unit_id>/chart/import", methods=["GET", "POST"])
+@organizer_required
+def import_chart(unit_id: int):
+    unit = get_unit_for_organizer_or_404(unit_id)
+    form = ChartUploadForm()
+    if form.validate_on_submit() and (read := unit_of_work(lambda: _read_and_seal(unit, form), form=form)):
+        upload, carried = read.value
+        return _columns_page(unit, upload, _guessed_columns_form(upload, carried))
+    return _upload_page(unit, form, 400 if form.errors or form.form_errors else 200)
+
+
+@organizing_bp.route("/units/<int:unit_id>/chart/import/columns", methods=["POST"])
+@organizer_required
+def chart_import_columns(unit_id: int):
+    unit = get_unit_for_organizer_or_404(unit_id)
+    if not (opened := _reopened(unit)):
+        return _upload_page(unit, ChartUploadForm(formdata=None), 400, opened.refused.message)
+    form = chart_columns_form(opened.value.column_count, _FIELD_CHOICES)
+    return _columns_page(unit, opened.value, form, 200 if form.validate_on_submit() else 400)
+
+
+@organizing_bp.route("/units/<int:unit_id>/chart/import/check", methods=["POST"])
+@organizer_required
+def check_chart_import(unit_id: int):
+    unit = get_unit_for_organizer_or_404(unit_id)
+    if not (opened := _reopened(unit)):
+        return _upload_page(unit, ChartUploadForm(formdata=None), 400, opened.refused.message)
+    upload = opened.value
+    form = chart_columns_form(upload.column_count, _FIELD_CHOICES)
+    if form.validate_on_submit() and (checked := unit_of_work(
+            lambda: importing.check(current_user, unit, upload, _choices(form)), form=form)):
+        return _check_page(unit, upload, form, checked.value)
+    return _columns_page(unit, upload, form, 400)
+
+
+@organizing_bp.route("/units/<int:unit_id>/chart/import/save", methods=["POST"])
+@organizer_required
+def save_chart_import(unit_id: int):
+    unit = get_unit_for_organizer_or_404(unit_id)
+    if not (opened := _reopened(unit)):
+        return _upload_page(unit, ChartUploadForm(formdata=None), 400, opened.refused.message)
+    upload = opened.value
+    form = chart_columns_form(upload.column_count, _FIELD_CHOICES)
+    if not form.validate_on_submit():
+        return _columns_page(unit, upload, form, 400)
+    # The flash names counts only: it travels in the session cookie, which is signed, not sealed.
+    saved = unit_of_work(lambda: importing.import_rows(current_user, unit, upload, _choices(form)), form=form,
+                         success=lambda done: f"{done.charted:,} coworkers added to the chart.")
+    if saved:
+        return redirect(url_for("organizing.unit_chart", unit_id=unit.id))
+    if isinstance(saved.refused, importing.RowsToFix):
+        return _check_page(unit, upload, form, saved.refused.check, 400)
+    return _columns_page(unit, upload, form, 400)
+
+
+@organizing_bp.errorhandler(RequestEntityTooLarge)
+def request_too_large(error: RequestEntityTooLarge):
+    # Raised while the form is read, before the view (and its sign-in check) runs:
+    # nothing was read and nothing stored. The upload page comes back only to the
+    # unit's organizers; anyone else gets the plain error page.
+    db.session.rollback()
+    unit = db.session.get(BargainingUnit, (request.view_args or {}).get("unit_id") or 0)
+    if (request.endpoint in _IMPORT_STEPS and unit is not None and current_user.is_authenticated
+            and policy.organizes(current_user, unit)):
+        return _upload_page(unit, ChartUploadForm(formdata=None), 413, importing.too_large_words())
+    return render_template("errors/error.html", code=413, title="Too large", message=error.description), 413
+
+
+@organizing_bp.route("/units/<int:unit_id>/chart/export", methods=["GET", "POST"])
+@organizer_required
+def export_chart(unit_id: int):
+    unit = get_unit_for_organizer_or_404(unit_id)
+    form = ChartExportForm()
+    if form.validate_on_submit() and (made := unit_of_work(lambda: exporting.chart_csv(
+            current_user, unit, exporting.ExportChoices(contacts=form.contacts.data, assessments=form.assessments.data,
+                                                        membership=form.membership.data, notes=form.notes.data)),
+            form=form)):
+        return Response(made.value.content, mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{made.value.filename}"'})
+    [figures] = unions.unit_figures([unit])
+    return render_form("organizing/chart_export.html", form, unit=unit, headcount=figures.headcount)
 
 
 steward_bp = Blueprint("steward", __name__, url_prefix="/steward")

@@ -34,3 +34,15 @@ if (accountMenu) {
     accountMenu.querySelector("summary").focus();
   });
 }
+
+// A form marked data-busy (the chart import) shows, while its one request runs,
+// the element it names: an indeterminate bar, since the page cannot know how far
+// along the server is. Only the button marked data-busy-button sets it going.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-busy]");
+  if (!form || event.defaultPrevented || !event.submitter?.hasAttribute("data-busy-button")) return;
+  document.getElementById(form.dataset.busy)?.removeAttribute("hidden");
+  form.setAttribute("aria-busy", "true");
+  // Disabled once the browser has gathered the form, so a second press cannot send it twice.
+  setTimeout(() => form.querySelectorAll("button").forEach((button) => { button.disabled = true; }), 0);
+});
