@@ -119,6 +119,7 @@ def _start_next_round(previous: Survey, opens_at: datetime) -> Survey:
         comment_threshold=previous.comment_threshold, trustee_threshold=previous.trustee_threshold,
         opens_at=opens_at, closes_at=opens_at + _round_duration(previous), recurrence_weeks=previous.recurrence_weeks,
         series_id=previous.series_id, round_number=previous.round_number + 1,
+        device_encryption_required=previous.device_encryption_required,
     )
     db.session.add(round_)
     for question in previous.questions:

@@ -112,6 +112,10 @@ class Survey(db.Model):
     round_number: Mapped[int] = mapped_column(default=1)
     #: The survey's ElGamal public key, set at launch.
     public_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary(32))
+    #: Set at launch: answers are taken only encrypted and proven on the member's
+    #: own device, and the form the server would encrypt is refused. Which path a
+    #: ballot took is never stored; this says only which paths the survey accepts.
+    device_encryption_required: Mapped[bool] = mapped_column(default=False)
     # The next three are deferred: loaded only when the tally or release reads
     # them, never on the answer path, so answering a survey does not unseal its
     # secret key (a joined load of the questions would even do it once per row).
@@ -382,3 +386,28 @@ class DecryptionRefusal(db.Model):
     description: Mapped[str] = mapped_column(sa.String(500))
     #: Day of the request.
     refused_on: Mapped[date]
+
+
+class RecordEvidence(db.Model):
+    """What a survey's election record needs that only its close and its release
+    know (`surveys.record`); one row per survey closed since records are kept.
+
+    The record lists every ballot under the part of the released groups it counts
+    in, so that anyone can recompute each released sum; this is the one place
+    storage ties a ballot (by tracker) to anything after the mix, and the close
+    withholds any group that would make a part of fewer than k ballots, so no
+    part narrows a ballot below k respondents. The argument is in
+    docs/election-record.md."""
+
+    __tablename__ = "survey_record_evidence"
+
+    #: The survey.
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True)
+    #: SHA-256 of the record's parameters, fixed at close: every decryption after close is proven under it.
+    parameters_digest: Mapped[bytes] = mapped_column(sa.LargeBinary(32))
+    #: The parts of the released groups: each its declared cells and the sorted trackers of its ballots.
+    parts: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
+    #: Digests of the comments to be opened, in the order they are decrypted (none below the comment threshold).
+    comment_order: Mapped[list[str]] = mapped_column(sa.JSON)
+    #: Server-key mode, once released: each decryption target's x·A with its proof, in decryption order.
+    server_proofs: Mapped[bytes | None] = mapped_column(sa.LargeBinary)

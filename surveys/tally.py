@@ -37,7 +37,7 @@ from crypto.threshold import (
     decrypt_with_server_key,
     partial_decrypt,
 )
-from surveys import ballot_box, keys
+from surveys import ballot_box, keys, record
 from surveys.ballot_box import comment_context
 from surveys.definitions import ballot_questions, question_spec
 from surveys.errors import DecryptionRefused, SurveyError, TrusteeError
@@ -153,6 +153,8 @@ def prepare_release(survey: Survey) -> bool:
     by_cell = respondents_by_cell(survey, mixed.respondents)
     decisions = decide_release(candidate_groups(plan), by_cell, survey.release_threshold,
                                _earlier_released_sets(survey))
+    # The election record lists each ballot under its part of the shown groups: none of fewer than k.
+    record.withhold_unlistable(decisions, by_cell, survey.release_threshold)
     cell_sums = _cell_sums(survey, mixed.payloads_by_cell,
                            {cell for d in decisions if d.approved for cell in d.group.cells})
     for position, decision in enumerate(decisions):
@@ -167,6 +169,8 @@ def prepare_release(survey: Survey) -> bool:
             withheld_reason=decision.reason, encrypted_sums=sums,
         ))
     db.session.flush()
+    comment_order = [comment.digest for comment, _ in _sealed_comments(survey)] if _comments_releasable(survey) else []
+    record.keep_evidence(survey, mixed.payloads_by_cell, comment_order)
     return True
 
 
@@ -306,7 +310,9 @@ def decryption_targets(survey: Survey) -> list[Point]:
 
 
 def _partials_context(survey: Survey) -> bytes:
-    return survey.context + b":tally"
+    # Bound to the election record's parameters (fixed at close), so that no
+    # parameter of a released record can be changed without breaking the proofs.
+    return record.decryption_context_of(survey)
 
 
 def release_with_server_key(survey: Survey) -> bool:
@@ -328,6 +334,7 @@ def release_with_server_key(survey: Survey) -> bool:
         for comment, _ in _sealed_comments(survey):
             texts.append(_open_comment(survey, comment, lambda sealed, context: sealing.open_text_with_secret_key(
                 secret, sealed, context)))
+    record.keep_server_proofs(survey, secret, decryption_targets(survey))
     _finish_release(survey, texts)
     return True
 
@@ -481,10 +488,11 @@ def _finish_release(survey: Survey, opened: list[tuple[int, str | None]]) -> Non
     secrets.SystemRandom().shuffle(texts)
     for position, (question_id, text) in enumerate(texts):
         db.session.add(ReleasedComment(survey_id=survey.id, question_id=question_id, position=position, text=text))
-    # Store less: released comments are kept (sealed by the application key) in
-    # their shuffled batch; the survey-key copies are never needed again, and
-    # below the comment threshold they must never open at all.
-    db.session.execute(sa.delete(SealedComment).where(SealedComment.survey_id == survey.id))
+    # Below the comment threshold the survey-key copies must never open at all:
+    # they go. Released ones stay, sealed to the survey key, as the election
+    # record's evidence that the released batch is exactly what was written.
+    if not _comments_releasable(survey):
+        db.session.execute(sa.delete(SealedComment).where(SealedComment.survey_id == survey.id))
     survey.mark_released()
     survey.released_on = today()
     db.session.flush()

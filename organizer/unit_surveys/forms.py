@@ -1,5 +1,5 @@
-"""Forms for surveys: defining one, adding questions, launching, answering,
-and a trustee's passphrase. The answer form is built per survey from its
+"""Forms for surveys: defining one, adding questions, launching (with the
+choice of where answers are locked), answering, and a trustee's passphrase. The answer form is built per survey from its
 questions."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from core import text
 from core.clock import utcnow
 from core.timezones import DEFAULT_TIME_ZONE, to_local
 from organizer.errors import DomainError
-from organizer.unit_surveys.services import SERVER_KEY_RISK
+from organizer.unit_surveys.services import SERVER_KEY_RISK, device_encryption_by_default
 from surveys.ballot_box import CANT_SAY, MAX_COMMENT
 from surveys.definitions import MAX_TRUSTEES, MIN_TRUSTEE_QUORUM, TRUSTEE_QUORUM_TOO_SMALL
 from surveys.keys import MIN_PASSPHRASE
@@ -180,6 +180,17 @@ class QuestionForm(FlaskForm):
 class LaunchForm(FlaskForm):
     trustees = SelectMultipleField("Trustees", coerce=int, option_widget=widgets.CheckboxInput(),
                                    widget=widgets.ListWidget(prefix_label=False))
+    device_encryption_required = BooleanField(
+        "Answers must be locked on the member's own phone or computer",
+        description="Then nobody running the server can read an answer, even as it arrives. Members need a "
+                    "browser with JavaScript on (any recent phone has one); without it they cannot answer. "
+                    "Left unticked, a member without JavaScript can still answer, and the server locks their "
+                    "answers as they arrive.")
+
+
+def launch_form_for(survey) -> LaunchForm:
+    """The launch form, its device-encryption box ticked for a vote to begin with."""
+    return LaunchForm(device_encryption_required=device_encryption_by_default(survey.kind))
 
 
 class TrusteeKeyForm(FlaskForm):

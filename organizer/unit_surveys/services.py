@@ -271,12 +271,24 @@ def launch_check(survey: Survey, unit: BargainingUnit) -> LaunchCheck:
     return LaunchCheck(eligible, ready, [a for a in candidates if a.id not in ready_ids], short, blockers)
 
 
-def launch_for_unit(actor: Account, survey: Survey, trustee_ids: list[int]) -> launch.LaunchReport:
+def device_encryption_by_default(kind: SurveyKind) -> bool:
+    """Votes take only answers locked on the member's own device unless their
+    organizer says otherwise; other kinds let the server lock them for a member
+    without JavaScript, unless their organizer asks for the device."""
+    return kind == SurveyKind.VOTE
+
+
+def launch_for_unit(actor: Account, survey: Survey, trustee_ids: list[int], *,
+                    device_encryption_required: bool | None = None) -> launch.LaunchReport:
+    """Launch the draft to the unit's members with accounts. `device_encryption_required`
+    None takes the kind's default (`device_encryption_by_default`)."""
     unit = unit_of(survey)
     policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     allowed = {a.id: a for a in trustee_candidates(unit)}
     if any(i not in allowed for i in trustee_ids):
         raise NotAllowed("Trustees must be stewards of this unit or organizers of the union.")
+    survey.device_encryption_required = (device_encryption_by_default(survey.kind)
+                                         if device_encryption_required is None else device_encryption_required)
     people = electorate(unit)
     report = launch.launch(survey, people.voters, people.dimensions,
                            [account_ref(allowed[i]) for i in trustee_ids])
@@ -289,7 +301,7 @@ def record_launch(actor: Account, unit: BargainingUnit, report: launch.LaunchRep
     audit.record(actor, AuditAction.SURVEY_LAUNCHED,
                  f"Launched {survey.kind.value} survey \u201c{survey.title}\u201d to {report.eligible} members "
                  f"with accounts (results only when at least {survey.release_threshold} answered; "
-                 f"{who_can_decrypt(survey)}).", unit=unit)
+                 f"{answers_locked_where(survey)}; {who_can_decrypt(survey)}).", unit=unit)
 
 
 def end_voting(actor: Account, survey: Survey) -> bool:
@@ -359,6 +371,13 @@ def who_can_decrypt(survey: Survey) -> str:
         return f"{t} trustees (stewards or organizers), of those named at launch, will have to take part"
     verb = "had to" if survey.state == SurveyState.RELEASED else "must"
     return f"{t} of {n} trustees (stewards or organizers) {verb} take part"
+
+
+def answers_locked_where(survey: Survey) -> str:
+    """Where a member's answers are locked (encrypted), in plain words."""
+    if survey.device_encryption_required:
+        return "answers locked on members' own devices, never by the server"
+    return "answers locked on members' own devices, or by the server for a member without JavaScript"
 
 
 #: The engine words its breakdown notes for any caller ("fewer than 5 people");

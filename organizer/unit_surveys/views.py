@@ -1,14 +1,12 @@
 """Survey pages of a union (the `surveys_ui` blueprint): organizers define and
-launch, members list their surveys and send encrypted ballots, trustees
-decrypt. The answer form and the results page, which name the claims and
-demands an endorsement survey asks about, are added by demands.views."""
+launch, members list their surveys and read the published ballot trackers,
+trustees decrypt. The results page, which names the claims and demands an
+endorsement survey asks about, is added by demands.views; the answer page and
+the ballot endpoints it posts to (the booth), by booth.views."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, stream_with_context, url_for
 from flask_login import current_user, login_required
 
 from core.authz import role_required
@@ -29,15 +27,15 @@ from organizer.unit_surveys.forms import (
     SurveyForm,
     TrusteeKeyForm,
     answer_form_class,
+    launch_form_for,
     survey_form_for,
 )
 from organizer.unit_surveys.loaders import (
-    get_survey_for_member_or_404,
     get_survey_for_organizer_or_404,
     get_survey_for_trustee_or_404,
     get_survey_for_viewer_or_404,
 )
-from surveys import ballot_box, definitions, keys, results, tally
+from surveys import ballot_box, definitions, keys, record, results, tally
 from surveys.errors import SurveyError
 from surveys.models import KeyMode, Question, QuestionType, Survey, SurveyKind, SurveyState
 
@@ -144,9 +142,11 @@ def launch(survey_id: int):
     if not survey.is_editable:  # launched already: its page says what happened
         return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
     check = unit_surveys.launch_check(survey, unit)
-    form = _with_trustee_choices(LaunchForm(), check)
+    form = _with_trustee_choices(launch_form_for(survey), check)
     if form.validate_on_submit() and unit_of_work(
-            lambda: unit_surveys.launch_for_unit(current_user, survey, form.trustees.data or []), form=form,
+            lambda: unit_surveys.launch_for_unit(current_user, survey, form.trustees.data or [],
+                                                 device_encryption_required=form.device_encryption_required.data),
+            form=form,
             success=lambda report: _launched(report, unit.union.time_zone)):
         return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
     preview = answer_form_class(survey.questions)(formdata=None, meta={"csrf": False})
@@ -198,29 +198,6 @@ def my_surveys():
                            trustee_of=trustee_of, given=given, has_key=keys.trustee_key(ref) is not None)
 
 
-@surveys_bp.route("/surveys/<int:survey_id>/ballot", methods=["POST"])
-@role_required(Role.MEMBER)
-def submit_encrypted_ballot(survey_id: int):
-    """A ballot encrypted and proven elsewhere (the browser, later). JSON in, JSON out."""
-    survey = get_survey_for_member_or_404(survey_id)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("payload"), str):
-        return jsonify(error="Send JSON with a base64 'payload' and optional 'comments'."), 400
-    try:
-        payload = base64.b64decode(body["payload"], validate=True)
-        comments_in = body.get("comments") or {}
-        if not isinstance(comments_in, dict):
-            raise ValueError
-        comments = {int(qid): base64.b64decode(sealed, validate=True) for qid, sealed in comments_in.items()}
-    except (binascii.Error, ValueError, TypeError):
-        return jsonify(error="The payload and comments must be base64, keyed by question id."), 400
-    cast = unit_of_work(lambda: ballot_box.cast_encrypted(survey, accounts.account_ref(current_user), payload,
-                                                          comments), flash_refusal=False)
-    if not cast:
-        return jsonify(error=cast.refused.message), cast.refused.status
-    return jsonify(fingerprint=cast.value.fingerprint), 201
-
-
 @surveys_bp.route("/surveys/<int:survey_id>/receipts")
 @login_required
 def receipts(survey_id: int):
@@ -229,7 +206,21 @@ def receipts(survey_id: int):
         unit_surveys.require_closed(survey)
     except SurveyError as refused:
         return render_template("surveys/not_open.html", survey=survey, message=refused.message), refused.status
-    return render_template("surveys/receipts.html", survey=survey, fingerprints=ballot_box.fingerprints(survey))
+    return render_template("surveys/receipts.html", survey=survey, fingerprints=record.published_trackers(survey),
+                           record_ready=record.is_available(survey))
+
+
+@surveys_bp.route("/surveys/<int:survey_id>/record.json")
+@login_required
+def election_record(survey_id: int):
+    """The election record, for whoever may read the ballot fingerprints (see surveys.record)."""
+    survey, _ = get_survey_for_viewer_or_404(survey_id)
+    try:
+        pieces = record.stream(survey)
+    except SurveyError as refused:
+        return render_template("surveys/not_open.html", survey=survey, message=refused.message), refused.status
+    return Response(stream_with_context(pieces), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-record.json"'})
 
 
 # -- trustees -------------------------------------------------------------------------------------
