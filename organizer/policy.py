@@ -57,6 +57,17 @@ def belongs_to(actor: Actor, unit: UnitLike) -> bool:
     return is_officer_of(actor, unit) or is_member_of(actor, unit)
 
 
+def keeps_union_cards(actor: Actor, unit_or_union: UnitLike | UnionLike) -> bool:
+    """Who sets the union card's words, records paper cards and exports signed cards:
+    the union's organizers (a list of signers is the most dangerous file the union has)."""
+    return organizes(actor, unit_or_union)
+
+
+def may_sign_union_card(actor: Actor, unit: UnitLike) -> bool:
+    """Who signs a union card in a unit: its members, each for themselves."""
+    return is_member_of(actor, unit)
+
+
 def require_organizer(actor: Actor, unit_or_union: UnitLike | UnionLike,
                       message: str = "Only the union's organizers can do that.") -> None:
     if not organizes(actor, unit_or_union):

@@ -146,6 +146,9 @@ def evidence_words(item: Evidence, chart_headcount: int) -> str:
     source = item.source.value
     if source == "membership":
         return f"{item.count} of the {item.total} coworkers on the chart are members"
+    if source == "union_cards":
+        holds = "holds" if item.count == 1 else "hold"
+        return f"{item.count} of the {item.total} coworkers on the chart {holds} a valid union card"
     if source == "pulse":
         return f"{item.count} of {item.total} coworkers answered yes to the pulse “{item.name}” of {item.day}"
     if source == "vote":
@@ -183,10 +186,20 @@ def strength_card(st: UnitStrength) -> StrengthCard:
         st.key_mode_label, _not_counted(st))
 
 
+#: What density is once a unit has union cards.
+CARD_DENSITY_TERM = ("Density: coworkers holding a valid union card (signed in the app or recorded from paper, "
+                     "and not withdrawn), of the unit's headcount (everyone on the chart). Once a unit has cards, "
+                     "the chart's “Union member” ticks are not counted.")
+
+
 def _density(st: UnitStrength) -> CardFigure:
     term = "Density: union members of the unit's headcount (everyone on the chart)."
     if st.density is None:
         return CardFigure("Density", None, "no one charted yet", term)
+    if st.members_from_cards:
+        holds = "holds" if st.members == 1 else "hold"
+        return CardFigure("Density", percent(st.density), f"{st.members} of the {st.headcount} coworkers on the "
+                          f"chart {holds} a valid union card (withdrawn cards do not count)", CARD_DENSITY_TERM)
     return CardFigure("Density", percent(st.density), f"{st.members} members of the {st.headcount} coworkers on the chart",
                       term)
 

@@ -1,6 +1,7 @@
 """Union strength and coworker weighting: the collective context every demand carries.
 
-Strength is per bargaining unit: density from the chart, participation and
+Strength is per bargaining unit: density from the chart (from valid union cards,
+once a unit has any: see `organizer.cards`), participation and
 support from the unit's temperature check (its latest released recurring pulse,
 or a one-off pulse an organizer marked: see `temperature`), and a tier read
 from *recent* evidence only, each figure a share of the *whole* unit, the
@@ -23,6 +24,7 @@ import sqlalchemy as sa
 
 from core.clock import today
 from core.extensions import db
+from organizer.cards import services as union_cards
 from organizer.charting import roster, unions
 from organizer.charting.models import BargainingUnit
 from organizer.strength import temperature
@@ -135,6 +137,8 @@ class Participation:
 
 class EvidenceSource(enum.Enum):
     MEMBERSHIP = "membership"
+    #: Valid union cards, in place of the chart's member ticks once a unit has cards.
+    UNION_CARDS = "union_cards"
     PULSE = "pulse"
     VOTE = "vote"
     STRUCTURE_TEST = "structure_test"
@@ -247,6 +251,8 @@ class UnitStrength:
     one_off_pulse: Survey | None = None
     #: Organizers' figures, when asked for.
     organizer: OrganizerFigures | None = None
+    #: `members` counts valid union cards (the unit has cards), not the chart's member ticks.
+    members_from_cards: bool = False
 
     @property
     def density(self) -> float | None:
@@ -310,11 +316,17 @@ def unit_strength(unit: BargainingUnit, *, for_organizers: bool = False) -> Unit
     (the caller decides who is an organizer)."""
     [figures] = unions.unit_figures([unit])
     headcount, members = figures.headcount, figures.members
+    # Once a unit has union cards, its density is the coworkers holding a valid one:
+    # a signed card is evidence, a tick on the chart only an organizer's word.
+    valid_cards = union_cards.valid_card_count(unit)
+    if valid_cards is not None:
+        members = valid_cards
     window_days = unit.union.evidence_window_days
     window_start = today() - timedelta(days=window_days)
     evidence: list[Evidence] = []
     if headcount:
-        evidence.append(Evidence(EvidenceSource.MEMBERSHIP, members, headcount, today(), True))
+        source = EvidenceSource.MEMBERSHIP if valid_cards is None else EvidenceSource.UNION_CARDS
+        evidence.append(Evidence(source, members, headcount, today(), True))
     pulse, one_off = temperature_check(unit)
     pulse_result = results.released(pulse) if pulse is not None else None
     participation = support = None
@@ -346,7 +358,8 @@ def unit_strength(unit: BargainingUnit, *, for_organizers: bool = False) -> Unit
     tier = rests_on.tier if rests_on is not None else StrengthTier.BUILDING
     organizer = _organizer_figures(unit, pulse_result, headcount) if for_organizers else None
     return UnitStrength(unit, headcount, members, pulse, participation, support, support_note, tier, rests_on,
-                        window_days, window_start, evidence, tests, one_off, organizer)
+                        window_days, window_start, evidence, tests, one_off, organizer,
+                        members_from_cards=valid_cards is not None)
 
 
 def _survey_evidence(source: EvidenceSource, survey: Survey, yes: tuple[int, int], unit_headcount: int,

@@ -26,9 +26,9 @@ def _sign_in(browser, base: str, email: str, width: int = 390):
 
 
 @pytest.mark.parametrize("role, places", [
-    ("organizer", ["Home", "Organizing", "Surveys"]),
+    ("organizer", ["Home", "Organizing", "Union cards", "Surveys"]),
     ("steward", ["Home", "Your unit", "Surveys"]),
-    ("member", ["Home", "Your demands", "Surveys"]),
+    ("member", ["Home", "Your demands", "Your union card", "Surveys"]),
 ])
 def test_the_bar_shows_each_role_its_places_and_keeps_the_account_in_its_menu(
         browser, live_server, world, role, places):

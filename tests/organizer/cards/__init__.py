@@ -1,0 +1,1 @@
+"""Union cards: signing, withdrawal, paper cards, exports, density, sealing, authorization."""
