@@ -9,7 +9,16 @@ the Flask test client, the demo organizer, the steward and a member (Lena,
 who has demands and a profile) each sign in and request every page their role
 reaches, including the chart filtered by a department and, where the chart
 offers them, a name search and its last page, and the organizer adds one
-person through the form. Each page is requested once to warm up, then
+person through the form. The unit's demands and the bargaining summary are
+requested at their first page, at their last where their pager offers one,
+and (the demands) filtered; the summary's downloads as they are served (the
+PDF as the job prepared it: before the pages are requested, the organizer
+asks for the PDF and the job `prepare_bargaining_pdfs` runs once, timed, as
+`prepared_pdf`); the steward opens a demand's combining page, records an
+answer from the employer (each a new one, so each ranks the summary again, as
+a real answer does) and asks for the PDF again (now older than the demands);
+the member writes a demand (each ranks the unit's summary again).
+Each page is requested once to warm up, then
 `--repeat` times (20 by default). For each page: p50 and p95 in milliseconds
 and the SQL statements one request runs (SQLAlchemy's `before_cursor_execute`
 event), with their range when requests differ.
@@ -66,16 +75,22 @@ SEARCHED_NAME = "Okafor"
 #: What a cached database depends on: a change to any of these sources rebuilds it.
 SEED_SOURCES = ("migrations", "core", "crypto", "surveys", "organizer", "config.py")
 
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+#: The session's CSRF token, from any form's hidden field (a prefixed form's too: `demand3-csrf_token`).
+_CSRF = re.compile(r'<input[^>]*\bname="(?:[\w-]+-)?csrf_token"[^>]*\bvalue="([^"]+)"')
 
 
 @dataclass
 class Page:
     name: str
     path: str
-    #: Form fields for a POST (the CSRF token is added); None for a GET.
+    #: Form fields for a POST (the CSRF token is added; "{serial}" in a value becomes the
+    #: request's serial number, so each post differs); None for a GET.
     form: dict[str, str] | None = None
     expected: tuple[int, ...] = (200,)
+    #: The page a POST's CSRF token is read from, when it is not `path` itself.
+    token_from: str | None = None
+    #: The name the form takes its CSRF token under (a prefixed form's is prefixed too).
+    token_field: str = "csrf_token"
     times: list[float] = field(default_factory=list)
     statements: list[int] = field(default_factory=list)
     statuses: set[int] = field(default_factory=set)
@@ -317,8 +332,11 @@ def ids_of(app) -> Ids:
             db.session.remove()
 
 
-def pages_for(role: str, ids: Ids, chart_extras: dict[str, str]) -> list[Page]:
+def pages_for(role: str, ids: Ids, extras: dict[str, str]) -> list[Page]:
+    """Every page the role reaches; `extras` are the pages found on others (`extras_for`)."""
     unit, union = ids.unit, ids.union
+    demands, summary = f"/units/{unit}/demands", f"/units/{unit}/summary"
+    answer_field = f"demand{ids.demand}-"
     shared = [
         Page("home", "/"),
         Page("my surveys", "/my/surveys"),
@@ -334,7 +352,7 @@ def pages_for(role: str, ids: Ids, chart_extras: dict[str, str]) -> list[Page]:
             Page("chart, all rows", f"/units/{unit}/chart"),
             Page("chart, one department", f"/units/{unit}/chart?department={ids.department}"),
             Page("chart, members of one shift", f"/units/{unit}/chart?shift={ids.shift}&membership=yes"),
-            *[Page(name, path) for name, path in chart_extras.items()],
+            *[Page(name, path) for name, path in extras.items() if name.startswith("chart")],
             Page("add a person (form)", f"/units/{unit}/people/new"),
             Page("add one person", f"/units/{unit}/people/new", expected=(302,), form={
                 "department_id": str(ids.department), "shift_id": str(ids.shift), "assessment": "0"}),
@@ -347,10 +365,15 @@ def pages_for(role: str, ids: Ids, chart_extras: dict[str, str]) -> list[Page]:
             Page("endorsement, manage", f"/surveys/{ids.endorsement}"),
             Page("endorsement results", f"/surveys/{ids.endorsement}/results"),
             Page("endorsement requests", f"/units/{unit}/endorsements"),
-            Page("unit demands", f"/units/{unit}/demands"),
-            Page("bargaining summary", f"/units/{unit}/summary"),
-            Page("bargaining summary, CSV", f"/units/{unit}/summary.csv"),
-            Page("bargaining summary, PDF", f"/units/{unit}/summary.pdf"),
+            Page("unit demands", demands),
+            Page("unit demands, priority ones", f"{demands}?kind=demand&tier=priority"),
+            Page("unit demands, waiting for an answer", f"{demands}?answer=no_answer&category=pay"),
+            *[Page(name, path) for name, path in extras.items() if name.startswith("unit demands")],
+            Page("bargaining summary", summary),
+            *[Page(name, path) for name, path in extras.items() if name.startswith("bargaining summary")],
+            Page("bargaining summary, CSV", f"{summary}.csv"),
+            Page("bargaining summary, Markdown", f"{summary}.md"),
+            Page("bargaining summary, PDF", f"{summary}.pdf"),
             Page("union audit log", f"/unions/{union}/audit"),
             Page("unit audit log", f"/units/{unit}/audit"),
             Page("invitations", f"/unions/{union}/invitations"),
@@ -360,10 +383,19 @@ def pages_for(role: str, ids: Ids, chart_extras: dict[str, str]) -> list[Page]:
         return shared + [
             Page("trustee key", "/trustee/key"),
             Page("steward unit page", f"/steward/units/{unit}"),
-            Page("unit demands", f"/units/{unit}/demands"),
-            Page("bargaining summary", f"/units/{unit}/summary"),
+            Page("unit demands", demands),
+            *[Page(name, path) for name, path in extras.items() if name.startswith("unit demands")],
+            Page("bargaining summary", summary),
+            *[Page(name, path) for name, path in extras.items() if name.startswith("bargaining summary")],
             Page("unit audit log", f"/units/{unit}/audit"),
             Page("my demands", "/my/demands"),
+            Page("combine a demand (form)", f"/demands/{ids.demand}/same-as"),
+            # Last: each answer is a change to the demands, which ranks the summary again.
+            Page("record an employer's answer", f"/demands/{ids.demand}/response", expected=(302,),
+                 token_from=demands, token_field=f"{answer_field}csrf_token", form={f"{answer_field}response": "partly",
+                                           f"{answer_field}note": "Answer {serial} at the table"}),
+            # The CSRF token is the session's: any page with a form gives it.
+            Page("prepare the PDF (button)", f"{summary}/prepare-pdf", expected=(302,), token_from=demands, form={}),
         ]
     return shared + [
         Page("my demands", "/my/demands"),
@@ -371,21 +403,65 @@ def pages_for(role: str, ids: Ids, chart_extras: dict[str, str]) -> list[Page]:
         Page("edit a demand", f"/demands/{ids.demand}/edit"),
         Page("my profile", "/my/profile"),
         Page("endorsement results", f"/surveys/{ids.endorsement}/results"),
+        # Last: each new demand ranks the unit's whole summary again as it commits.
+        Page("write a demand", "/my/demands/new", expected=(302,), form={
+            "text": "Will you answer the bench's question number {serial}? By when?", "kind": "demand",
+            "tier": "important", "basis": "collective", "category": "pay"}),
     ]
 
 
-def chart_extras(client, ids: Ids) -> dict[str, str]:
-    """The chart's name search and its last page, where the chart page offers them
-    (both are read from the page itself: its search field, its pager's links)."""
-    text = client.get(f"/units/{ids.unit}/chart").get_data(as_text=True)
-    extras = {}
-    if re.search(rf'<input[^>]*name="{SEARCH_FIELD}"', text):
-        extras["chart, name search"] = f"/units/{ids.unit}/chart?{SEARCH_FIELD}={SEARCHED_NAME}"
+def _last_page(text: str, path: str) -> str | None:
+    """The link to the last page in a list's pager, if it has more than one."""
     pages = {int(number): html.unescape(link)
-             for link, number in re.findall(r'href="([^"]*/chart\?[^"]*\bpage=(\d+)[^"]*)"', text)}
-    if pages and max(pages) > 1:
-        extras["chart, last page"] = pages[max(pages)]
+             for link, number in re.findall(rf'href="({re.escape(path)}\?[^"]*\bpage=(\d+)[^"]*)"', text)}
+    return pages[max(pages)] if pages and max(pages) > 1 else None
+
+
+def extras_for(client, ids: Ids, role: str) -> dict[str, str]:
+    """Pages found on others: the chart's name search and its last page (for the
+    organizer), and the last pages of the unit's demands and of the summary, where
+    their pages offer them (read from the pages themselves: a search field, a pager)."""
+    lists = {"unit demands, last page": f"/units/{ids.unit}/demands",
+             "bargaining summary, last page": f"/units/{ids.unit}/summary"}
+    if role == "organizer":
+        lists = {"chart, last page": f"/units/{ids.unit}/chart", **lists}
+    elif role != "steward":
+        return {}
+    extras = {}
+    for name, path in lists.items():
+        text = client.get(path).get_data(as_text=True)
+        if name.startswith("chart") and re.search(rf'<input[^>]*name="{SEARCH_FIELD}"', text):
+            extras["chart, name search"] = f"{path}?{SEARCH_FIELD}={SEARCHED_NAME}"
+        if (last := _last_page(text, path)) is not None:
+            extras[name] = last
     return extras
+
+
+def prepare_downloads(app) -> dict:
+    """The organizer asks for the summary's PDF and the job that prepares PDFs runs once,
+    as the job runner would run it; its time is the figure (seconds, not a page's)."""
+    import sqlalchemy as sa
+
+    from core.extensions import db
+    from core.jobs import registry_of
+    from organizer.accounts import services as accounts
+    from organizer.bargaining import downloads
+    from organizer.charting.models import BargainingUnit
+    from organizer.demo import WAREHOUSE
+
+    with app.app_context():
+        try:
+            unit = db.session.scalar(sa.select(BargainingUnit).where(BargainingUnit.name == WAREHOUSE))
+            started = time.perf_counter()
+            state = downloads.request_pdf(accounts.find_account_by_email(SIGN_INS["organizer"]), unit)
+            db.session.commit()
+            asked = time.perf_counter() - started
+        finally:
+            db.session.remove()
+    started = time.perf_counter()
+    made = registry_of(app).run(app, "prepare_bargaining_pdfs")
+    return {"made_when_asked": state.is_ready, "asking_seconds": round(asked, 2),
+            "job_made": made, "job_seconds": round(time.perf_counter() - started, 2)}
 
 
 def sign_in(client, email: str) -> None:
@@ -402,8 +478,9 @@ def timed_request(client, page: Page, serial: int, statements: list[int]) -> tup
     CSRF token is fetched first, outside the measure."""
     form = None
     if page.form is not None:
-        token = _CSRF.search(client.get(page.path).get_data(as_text=True)).group(1)
-        form = {"csrf_token": token, "name": f"Newcomer {serial:05d} Bench", **page.form}
+        token = _CSRF.search(client.get(page.token_from or page.path).get_data(as_text=True)).group(1)
+        form = {page.token_field: token, "name": f"Newcomer {serial:05d} Bench",
+                **{name: value.replace("{serial}", str(serial)) for name, value in page.form.items()}}
     before, started = statements[0], time.perf_counter()
     response = client.get(page.path) if form is None else client.post(page.path, data=form)
     return response.status_code, time.perf_counter() - started, statements[0] - before
@@ -428,7 +505,7 @@ def measure(app, ids: Ids, repeat: int) -> dict:
         for role, email in SIGN_INS.items():
             client = app.test_client()
             sign_in(client, email)
-            pages = pages_for(role, ids, chart_extras(client, ids) if role == "organizer" else {})
+            pages = pages_for(role, ids, extras_for(client, ids, role))
             for page in pages:
                 for attempt in range(repeat + 1):
                     serial += 1
@@ -491,8 +568,11 @@ def main(argv: list[str] | None = None) -> int:
                 _dispose(app)
             app = h.build_app(databases.run_url(size), str(databases.instance))
             ids = ids_of(app)
+            h.log(f"{size:,} people: preparing the summary's PDF")
+            ready = prepare_downloads(app)
             h.log(f"{size:,} people: requesting pages")
-            result["sizes"][str(size)] = {"unit": shape, "pages": measure(app, ids, arguments.repeat)}
+            result["sizes"][str(size)] = {"unit": shape, "prepared_pdf": ready,
+                                          "pages": measure(app, ids, arguments.repeat)}
             _dispose(app)
     finally:
         databases.remove_made()

@@ -16,6 +16,7 @@ from werkzeug.serving import run_simple
 
 import surveys
 import surveys.models  # noqa: F401 - the engine's tables belong to the same metadata
+from surveys import cli as surveys_cli
 from config import load_settings
 from core import errors, jobs, mail, sealing, security, templating
 from core.extensions import csrf, db, limiter, login_manager, migrate
@@ -26,7 +27,12 @@ from organizer.accounts import models as accounts_models
 from organizer.accounts import services as accounts
 from organizer.accounts import views as accounts_views
 from organizer.audit import models as audit_models
+from organizer.bargaining import downloads as bargaining_downloads
 from organizer.bargaining import views as bargaining_views
+from organizer.booth import models as booth_models
+from organizer.booth import views as booth_views
+from organizer.cards import models as cards_models
+from organizer.cards import views as cards_views
 from organizer.charting import models as charting_models
 from organizer.charting import views as charting_views
 from organizer.demands import models as demands_models
@@ -43,21 +49,22 @@ from organizer.unit_surveys import views as unit_surveys_views
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Every model module of the domain, imported before any mapper is configured:
 #: relationships between feature packages name their targets by string.
-DOMAIN_MODELS = (audit_models, charting_models, accounts_models, notifications_models, strength_models,
-                 demands_models)
+DOMAIN_MODELS = (audit_models, charting_models, accounts_models, cards_models, notifications_models, strength_models,
+                 demands_models, booth_models)
 #: Each blueprint is defined once; the packages above the one that defines it
-#: add their pages to it (accounts and strength to `organizing`, demands to
-#: `surveys_ui`, bargaining to `demands`), so every endpoint keeps its name.
+#: add their pages to it (accounts and strength to `organizing`, demands and the
+#: booth to `surveys_ui`, bargaining to `demands`), so every endpoint keeps its name.
 BLUEPRINTS = (
     accounts_views.auth_bp,
     home_views.home_bp,
     charting_views.organizing_bp,
     charting_views.steward_bp,
+    cards_views.cards_bp,
     unit_surveys_views.surveys_bp,
     demands_views.demands_bp,
 )
 #: The view modules that only add pages to a blueprint defined lower down.
-PAGES_ADDED_TO_LOWER_BLUEPRINTS = (notifications_views, strength_views, bargaining_views)
+PAGES_ADDED_TO_LOWER_BLUEPRINTS = (notifications_views, strength_views, booth_views, bargaining_views)
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -107,10 +114,12 @@ def _register_features(app: Flask, registry: jobs.JobRegistry) -> None:
     app.cli.add_command(demo.seed_demo)
     app.cli.add_command(demo_scale.seed_scale)
     app.cli.add_command(accounts_cli.create_organizer)
+    app.cli.add_command(surveys_cli.surveys_cli)
     unit_surveys.init_app(app)
     registry.register("purge_expired_invitations", invitations.purge_expired_invitations, every_seconds=3600)
     registry.register("purge_stale_sessions", accounts.purge_stale_sessions, every_seconds=3600)
     registry.register("announce_survey_events", notifications.announce_survey_events, every_seconds=60)
+    registry.register("prepare_bargaining_pdfs", bargaining_downloads.prepare_pdfs, every_seconds=60)
 
 
 @click.command("serve")

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from core.charts import Point, Series, share_trend_chart
 from core.extensions import db
@@ -110,7 +111,7 @@ class Breakdown:
     notes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReleasedText:
     """One released comment, in its shuffled batch's order."""
 
@@ -173,11 +174,14 @@ def latest_released_about(scope: str, kind: SurveyKind,
     refs = list(subject_refs)
     if not refs:
         return {}
+    # Each survey's groups and questions come joined to it (`released` reads both): one
+    # statement, however many surveys the items were put to, and whichever they are.
     rows = db.session.execute(
         sa.select(Question, Survey).join(Survey, Question.survey_id == Survey.id)
         .where(Question.subject_ref.in_(refs), Survey.scope == scope, Survey.kind == kind,
                Survey.state == SurveyState.RELEASED)
-        .order_by(Survey.id)).all()
+        .options(joinedload(Survey.groups), joinedload(Survey.questions))
+        .order_by(Survey.id)).unique().all()
     latest: dict[str, tuple[Question, Survey]] = {}
     for question, survey in rows:
         latest[question.subject_ref] = (question, survey)  # ordered by id: the newest wins
@@ -211,13 +215,25 @@ def declared_breakdown(survey: Survey) -> Breakdown | None:
     return Breakdown(plan.dimensions, plan.notes)
 
 
-def released_comments(survey: Survey) -> list[ReleasedText]:
-    """The comments released with the survey, in their shuffled batch's order (none before release)."""
+def released_comments(survey: Survey, limit: int | None = None) -> list[ReleasedText]:
+    """The comments released with the survey, in their shuffled batch's order (none before
+    release); the first `limit` of them in that order, when given."""
     if survey.state != SurveyState.RELEASED:
         return []
-    return [ReleasedText(comment.question_id, comment.text) for comment in db.session.scalars(
-        sa.select(ReleasedComment).where(ReleasedComment.survey_id == survey.id)
-        .order_by(ReleasedComment.position))]
+    # Columns, not rows as objects: a pulse of a large unit releases a thousand comments, and
+    # as many objects held in the session until the request ends set off the garbage
+    # collector's full pass (tens of milliseconds) every few requests.
+    return [ReleasedText(question_id, text) for question_id, text in db.session.execute(
+        sa.select(ReleasedComment.question_id, ReleasedComment.text).where(ReleasedComment.survey_id == survey.id)
+        .order_by(ReleasedComment.position).limit(limit))]
+
+
+def released_comment_count(survey: Survey) -> int:
+    """How many comments were released with the survey (none before release)."""
+    if survey.state != SurveyState.RELEASED:
+        return 0
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ReleasedComment)
+                             .where(ReleasedComment.survey_id == survey.id))
 
 
 # -- the presentation of a released survey -------------------------------------------------------

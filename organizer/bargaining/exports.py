@@ -22,8 +22,8 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from organizer.bargaining.summary import BargainingSummary, SummaryItem
-from organizer.demands.models import EmployerAnswer, EmployerResponse
+from organizer.bargaining.summary import BargainingSummary, RankedItems, SummaryAnswer, SummaryItem
+from organizer.demands.models import EmployerResponse
 from organizer.strength.card import percent
 from organizer.strength.metrics import Backing
 
@@ -40,7 +40,7 @@ def backing_text(backing: Backing) -> str:
     return backing.words.line
 
 
-def answer_text(answer: EmployerAnswer) -> str:
+def answer_text(answer: SummaryAnswer) -> str:
     """One recorded answer: what the employer said, the day, and how.
 
     The note comes last, after the day: written in Arabic or Hebrew, text that followed it
@@ -146,7 +146,8 @@ def _earlier_cell(item: SummaryItem) -> str:
                      for a in item.demand.earlier_answers)
 
 
-def to_csv(summary: BargainingSummary) -> str:
+def to_csv(summary: BargainingSummary | RankedItems) -> str:
+    """The items, one row each (the CSV holds nothing else: a summary's ranked items are enough)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

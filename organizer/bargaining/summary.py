@@ -3,48 +3,46 @@ grouped by category and ranked by a documented score, counts per tier, the
 questions to the employer apart, the comments the privacy rules released, and
 the employer's answer to each item.
 
+The ranked items come prepared (`prepared`, made by `ranking`); the strength,
+the trend and the comments are read as the page is drawn. On screen the items
+are shown a page at a time (`summary_page`); the downloads take them all.
+
 Nothing in it names a member unless that member marked the demand attributable."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 from core.clock import today
+from organizer import policy
 from organizer.accounts.models import Account
+from organizer.bargaining import prepared
+from organizer.bargaining.ranking import (  # noqa: F401 - the summary's parts, as pages and exports name them
+    QUESTIONS,
+    SCORE_RULE,
+    UNWEIGHED_BACKING,
+    CategorySection,
+    RankedItems,
+    SummaryAnswer,
+    SummaryItem,
+)
+from organizer.bargaining.ranking import StoredRanking
 from organizer.charting.models import BargainingUnit
-from organizer.demands import services as demands
-from organizer.demands.models import Category, Demand, DemandKind, Tier
+from organizer.demands.models import Category, Tier
+from organizer.errors import DomainError, NotAllowed
 from organizer.strength import metrics
 from surveys import results
 from surveys.results import Trend, trend_chart, trend_of
 
-#: Backing assumed for an item coworkers have not weighed yet: neither for nor against.
-UNWEIGHED_BACKING = metrics.NEUTRAL_WEIGHT
+#: How many items one page of the summary shows.
+SUMMARY_PAGE_SIZE = 25
 
-SCORE_RULE = ("Score = coworker backing (0 to 1; 0.5 while coworkers have not weighed in) × the sum of the "
-              "tier weights of every member raising it (dealbreaker 5, priority 4, important 3, nice to have 2, "
-              "curious 1). A demand a steward combined with another counts toward that one. "
-              f"{metrics.WEIGHT_RULE}")
+#: How many of the latest pulse's released comments the summary's first page shows; the pulse's
+#: results page shows them all, and so do the downloads. (A large unit's pulse releases a thousand.)
+COMMENTS_ON_THE_PAGE = 20
 
-
-@dataclass(frozen=True)
-class SummaryItem:
-    demand: Demand
-    backing: metrics.Backing
-    claims: list
-    #: Members raising it: its author and the authors of demands combined with it.
-    raised_by: int
-    #: Names of those who allowed it; the rest are counted, never named.
-    attributed_to: list[str]
-    score: float
-
-
-@dataclass(frozen=True)
-class CategorySection:
-    category: Category
-    items: list[SummaryItem]
+_READERS_ONLY = "Only the unit's stewards and the union's organizers see its bargaining summary."
 
 
 @dataclass(frozen=True)
@@ -67,48 +65,122 @@ class BargainingSummary:
         return [item for section in self.demand_sections for item in section.items] + self.questions
 
 
-def _score(backing: metrics.Backing, tiers: list[Tier]) -> float:
-    weight = backing.weight if backing.is_known else UNWEIGHED_BACKING
-    return weight * sum(tier.weight for tier in tiers)
+def require_reader(actor: Account, unit: BargainingUnit) -> None:
+    if not policy.is_officer_of(actor, unit):
+        raise NotAllowed(_READERS_ONLY)
 
 
-def build(actor: Account, unit: BargainingUnit) -> BargainingSummary:
-    every = demands.unit_demands(actor, unit)  # refuses anyone but the unit's stewards and organizers
-    combined: dict[int, list[Demand]] = {}
-    for demand in every:
-        if demand.same_as_id is not None:
-            combined.setdefault(demand.same_as_id, []).append(demand)
-    listed = [d for d in every if d.same_as_id is None]
-    in_context = {item.demand.id: item for item in demands.in_context(unit, listed)}
-    items = []
-    for demand in listed:
-        group = [demand, *combined.get(demand.id, [])]
-        context = in_context[demand.id]
-        items.append(SummaryItem(
-            demand=demand, backing=context.backing, claims=context.claims, raised_by=len(group),
-            attributed_to=[d.account.display_name for d in group if d.is_attributable],
-            score=_score(context.backing, [d.tier for d in group])))
+def _comments(strength: metrics.UnitStrength) -> list[str]:
+    pulse = strength.pulse
+    return [comment.text for comment in results.released_comments(pulse)] if pulse is not None else []
 
-    def ranked(chosen: list[SummaryItem]) -> list[SummaryItem]:
-        return sorted(chosen, key=lambda i: (-i.score, i.demand.tier.rank, i.demand.id))
 
-    sections = []
-    for category in Category:
-        chosen = [i for i in items if i.demand.kind == DemandKind.DEMAND and i.demand.category == category]
-        if chosen:
-            sections.append(CategorySection(category, ranked(chosen)))
-    sections.sort(key=lambda s: -max(i.score for i in s.items))
-    counted = Counter((d.tier, d.kind) for d in every)
+def build(actor: Account, unit: BargainingUnit, *, with_chart: bool = True) -> BargainingSummary:
+    """The whole summary, every item in it (for the downloads); `with_chart` False leaves out
+    the drawing of the trend, which only the page and the PDF show."""
+    require_reader(actor, unit)
+    return assemble(unit, prepared.stored_or_ranked(unit).ranked(), with_chart=with_chart)
+
+
+def ranked_items(actor: Account, unit: BargainingUnit) -> RankedItems:
+    """The summary's items alone, ranked (all the CSV holds)."""
+    require_reader(actor, unit)
+    return prepared.stored_or_ranked(unit).ranked()
+
+
+def assemble(unit: BargainingUnit, ranked: RankedItems, *, with_chart: bool = True) -> BargainingSummary:
+    """The summary of these ranked items, with the unit's strength, trend and comments as they are now."""
     unit_strength = metrics.unit_strength(unit)
     pulse = unit_strength.pulse
-    comments = [comment.text for comment in results.released_comments(pulse)] if pulse is not None else []
     return BargainingSummary(
         unit=unit, generated_on=today(), strength=unit_strength,
         trend=trend_of(pulse) if pulse is not None else None,
-        trend_chart=trend_chart(pulse) if pulse is not None else None,
-        tier_counts={tier: (counted[(tier, DemandKind.DEMAND)], counted[(tier, DemandKind.QUESTION)])
-                     for tier in Tier},
-        demand_sections=sections,
-        questions=ranked([i for i in items if i.demand.kind == DemandKind.QUESTION]),
-        comments=comments,
-    )
+        trend_chart=trend_chart(pulse) if pulse is not None and with_chart else None,
+        tier_counts=ranked.tier_counts, demand_sections=ranked.demand_sections, questions=ranked.questions,
+        comments=_comments(unit_strength))
+
+
+# -- a page of it on screen -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Block:
+    """The items of one section that a page shows: a category of demands, or the questions."""
+
+    #: The category, or None for the questions to the employer.
+    category: Category | None
+    #: (rank within the section, item).
+    rows: list[tuple[int, SummaryItem]]
+    #: Whether the section began on an earlier page.
+    continued: bool
+
+    @property
+    def heading(self) -> str:
+        return self.category.label if self.category is not None else QUESTIONS
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    """One page of the summary: the strength on every page; the trend, the counts and the first
+    of the released comments on the first; the items of this page by section."""
+
+    unit: BargainingUnit
+    generated_on: date
+    strength: metrics.UnitStrength
+    tier_counts: dict[Tier, tuple[int, int]]
+    blocks: list[Block]
+    #: How many items there are (demands listed once, combined ones counted with them).
+    matching: int
+    #: How many of them are demands (the rest are questions).
+    demand_items: int
+    page: int
+    pages: int
+    per_page: int
+    #: On the first page only.
+    trend_chart: object | None
+    #: The first COMMENTS_ON_THE_PAGE released comments of the latest pulse, on the first page only
+    #: (None on the others), and how many it released.
+    comments: list[str] | None
+    comment_count: int
+    #: What the page's items were ranked from, for telling whether a download is as new.
+    ranking: StoredRanking
+    score_rule: str = SCORE_RULE
+
+    @property
+    def first_shown(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.matching else 0
+
+    @property
+    def last_shown(self) -> int:
+        return min(self.page * self.per_page, self.matching)
+
+
+def _blocks(stored: StoredRanking, start: int, stop: int) -> list[Block]:
+    blocks: list[Block] = []
+    for index in range(start, stop):
+        category, place = stored.place_of(index)
+        if not blocks or blocks[-1].category != category:
+            blocks.append(Block(category, [], continued=place > 1))
+        blocks[-1].rows.append((place, stored.item(index)))
+    return blocks
+
+
+def summary_page(actor: Account, unit: BargainingUnit, page: int = 1, per_page: int = SUMMARY_PAGE_SIZE) -> SummaryPage:
+    """Page `page` of the summary; only its own items are decoded. A page past the last shows the last."""
+    require_reader(actor, unit)
+    if page < 1:
+        raise DomainError("Pages start at 1.", field="page")
+    stored = prepared.stored_or_ranked(unit)
+    pages = max(1, -(-len(stored) // per_page))
+    page = min(page, pages)
+    unit_strength = metrics.unit_strength(unit)
+    pulse = unit_strength.pulse
+    start = (page - 1) * per_page
+    return SummaryPage(
+        unit=unit, generated_on=today(), strength=unit_strength, tier_counts=stored.tier_counts,
+        blocks=_blocks(stored, start, min(start + per_page, len(stored))), matching=len(stored),
+        demand_items=len(stored) - stored.questions, page=page, pages=pages, per_page=per_page,
+        trend_chart=trend_chart(pulse) if pulse is not None and page == 1 else None,
+        comments=[c.text for c in results.released_comments(pulse, COMMENTS_ON_THE_PAGE)] if pulse and page == 1
+        else [] if page == 1 else None,
+        comment_count=results.released_comment_count(pulse) if pulse is not None and page == 1 else 0,
+        ranking=stored)

@@ -1,12 +1,16 @@
-"""The bargaining summary and its downloads (pages of the `demands` blueprint)."""
+"""The bargaining summary, a page at a time, and its downloads (pages of the `demands` blueprint)."""
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.authz import role_required
-from organizer.bargaining import exports, summary
+from core.clock import today
+from core.views import unit_of_work
+from organizer.bargaining import downloads, exports, summary
+from organizer.bargaining.forms import SummaryPageForm
+from organizer.charting.forms import ConfirmForm
 from organizer.demands.loaders import get_unit_for_demand_readers_or_404
 from organizer.demands.views import demands_bp
 from organizer.roles import Role
@@ -16,10 +20,11 @@ readers_required = role_required(Role.STEWARD, Role.ORGANIZER)
 
 # -- bargaining summary ---------------------------------------------------------------------------
 
+#: The downloads made as they are sent, from the prepared items (the CSV holds the items alone,
+#: the Markdown no drawing); the PDF is made ahead (`downloads`).
 EXPORTS = {
-    "md": ("text/markdown", exports.to_markdown),
-    "csv": ("text/csv", exports.to_csv),
-    "pdf": ("application/pdf", exports.to_pdf),
+    "md": ("text/markdown", lambda unit: exports.to_markdown(summary.build(current_user, unit, with_chart=False))),
+    "csv": ("text/csv", lambda unit: exports.to_csv(summary.ranked_items(current_user, unit))),
 }
 
 
@@ -27,15 +32,46 @@ EXPORTS = {
 @readers_required
 def bargaining_summary(unit_id: int):
     unit = get_unit_for_demand_readers_or_404(unit_id)
-    return render_template("demands/summary.html", summary=summary.build(current_user, unit))
+    form = SummaryPageForm(request.args)
+    valid = not request.args or form.validate()
+    page = summary.summary_page(current_user, unit, (form.page.data or 1) if valid else 1)
+    return render_template("demands/summary.html", summary=page, pdf=downloads.pdf_state(page), page_form=form,
+                           confirm_form=ConfirmForm()), 200 if valid else 400
+
+
+def _download(content: str | bytes, mimetype: str, filename: str) -> Response:
+    return Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
 
 
 @demands_bp.route("/units/<int:unit_id>/summary.<any(md, csv, pdf):format>")
 @readers_required
 def bargaining_summary_export(unit_id: int, format: str):
     unit = get_unit_for_demand_readers_or_404(unit_id)
+    if format == "pdf":
+        return _pdf(unit)
     mimetype, render = EXPORTS[format]
-    built = summary.build(current_user, unit)
-    filename = f"bargaining-summary-unit-{unit.id}-{built.generated_on}.{format}"
-    return Response(render(built), mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return _download(render(unit), mimetype, f"bargaining-summary-unit-{unit.id}-{today()}.{format}")
+
+
+def _pdf(unit):
+    """The PDF when it is as new as the summary; an older one only when asked for as such
+    (its name says so); else a page that says where it stands and offers to prepare it."""
+    content, state = downloads.pdf_file(current_user, unit)
+    if content and (state.is_ready or (state.is_outdated and request.args.get("outdated") == "yes")):
+        outdated = "" if state.is_current else "-outdated"
+        return _download(content, "application/pdf",
+                         f"bargaining-summary-unit-{unit.id}-prepared-{state.prepared_on}{outdated}.pdf")
+    return render_template("demands/summary_pdf.html", unit=unit, pdf=state, confirm_form=ConfirmForm())
+
+
+@demands_bp.route("/units/<int:unit_id>/summary/prepare-pdf", methods=["POST"])
+@readers_required
+def prepare_summary_pdf(unit_id: int):
+    unit = get_unit_for_demand_readers_or_404(unit_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The form was incomplete; reload the page and try again.")
+    unit_of_work(lambda: downloads.request_pdf(current_user, unit), success=lambda state: (
+        "The PDF is ready." if state.is_ready else
+        "The PDF is being prepared. It takes a few minutes for a long summary; this page says when it is ready."))
+    return redirect(url_for("demands.bargaining_summary", unit_id=unit.id) + "#downloads")

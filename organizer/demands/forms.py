@@ -18,7 +18,7 @@ from core import text as rules
 from core.clock import today
 from organizer.charting.forms import strip_text
 from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, EmployerResponse, Tier
-from organizer.demands.services import CLAIM_TEXT, DEMAND_TEXT, ENDORSEMENT_DAYS, FIRST_YEAR, NOTE_MAX
+from organizer.demands.services import CLAIM_TEXT, DEMAND_TEXT, ENDORSEMENT_DAYS, FIRST_YEAR, NOTE_MAX, DemandFilters
 
 
 def enum_choices(enum_class) -> list[tuple[str, str]]:
@@ -83,7 +83,56 @@ class SameAsForm(FlaskForm):
                           validate_choice=True,
                           description="Combine it with another member's demand that asks the same thing.")
 
-    def set_choices(self, demand, others) -> None:
+    def set_choices(self, others: list[tuple[int, str]]) -> None:
+        """`others`: (id, words) of the demands it may be combined with."""
         self.same_as.choices = [(None, "— not combined —")] + [
-            (o.id, o.text if len(o.text) <= 70 else o.text[:67] + "…")
-            for o in others if o.id != demand.id and o.kind == demand.kind and o.same_as_id is None]
+            (other_id, text if len(text) <= 70 else text[:67] + "…") for other_id, text in others]
+
+
+def _enum_or_none(enum_class):
+    """A select of an enum's values where the empty choice lets any through. Anything else is
+    kept as given, which matches no choice: the form says "Not a valid choice"."""
+    def coerce(value: object):
+        if value in (None, "", "None") or isinstance(value, enum_class):
+            return value or None
+        try:
+            return enum_class(value)
+        except ValueError:
+            return str(value)
+    return coerce
+
+
+#: The employer's answer as the filter of a unit's demands names it (NO_ANSWER takes in "none recorded").
+ANSWER_FILTER_CHOICES = [(None, "Any"), (EmployerResponse.NO_ANSWER.value, "No answer yet"),
+                         *[(r.value, r.label) for r in EmployerResponse if r is not EmployerResponse.NO_ANSWER]]
+
+
+class UnitDemandsFilterForm(FlaskForm):
+    """Which page of a unit's demands, and which demands: read from the query string. A GET
+    filter changes nothing, so it needs no CSRF token. A page past the last shows the last;
+    a page that is not a whole number from 1, or a value not offered, is a form error."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField("Kind", coerce=_enum_or_none(DemandKind), validate_choice=True,
+                       choices=[(None, "Any"), (DemandKind.DEMAND.value, "Demands"),
+                                (DemandKind.QUESTION.value, "Questions")])
+    tier = SelectField("Tier", coerce=_enum_or_none(Tier), validate_choice=True,
+                       choices=[(None, "Any"), *enum_choices(Tier)])
+    category = SelectField("Category", coerce=_enum_or_none(Category), validate_choice=True,
+                           choices=[(None, "Any"), *enum_choices(Category)])
+    answer = SelectField("Answer", coerce=_enum_or_none(EmployerResponse), validate_choice=True,
+                         choices=ANSWER_FILTER_CHOICES)
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, message="Pages start at 1.")])
+
+    @property
+    def filters(self) -> DemandFilters:
+        return DemandFilters(kind=self.kind.data, tier=self.tier.data, category=self.category.data,
+                             answer=self.answer.data)
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as given, for links to the other pages of the same list."""
+        given = {"kind": self.kind.data, "tier": self.tier.data, "category": self.category.data,
+                 "answer": self.answer.data}
+        return {name: value.value for name, value in given.items() if value is not None}

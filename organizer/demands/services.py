@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from core.clock import today, utcnow
 from core.extensions import db
@@ -197,9 +197,16 @@ def remove_item(actor: Account, item: Claim | Demand) -> None:
     db.session.flush()
 
 
-#: What every listing of demands shows beside each one, loaded with it rather than one query per demand.
-_SHOWN_WITH = (selectinload(Demand.account), selectinload(Demand.claims), selectinload(Demand.same_as),
+#: What every listing of demands shows beside each one, loaded with it rather than one query per demand:
+#: what a demand points to comes joined to its row, its lists one statement each for the whole list
+#: (a page of it), so the statements are the same whatever the page holds. Not the authors' accounts:
+#: only the names they allowed are shown, and `in_context` reads those alone.
+_SHOWN_WITH = (joinedload(Demand.same_as), joinedload(Demand.endorsement_survey),
+               selectinload(Demand.claims).joinedload(Claim.endorsement_survey),
                selectinload(Demand.employer_answers))
+
+#: How many demands one page of a unit's demands lists.
+UNIT_DEMANDS_PAGE_SIZE = 25
 
 
 def demands_of(actor: Account) -> list[Demand]:
@@ -207,11 +214,127 @@ def demands_of(actor: Account) -> list[Demand]:
     return sorted(demands, key=lambda d: (d.tier.rank, d.id))
 
 
-def unit_demands(actor: Account, unit: BargainingUnit) -> list[Demand]:
+def _require_officer(actor: Account, unit: BargainingUnit) -> None:
     if not policy.is_officer_of(actor, unit):
         raise NotAllowed("Only the unit's stewards and the union's organizers see all its demands.")
+
+
+def unit_demands(actor: Account, unit: BargainingUnit) -> list[Demand]:
+    _require_officer(actor, unit)
     demands = db.session.scalars(sa.select(Demand).where(Demand.unit_id == unit.id).options(*_SHOWN_WITH))
     return sorted(demands, key=lambda d: (d.kind != DemandKind.DEMAND, d.tier.rank, d.category.label, d.id))
+
+
+# -- a unit's demands, a page at a time ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DemandFilters:
+    """Which of a unit's demands a page lists; None lets any through."""
+
+    kind: DemandKind | None = None
+    tier: Tier | None = None
+    category: Category | None = None
+    #: The employer's answer now. NO_ANSWER also takes in demands with no answer recorded yet.
+    answer: EmployerResponse | None = None
+
+
+@dataclass(frozen=True)
+class DemandsPage:
+    """One page of a unit's demands, each with its collective context, and where it stands in the list."""
+
+    items: list[DemandInContext]
+    #: How many demands match the filters, over every page, and of them how many are questions.
+    matching: int
+    questions: int
+    page: int
+    pages: int
+    per_page: int
+
+    @property
+    def demands(self) -> int:
+        return self.matching - self.questions
+
+    @property
+    def first_shown(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last_shown(self) -> int:
+        return (self.page - 1) * self.per_page + len(self.items)
+
+
+def _listing_order() -> tuple:
+    """`unit_demands`' order, in SQL: demands before questions, by tier, by category's words, by id."""
+    by_words = sorted(Category, key=lambda category: category.label)
+    return (sa.case((Demand.kind == DemandKind.DEMAND, 0), else_=1),
+            sa.case({tier: tier.rank for tier in Tier}, value=Demand.tier),
+            sa.case({category: by_words.index(category) for category in Category}, value=Demand.category),
+            Demand.id)
+
+
+def _answer_now() -> sa.ScalarSelect:
+    """The demand's latest answer, as a subquery of the row it is asked beside."""
+    return (sa.select(EmployerAnswer.response).where(EmployerAnswer.demand_id == Demand.id)
+            .order_by(EmployerAnswer.recorded_on.desc(), EmployerAnswer.id.desc()).limit(1)
+            .correlate(Demand).scalar_subquery())
+
+
+def _matching(unit: BargainingUnit, filters: DemandFilters) -> list:
+    # Kind, tier and category are plain columns, and the answer's response too: SQL filters
+    # and orders them all, so a page loads only its own demands.
+    where = [Demand.unit_id == unit.id]
+    if filters.kind is not None:
+        where.append(Demand.kind == filters.kind)
+    if filters.tier is not None:
+        where.append(Demand.tier == filters.tier)
+    if filters.category is not None:
+        where.append(Demand.category == filters.category)
+    if filters.answer is EmployerResponse.NO_ANSWER:
+        answer = _answer_now()
+        where.append(sa.or_(answer.is_(None), answer == EmployerResponse.NO_ANSWER))
+    elif filters.answer is not None:
+        where.append(_answer_now() == filters.answer)
+    return where
+
+
+def unit_demands_page(actor: Account, unit: BargainingUnit, filters: DemandFilters = DemandFilters(),
+                      page: int = 1, per_page: int = UNIT_DEMANDS_PAGE_SIZE) -> DemandsPage:
+    """One page of the unit's demands that match `filters`, in `unit_demands`' order, each
+    with its collective context. The same statements for any size of unit: the counts,
+    the page's demands, and what they are shown with. A page past the last shows the last."""
+    _require_officer(actor, unit)
+    if page < 1:
+        raise DomainError("Pages start at 1.", field="page")
+    where = _matching(unit, filters)
+    counts = dict(db.session.execute(
+        sa.select(Demand.kind, sa.func.count()).where(*where).group_by(Demand.kind)).all())
+    matching = sum(counts.values())
+    pages = max(1, -(-matching // per_page))
+    page = min(page, pages)
+    shown = list(db.session.scalars(sa.select(Demand).where(*where).options(*_SHOWN_WITH)
+                                    .order_by(*_listing_order()).offset((page - 1) * per_page).limit(per_page)))
+    return DemandsPage(items=in_context(unit, shown), matching=matching,
+                       questions=counts.get(DemandKind.QUESTION, 0), page=page, pages=pages, per_page=per_page)
+
+
+def page_of(actor: Account, demand: Demand, filters: DemandFilters = DemandFilters(),
+            per_page: int = UNIT_DEMANDS_PAGE_SIZE) -> int | None:
+    """The page of the unit's demands (under `filters`) that lists `demand`, or None when it does not match."""
+    _require_officer(actor, demand.unit)
+    ordered = (sa.select(Demand.id, sa.func.row_number().over(order_by=_listing_order()).label("position"))
+               .where(*_matching(demand.unit, filters)).subquery())
+    position = db.session.scalar(sa.select(ordered.c.position).where(ordered.c.id == demand.id))
+    return None if position is None else -(-position // per_page)
+
+
+def same_as_choices(actor: Account, demand: Demand) -> list[tuple[int, str]]:
+    """(id, words) of the unit's other demands this one could be combined with: of its kind, not
+    themselves combined with another. Only those two columns are read, in the unit's order."""
+    _require_officer(actor, demand.unit)
+    return [(other_id, text) for other_id, text in db.session.execute(
+        sa.select(Demand.id, Demand.text).where(
+            Demand.unit_id == demand.unit_id, Demand.kind == demand.kind, Demand.same_as_id.is_(None),
+            Demand.id != demand.id).order_by(*_listing_order()))]
 
 
 def record_response(actor: Account, demand: Demand, response: EmployerResponse, note: str | None) -> Demand:
@@ -330,18 +453,35 @@ def pending_requests(actor: Account, unit: BargainingUnit) -> list[EndorsementRe
             named[demand.account_id].demands.append(demand)
         else:
             requests.append(EndorsementRequest(demand.account_id, demands=[demand]))
-    member_ids = _member_account_ids(unit)
     claims = db.session.scalars(sa.select(Claim).where(
-        Claim.account_id.in_(member_ids), Claim.endorsement_state == EndorsementState.REQUESTED).order_by(Claim.id)) if member_ids else []
+        Claim.account_id.in_(_member_accounts(unit)), Claim.endorsement_state == EndorsementState.REQUESTED)
+        .order_by(Claim.id))
     requests += [EndorsementRequest(claim.account_id, claims=[claim]) for claim in claims]
     # Oldest request first: who waited longest is served first. Never ordered by
     # author, so one author's separate requests are not set side by side for that reason.
     return sorted(requests, key=lambda r: (r.requested_on, r.key))
 
 
-def _member_account_ids(unit: BargainingUnit) -> list[int]:
-    return list(db.session.scalars(sa.select(RoleAssignment.account_id).where(
-        RoleAssignment.role == Role.MEMBER, RoleAssignment.unit_id == unit.id)))
+def _member_accounts(unit: BargainingUnit) -> sa.Select:
+    """The unit's members' accounts, as a subquery: a list of their ids would grow with the unit."""
+    return sa.select(RoleAssignment.account_id).where(RoleAssignment.role == Role.MEMBER,
+                                                      RoleAssignment.unit_id == unit.id)
+
+
+def pending_request_count(actor: Account, unit: BargainingUnit) -> int:
+    """How many requests `pending_requests` lists, counted in one statement, no item loaded: each
+    unnamed demand and each claim alone, a named author's demands together."""
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
+    waiting = Demand.endorsement_state == EndorsementState.REQUESTED
+    named = Demand.is_attributable == sa.true()
+    demand_requests = sa.select(
+        sa.func.count(sa.distinct(sa.case((named, Demand.account_id))))
+        + sa.func.coalesce(sa.func.sum(sa.case((named, 0), else_=1)), 0)
+    ).where(Demand.unit_id == unit.id, waiting).scalar_subquery()
+    claim_requests = sa.select(sa.func.count()).select_from(Claim).where(
+        Claim.account_id.in_(_member_accounts(unit)), Claim.endorsement_state == EndorsementState.REQUESTED
+    ).scalar_subquery()
+    return db.session.scalar(sa.select(demand_requests + claim_requests))
 
 
 def launch_endorsement_survey(actor: Account, unit: BargainingUnit, request_key: str,
@@ -420,10 +560,15 @@ class DemandInContext:
 def in_context(unit: BargainingUnit, demands: list[Demand]) -> list[DemandInContext]:
     claims = [claim for demand in demands for claim in demand.claims]
     weights = metrics.backings(unit, [*demands, *claims])
+    # The names their authors allowed, and no other column of any account: one statement, always
+    # (an empty list asks for nothing), so a page's statements do not depend on what it holds.
+    names = dict(db.session.execute(
+        sa.select(Demand.id, Account.display_name).join(Account, Account.id == Demand.account_id)
+        .where(Demand.id.in_([demand.id for demand in demands if demand.is_attributable]))).all())
     return [
         DemandInContext(
             demand=demand, backing=weights[demand.subject_ref],
             claims=[(claim, weights[claim.subject_ref]) for claim in demand.claims],
-            attributed_to=demand.account.display_name if demand.is_attributable else None)
+            attributed_to=names.get(demand.id) if demand.is_attributable else None)
         for demand in demands
     ]

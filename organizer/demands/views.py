@@ -1,8 +1,8 @@
 """Members' leverage profiles and demands, shown with their collective context;
 stewards' view of a unit's demands and the employer's answers; organizers'
-endorsement requests (the `demands` blueprint). Also the survey answer form
-and results page (of the `surveys_ui` blueprint), which show the words of the
-claims and demands an endorsement survey asks about."""
+endorsement requests (the `demands` blueprint). Also the survey results page
+(of the `surveys_ui` blueprint), which shows the words of the claims and
+demands an endorsement survey asks about; the answer page is the booth's."""
 
 from __future__ import annotations
 
@@ -13,11 +13,17 @@ from core.authz import role_required
 from core.extensions import db
 from core.refusals import Refused
 from core.views import render_form, unit_of_work
-from organizer.accounts import services as accounts
 from organizer.charting.forms import ConfirmForm
 from organizer.charting.loaders import get_unit_for_organizer_or_404
 from organizer.demands import services as demands
-from organizer.demands.forms import ClaimForm, DemandForm, EndorsementLaunchForm, ResponseForm, SameAsForm
+from organizer.demands.forms import (
+    ClaimForm,
+    DemandForm,
+    EndorsementLaunchForm,
+    ResponseForm,
+    SameAsForm,
+    UnitDemandsFilterForm,
+)
 from organizer.demands.loaders import (
     get_claim_for_author_or_404,
     get_demand_for_author_or_404,
@@ -28,10 +34,8 @@ from organizer.demands.models import Basis, Category, ClaimSection, Demand, Dema
 from organizer.roles import Role
 from organizer.strength import metrics
 from organizer.unit_surveys import services as unit_surveys
-from organizer.unit_surveys.forms import answer_form_class, answers_from
-from organizer.unit_surveys.loaders import get_survey_for_member_or_404, get_survey_for_viewer_or_404
+from organizer.unit_surveys.loaders import get_survey_for_viewer_or_404
 from organizer.unit_surveys.views import surveys_bp
-from surveys import ballot_box
 from surveys.errors import SurveyError
 from surveys.results import results_of
 
@@ -143,19 +147,24 @@ def request_claim_endorsement(claim_id: int):
 
 # -- stewards and organizers ----------------------------------------------------------------------
 
-def _unit_page(unit, failed_form: ResponseForm | None = None, failed: Demand | None = None):
-    every = demands.unit_demands(current_user, unit)
-    items = demands.in_context(unit, every)
+def _unit_page(unit, filters: UnitDemandsFilterForm, failed: tuple[Demand, ResponseForm] | None = None):
+    """One page of the unit's demands; `failed`, a refused answer form, is shown beside its demand."""
+    view = demands.unit_demands_page(current_user, unit, filters.filters, filters.page.data or 1)
+    if failed is not None and failed[0].id not in {item.demand.id for item in view.items}:
+        # The list the form came from no longer holds it: show its page of the whole list instead.
+        filters = UnitDemandsFilterForm(formdata=None)
+        view = demands.unit_demands_page(current_user, unit, page=demands.page_of(current_user, failed[0]) or 1)
     is_steward = current_user.stewards(unit)
     forms: dict[int, ResponseForm] = {}
-    for item in items if is_steward else []:
+    for item in view.items if is_steward else []:
         demand = item.demand
-        forms[demand.id] = failed_form if failed is not None and demand.id == failed.id else ResponseForm(
+        forms[demand.id] = failed[1] if failed is not None and demand.id == failed[0].id else ResponseForm(
             formdata=None, prefix=_prefix(demand),
             # Each answer is added to the history: the note starts empty, for new words.
             response=(demand.employer_response or EmployerResponse.NO_ANSWER).value)
     return render_template("demands/unit_demands.html", unit=unit, strength=metrics.unit_strength(unit),
-                           items=items, forms=forms, is_steward=is_steward)
+                           view=view, filters=filters, page_args=filters.query_args(), forms=forms,
+                           is_steward=is_steward)
 
 
 def _prefix(demand: Demand) -> str:
@@ -163,22 +172,39 @@ def _prefix(demand: Demand) -> str:
     return f"demand{demand.id}"
 
 
+def _list_filters() -> UnitDemandsFilterForm:
+    """The page and filters of the list an answer form was sent from (in its address); the
+    whole list's first page if they were tampered with, since the answer itself is what counts."""
+    filters = UnitDemandsFilterForm(request.args)
+    return filters if filters.validate() else UnitDemandsFilterForm(formdata=None)
+
+
+def _list_url(unit_id: int, filters: UnitDemandsFilterForm, demand: Demand) -> str:
+    page = {"page": filters.page.data} if (filters.page.data or 1) > 1 else {}
+    return url_for("demands.unit_demands", unit_id=unit_id, **filters.query_args(), **page) + f"#demand-{demand.id}"
+
+
 @demands_bp.route("/units/<int:unit_id>/demands")
 @readers_required
 def unit_demands(unit_id: int):
-    return _unit_page(get_unit_for_demand_readers_or_404(unit_id))
+    unit = get_unit_for_demand_readers_or_404(unit_id)
+    filters = UnitDemandsFilterForm(request.args)
+    if request.args and not filters.validate():
+        return render_template("demands/unit_demands.html", unit=unit, strength=metrics.unit_strength(unit),
+                               view=None, filters=filters, page_args={}, forms={}, is_steward=False), 400
+    return _unit_page(unit, filters)
 
 
 @demands_bp.route("/demands/<int:demand_id>/response", methods=["POST"])
 @role_required(Role.STEWARD)
 def record_response(demand_id: int):
     demand = get_demand_for_steward_or_404(demand_id)
-    form = ResponseForm(prefix=_prefix(demand))
+    form, filters = ResponseForm(prefix=_prefix(demand)), _list_filters()
     if form.validate_on_submit() and unit_of_work(
             lambda: demands.record_response(current_user, demand, EmployerResponse(form.response.data), form.note.data),
             form=form, success="The employer's answer is recorded."):
-        return redirect(url_for("demands.unit_demands", unit_id=demand.unit_id) + f"#demand-{demand.id}")
-    return _unit_page(demand.unit, form, demand), 400
+        return redirect(_list_url(demand.unit_id, filters, demand))
+    return _unit_page(demand.unit, filters, (demand, form)), 400
 
 
 @demands_bp.route("/demands/<int:demand_id>/same-as", methods=["GET", "POST"])
@@ -188,13 +214,20 @@ def mark_same_as(demand_id: int):
     # each of a large unit's cards would make the demands page grow with its square.
     demand = get_demand_for_steward_or_404(demand_id)
     form = SameAsForm(prefix=_prefix(demand), same_as=demand.same_as_id)
-    form.set_choices(demand, demands.unit_demands(current_user, demand.unit))
+    form.set_choices(demands.same_as_choices(current_user, demand))
     if form.validate_on_submit() and unit_of_work(
             lambda: demands.mark_same_as(current_user, demand, _demand_or_none(form.same_as.data)), form=form,
             success=lambda marked: "Combined: the summary lists it once and counts both members."
             if marked.same_as_id is not None else "No longer combined."):
-        return redirect(url_for("demands.unit_demands", unit_id=demand.unit_id) + f"#demand-{demand.id}")
-    return render_template("demands/same_as.html", demand=demand, form=form), 400 if form.is_submitted() else 200
+        return redirect(_back_to_its_page(demand))
+    return render_template("demands/same_as.html", demand=demand, form=form, back=_back_to_its_page(demand)), (
+        400 if form.is_submitted() else 200)
+
+
+def _back_to_its_page(demand: Demand) -> str:
+    page = demands.page_of(current_user, demand) or 1
+    return url_for("demands.unit_demands", unit_id=demand.unit_id, **({"page": page} if page > 1 else {})) + (
+        f"#demand-{demand.id}")
 
 
 def _demand_or_none(demand_id: int | None) -> Demand | None:
@@ -221,37 +254,6 @@ def launch_endorsement(unit_id: int):
         return redirect(url_for("demands.endorsement_requests", unit_id=unit.id))
     return render_template("demands/endorsements.html", unit=unit,
                            requests=demands.pending_requests(current_user, unit), form=form), 400
-
-
-@surveys_bp.route("/surveys/<int:survey_id>/answer", methods=["GET", "POST"])
-@role_required(Role.MEMBER)
-def answer(survey_id: int):
-    survey = get_survey_for_member_or_404(survey_id)
-    ref = accounts.account_ref(current_user)
-    form = answer_form_class(survey.questions)()
-    # On POST the ballot box makes these checks itself, in the transaction that stores the ballot.
-    refused = _not_answerable_page(survey, ref) if request.method == "GET" else None
-    if refused is None and form.validate_on_submit():
-        # Only the named AnswerInvalid is the member's input: a ValueError from deeper
-        # down (a damaged stored key, say) is a fault of ours, for the error page.
-        # The receipt is rendered inside the unit of work, before the commit, so it
-        # needs nothing from the database after it: a member whose ballot is stored always sees it.
-        cast = unit_of_work(lambda: render_template("surveys/receipt.html", survey=survey, receipt=ballot_box.cast(
-            survey, ref, answers_from(form, survey.questions))), form=form, flash_refusal=False)
-        if cast:
-            return cast.value
-        if not cast.refused.field:
-            return _not_open(survey, cast.refused)
-    return refused or render_form("surveys/answer.html", form, survey=survey,
-                                  subjects=demands.subject_texts(survey.questions))
-
-
-def _not_answerable_page(survey, ref: str):
-    try:
-        unit_surveys.require_answerable(survey, ref)
-    except SurveyError as refused:
-        return _not_open(survey, refused)
-    return None
 
 
 def _not_open(survey, refused: Refused):

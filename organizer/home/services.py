@@ -160,7 +160,7 @@ def unit_needs(actor: Account, unit: BargainingUnit) -> UnitNeeds:
     last_pulse_on = max((s.opened_on for s in pulses if s.opened_on), default=None)
     scheduled = any(s.state == SurveyState.DRAFT and s.is_launched for s in pulses)
     overdue = last_pulse_on is None or last_pulse_on < today() - timedelta(days=PULSE_GAP_DAYS)
-    return UnitNeeds(unit=unit, endorsement_requests=len(demands.pending_requests(actor, unit)),
+    return UnitNeeds(unit=unit, endorsement_requests=demands.pending_request_count(actor, unit),
                      closing_soon=closing, last_pulse_on=last_pulse_on, needs_pulse=overdue and not scheduled)
 
 

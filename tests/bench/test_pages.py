@@ -36,9 +36,10 @@ def test_every_page_of_every_role_is_timed_and_counted(bench_pages, printed):
     assert size == str(PEOPLE) and printed["repeat"] == 2
     figures = printed["sizes"][size]["pages"]
     dummy = bench_pages.Ids(*range(1, 9))
-    extras = {"chart, name search": "", "chart, last page": ""}
+    # At this size only the chart has a second page (the demands and the summary fit on one).
+    extras = {"organizer": {"chart, name search": "", "chart, last page": ""}}
     for role in bench_pages.SIGN_INS:
-        expected = {page.name for page in bench_pages.pages_for(role, dummy, extras)}
+        expected = {page.name for page in bench_pages.pages_for(role, dummy, extras.get(role, {}))}
         assert set(figures[role]) == expected, role
         for name, page in figures[role].items():
             assert 0 < page["p50_ms"] <= page["p95_ms"], (role, name)
@@ -52,6 +53,23 @@ def test_the_unit_measured_has_the_seeded_shape(printed):
     assert unit["charted"] == PEOPLE
     assert len(unit["released_pulse_ballots"]) == 2 and all(unit["released_pulse_ballots"])
     assert unit["demands"] > 0
+
+
+def test_the_summarys_pdf_is_prepared_before_the_pages_and_served_ready(printed):
+    measured = printed["sizes"][str(PEOPLE)]
+    ready = measured["prepared_pdf"]
+    # A summary this small has its PDF made when the organizer asks; the job then has nothing to do.
+    assert ready["made_when_asked"] and ready["job_made"] == 0 and ready["job_seconds"] >= 0
+    served = measured["pages"]["organizer"]["bargaining summary, PDF"]
+    assert "unexpected_status" not in served
+
+
+def test_the_lists_last_pages_are_found_from_their_pagers(bench_pages):
+    pager = ('<p class="pager">Showing 1–25 of 590 · page 1 of 24 · <a href="/units/3/demands?kind=demand&amp;page=2" '
+             'rel="next">Next</a> · <a href="/units/3/demands?kind=demand&amp;page=24">Last</a></p>')
+    assert bench_pages._last_page(pager, "/units/3/demands") == "/units/3/demands?kind=demand&page=24"
+    assert bench_pages._last_page(pager, "/units/3/summary") is None
+    assert bench_pages._last_page("<p>one page</p>", "/units/3/demands") is None
 
 
 def test_the_summary_names_pages_over_the_goal(bench_pages):

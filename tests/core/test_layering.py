@@ -34,10 +34,12 @@ ORGANIZER_LAYERS = [
     {"audit"},
     {"charting"},
     {"accounts"},
+    {"cards"},
     {"unit_surveys"},
     {"notifications"},
     {"strength"},
     {"demands"},
+    {"booth"},
     {"bargaining"},
     {"home"},
     {"demo"},
@@ -47,9 +49,11 @@ LAYER_OF = {part: rank for rank, parts in enumerate(ORGANIZER_LAYERS) for part i
 #: The engine's modules organizer may import. Released results, participation and
 #: the declared breakdown are read through `results` (typed, frozen values), never
 #: from the tally tables; `stats` is a pure helper (Wilson intervals) that the
-#: union's own figures (density, assessed support) share with the engine.
-ENGINE_PUBLIC = {"ballot_box", "definitions", "errors", "keys", "launch", "results", "scopes", "stats", "tally",
-                 "models"}
+#: union's own figures (density, assessed support) share with the engine;
+#: `booth` gives the answer page what the browser needs to encrypt a ballot;
+#: `record` writes a closed survey's election record and its published trackers.
+ENGINE_PUBLIC = {"ballot_box", "booth", "definitions", "errors", "keys", "launch", "record", "results", "scopes",
+                 "stats", "tally", "models"}
 #: Of `surveys.models`, only the engine's public types: the survey a caller defines,
 #: launches and shows (with its kind, state and key mode) and its questions. The
 #: ledger, ballots, pool, eligible voters, tally groups, comments and trustee rows

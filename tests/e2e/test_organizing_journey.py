@@ -118,6 +118,7 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
         page.get_by_role("textbox").fill(f"Comment number {number}: fix the heating")
         if number == 0:
             journey.snap(page, "answer-form")
+        page.get_by_role("button", name="Lock my answers").click()  # locked in the browser, then sent
         page.get_by_role("button", name="Send my answers").click()
         expect(page.get_by_role("heading", name="Your answers are in")).to_be_visible()
         assert re.fullmatch(r"[0-9a-f]{64}", page.locator("#receipt").input_value())
@@ -130,6 +131,7 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
             page.get_by_role("radio", name=re.compile("^5 · Strongly agree" if number % 2 else "^4 · Agree")).check()
             if number == 1:
                 journey.snap(page, "endorsement-form")
+            page.get_by_role("button", name="Lock my answers").click()
             page.get_by_role("button", name="Send my answers").click()
             expect(page.get_by_role("heading", name="Your answers are in")).to_be_visible()
         page.context.close()
@@ -184,6 +186,8 @@ def test_organize_invite_survey_and_release(browser, live_server, screenshots, w
     expect(steward.get_by_role("heading", name="Bargaining summary: Dock crew")).to_be_visible()
     expect(steward.get_by_role("row", name=re.compile("heat the loading bay")).get_by_text("Partly")).to_be_visible()
     journey.snap(steward, "bargaining-summary")
+    # The PDF is made when asked for (a summary this small, at once), then offered as a link.
+    steward.get_by_role("button", name="Prepare the PDF").click()
     with steward.expect_download() as downloading:
         steward.get_by_role("link", name="PDF").click()
     download = downloading.value

@@ -228,8 +228,8 @@ def _kind_of(path: str) -> str:
 
 
 def _is_a_page(path: str) -> bool:
-    """Pages, not the static files or the summary's downloads."""
-    return not path.startswith("/static/") and not re.search(r"\.(pdf|md|csv)$", path)
+    """Pages, not the static files, the summary's downloads or a survey's election record."""
+    return not path.startswith("/static/") and not re.search(r"\.(pdf|md|csv|json)$", path)
 
 
 def _slug(path: str) -> str:
@@ -277,6 +277,9 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, walk, demo_world):
     member.get_by_role("radio", name="Yes").check()
     member.get_by_role("radio", name=re.compile("^4 · Agree")).check()
     member.get_by_role("checkbox", name="Pay").check()
+    member.get_by_role("button", name="Lock my answers").click()  # the booth: locked here, its code shown first
+    expect(member.get_by_role("button", name="Send my answers")).to_be_visible()
+    walk.check(member, "member", "the booth, its code shown")
     member.get_by_role("button", name="Send my answers").click()
     expect(member.get_by_role("heading", name="Your answers are in")).to_be_visible()
     walk.check(member, "member", "the receipt")

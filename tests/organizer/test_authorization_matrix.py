@@ -13,6 +13,7 @@ from core.extensions import db
 from organizer.accounts import invitations
 from organizer.accounts import services as accounts
 from organizer.accounts.services import account_ref
+from organizer.cards import services as union_cards
 from organizer.charting.models import Person
 from organizer.demands import services as demands
 from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, Tier
@@ -47,6 +48,12 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "organizing.segments": ("GET", "/units/{unit_id}/segments", ORGANIZER_ONLY_GET),
     "organizing.unit_chart": ("GET", "/units/{unit_id}/chart", ORGANIZER_ONLY_GET),
     "organizing.add_person": ("GET", "/units/{unit_id}/people/new", ORGANIZER_ONLY_GET),
+    # The import's later steps carry the file in the form: posted empty, the organizer is sent to start again (400).
+    "organizing.import_chart": ("GET", "/units/{unit_id}/chart/import", ORGANIZER_ONLY_GET),
+    "organizing.chart_import_columns": ("POST", "/units/{unit_id}/chart/import/columns", (302, 403, 403, 404, 400)),
+    "organizing.check_chart_import": ("POST", "/units/{unit_id}/chart/import/check", (302, 403, 403, 404, 400)),
+    "organizing.save_chart_import": ("POST", "/units/{unit_id}/chart/import/save", (302, 403, 403, 404, 400)),
+    "organizing.export_chart": ("GET", "/units/{unit_id}/chart/export", ORGANIZER_ONLY_GET),
     "organizing.edit_person": ("GET", "/people/{person_id}/edit", ORGANIZER_ONLY_GET),
     "organizing.remove_person": ("POST", "/people/{person_id}/remove", ORGANIZER_ONLY_POST),
     "organizing.invite_person": ("GET", "/people/{person_id}/invite", ORGANIZER_ONLY_GET),
@@ -63,9 +70,12 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "surveys_ui.close": ("POST", "/surveys/{open_id}/close", ORGANIZER_ONLY_POST),
     "surveys_ui.my_surveys": ("GET", "/my/surveys", (302, 200, 200, 200, 200)),
     "surveys_ui.answer": ("GET", "/surveys/{open_id}/answer", (302, 200, 403, 403, 403)),
-    "surveys_ui.submit_encrypted_ballot": ("POST", "/surveys/{open_id}/ballot", (302, 400, 403, 403, 403)),
+    # The booth's JSON endpoints answer JSON to everyone, a signed-out visitor included (401, not a redirect).
+    "surveys_ui.submit_encrypted_ballot": ("POST", "/surveys/{open_id}/ballot", (401, 400, 403, 403, 403)),
+    "surveys_ui.record_checked_ballot": ("POST", "/surveys/{open_id}/ballot/checked", (401, 400, 403, 403, 403)),
     "surveys_ui.results": ("GET", "/surveys/{released_id}/results", (302, 200, 200, 404, 200)),
     "surveys_ui.receipts": ("GET", "/surveys/{released_id}/receipts", (302, 200, 200, 404, 200)),
+    "surveys_ui.election_record": ("GET", "/surveys/{released_id}/record.json", (302, 200, 200, 404, 200)),
     "surveys_ui.trustee_key": ("GET", "/trustee/key", (302, 403, 200, 200, 200)),
     "surveys_ui.decrypt": ("GET", "/surveys/{trustee_survey_id}/decrypt", (302, 403, 200, 404, 404)),
     "organizing.unit_strength": ("GET", "/units/{unit_id}/strength", ORGANIZER_ONLY_GET),
@@ -87,6 +97,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "demands.mark_same_as": ("POST", "/demands/{demand_id}/same-as", (302, 403, 302, 403, 403)),
     "demands.bargaining_summary": ("GET", "/units/{unit_id}/summary", (302, 403, 200, 404, 200)),
     "demands.bargaining_summary_export": ("GET", "/units/{unit_id}/summary.pdf", (302, 403, 200, 404, 200)),
+    "demands.prepare_summary_pdf": ("POST", "/units/{unit_id}/summary/prepare-pdf", (302, 403, 302, 404, 302)),
     "demands.remove_demand": ("POST", "/demands/{spare_demand_id}/remove", MEMBER_ONLY_POST),
     "demands.remove_claim": ("POST", "/claims/{spare_claim_id}/remove", MEMBER_ONLY_POST),
     "organizing.union_settings": ("GET", "/unions/{union_id}/settings", ORGANIZER_ONLY_GET),
@@ -97,6 +108,17 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     # The form is empty here (400 for the organizer): what matters is who gets that far.
     "organizing.rename_segment": ("POST", "/segments/department/{department_id}/rename", (302, 403, 403, 404, 400)),
     "organizing.remove_segment": ("POST", "/segments/shift/{shift_id}/remove", ORGANIZER_ONLY_POST),
+    # Union cards: the world's member has signed one (posted empty, the second screen is a 400, never a card).
+    "cards.my_card": ("GET", "/my/card", MEMBER_ONLY_GET),
+    "cards.sign_card": ("POST", "/my/card/sign", (302, 400, 403, 403, 403)),
+    "cards.withdraw_card": ("GET", "/cards/{card_id}/withdraw", MEMBER_ONLY_GET),
+    "cards.union_cards": ("GET", "/unions/{union_id}/cards", ORGANIZER_ONLY_GET),
+    "cards.card_text": ("GET", "/unions/{union_id}/cards/words", ORGANIZER_ONLY_GET),
+    "cards.unit_cards": ("GET", "/units/{unit_id}/cards", ORGANIZER_ONLY_GET),
+    "cards.record_paper_card": ("GET", "/people/{person_id}/paper-card", ORGANIZER_ONLY_GET),
+    "cards.confirm_export": ("GET", "/units/{unit_id}/cards/export/pdf", ORGANIZER_ONLY_GET),
+    # Posted without the warning's box ticked: the warning again (400), never a file.
+    "cards.export_cards": ("POST", "/units/{unit_id}/cards/export/csv", (302, 403, 403, 404, 400)),
 }
 
 
@@ -148,13 +170,16 @@ def _ids(app, world) -> dict[str, object]:
                               for text in ("A licence course.", "A quieter break room."))
         structure_test = structure_tests.record(organizer, person.unit, structure_tests.ActionDetails(
             StructureTestKind.RALLY, today(), 1))  # a union set up today records nothing earlier
+        words = union_cards.set_card_text(organizer, person.unit.union, "I want the union to represent me.")
+        card = union_cards.sign(member, person.unit, union_cards.Signature(
+            "Member Example", "member.home@example.net", "+1 555 0100 1000", "Member Example", words.id, words.digest))
         db.session.commit()
         ids = {"demand_id": demand.id, "structure_test_id": structure_test.id, "spare_demand_id": spare_demand.id, "claim_id": claim.id,
                "spare_claim_id": spare_claim.id,
                "union_id": world.union_id, "unit_id": world.unit_id, "person_id": world.person_id,
                "invitation_id": invitation.id, "token": token, "draft_id": draft.id,
                "question_id": draft.questions[0].id, "open_id": open_.id, "released_id": released.id,
-               "trustee_survey_id": with_trustees.id,
+               "trustee_survey_id": with_trustees.id, "card_id": card.id,
                "department_id": person.unit.departments[0].id, "shift_id": person.unit.shifts[0].id}
         db.session.remove()
     return ids

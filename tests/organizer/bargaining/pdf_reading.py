@@ -43,11 +43,20 @@ class PdfReading:
         return "\n".join(self.lines)
 
 
+#: A direct length (not a reference to an object holding it, "/Length 7 0 R").
+_LENGTH = re.compile(rb"/Length (\d+)\b(?! \d+ R)")
+
+
 def _stream(body: bytes) -> bytes | None:
     found = _STREAM.search(body)
     if found is None:
         return None
     data = found.group(1)
+    # The stream is as long as its dictionary says: deflated bytes may end in a carriage
+    # return, which the pattern's optional one before "endstream" would otherwise take.
+    length = _LENGTH.search(body[:found.start()])
+    if length is not None:
+        data = body[found.start(1):found.start(1) + int(length.group(1))]
     return zlib.decompress(data) if b"/FlateDecode" in body[:found.start()] else data
 
 

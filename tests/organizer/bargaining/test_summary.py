@@ -66,9 +66,9 @@ def test_items_are_grouped_by_category_and_ranked_by_the_documented_score(unit_p
     assert by_id[backed.id].score == pytest.approx(backing.weight * Tier.PRIORITY.weight)
     assert by_id[unweighed.id].score == pytest.approx(0.5 * Tier.DEALBREAKER.weight)
     # Strong backing lifts a priority (0.83 x 4) above a dealbreaker nobody has weighed (0.5 x 5).
-    assert [i.demand for i in pay.items] == [backed, unweighed]
-    assert [i.demand for i in conditions.items] == [heat]
-    assert [i.demand for i in built.questions] == [question]
+    assert [i.demand.id for i in pay.items] == [backed.id, unweighed.id]
+    assert [i.demand.id for i in conditions.items] == [heat.id]
+    assert [i.demand.id for i in built.questions] == [question.id]
     assert built.tier_counts[Tier.CURIOUS] == (0, 1) and built.tier_counts[Tier.DEALBREAKER] == (1, 0)
 
 
@@ -79,7 +79,7 @@ def test_a_combined_demand_is_listed_once_and_counts_every_member(unit_people):
     demands.mark_same_as(unit_people["steward"], same, first)
     built = summary.build(unit_people["steward"], unit_people["unit"])
     [item] = built.items
-    assert item.demand == first and item.raised_by == 2
+    assert item.demand.id == first.id and item.raised_by == 2
     assert item.attributed_to == [a.display_name]  # b did not allow their name
     assert item.score == pytest.approx(0.5 * (Tier.PRIORITY.weight + Tier.DEALBREAKER.weight))
     assert built.tier_counts[Tier.DEALBREAKER] == (1, 0)  # still counted per member

@@ -150,6 +150,8 @@ def test_a_steward_downloads_the_summary_in_every_format(app, client, world, log
     page = steward.get(f"/units/{world.unit_id}/summary").data.decode()
     assert "Will you heat the loading bay" in page and "2 members" in page
     assert "Will nights be paid extra" not in page  # combined: listed once
+    # A summary this small has its PDF made in the request that asks for it (see test_prepared_pdf).
+    assert steward.post(f"/units/{world.unit_id}/summary/prepare-pdf").status_code == 302
     expected = {"pdf": ("application/pdf", b"%PDF-"), "md": ("text/markdown", b"# Bargaining summary"),
                 "csv": ("text/csv", b"section,category,rank,text")}
     for fmt, (mimetype, start) in expected.items():
