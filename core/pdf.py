@@ -1,10 +1,9 @@
-"""Where the fonts the app's PDFs embed are kept, and how a PDF takes them in.
+"""The fonts every PDF of the app embeds, and how a PDF takes them in.
 
-The font files came with the bargaining summary's PDF and stay beside it
-(`organizer/bargaining/fonts/README.md` says what each is and where it comes
-from). This module names them for any other PDF (the union cards' export), so
-that every PDF prints every script the same way without a second copy of
-4 MB of fonts. core imports no feature package: the folder is only a path."""
+The font files are in `core/fonts/` (its README says what each is and where it
+comes from). The bargaining summary and the union cards both print through
+this module, so every PDF prints every script the same way: the same fonts,
+the same mark for a character no font holds, the same right-to-left rule."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "organizer" / "bargaining" / "fonts"
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
 
 #: The body font: DejaVu Sans holds Latin with its accents, Greek, Cyrillic, Arabic and Hebrew.
 BODY_FONT = "dejavu"
@@ -27,6 +26,22 @@ FALLBACK_FONTS = ["notosansdevanagari", "notosanssc"]
 
 #: Printed in place of a character no embedded font holds (an emoji), which would otherwise vanish.
 MISSING_MARK = "\u25a1"
+
+
+def right_to_left(text: str) -> bool:
+    """Whether the text's first letter is of a right-to-left script (Arabic, Hebrew ...)."""
+    for char in text:
+        direction = unicodedata.bidirectional(char)
+        if direction in ("R", "AL"):
+            return True
+        if direction == "L":
+            return False
+    return False
+
+
+def align(text: str) -> str:
+    """Text in a right-to-left script lines up on the right."""
+    return "RIGHT" if right_to_left(text) else "LEFT"
 
 
 def embed_fonts(pdf: FPDF) -> set[int]:

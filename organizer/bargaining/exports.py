@@ -6,7 +6,7 @@ cells that a spreadsheet would read as a formula are prefixed with a quote.
 
 The PDF is a document to hand across the table: a title block, the strength
 card as a small table, the trend chart, each category's demands as a table,
-page numbers. It embeds free fonts (`fonts/README.md`) with text shaping, so
+page numbers. It embeds free fonts (`core/fonts/README.md`, through `core.pdf`) with text shaping, so
 names and demands print in every script the unit writes: Latin with its
 accents, Arabic joined and right to left, Devanagari with its conjuncts,
 Chinese. Its text is never markup: no member can make a link or bold type in it."""
@@ -16,12 +16,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from core import pdf as pdf_text
+from core.pdf import BODY_FONT, MISSING_MARK
 from organizer.bargaining.summary import BargainingSummary, RankedItems, SummaryAnswer, SummaryItem
 from organizer.demands.models import EmployerResponse
 from organizer.strength.card import percent
@@ -169,23 +169,6 @@ def to_csv(summary: BargainingSummary | RankedItems) -> str:
 
 # -- PDF ------------------------------------------------------------------------------------------
 
-FONT_DIR = Path(__file__).parent / "fonts"
-
-#: The body font: DejaVu Sans holds Latin with its accents, Greek, Cyrillic, Arabic and Hebrew.
-BODY_FONT = "dejavu"
-
-#: (family, style, file). The fallbacks fill in the scripts DejaVu lacks; each has one weight,
-#: which bold text borrows.
-PDF_FONTS = [(BODY_FONT, "", "DejaVuSans.ttf"), (BODY_FONT, "B", "DejaVuSans-Bold.ttf"),
-             ("notosansdevanagari", "", "NotoSansDevanagari-Regular.ttf"),
-             ("notosanssc", "", "NotoSansSC-Regular-GB2312.ttf")]
-
-FALLBACK_FONTS = ["notosansdevanagari", "notosanssc"]
-
-#: Printed in place of a character no embedded font holds (an emoji, a script not included), which
-#: would otherwise vanish without a trace; the document then says what it stands for.
-MISSING_MARK = "\u25a1"
-
 MISSING_NOTE = (f"{MISSING_MARK} stands for a character that no font in this file holds, such as an emoji; "
                 "the summary page and the Markdown and CSV downloads keep it.")
 
@@ -204,36 +187,14 @@ _ITEM_HEADINGS = ["#", "Demand", "Tier", "Raised by", "Coworker backing", "Emplo
 _SVG_TITLE = re.compile(r"<title>.*?</title>", re.S)
 
 
-def _right_to_left(text: str) -> bool:
-    """Whether the text's first letter is of a right-to-left script (Arabic, Hebrew ...)."""
-    for char in text:
-        direction = unicodedata.bidirectional(char)
-        if direction in ("R", "AL"):
-            return True
-        if direction == "L":
-            return False
-    return False
-
-
-def _align(text: str) -> str:
-    """Text in a right-to-left script lines up on the right."""
-    return "RIGHT" if _right_to_left(text) else "LEFT"
-
-
 class _SummaryPDF(FPDF):
     def __init__(self, title: str) -> None:
         super().__init__(format="A4")
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(auto=True, margin=18)
-        for family, style, filename in PDF_FONTS:
-            self.add_font(family, style, str(FONT_DIR / filename))
-        self._covered = {point for font in self.fonts.values() for point in font.cmap}
+        self._covered = pdf_text.embed_fonts(self)
         #: Whether some character was printed as MISSING_MARK.
         self.marked_missing = False
-        # A fallback of another weight is better than a missing letter.
-        self.set_fallback_fonts(FALLBACK_FONTS, exact_match=False)
-        # Joins Arabic letters, orders right-to-left runs, forms Devanagari conjuncts.
-        self.set_text_shaping(True)
         self.title_text = self.printable(title)
         self.set_title(title)
         self.set_creator("Leverage")
@@ -242,20 +203,13 @@ class _SummaryPDF(FPDF):
 
     def printable(self, text: str) -> str:
         """The text with every character no embedded font holds replaced by MISSING_MARK."""
-        out = []
-        for char in str(text):
-            if ord(char) in self._covered or unicodedata.category(char) in ("Cc", "Cf"):
-                out.append(char)
-            elif unicodedata.category(char) != "Mn" or not out or out[-1] != MISSING_MARK:
-                # A mark that modifies a missing character (an emoji's variation selector) goes with it.
-                out.append(MISSING_MARK)
-                self.marked_missing = True
-        return "".join(out)
+        shown = pdf_text.printable(text, self._covered)
+        if shown.count(MISSING_MARK) > str(text).count(MISSING_MARK):
+            self.marked_missing = True
+        return shown
 
     def close_fonts(self) -> None:
-        """Close the font files, which the PDF library reads lazily and leaves open."""
-        for font in self.fonts.values():
-            font.ttfont.close()
+        pdf_text.close_fonts(self)
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -271,14 +225,14 @@ class _SummaryPDF(FPDF):
         else:
             self.ln(space_before)
         self.set_font(BODY_FONT, "B", size)
-        self.multi_cell(0, size * 0.5, self.printable(text), new_x="LMARGIN", new_y="NEXT", align=_align(text))
+        self.multi_cell(0, size * 0.5, self.printable(text), new_x="LMARGIN", new_y="NEXT", align=pdf_text.align(text))
         self.ln(1.5)
 
     def para(self, text: str, *, size: float = 10, muted: bool = False, bold: bool = False) -> None:
         self.set_font(BODY_FONT, "B" if bold else "", size)
         if muted:
             self.set_text_color(*_MUTED)
-        self.multi_cell(0, size * 0.48, self.printable(text), new_x="LMARGIN", new_y="NEXT", align=_align(text))
+        self.multi_cell(0, size * 0.48, self.printable(text), new_x="LMARGIN", new_y="NEXT", align=pdf_text.align(text))
         self.set_text_color(*_INK)
 
     def table_of(self, col_widths, *, size: float = 9, headings: list[str] | None = None):
@@ -309,7 +263,7 @@ class _Table:
     def row(self, texts: list[str], styles: dict[int, FontFace] | None = None) -> None:
         row = self._table.row()
         for index, text in enumerate(texts):
-            row.cell(self.pdf.printable(text), align=_align(text), style=(styles or {}).get(index))
+            row.cell(self.pdf.printable(text), align=pdf_text.align(text), style=(styles or {}).get(index))
 
 
 def to_pdf(summary: BargainingSummary) -> bytes:
@@ -365,7 +319,7 @@ def _pdf_title(pdf: _SummaryPDF, summary: BargainingSummary) -> None:
     pdf.ln(1)
     pdf.set_font(BODY_FONT, "B", 20)
     pdf.multi_cell(0, 9, pdf.printable(summary.unit.name), new_x="LMARGIN", new_y="NEXT",
-                   align=_align(summary.unit.name))
+                   align=pdf_text.align(summary.unit.name))
     pdf.ln(1)
     pdf.para(f"{summary.unit.union.name} · generated {summary.generated_on}", muted=True)
     pdf.ln(2)

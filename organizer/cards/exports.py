@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -87,20 +86,6 @@ def to_csv(cards: list[FiledCard]) -> str:
 
 # -- PDF ------------------------------------------------------------------------------------------
 
-def _right_to_left(text: str) -> bool:
-    for char in text:
-        direction = unicodedata.bidirectional(char)
-        if direction in ("R", "AL"):
-            return True
-        if direction == "L":
-            return False
-    return False
-
-
-def _align(text: str) -> str:
-    return "RIGHT" if _right_to_left(text) else "LEFT"
-
-
 class _CardsPDF(FPDF):
     def __init__(self, title: str, total: int) -> None:
         super().__init__(format="A4")
@@ -135,7 +120,7 @@ class _CardsPDF(FPDF):
         self.set_font(fonts.BODY_FONT, "B" if bold else "", size)
         if muted:
             self.set_text_color(*_MUTED)
-        self.multi_cell(0, size * 0.5, self.printable(text), new_x="LMARGIN", new_y="NEXT", align=_align(text))
+        self.multi_cell(0, size * 0.5, self.printable(text), new_x="LMARGIN", new_y="NEXT", align=fonts.align(text))
         self.set_text_color(*_INK)
 
 
@@ -161,7 +146,7 @@ def _card_page(pdf: _CardsPDF, card: FiledCard) -> None:
     pdf.ln(3)
     pdf.set_fill_color(244, 245, 248)
     pdf.set_font(fonts.BODY_FONT, size=11)
-    pdf.multi_cell(0, 6, pdf.printable(card.text), new_x="LMARGIN", new_y="NEXT", align=_align(card.text),
+    pdf.multi_cell(0, 6, pdf.printable(card.text), new_x="LMARGIN", new_y="NEXT", align=fonts.align(card.text),
                    fill=True, padding=4)
     pdf.ln(4)
     label = FontFace(emphasis="BOLD", color=_MUTED)
@@ -178,7 +163,7 @@ def _card_page(pdf: _CardsPDF, card: FiledCard) -> None:
         for name, value in rows:
             row = table.row()
             row.cell(name, style=label)
-            row.cell(pdf.printable(value), align=_align(value))
+            row.cell(pdf.printable(value), align=fonts.align(value))
     if not card.text_matches:
         pdf.ln(3)
         pdf.para(MISMATCH, bold=True)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Fetch the fonts the PDF summary embeds again, from the npm registry, and cut the
 # Chinese font down to GB2312 (see README.md). Run from the repository root:
-#   sh organizer/bargaining/fonts/refresh.sh
+#   sh core/fonts/refresh.sh
 set -eu
 FONTS="$(cd "$(dirname "$0")" && pwd)"
 PYTHON="${PYTHON:-$(pwd)/.venv/bin/python}"
