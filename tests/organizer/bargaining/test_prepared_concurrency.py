@@ -7,7 +7,6 @@ on SQLite the write lock the writing transaction holds; both run here."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -20,35 +19,12 @@ from organizer.bargaining.models import PreparedSummary
 from organizer.charting.models import BargainingUnit
 from organizer.demands import services as demands
 from organizer.demands.models import Basis, Category, Demand, DemandKind, EmployerResponse, Tier
+from tests.concurrency import at_once
 
 
 def _at_once(app: Flask, jobs: list[Callable[[], object]]) -> list[str]:
-    outcomes: list[str] = []
-    lock = threading.Lock()
-    start = threading.Barrier(len(jobs))
-
-    def run(job: Callable[[], object]) -> None:
-        with app.app_context():
-            start.wait()
-            try:
-                job()
-                db.session.commit()
-                outcome = "done"
-            except Exception as error:  # noqa: BLE001 - reported by the test, not lost in a thread
-                db.session.rollback()
-                outcome = f"unexpected {type(error).__name__}: {error}"
-            finally:
-                db.session.remove()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a writer hung"
-    return outcomes
+    """Run each job in its own thread and transaction, all starting together; the outcome of each."""
+    return at_once(app, jobs, succeeded="done")
 
 
 def _writing(email: str, text: str) -> Callable[[], object]:

@@ -7,7 +7,6 @@ would both pass the duplicate check. On PostgreSQL the lock is the unit's row
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -17,42 +16,14 @@ from core.extensions import db
 from organizer.accounts import services as accounts
 from organizer.charting import people, roster
 from organizer.charting.models import BargainingUnit, Person
-from organizer.errors import DomainError
+from tests.concurrency import at_once
 
 THREADS = 6
 
 
 def _at_once(app: Flask, jobs: list[Callable[[], object]]) -> list[str]:
     """Run each job in its own thread and transaction, all starting together; the outcome of each."""
-    outcomes: list[str] = []
-    lock = threading.Lock()
-    start = threading.Barrier(len(jobs))
-
-    def run(job: Callable[[], object]) -> None:
-        with app.app_context():
-            start.wait()
-            try:
-                job()
-                db.session.commit()
-                outcome = "charted"
-            except DomainError as refused:
-                db.session.rollback()
-                outcome = f"refused: {refused.field}"
-            except Exception as error:  # noqa: BLE001 - reported by the test, not lost in a thread
-                db.session.rollback()
-                outcome = f"unexpected {type(error).__name__}: {error}"
-            finally:
-                db.session.remove()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a writer hung"
-    return outcomes
+    return at_once(app, jobs, succeeded="charted")
 
 
 def _adding(world, names: list[str]) -> Callable[[], object]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from itertools import count
 
-import sqlalchemy as sa
-
 from core.extensions import db
 from core.sealing import blind_index
 from organizer.accounts import services as accounts
@@ -20,6 +18,7 @@ from organizer.charting.models import BargainingUnit
 from organizer.roles import Role
 from surveys import definitions
 from surveys.models import KeyMode, QuestionType, SurveyKind
+from tests.statements import counting_statements
 
 _serial = count()
 
@@ -76,26 +75,16 @@ def _pages(app, world) -> dict[str, tuple[str, str, str, dict | None]]:
 
 
 def _statements(app, clients, pages) -> dict[str, int]:
-    counted = {"statements": 0}
-
-    def tally(*_):
-        counted["statements"] += 1
-
     found = {}
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", tally)
-    try:
+    with counting_statements(app) as counted:
         for label, (who, method, url, data) in pages.items():
             for _ in range(2):  # the second of two, so a first visit's one-off work is not counted
-                counted["statements"] = 0
+                counted.reset()
                 form = data if data is not None else {"name": f"Added {next(_serial)}", "assessment": "0",
                                                       "department_id": "", "shift_id": ""}
                 response = clients[who].open(url, method=method, data=form if method == "POST" else None)
                 assert response.status_code in (200, 302), f"{label}: {response.status_code}"
-            found[label] = counted["statements"]
-    finally:
-        with app.app_context():
-            sa.event.remove(db.engine, "before_cursor_execute", tally)
+            found[label] = counted.statements
     return found
 
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from itertools import count
 
-import sqlalchemy as sa
-
 from core.extensions import db
 from organizer.accounts import services as accounts
 from organizer.bargaining import downloads, exports
@@ -24,6 +22,7 @@ from organizer.demands import services as demands
 from organizer.demands.models import Basis, Category, DemandKind, Tier
 from surveys import launch
 from tests.organizer.demands.filling import demand_count, fill
+from tests.statements import counting_statements
 
 _serial = count()
 
@@ -69,27 +68,17 @@ def _pages(world, demand_id: int) -> dict[str, tuple[str, str, str, dict | None]
 
 
 def _statements(app, clients, pages) -> dict[str, int]:
-    counted = {"statements": 0}
-
-    def tally(*_):
-        counted["statements"] += 1
-
     found = {}
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", tally)
-    try:
+    with counting_statements(app) as counted:
         for label, (who, method, url, data) in pages.items():
             for _ in range(2):  # the second of two, so a first visit's one-off work is not counted
-                counted["statements"] = 0
+                counted.reset()
                 # Each answer in its own words, so each is a new one that ranks the summary again.
                 form = None if data is None else {name: value.replace("{n}", str(next(_serial)))
                                                   for name, value in data.items()}
                 response = clients[who].open(url, method=method, data=form)
                 assert response.status_code in (200, 302), f"{label}: {response.status_code}"
-            found[label] = counted["statements"]
-    finally:
-        with app.app_context():
-            sa.event.remove(db.engine, "before_cursor_execute", tally)
+            found[label] = counted.statements
     return found
 
 
