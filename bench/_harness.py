@@ -366,7 +366,10 @@ class Gunicorn:
     """The app under gunicorn on 127.0.0.1:<port>, in its own process group."""
 
     def __init__(self, env: dict[str, str], *, port: int | None = None, workers: int = 2,
-                 worker_class: str = "sync", threads: int = 1, logdir: str | None = None) -> None:
+                 worker_class: str = "sync", threads: int = 1, logdir: str | None = None,
+                 app: str = "wsgi:app", pythonpath: str | None = None) -> None:
+        #: What gunicorn serves ("module:variable", or "module:factory()"), and a folder to import it from.
+        self.app, self.pythonpath = app, pythonpath
         self.env = env
         self.port = port or free_port()
         self.workers, self.worker_class, self.threads = workers, worker_class, threads
@@ -389,7 +392,7 @@ class Gunicorn:
         command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
                    "--workers", str(self.workers), "--worker-class", self.worker_class,
                    "--threads", str(self.threads), "--timeout", "120", "--graceful-timeout", "5",
-                   "--backlog", "2048", "wsgi:app"]
+                   "--backlog", "2048", *(["--pythonpath", self.pythonpath] if self.pythonpath else []), self.app]
         handle = open(self.logfile, "ab")
         self.process = subprocess.Popen(command, cwd=REPO, env=self.env, stdout=handle, stderr=handle,
                                         start_new_session=True)
@@ -473,6 +476,8 @@ class Job:
     path: str
     form: list[tuple[str, str]] | None = None
     json_body: dict | None = None
+    #: The JSON body already encoded, so that the client does not encode it during the run.
+    json_bytes: bytes | None = None
     tag: str = ""
     retry_until: float | None = None
     #: Statuses retried (with connection errors) until `retry_until`.
@@ -520,17 +525,17 @@ class _Member:
 
 
 def _request(port: int, member: _Member, method: str, path: str, *, form=None, json_body=None,
-             timeout: float = 120.0) -> tuple[int, str]:
+             json_bytes: bytes | None = None, timeout: float = 120.0) -> tuple[int, str]:
     """One request on a fresh connection (no keep-alive, so a failure is never a stale socket)."""
     headers = {"Connection": "close", "Host": f"127.0.0.1:{port}"}
     body = None
     if form is not None:
         body = urllib.parse.urlencode(form).encode()
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-    elif json_body is not None:
+    elif json_body is not None or json_bytes is not None:
         import json
 
-        body = json.dumps(json_body).encode()
+        body = json_bytes if json_bytes is not None else json.dumps(json_body).encode()
         headers["Content-Type"] = "application/json"
         if member.csrf:
             headers["X-CSRFToken"] = member.csrf
@@ -572,7 +577,8 @@ def _run_job(port: int, member: _Member, job: Job) -> Result:
             form = [("csrf_token", member.csrf or ""), *job.form]
         started = time.monotonic()
         try:
-            status, text = _request(port, member, "POST", job.path, form=form, json_body=job.json_body)
+            status, text = _request(port, member, "POST", job.path, form=form, json_body=job.json_body,
+                                    json_bytes=job.json_bytes)
         except _CONNECTION_ERRORS as error:
             attempt = Attempt(type(error).__name__, started, time.monotonic())
         else:

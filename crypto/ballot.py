@@ -117,6 +117,7 @@ from crypto.proofs import (
     VectorProof,
     prove_vector,
     verify_vector,
+    verify_vector_encoded,
 )
 
 BALLOT_VERSION: Final = 2
@@ -422,6 +423,68 @@ def verify_ballot(
             public_key,
             answer.ciphertexts,
             answer.proof,
+            _question_context(context, definition, ballot_digest, index, spec),
+            allowed_sums=spec.allowed_sums,
+            weights=spec.weights,
+        ):
+            return False
+    return True
+
+
+def verify_serialized(
+    public_key: PublicKey,
+    context: bytes,
+    specs: Sequence[QuestionSpec],
+    data: bytes,
+) -> bool:
+    """``verify_ballot(public_key, context, specs, deserialize(data))``, False
+    where ``deserialize`` would raise: the same answer for every input, in one
+    pass over the bytes. What the ballot box runs on every ballot cast.
+
+    It builds no objects and decodes each point once, by the first operation
+    that uses it (``crypto.proofs.verify_vector_encoded``), where decoding then
+    verifying decodes every point twice. It does not say why a ballot fails:
+    for that, ``deserialize`` names what does not decode."""
+    try:
+        specs = tuple(specs)
+        _check_specs(specs)
+    except (TypeError, ValueError):
+        return False
+    if not (
+        isinstance(public_key, PublicKey)
+        and isinstance(context, bytes)
+        and isinstance(data, (bytes, bytearray, memoryview))
+    ):
+        return False
+    data = bytes(data)
+    if len(data) < 3 or data[0] != BALLOT_VERSION or int.from_bytes(data[1:3], "big") != len(specs):
+        return False
+    # The whole layout is checked before anything is hashed into the digest.
+    regions = []
+    offset = 3
+    for spec in specs:
+        if offset + 2 > len(data):
+            return False
+        slots, branches = data[offset], data[offset + 1]
+        if slots != spec.slot_count or branches != len(spec.allowed_sums):
+            return False
+        ciphertexts_at = offset + 2
+        proofs_at = ciphertexts_at + slots * CIPHERTEXT_SIZE
+        sum_at = proofs_at + slots * _SLOT_PROOF_SIZE
+        offset = sum_at + branches * _SUM_BRANCH_SIZE
+        regions.append((ciphertexts_at, proofs_at, sum_at, offset))
+    if offset != len(data):
+        return False
+    definition = _definition_digest(specs)
+    ballot_digest = hashlib.sha256(
+        frame(b"ballot-ciphertexts", *(data[c:p] for c, p, _, _ in regions))
+    ).digest()
+    for index, (spec, (ciphertexts_at, proofs_at, sum_at, end)) in enumerate(zip(specs, regions)):
+        if not verify_vector_encoded(
+            public_key,
+            data[ciphertexts_at:proofs_at],
+            data[proofs_at:sum_at],
+            data[sum_at:end],
             _question_context(context, definition, ballot_digest, index, spec),
             allowed_sums=spec.allowed_sums,
             weights=spec.weights,

@@ -9,10 +9,19 @@ The ``*_encodings`` functions at the bottom are the same operations on raw
 encodings, for the hot loops (proof verification, tallying) where building
 objects would cost more than the arithmetic. They trust their inputs: pass
 them only encodings that came out of ``Point``/``Scalar`` or libsodium.
+
+The ``*_checked`` functions after them take encodings straight from outside
+(a ballot's bytes) and say when one is not a canonical point, instead of
+computing with it: they read libsodium's return code, which rbcl's wrappers
+drop. Every operation decodes its points anyway, so checking a point this way
+costs nothing, where ``is_canonical_point_encoding`` followed by the operation
+decodes it twice (decoding is a square root, about a tenth of a scalar
+multiplication).
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import hmac
 from functools import lru_cache
@@ -20,6 +29,7 @@ from typing import Final
 
 import rbcl
 
+from crypto import libsodium
 from crypto.errors import DecodeError
 
 GROUP_NAME: Final = b"ristretto255"
@@ -70,8 +80,12 @@ def is_canonical_point_encoding(data: bytes) -> bool:
 
 def is_canonical_scalar_encoding(data: bytes) -> bool:
     """True when ``data`` is 32 little-endian bytes of an integer below ORDER."""
+    # ORDER is 2^252 plus a 125-bit number: a top byte below 0x10 is below 2^252,
+    # which settles almost every scalar without building the integer.
     return (
-        type(data) is bytes and len(data) == SCALAR_SIZE and int.from_bytes(data, "little") < ORDER
+        type(data) is bytes
+        and len(data) == SCALAR_SIZE
+        and (data[31] < 0x10 or int.from_bytes(data, "little") < ORDER)
     )
 
 
@@ -307,3 +321,43 @@ def base_mul_encoding(scalar: bytes) -> bytes:
 def small_multiple_encoding(value: int) -> bytes:
     """value·G for the small integers that votes and sums take."""
     return _base_mul(Scalar(value).to_bytes())
+
+
+# Checked operations on encodings from outside. See the module docstring.
+
+#: Private handles on the functions rbcl wraps (indexing a library makes a new
+#: handle), declared to return libsodium's int; rbcl's own are left as they are.
+_library = libsodium.library()
+_checked_mul = _library["crypto_scalarmult_ristretto255"]
+_checked_sub = _library["crypto_core_ristretto255_sub"]
+for _function in (_checked_mul, _checked_sub):
+    _function.restype = ctypes.c_int
+_new_point = ctypes.create_string_buffer
+
+
+def _outside_point_shape(data: bytes) -> bool:
+    # libsodium 1.0.18 ignores the top bit; a canonical encoding has it clear
+    # (see is_canonical_point_encoding). The length check also keeps libsodium
+    # from reading past the end of a short buffer.
+    return type(data) is bytes and len(data) == POINT_SIZE and data[31] < 0x80
+
+
+def mul_encoding_checked(scalar: bytes, point: bytes) -> bytes | None:
+    """scalar·point, or None when ``point`` is not a canonical encoding of a
+    group element; ``scalar`` must be 32 bytes."""
+    if not (_outside_point_shape(point) and type(scalar) is bytes and len(scalar) == SCALAR_SIZE):
+        return None
+    product = _new_point(POINT_SIZE)
+    if _checked_mul(product, scalar, point) == 0:
+        return product.raw
+    # libsodium answers -1 both for a point that does not decode and for a
+    # product that is the identity (a zero scalar, or the identity point).
+    return IDENTITY_ENCODING if _is_valid_point(point) else None
+
+
+def sub_encodings_checked(left: bytes, right: bytes) -> bytes | None:
+    """left - right, or None when either is not a canonical encoding of a group element."""
+    if not (_outside_point_shape(left) and _outside_point_shape(right)):
+        return None
+    difference = _new_point(POINT_SIZE)
+    return difference.raw if _checked_sub(difference, left, right) == 0 else None

@@ -23,6 +23,9 @@ The bytes are rbcl's own, read from its installed package, never a system
 libsodium: the arithmetic stays exactly that of the pinned version
 (``crypto.group`` relies on how libsodium 1.0.18 decodes points). If rbcl was
 imported before this module, its copy is deleted instead.
+
+``library()`` is the loaded library itself, for the few calls whose return
+code matters and which rbcl's wrappers drop (see ``crypto.group``).
 """
 
 from __future__ import annotations
@@ -89,6 +92,11 @@ def load(library: bytes) -> ctypes.CDLL:
             # No /proc, memfd_create filtered out, or in-memory code forbidden: use a file.
             pass
     return _load_from_private_folder(library)
+
+
+def library() -> ctypes.CDLL:
+    """The libsodium rbcl calls: the one this module loaded, or rbcl's own if it came first."""
+    return sys.modules[RBCL_LOADER]._sodium  # type: ignore[attr-defined]
 
 
 def _install() -> None:

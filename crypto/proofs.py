@@ -36,7 +36,7 @@ its witness. Never pass one outside tests: predictable scalars reveal votes.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -46,6 +46,7 @@ from crypto.elgamal import Ciphertext, PublicKey
 from crypto.errors import DecodeError
 from crypto.group import (
     IDENTITY_ENCODING,
+    POINT_SIZE,
     SCALAR_SIZE,
     Point,
     Scalar,
@@ -56,8 +57,10 @@ from crypto.group import (
     is_canonical_point_encoding,
     is_canonical_scalar_encoding,
     mul_encoding,
+    mul_encoding_checked,
     small_multiple_encoding,
     sub_encodings,
+    sub_encodings_checked,
 )
 
 MEMBERSHIP_DOMAIN: Final = b"proof/ciphertext-holds-one-of"
@@ -75,6 +78,9 @@ _scalar_add = rbcl.crypto_core_ristretto255_scalar_add
 _scalar_sub = rbcl.crypto_core_ristretto255_scalar_sub
 _scalar_mul = rbcl.crypto_core_ristretto255_scalar_mul
 _scalar_random = rbcl.crypto_core_ristretto255_scalar_random
+
+_canonical_scalar = is_canonical_scalar_encoding
+_ONE_ENCODING: Final = small_multiple_encoding(1)
 
 #: A source of uniformly random non-zero scalars; None means the CSPRNG.
 ScalarSource = Callable[[], Scalar]
@@ -279,16 +285,65 @@ def verify_membership(
             return False
     except TypeError:
         return False
-    key = public_key.to_bytes()
-    alpha, beta = ciphertext.alpha.to_bytes(), ciphertext.beta.to_bytes()
+    return _membership_verifies(
+        public_key.to_bytes(),
+        ciphertext.alpha.to_bytes(),
+        ciphertext.beta.to_bytes(),
+        proof.challenges,
+        proof.responses,
+        allowed,
+        context,
+    )
+
+
+def _membership_verifies(
+    key: bytes,
+    alpha: bytes,
+    beta: bytes,
+    challenges: Sequence[bytes],
+    responses: Sequence[bytes],
+    allowed: Sequence[int],
+    context: bytes,
+) -> bool:
+    """The verifier's algorithm on encodings already checked: canonical points,
+    canonical scalars, one (challenge, response) per allowed value."""
     commitments: list[bytes] = []
     challenge_sum = bytes(SCALAR_SIZE)
-    for candidate, challenge, response in zip(allowed, proof.challenges, proof.responses):
+    for candidate, challenge, response in zip(allowed, challenges, responses):
         commitments += _simulated_commitments(
             key, alpha, _shifted_beta(beta, candidate), challenge, response
         )
         challenge_sum = _scalar_add(challenge_sum, challenge)
     return challenge_sum == _membership_challenge(key, context, allowed, alpha, beta, commitments)
+
+
+def _zero_or_one_verifies_unchecked_points(
+    key: bytes, alpha: bytes, beta: bytes, proof: bytes, context: bytes
+) -> bool:
+    """``verify_zero_or_one`` on the bytes of a ciphertext and its proof as they
+    come from outside (``verify_vector_encoded``): False for non-canonical points
+    or scalars, as decoding them would refuse them. Each point is decoded once,
+    by the first operation that uses it (``crypto.group``'s checked operations),
+    and the transcript is exactly ``verify_membership``'s for ZERO_OR_ONE."""
+    c0, z0, c1, z1 = proof[:32], proof[32:64], proof[64:96], proof[96:128]
+    if not (
+        _canonical_scalar(c0) and _canonical_scalar(z0)
+        and _canonical_scalar(c1) and _canonical_scalar(z1)
+    ):
+        return False
+    shifted = sub_encodings_checked(beta, _ONE_ENCODING)  # beta - 1·G; decodes beta
+    c0_alpha = mul_encoding_checked(c0, alpha)  # decodes alpha
+    if shifted is None or c0_alpha is None:
+        return False
+    commitments = (
+        sub_encodings(base_mul_encoding(z0), c0_alpha),
+        sub_encodings(mul_encoding(z0, key), mul_encoding(c0, beta)),
+        sub_encodings(base_mul_encoding(z1), mul_encoding(c1, alpha)),
+        sub_encodings(mul_encoding(z1, key), mul_encoding(c1, shifted)),
+    )
+    return _scalar_add(c0, c1) == _membership_challenge(
+        key, context, ZERO_OR_ONE, alpha, beta, commitments
+    )
 
 
 def prove_zero_or_one(
@@ -318,26 +373,41 @@ def _slot_context(context: bytes, index: int) -> bytes:
 def _sum_context(
     context: bytes, ciphertexts: Sequence[Ciphertext], weights: Sequence[int]
 ) -> bytes:
-    return frame(
-        b"weighted-sum",
-        context,
-        _allowed_encoding(weights),
-        b"".join(c.to_bytes() for c in ciphertexts),
-    )
+    return _sum_context_of_bytes(context, b"".join(c.to_bytes() for c in ciphertexts), weights)
+
+
+def _sum_context_of_bytes(context: bytes, ciphertext_bytes: bytes, weights: Sequence[int]) -> bytes:
+    """The sum proof's context; ``ciphertext_bytes`` is every slot's ciphertext, in order."""
+    return frame(b"weighted-sum", context, _allowed_encoding(weights), ciphertext_bytes)
+
+
+def _weighted_sum_encodings(
+    pairs: Iterable[tuple[bytes, bytes]], weights: Sequence[int]
+) -> tuple[bytes, bytes]:
+    """Σ weight·(alpha, beta) on checked encodings. The first term is taken as
+    it is rather than added to the identity: the same canonical encoding, one
+    addition (two decodings and an encoding) fewer."""
+    alpha = beta = None
+    for (a, b), weight in zip(pairs, weights, strict=True):
+        if weight == 0:
+            continue
+        if weight != 1:
+            factor = Scalar(weight).to_bytes()
+            a, b = mul_encoding(factor, a), mul_encoding(factor, b)
+        if alpha is None:
+            alpha, beta = a, b
+        else:
+            alpha, beta = add_encodings(alpha, a), add_encodings(beta, b)
+    if alpha is None or beta is None:
+        return IDENTITY_ENCODING, IDENTITY_ENCODING
+    return alpha, beta
 
 
 def weighted_sum(ciphertexts: Sequence[Ciphertext], weights: Sequence[int]) -> Ciphertext:
     """Σ weight·ciphertext; a weight of 1 (the usual case) costs one addition."""
-    alpha = beta = IDENTITY_ENCODING
-    for ciphertext, weight in zip(ciphertexts, weights, strict=True):
-        if weight == 0:
-            continue
-        a, b = ciphertext.alpha.to_bytes(), ciphertext.beta.to_bytes()
-        if weight != 1:
-            factor = Scalar(weight).to_bytes()
-            a, b = mul_encoding(factor, a), mul_encoding(factor, b)
-        alpha = add_encodings(alpha, a)
-        beta = add_encodings(beta, b)
+    alpha, beta = _weighted_sum_encodings(
+        ((c.alpha.to_bytes(), c.beta.to_bytes()) for c in ciphertexts), weights
+    )
     return Ciphertext(Point._trusted(alpha), Point._trusted(beta))
 
 
@@ -424,6 +494,65 @@ def verify_vector(
     )
 
 
+def verify_vector_encoded(
+    public_key: PublicKey,
+    ciphertexts: bytes,
+    slot_proofs: bytes,
+    sum_proof: bytes,
+    context: bytes,
+    *,
+    allowed_sums: Sequence[int],
+    weights: Sequence[int],
+) -> bool:
+    """``verify_vector`` on the bytes as a ballot lays them out (see
+    ``crypto.ballot``): ``ciphertexts`` is 64 bytes (alpha, beta) per slot,
+    ``slot_proofs`` 128 bytes (two branches) per slot, ``sum_proof`` 64 bytes per
+    allowed sum. True exactly when decoding them (``Ciphertext.from_bytes``,
+    ``DisjunctiveProof.from_bytes``) would succeed and ``verify_vector`` would
+    accept the result, but without building objects, and with each point
+    decoded once instead of twice (checked when first used, then trusted)."""
+    try:
+        allowed_sums = tuple(allowed_sums)
+        weights = tuple(weights)
+        slots = len(weights)
+        if not (
+            isinstance(public_key, PublicKey)
+            and isinstance(context, bytes)
+            and type(ciphertexts) is bytes
+            and type(slot_proofs) is bytes
+            and type(sum_proof) is bytes
+            and slots > 0
+            and len(ciphertexts) == slots * 2 * POINT_SIZE
+            and len(slot_proofs) == slots * DisjunctiveProof.size(2)
+            and len(sum_proof) == DisjunctiveProof.size(len(allowed_sums))
+            and all(type(w) is int and 0 <= w < 2**32 for w in weights)
+            and _valid_allowed(allowed_sums)
+        ):
+            return False
+    except TypeError:
+        return False
+    key = public_key.to_bytes()
+    pairs = []
+    for index in range(slots):
+        at = index * 2 * POINT_SIZE
+        alpha, beta = ciphertexts[at : at + POINT_SIZE], ciphertexts[at + POINT_SIZE : at + 2 * POINT_SIZE]
+        proof_at = index * DisjunctiveProof.size(2)
+        if not _zero_or_one_verifies_unchecked_points(
+            key, alpha, beta, slot_proofs[proof_at : proof_at + DisjunctiveProof.size(2)],
+            _slot_context(context, index),
+        ):
+            return False
+        pairs.append((alpha, beta))
+    scalars = [sum_proof[i : i + SCALAR_SIZE] for i in range(0, len(sum_proof), SCALAR_SIZE)]
+    if not all(_canonical_scalar(s) for s in scalars):
+        return False
+    alpha, beta = _weighted_sum_encodings(pairs, weights)
+    return _membership_verifies(
+        key, alpha, beta, scalars[0::2], scalars[1::2], allowed_sums,
+        _sum_context_of_bytes(context, ciphertexts, weights),
+    )
+
+
 def prove_one_hot(
     public_key: PublicKey,
     ciphertexts: Sequence[Ciphertext],
@@ -481,10 +610,16 @@ def _dleq_challenge(
 
 
 def prove_dleq(
-    secret: Scalar, public: Point, other_base: Point, other_public: Point, context: bytes
+    secret: Scalar,
+    public: Point,
+    other_base: Point,
+    other_public: Point,
+    context: bytes,
+    *,
+    random_scalar: ScalarSource | None = None,
 ) -> DleqProof:
     """Prove log_G(public) == log_other_base(other_public) == ``secret``."""
-    witness = _scalar_random()
+    witness = _draw(random_scalar)
     first = base_mul_encoding(witness)
     second = mul_encoding(witness, other_base.to_bytes())
     challenge = _dleq_challenge(

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
+from psycopg.pq import Format as PostgresFormat
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.extensions import db
+from core.refusals import Refused
 from crypto import ballot as ballots
 from crypto import sealing
 from crypto.elgamal import PublicKey
@@ -34,6 +37,51 @@ from surveys.pool import PendingBallot, PendingComment, Pool, anonymity_size, pa
 
 MAX_COMMENT = 2000
 CANT_SAY = ballots.CANT_SAY
+
+# The statements every answer sends, built once on the tables: building and keying
+# a statement anew costs about as much processor time as sending it.
+_voters, _ledger, _pools, _surveys = (model.__table__ for model in (EligibleVoter, ParticipationEntry, BallotPool,
+                                                                       Survey))
+_CAN_ANSWER = (sa.select(_voters.c.cell, _ledger.c.voter_ref)
+               .select_from(_voters.outerjoin(_ledger, sa.and_(_ledger.c.survey_id == _voters.c.survey_id,
+                                                               _ledger.c.voter_ref == _voters.c.voter_ref)))
+               .where(_voters.c.survey_id == sa.bindparam("survey_id"),
+                      _voters.c.voter_ref == sa.bindparam("voter_ref")))
+#: An execution option: PostgreSQL sends this statement's rows in binary, not as text.
+BINARY_ROWS = "leverage_binary_rows"
+# The pool is read whole on every answer: a few hundred kilobytes, which as text (hex) cost
+# the database server and the driver more processor time to convert than everything else
+# the statement does.
+_LOCK_POOL = (sa.select(_pools.c.sealed).where(_pools.c.survey_id == sa.bindparam("survey_id"))
+              .with_for_update().execution_options(**{BINARY_ROWS: True}))
+_REWRITE_POOL = (_pools.update().where(_pools.c.survey_id == sa.bindparam("pool_of"))
+                 .values(sealed=sa.bindparam("rewritten", type_=_pools.c.sealed.type)))
+_UNDER_LOCK = sa.select(
+    _surveys.c.state,
+    sa.exists().where(_ledger.c.survey_id == sa.bindparam("survey_id"),
+                      _ledger.c.voter_ref == sa.bindparam("voter_ref")),
+    sa.exists().where(Ballot.__table__.c.fingerprint == sa.bindparam("fingerprint")),
+    sa.exists().where(SealedComment.__table__.c.digest.in_(sa.bindparam("digests", expanding=True))),
+).where(_surveys.c.id == sa.bindparam("survey_id"))
+
+
+@sa.event.listens_for(sa.engine.Engine, "before_cursor_execute")
+def _rows_in_binary(connection, cursor, statement, parameters, context, executemany) -> None:
+    if context is not None and context.execution_options.get(BINARY_ROWS) and connection.dialect.driver == "psycopg":
+        cursor.format = PostgresFormat.BINARY
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A further reason a caller gives to refuse a ballot, checked in the same
+    statement, under the pool's lock, as the ballot box's own (so it cannot race
+    a transaction that takes the same lock, and costs no round trip of its own).
+    `found` is an EXISTS over the caller's table, written with the bind parameters
+    `survey_id` and `fingerprint` (the ballot's, hex SHA-256 of its bytes), built
+    once: statements are cached by it; `refusal` makes what is raised when it holds."""
+
+    found: sa.Exists
+    refusal: Callable[[], Refused]
 
 
 @dataclass(frozen=True)
@@ -58,21 +106,27 @@ def open_surveys_for(voter_ref: str) -> list[Survey]:
         .order_by(Survey.id)))
 
 
-def _check_can_answer(survey: Survey, voter_ref: str) -> EligibleVoter:
+@dataclass(frozen=True)
+class _Voter:
+    """Who is answering: their ref, and the cell their ballot waits under."""
+
+    voter_ref: str
+    cell: str
+
+
+def _check_can_answer(survey: Survey, voter_ref: str) -> _Voter:
+    """Refuse early, before the costly encryption or proof checks; `_store` checks
+    again under the pool's lock, where it counts."""
     if survey.state != SurveyState.OPEN:
         raise SurveyNotOpen("This survey is not open for answers.")
-    # One round trip for both checks: this runs on every answer.
-    found = db.session.execute(
-        sa.select(EligibleVoter, ParticipationEntry.voter_ref)
-        .outerjoin(ParticipationEntry, sa.and_(ParticipationEntry.survey_id == EligibleVoter.survey_id,
-                                               ParticipationEntry.voter_ref == EligibleVoter.voter_ref))
-        .where(EligibleVoter.survey_id == survey.id, EligibleVoter.voter_ref == voter_ref)).first()
+    # One round trip for both checks, and columns rather than an entity: this runs on every answer.
+    found = db.session.execute(_CAN_ANSWER, {"survey_id": survey.id, "voter_ref": voter_ref}).first()
     if found is None:
         raise NotEligible("You are not among the people this survey asks.")
-    voter, answered = found
+    cell, answered = found
     if answered is not None:
         raise AlreadyAnswered("You have already answered this survey. Each person answers once.")
-    return voter
+    return _Voter(voter_ref, cell)
 
 
 def cast(survey: Survey, voter_ref: str, answers: Mapping[int, object]) -> Receipt:
@@ -102,16 +156,20 @@ def cast(survey: Survey, voter_ref: str, answers: Mapping[int, object]) -> Recei
     return _store(survey, voter, ballots.serialize(encrypted), comments)
 
 
-def cast_encrypted(survey: Survey, voter_ref: str, payload: bytes, sealed_comments: Mapping[int, bytes]) -> Receipt:
-    """Cast a ballot encrypted elsewhere (the browser, later): it is accepted
-    only if it decodes strictly and every proof verifies for this survey."""
+def cast_encrypted(survey: Survey, voter_ref: str, payload: bytes, sealed_comments: Mapping[int, bytes],
+                   *, also: Refusal | None = None) -> Receipt:
+    """Cast a ballot encrypted elsewhere (the browser): it is accepted only if it
+    decodes strictly and every proof verifies for this survey, and, with `also`,
+    only if that refusal does not hold (checked after all the ballot box's own)."""
     voter = _check_can_answer(survey, voter_ref)
-    questions = ballot_questions(survey)
-    try:
-        decoded = ballots.deserialize(payload)
-    except CryptoError as bad:
-        raise BallotRejected(f"The ballot could not be decoded: {bad}") from None
-    if not ballots.verify_ballot(_public_key(survey), survey.context, [question_spec(q) for q in questions], decoded):
+    specs = [question_spec(q) for q in ballot_questions(survey)]
+    # One pass over the bytes (each point decoded once); only a ballot that fails is
+    # decoded again, to say in words what does not decode.
+    if not ballots.verify_serialized(_public_key(survey), survey.context, specs, payload):
+        try:
+            ballots.deserialize(payload)
+        except CryptoError as bad:
+            raise BallotRejected(f"The ballot could not be decoded: {bad}") from None
         raise BallotRejected("The ballot's proofs do not verify for this survey's questions and key.")
     text_questions = {q.id: q for q in survey.questions if q.is_free_text}
     for question_id, sealed in sealed_comments.items():
@@ -124,10 +182,11 @@ def cast_encrypted(survey: Survey, voter_ref: str, payload: bytes, sealed_commen
         # "comment", would be decrypted by the trustees (a decryption oracle).
         if not sealing.verify_sealed_text(_public_key(survey), sealed, comment_context(survey, question_id)):
             raise BallotRejected("A sealed comment is malformed or its proof does not verify for this survey.")
-    return _store(survey, voter, payload, dict(sealed_comments))
+    return _store(survey, voter, payload, dict(sealed_comments), also)
 
 
-def _store(survey: Survey, voter: EligibleVoter, payload: bytes, comments: Mapping[int, bytes]) -> Receipt:
+def _store(survey: Survey, voter: _Voter, payload: bytes, comments: Mapping[int, bytes],
+           also: Refusal | None = None) -> Receipt:
     """Put the ballot, its comments and its respondent into the survey's pool, or nothing.
 
     Order of locks, the same in every transaction that takes both (closing
@@ -141,48 +200,78 @@ def _store(survey: Survey, voter: EligibleVoter, payload: bytes, comments: Mappi
     for the same person or the same bytes cannot both pass."""
     fingerprint = hashlib.sha256(payload).hexdigest()
     pending_comments = [PendingComment(question_id, sealed) for question_id, sealed in comments.items()]
-    row, pool = _lock_pool(survey)
-    if not _lock_if_open(survey):
-        raise SurveyNotOpen("This survey has closed.")
-    if pool.has_respondent(voter.voter_ref) or _in_ledger(survey, voter.voter_ref):
-        raise AlreadyAnswered("You have already answered this survey. Each person answers once.")
-    if fingerprint in pool.fingerprints() or _stored(Ballot.fingerprint, [fingerprint]):
-        raise BallotRejected("This ballot repeats one already cast; a replayed ballot is refused.")
     digests = [comment.digest for comment in pending_comments]
-    if len(set(digests)) != len(digests) or set(digests) & pool.comment_digests() \
-            or _stored(SealedComment.digest, digests):
+    pool = _lock_pool(survey)
+    seen = _look_under_lock(survey, voter.voter_ref, fingerprint, digests, also)
+    if seen.state != SurveyState.OPEN:
+        raise SurveyNotOpen("This survey has closed.")
+    if pool.has_respondent(voter.voter_ref) or seen.answered:
+        raise AlreadyAnswered("You have already answered this survey. Each person answers once.")
+    # The same bytes are the same fingerprint: comparing them spares hashing every pending ballot.
+    if seen.ballot_stored or any(pending.payload == payload for pending in pool.ballots):
+        raise BallotRejected("This ballot repeats one already cast; a replayed ballot is refused.")
+    if len(set(digests)) != len(digests) or seen.comment_stored or (digests and set(digests) & pool.comment_digests()):
         raise BallotRejected("A comment repeats one already cast; a replayed ballot is refused.")
+    if also is not None and seen.also_found:
+        raise also.refusal()
     pool.add(PendingBallot(voter.cell, payload), pending_comments, voter.voter_ref)
     size = anonymity_size(len(payload))
     if len(pool.ballots) >= 2 * size:
         _move_to_storage(survey, *pool.take_random_half(size))
-    row.sealed = pool.to_bytes()
+    _rewrite_pool(survey, pool)
     db.session.flush()
     return Receipt(survey.id, fingerprint)
 
 
-def _lock_if_open(survey: Survey) -> bool:
-    """Read the survey's state under a shared lock on its row, held until commit
-    (PostgreSQL; SQLite has one writer at a time and needs no row locks)."""
-    query = sa.select(Survey.state).where(Survey.id == survey.id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(read=True)
-    return db.session.scalar(query) == SurveyState.OPEN
+@dataclass(frozen=True)
+class _UnderLock:
+    state: SurveyState
+    answered: bool
+    ballot_stored: bool
+    comment_stored: bool
+    also_found: bool = False
 
 
-def _lock_pool(survey: Survey) -> tuple[BallotPool, Pool]:
-    """The survey's pool row, held exclusively until commit, and its contents.
-    Made on first use (surveys launched before pools existed have none)."""
-    query = (sa.select(BallotPool).where(BallotPool.survey_id == survey.id).with_for_update()
-             .execution_options(populate_existing=True))
-    row = db.session.scalar(query)
-    if row is None:
+def _look_under_lock(survey: Survey, voter_ref: str, fingerprint: str, digests: list[str],
+                     also: Refusal | None = None) -> _UnderLock:
+    """One round trip, after the pool's lock: the survey's state, read under a shared
+    lock on its row held until commit (PostgreSQL; SQLite has one writer at a time
+    and needs no row locks); whether this person is in its ledger; whether a stored
+    ballot has this fingerprint or a stored comment one of these digests (in any
+    survey); and whether the caller's further refusal holds."""
+    query = _under_lock_query(db.session.get_bind().dialect.name == "postgresql", also and also.found)
+    state, *found = db.session.execute(query, {"survey_id": survey.id, "voter_ref": voter_ref,
+                                               "fingerprint": fingerprint, "digests": digests}).one()
+    return _UnderLock(state, *(bool(flag) for flag in found))
+
+
+@lru_cache(maxsize=32)
+def _under_lock_query(shared_lock: bool, also: sa.Exists | None) -> sa.Select:
+    query = _UNDER_LOCK if also is None else _UNDER_LOCK.add_columns(also)
+    return query.with_for_update(read=True, of=_surveys) if shared_lock else query
+
+
+def _lock_pool(survey: Survey) -> Pool:
+    """The survey's pool, its row held exclusively until commit. Made on first use
+    (surveys launched before pools existed have none). The column is read and
+    written as a value (`_rewrite_pool`), not through an entity: every answer
+    does both, and the unit of work adds nothing to one column of one row."""
+    sealed = db.session.scalar(_LOCK_POOL, {"survey_id": survey.id})
+    if sealed is None:
         insert = (postgresql.insert(BallotPool) if db.session.get_bind().dialect.name == "postgresql"
                   else sqlite.insert(BallotPool))
         db.session.execute(insert.values(survey_id=survey.id, sealed=Pool(survey.id).to_bytes())
                            .on_conflict_do_nothing())
-        row = db.session.scalar(query)
-    return row, Pool.from_bytes(row.sealed, survey.id)
+        sealed = db.session.scalar(_LOCK_POOL, {"survey_id": survey.id})
+    return Pool.from_bytes(sealed, survey.id)
+
+
+def _rewrite_pool(survey: Survey, pool: Pool) -> None:
+    db.session.execute(_REWRITE_POOL, {"pool_of": survey.id, "rewritten": pool.to_bytes()})
+    # A pool entity this session loaded before (`pending_pool`) would now be stale: reload it when next read.
+    held = db.session.identity_map.get(db.session.identity_key(BallotPool, survey.id))
+    if held is not None:
+        db.session.expire(held)
 
 
 def hold_pool(survey: Survey) -> None:
@@ -200,10 +289,6 @@ def pending_pool(survey: Survey) -> Pool:
 def _in_ledger(survey: Survey, voter_ref: str) -> bool:
     return db.session.scalar(sa.select(ParticipationEntry.voter_ref).where(
         ParticipationEntry.survey_id == survey.id, ParticipationEntry.voter_ref == voter_ref)) is not None
-
-
-def _stored(column, values: list[str]) -> bool:
-    return bool(values) and db.session.scalar(sa.select(column).where(column.in_(values)).limit(1)) is not None
 
 
 def _move_to_storage(survey: Survey, ballots: list[PendingBallot], comments: list[PendingComment],

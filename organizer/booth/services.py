@@ -69,16 +69,18 @@ def cast_from_device(actor: Account, survey: Survey, payload: bytes,
                      sealed_comments: Mapping[int, bytes]) -> ballot_box.Receipt:
     """Verify and store a ballot encrypted and proven on the member's device.
 
-    The ballot box holds the survey's pool exclusively from the moment it
-    stores the ballot until the commit, and `record_checked` takes the same
-    lock before it records a tracker: so a ballot is either recorded as opened
-    before this looks, and refused here, or stored first, and then it cannot
-    be opened (its sender has answered). Refusing here rolls the ballot back."""
-    receipt = ballot_box.cast_encrypted(survey, account_ref(actor), payload, sealed_comments)
-    if _was_checked(survey, receipt.fingerprint):
-        raise BallotWasChecked("This ballot was opened for checking, so it can never be counted: its randomness "
-                               "shows what it holds. Lock your answers again and send the new ballot.")
-    return receipt
+    The ballot box holds the survey's pool exclusively from before it looks for
+    this ballot's tracker among the ones opened for checking (`_OPENED`, in its
+    own statement under that lock) until the commit, and `record_checked` takes
+    the same lock before it records a tracker: so a ballot is either recorded
+    as opened before this looks, and refused, or stored first, and then it
+    cannot be opened (its sender has answered)."""
+    return ballot_box.cast_encrypted(survey, account_ref(actor), payload, sealed_comments, also=_OPENED)
+
+
+def _opened_for_checking() -> BallotWasChecked:
+    return BallotWasChecked("This ballot was opened for checking, so it can never be counted: its randomness "
+                            "shows what it holds. Lock your answers again and send the new ballot.")
 
 
 def record_checked(actor: Account, survey: Survey, tracker: str) -> str:
@@ -100,3 +102,11 @@ def record_checked(actor: Account, survey: Survey, tracker: str) -> str:
 
 def _was_checked(survey: Survey, tracker: str) -> bool:
     return db.session.get(CheckedBallot, (survey.id, tracker)) is not None
+
+
+_CHECKED = CheckedBallot.__table__
+#: Asked by the ballot box of every ballot cast, in its statement under the pool's lock.
+_OPENED = ballot_box.Refusal(
+    sa.exists().where(_CHECKED.c.survey_id == sa.bindparam("survey_id"),
+                      _CHECKED.c.tracker == sa.bindparam("fingerprint")),
+    _opened_for_checking)

@@ -22,6 +22,7 @@ from crypto.ballot import (
     tally,
     tally_serialized,
     verify_ballot,
+    verify_serialized,
 )
 from crypto.elgamal import (
     PARALLEL_MIN_CIPHERTEXTS,
@@ -137,6 +138,7 @@ def test_ballots_round_trip_verify_and_tally_to_their_answers(answers: tuple[obj
     assert decoded == ballot
     assert serialize(decoded) == data
     assert verify_ballot(keys.public_key, SURVEY, SPECS, decoded)
+    assert verify_serialized(keys.public_key, SURVEY, SPECS, data)
     counts = [[decrypt_sum(keys.secret_key, c) for c in row] for row in tally(SPECS, [decoded])]
     assert counts == [list(spec.slot_values(a)) for spec, a in zip(SPECS, answers)]  # type: ignore[arg-type]
 
@@ -208,6 +210,7 @@ def test_flipping_any_byte_breaks_decoding_or_verification(keypair: KeyPair) -> 
         for mask in (0x01, 0x80):
             altered = bytearray(data)
             altered[position] ^= mask
+            assert not verify_serialized(keypair.public_key, SURVEY, specs, bytes(altered)), (position, mask)
             try:
                 ballot = deserialize(bytes(altered))
             except DecodeError:
@@ -466,3 +469,49 @@ def test_version_2_is_the_only_version_decoded_but_version_1_is_still_counted(
     for version in (0, 3, 255):
         with pytest.raises(DecodeError, match="ballot 1"):
             tally_serialized(COPY_SPECS, [current, bytes([version]) + current[1:]])
+
+
+def _decodes_and_verifies(public_key, context: bytes, specs, data: object) -> bool:
+    try:
+        return verify_ballot(public_key, context, specs, deserialize(data))  # type: ignore[arg-type]
+    except DecodeError:
+        return False
+
+
+def test_the_one_pass_check_agrees_with_decoding_then_verifying(keypair: KeyPair) -> None:
+    """verify_serialized (what the ballot box runs) against deserialize + verify_ballot, on
+    ballots that pass and on every way this module's other tests make one fail."""
+    ballot = encrypt_ballot(keypair.public_key, SURVEY, SPECS, [3, CANT_SAY, 1, {0, 3}])
+    data = serialize(ballot)
+    twin_specs = (QuestionSpec.scale(5), QuestionSpec.scale(5))
+    twin = encrypt_ballot(keypair.public_key, SURVEY, twin_specs, [1, 5])
+    values = [1, 1]
+    nonces = [Scalar.random() for _ in values]
+    ciphertexts = tuple(encrypt(keypair.public_key, v, r) for v, r in zip(values, nonces))
+    two_yes = EncryptedBallot((EncryptedAnswer(ciphertexts, prove_vector(
+        keypair.public_key, ciphertexts, values, nonces, SURVEY, allowed_sums=(0, 1, 2))),))
+    cases = [
+        (keypair.public_key, SURVEY, SPECS, data, True),
+        (keypair.public_key, b"survey:other/round:1", SPECS, data, False),
+        (generate_keypair().public_key, SURVEY, SPECS, data, False),
+        (keypair.public_key, SURVEY, (QuestionSpec.single_choice(5),) + SPECS[1:], data, False),
+        (keypair.public_key, SURVEY, SPECS[:3], data, False),
+        (keypair.public_key, SURVEY, SPECS + SPECS[:1], data, False),
+        (keypair.public_key, SURVEY, (), data, False),
+        (keypair.public_key, SURVEY, twin_specs, serialize(twin), True),
+        (keypair.public_key, SURVEY, twin_specs, serialize(EncryptedBallot(twin.answers[::-1])), False),
+        (keypair.public_key, SURVEY, (QuestionSpec.yes_no(),), serialize(two_yes), False),
+        (keypair.public_key, SURVEY, SPECS, data + b"\0", False),
+        (keypair.public_key, SURVEY, SPECS, data[:-1], False),
+        (keypair.public_key, SURVEY, SPECS, b"\x01" + data[1:], False),
+        (keypair.public_key, SURVEY, SPECS, data[:3], False),
+        (keypair.public_key, SURVEY, SPECS, b"", False),
+        (keypair.public_key, SURVEY, SPECS, bytearray(data), True),
+        (keypair.public_key, SURVEY, SPECS, "not bytes", False),
+        (None, SURVEY, SPECS, data, False),
+        (keypair.public_key, "not bytes", SPECS, data, False),
+    ]
+    for key, context, specs, blob, expected in cases:
+        assert verify_serialized(key, context, specs, blob) is expected, (context, specs, blob[:8])
+        if isinstance(key, type(keypair.public_key)) and isinstance(context, bytes) and specs:
+            assert _decodes_and_verifies(key, context, specs, blob) is expected

@@ -1,6 +1,8 @@
 """Fuzz target: ballot decoding. Any bytes at all either decode to a ballot that
 serializes back to exactly those bytes, or raise DecodeError; nothing else
-(no other exception, no hang, no lenient second encoding)."""
+(no other exception, no hang, no lenient second encoding). And the one-pass
+check the ballot box runs (``verify_serialized``) gives, for any bytes, the
+answer of decoding then verifying."""
 
 from __future__ import annotations
 
@@ -23,9 +25,12 @@ def decode_or_refuse(data: bytes) -> None:
     try:
         decoded = ballots.deserialize(data)
     except DecodeError:
+        assert ballots.verify_serialized(_KEY, b"fuzz", SPECS, data) is False
         return
     assert ballots.serialize(decoded) == data, "a ballot has exactly one encoding"
-    assert isinstance(ballots.verify_ballot(_KEY, b"fuzz", SPECS, decoded), bool)
+    verified = ballots.verify_ballot(_KEY, b"fuzz", SPECS, decoded)
+    assert isinstance(verified, bool)
+    assert ballots.verify_serialized(_KEY, b"fuzz", SPECS, data) is verified
 
 
 @settings(max_examples=300, deadline=None)
@@ -49,3 +54,4 @@ def test_mutations_of_a_valid_ballot(data):
 
 def test_the_valid_ballot_itself_verifies():
     assert ballots.verify_ballot(_KEY, b"fuzz", SPECS, ballots.deserialize(VALID))
+    assert ballots.verify_serialized(_KEY, b"fuzz", SPECS, VALID)

@@ -12,12 +12,17 @@ from hypothesis import strategies as st
 from crypto.errors import DecodeError
 from crypto.group import (
     GENERATOR_ENCODING,
+    IDENTITY_ENCODING,
     ORDER,
     Point,
     Scalar,
     hash_to_point,
     hash_to_scalar,
+    is_canonical_point_encoding,
+    is_canonical_scalar_encoding,
+    mul_encoding_checked,
     point_from_uniform_bytes,
+    sub_encodings_checked,
 )
 from tests.crypto import ristretto_reference as reference
 
@@ -186,6 +191,46 @@ def test_encoding_with_top_bit_set_is_refused_although_libsodium_accepts_it() ->
     assert rbcl.crypto_core_ristretto255_is_valid_point(flipped)
     with pytest.raises(DecodeError):
         Point.from_bytes(flipped)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(min_size=32, max_size=32), st.sampled_from([0, 1, 0x7F, 0x80, 0xFF]))
+def test_checked_operations_refuse_exactly_what_decoding_refuses(data: bytes, top: int) -> None:
+    """The operations that check points as they decode them (the ballot box's path) say
+    None for every encoding Point.from_bytes refuses, and otherwise compute as the rest."""
+    data = data[:31] + bytes([top if top in (0x7F, 0x80) else data[31] ^ top])
+    scalar = Scalar.random()
+    generator = Point.generator()
+    try:
+        point = Point.from_bytes(data)
+    except DecodeError:
+        assert mul_encoding_checked(scalar.to_bytes(), data) is None
+        assert sub_encodings_checked(data, GENERATOR_ENCODING) is None
+        assert sub_encodings_checked(GENERATOR_ENCODING, data) is None
+        return
+    assert mul_encoding_checked(scalar.to_bytes(), data) == (point * scalar).to_bytes()
+    assert sub_encodings_checked(data, GENERATOR_ENCODING) == (point - generator).to_bytes()
+    assert sub_encodings_checked(GENERATOR_ENCODING, data) == (generator - point).to_bytes()
+
+
+def test_checked_multiplication_tells_an_identity_product_from_a_bad_point() -> None:
+    # libsodium answers -1 for both; only the bad point is refused.
+    point = Point.base_times(Scalar.random()).to_bytes()
+    assert mul_encoding_checked(bytes(32), point) == IDENTITY_ENCODING
+    assert mul_encoding_checked(Scalar.random().to_bytes(), IDENTITY_ENCODING) == IDENTITY_ENCODING
+    flipped = point[:31] + bytes([point[31] | 0x80])
+    assert rbcl.crypto_core_ristretto255_is_valid_point(flipped)
+    assert mul_encoding_checked(Scalar(2).to_bytes(), flipped) is None
+    assert sub_encodings_checked(flipped, point) is None
+    for short in (point[:31], point + b"\0", bytearray(point)):
+        assert mul_encoding_checked(Scalar(2).to_bytes(), short) is None  # type: ignore[arg-type]
+        assert not is_canonical_point_encoding(short)  # type: ignore[arg-type]
+    assert mul_encoding_checked(Scalar(2).to_bytes()[:31], point) is None
+
+
+@pytest.mark.parametrize("value", [0, 1, 2**252 - 1, 2**252, ORDER - 1, ORDER, ORDER + 1, 2**253, 2**256 - 1])
+def test_canonical_scalars_are_those_below_the_order(value: int) -> None:
+    assert is_canonical_scalar_encoding(value.to_bytes(32, "little")) == (value < ORDER)
 
 
 @settings(max_examples=150, deadline=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import rbcl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -10,9 +11,11 @@ from crypto.elgamal import Ciphertext, KeyPair, encrypt, generate_keypair
 from crypto.errors import DecodeError
 from crypto.group import ORDER, Point, Scalar
 from crypto.proofs import (
+    ZERO_OR_ONE,
     DisjunctiveProof,
     DleqProof,
     VectorProof,
+    _membership_verifies,
     _prove_membership_unchecked,
     _slot_context,
     _sum_context,
@@ -27,6 +30,7 @@ from crypto.proofs import (
     verify_membership,
     verify_one_hot,
     verify_vector,
+    verify_vector_encoded,
     verify_zero_or_one,
     weighted_sum,
 )
@@ -394,3 +398,96 @@ def test_dleq_forgery_with_the_result_left_out_of_the_hash_is_refused() -> None:
     assert not verify_dleq(
         public, target, wrong_result, DleqProof(c.to_bytes(), z.to_bytes()), CONTEXT
     )
+
+
+def _laid_out(ciphertexts, proof: VectorProof) -> tuple[bytes, bytes, bytes]:
+    """A vector and its proof as a ballot lays them out (crypto.ballot)."""
+    return (b"".join(c.to_bytes() for c in ciphertexts), b"".join(p.to_bytes() for p in proof.slot_proofs),
+            proof.sum_proof.to_bytes())
+
+
+@pytest.mark.parametrize(("values", "allowed_sums", "weights"), [
+    ([0, 1, 0], (1,), (1, 1, 1)),
+    ([1, 0, 1, 0], (0, 1, 2), (1, 1, 1, 1)),
+    ([0, 0, 0, 1], (0, 1, 2), (1, 1, 1, 2)),  # "can't say" weighs max_choices
+    ([0, 0], (0, 1), (1, 1)),
+])
+def test_vector_proofs_verify_from_their_bytes_as_from_objects(keypair: KeyPair, values, allowed_sums,
+                                                               weights) -> None:
+    ciphertexts, nonces = _encrypt_all(keypair, values)
+    proof = prove_vector(keypair.public_key, ciphertexts, values, nonces, CONTEXT,
+                         allowed_sums=allowed_sums, weights=weights)
+    laid_out = _laid_out(ciphertexts, proof)
+    assert verify_vector(keypair.public_key, ciphertexts, proof, CONTEXT, allowed_sums=allowed_sums, weights=weights)
+    assert verify_vector_encoded(keypair.public_key, *laid_out, CONTEXT, allowed_sums=allowed_sums, weights=weights)
+    # Everything the statement is bound to still matters.
+    assert not verify_vector_encoded(keypair.public_key, *laid_out, CONTEXT + b"!", allowed_sums=allowed_sums,
+                                     weights=weights)
+    assert not verify_vector_encoded(generate_keypair().public_key, *laid_out, CONTEXT, allowed_sums=allowed_sums,
+                                     weights=weights)
+    assert not verify_vector_encoded(keypair.public_key, *laid_out, CONTEXT, allowed_sums=(3,) * len(allowed_sums),
+                                     weights=weights)
+    cts, slots, sums = laid_out
+    for altered in (cts[64:] + cts[:64], cts[:-1] + bytes([cts[-1] ^ 1])):
+        assert not verify_vector_encoded(keypair.public_key, altered, slots, sums, CONTEXT,
+                                         allowed_sums=allowed_sums, weights=weights)
+    for short in ((cts[:-1], slots, sums), (cts, slots[:-1], sums), (cts, slots, sums + bytes(64))):
+        assert not verify_vector_encoded(keypair.public_key, *short, CONTEXT, allowed_sums=allowed_sums,
+                                         weights=weights)
+    non_canonical = slots[:32] + ORDER.to_bytes(32, "little") + slots[64:]
+    assert not verify_vector_encoded(keypair.public_key, cts, non_canonical, sums, CONTEXT,
+                                     allowed_sums=allowed_sums, weights=weights)
+
+
+def test_a_lying_sum_proof_fails_from_bytes_too(keypair: KeyPair) -> None:
+    values = [1, 1, 0]
+    ciphertexts, nonces = _encrypt_all(keypair, values)
+    honest = prove_vector(keypair.public_key, ciphertexts, values, nonces, CONTEXT, allowed_sums=(0, 1, 2))
+    lie = _prove_membership_unchecked(keypair.public_key, weighted_sum(ciphertexts, (1,) * 3), 1,
+                                      Scalar(sum(n.to_int() for n in nonces)), (1,),
+                                      _sum_context(CONTEXT, ciphertexts, (1,) * 3))
+    laid_out = _laid_out(ciphertexts, VectorProof(honest.slot_proofs, lie))
+    assert not verify_vector_encoded(keypair.public_key, *laid_out, CONTEXT, allowed_sums=(1,), weights=(1,) * 3)
+    assert verify_vector_encoded(keypair.public_key, *_laid_out(ciphertexts, honest), CONTEXT,
+                                 allowed_sums=(0, 1, 2), weights=(1,) * 3)
+
+
+def _encodings_libsodium_computes_with_but_decoding_refuses() -> list[bytes]:
+    """Not a point at all (libsodium's operations then treat it as the identity), and
+    a point's encoding with the top bit set (libsodium 1.0.18 ignores that bit)."""
+    not_a_point = bytes([1]) * 32
+    assert not rbcl.crypto_core_ristretto255_is_valid_point(not_a_point)
+    point = Point.base_times(Scalar.random()).to_bytes()
+    return [not_a_point, point[:31] + bytes([point[31] | 0x80])]
+
+
+@pytest.mark.parametrize("kind", ["not a point", "top bit set"])
+@pytest.mark.parametrize("where", ["alpha", "beta"])
+def test_a_proof_made_over_a_point_that_does_not_decode_is_refused_from_bytes(keypair: KeyPair, where: str,
+                                                                              kind: str) -> None:
+    """The bytes path checks each point when it first computes with it. Were it to trust
+    the encodings, a prover could compute with bytes that are not a point (libsodium's
+    operations then treat them as the identity: so with nonce 0, and for beta the value 0),
+    or with a second encoding of a real point, and pass."""
+    nonce = Scalar(0) if kind == "not a point" else Scalar.random()
+    value = 0 if (kind, where) == ("not a point", "beta") else 1
+    honest = encrypt(keypair.public_key, value, nonce)
+    real = getattr(honest, where).to_bytes()
+    smuggled_point = bytes([1]) * 32 if kind == "not a point" else real[:31] + bytes([real[31] | 0x80])
+    alpha, beta = (smuggled_point, honest.beta.to_bytes()) if where == "alpha" else (honest.alpha.to_bytes(),
+                                                                                     smuggled_point)
+    smuggled = Ciphertext(Point._trusted(alpha), Point._trusted(beta))
+    slot = _prove_membership_unchecked(keypair.public_key, smuggled, value, nonce, ZERO_OR_ONE,
+                                       _slot_context(CONTEXT, 0))
+    total = _prove_membership_unchecked(keypair.public_key, smuggled, value, nonce, (0, 1),
+                                        _sum_context(CONTEXT, [smuggled], (1,)))
+    proof = VectorProof((slot,), total)
+    # Computed with the encodings trusted, the forgery holds ...
+    assert _membership_verifies(keypair.public_key.to_bytes(), alpha, beta, slot.challenges, slot.responses,
+                                ZERO_OR_ONE, _slot_context(CONTEXT, 0))
+    assert verify_vector(keypair.public_key, [smuggled], proof, CONTEXT, allowed_sums=(0, 1))
+    # ... and the bytes path refuses it, as decoding the ballot would.
+    assert not verify_vector_encoded(keypair.public_key, *_laid_out([smuggled], proof), CONTEXT,
+                                     allowed_sums=(0, 1), weights=(1,))
+    with pytest.raises(DecodeError):
+        Ciphertext.from_bytes(smuggled.to_bytes())

@@ -7,6 +7,7 @@ exactly as many people as there are ballots."""
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import timedelta
 
 import pytest
@@ -284,3 +285,35 @@ def test_a_cast_rolled_back_by_its_caller_leaves_neither_ledger_entry_nor_ballot
     db.session.rollback()
     assert _stored(survey) == (0, 0, 0)
     assert not ballot_box.has_answered(survey, "voter:0")
+
+
+# -- on PostgreSQL -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def postgresql(app_ctx) -> None:
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        return
+    if os.environ.get("LEVERAGE_TEST_DATABASE_URL") or os.environ.get("LEVERAGE_REQUIRE_POSTGRES"):
+        pytest.fail(f"PostgreSQL was asked for, but the database under test is {dialect}")
+    pytest.skip("binary rows are PostgreSQL's (set LEVERAGE_TEST_DATABASE_URL to run this)")
+
+
+def test_on_postgresql_every_answer_reads_the_pool_in_binary_and_whole(postgresql, survey):
+    formats: list[int] = []
+
+    def watch(connection, cursor, statement, parameters, context, executemany) -> None:
+        if statement.startswith("SELECT survey_ballot_pools.sealed") and "FOR UPDATE" in statement:
+            formats.append(cursor.pgresult.fformat(0))
+
+    payloads = [_payload(survey, scale=scale) for scale in (1, 2, 3)]
+    sa.event.listen(db.engine, "after_cursor_execute", watch)
+    try:
+        for ref, payload in zip(REFS, payloads):
+            ballot_box.cast_encrypted(survey, ref, payload, {})
+    finally:
+        sa.event.remove(db.engine, "after_cursor_execute", watch)
+    assert formats == [1, 1, 1], "the pool came back as text (hex)"
+    db.session.commit()
+    # Read back as text, through the entity: the same pool, whole.
+    assert sorted(b.payload for b in ballot_box.pending_pool(survey).ballots) == sorted(payloads)

@@ -88,16 +88,17 @@ def _cast_waits_after_looking(monkeypatch) -> list[threading.Event]:
     """The worst moment for a check: the cast has looked for it and found none, and has not
     committed yet. The cast holds on there a while; each race's event tells its check to start."""
     events: list[threading.Event] = []
-    looked = booth._was_checked
+    looked = ballot_box._look_under_lock
 
-    def then_wait(survey, tracker):
-        found = looked(survey, tracker)
+    def then_wait(*args, **kwargs):
+        seen = looked(*args, **kwargs)
         if threading.current_thread().name == "cast":
+            assert args[4] is not None, "the cast looked without asking for the trackers opened for checking"
             events[-1].set()
             time.sleep(0.3)
-        return found
+        return seen
 
-    monkeypatch.setattr(booth, "_was_checked", then_wait)
+    monkeypatch.setattr(ballot_box, "_look_under_lock", then_wait)
     return events
 
 
