@@ -43,3 +43,13 @@ class NotEnoughPartialsError(CryptoError):
 
 class SealError(CryptoError):
     """Sealed data that will not open: wrong passphrase or key, or tampering."""
+
+
+class DkgError(CryptoError):
+    """A key ceremony message or transcript that does not check out. ``trustee``
+    is the index of the trustee at fault when there is one, and the message
+    names them."""
+
+    def __init__(self, message: str, trustee: int | None = None) -> None:
+        super().__init__(message)
+        self.trustee = trustee

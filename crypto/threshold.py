@@ -40,7 +40,7 @@ from crypto.group import (
     frame,
     mul_encoding,
 )
-from crypto.proofs import DLEQ_PROOF_SIZE, DleqProof, prove_dleq, verify_dleq
+from crypto.proofs import DLEQ_PROOF_SIZE, DleqProof, ScalarSource, prove_dleq, verify_dleq
 
 THRESHOLD_KEY_VERSION: Final = 1
 KEY_SHARE_VERSION: Final = 1
@@ -195,11 +195,17 @@ def _partial_context(key: ThresholdKey, trustee_index: int, context: bytes) -> b
 
 
 def partial_decrypt(
-    key: ThresholdKey, share: KeyShare, target: Point, context: bytes
+    key: ThresholdKey,
+    share: KeyShare,
+    target: Point,
+    context: bytes,
+    *,
+    random_scalar: ScalarSource | None = None,
 ) -> PartialDecryption:
     """Trustee's contribution for ``target`` (a ciphertext's alpha or a sealed
     text's ephemeral point). ``context`` names what is being decrypted and
-    must be the same when the partials are combined."""
+    must be the same when the partials are combined. ``random_scalar`` is for
+    test vectors only (the proof's witness; see ``crypto.proofs``)."""
     if not 1 <= share.index <= key.trustee_count:
         raise InvalidShareError("share index is outside this key's trustees")
     point = target * share.scalar
@@ -209,6 +215,7 @@ def partial_decrypt(
         target,
         point,
         _partial_context(key, share.index, context),
+        random_scalar=random_scalar,
     )
     return PartialDecryption(share.index, point, proof)
 
