@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ run: $(STAMP)
 ## Every test: unit, service, view, migration and browser tests (PostgreSQL too when LEVERAGE_TEST_DATABASE_URL is set).
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Extract every marked string (babel.cfg), merge it into each language's catalogue, compile the catalogues.
+## New and changed strings come out empty or fuzzy: translate them in translations/<lang>/LC_MESSAGES/messages.po and run it again.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 -c TRANSLATORS: \
+		--add-location=file --sort-by-file --project=Leverage --version=0.1 -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --previous --ignore-obsolete
+	$(BIN)/pybabel compile -d translations --statistics
 
 bench: $(STAMP)
 	$(BIN)/python bench/crypto.py

@@ -12,13 +12,14 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 from flask import Flask
+from flask_babel import lazy_gettext
 from werkzeug.serving import run_simple
 
 import surveys
 import surveys.models  # noqa: F401 - the engine's tables belong to the same metadata
 from surveys import cli as surveys_cli
 from config import load_settings
-from core import errors, jobs, mail, sealing, security, templating
+from core import errors, i18n, jobs, mail, sealing, security, templating
 from core.extensions import csrf, db, limiter, login_manager, migrate
 from organizer import demo, demo_scale
 from organizer.accounts import cli as accounts_cli
@@ -33,8 +34,13 @@ from organizer.booth import models as booth_models
 from organizer.booth import views as booth_views
 from organizer.cards import models as cards_models
 from organizer.cards import views as cards_views
+from organizer.ceremony import models as ceremony_models
+from organizer.ceremony import services as ceremonies
+from organizer.ceremony import views as ceremony_views
 from organizer.charting import models as charting_models
 from organizer.charting import views as charting_views
+from organizer.conversations import models as conversations_models
+from organizer.conversations import views as conversations_views
 from organizer.demands import models as demands_models
 from organizer.demands import views as demands_views
 from organizer.home import views as home_views
@@ -50,7 +56,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Every model module of the domain, imported before any mapper is configured:
 #: relationships between feature packages name their targets by string.
 DOMAIN_MODELS = (audit_models, charting_models, accounts_models, cards_models, notifications_models, strength_models,
-                 demands_models, booth_models)
+                 demands_models, booth_models, conversations_models, ceremony_models)
 #: Each blueprint is defined once; the packages above the one that defines it
 #: add their pages to it (accounts and strength to `organizing`, demands and the
 #: booth to `surveys_ui`, bargaining to `demands`), so every endpoint keeps its name.
@@ -60,6 +66,8 @@ BLUEPRINTS = (
     charting_views.organizing_bp,
     charting_views.steward_bp,
     cards_views.cards_bp,
+    conversations_views.conversations_bp,
+    ceremony_views.ceremony_bp,
     unit_surveys_views.surveys_bp,
     demands_views.demands_bp,
 )
@@ -90,9 +98,12 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     # sessions are instead revoked by rotating the account's session token.
     login_manager.session_protection = None
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see that page."
+    # Made a plain string when flashed, in the visitor's language: the session cannot hold a lazy one.
+    login_manager.login_message = lazy_gettext("Please sign in to see that page.")
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
 
+    i18n.init_app(app)
     sealing.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -120,6 +131,7 @@ def _register_features(app: Flask, registry: jobs.JobRegistry) -> None:
     registry.register("purge_stale_sessions", accounts.purge_stale_sessions, every_seconds=3600)
     registry.register("announce_survey_events", notifications.announce_survey_events, every_seconds=60)
     registry.register("prepare_bargaining_pdfs", bargaining_downloads.prepare_pdfs, every_seconds=60)
+    registry.register("nudge_ceremony_trustees", ceremonies.nudge_trustees, every_seconds=3600)
 
 
 @click.command("serve")

@@ -1,11 +1,13 @@
-"""Error pages. Every failure answers with a page that says what went wrong, and
-a database failure rolls the session back so nothing half-written is kept."""
+"""Error pages. Every failure answers with a page that says what went wrong, in
+the visitor's language, and a database failure rolls the session back so nothing
+half-written is kept."""
 
 from __future__ import annotations
 
 import logging
 
 from flask import Flask, g, render_template
+from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -15,35 +17,52 @@ from core.refusals import Refused
 
 log = logging.getLogger(__name__)
 
+#: The words of the HTTP errors a visitor meets, by status, in place of the
+#: library's English ones. A view that aborts with words of its own keeps them.
+HTTP_WORDS = {
+    400: (lazy_gettext("Bad request"), lazy_gettext("The request was incomplete or malformed.")),
+    403: (lazy_gettext("Not allowed"), lazy_gettext("Your account may not see this page.")),
+    404: (lazy_gettext("Page not found"),
+          lazy_gettext("There is no page at this address. Check the link, or start again from your home page.")),
+    405: (lazy_gettext("Not possible"), lazy_gettext("This page cannot be used that way.")),
+    410: (lazy_gettext("Gone"), lazy_gettext("What was here is no longer available.")),
+    413: (lazy_gettext("Too large"), lazy_gettext("What was sent is too large.")),
+    429: (lazy_gettext("Too many attempts"), lazy_gettext("Wait a few minutes, then try again.")),
+}
+
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         db.session.rollback()
-        return render_template("errors/error.html", code=400, title="Form expired or forged",
-                               message=f"{error.description} Reload the page and try again."), 400
+        return render_template("errors/error.html", code=400, title=gettext("Form expired or forged"),
+                               message=gettext("The form was too old, or did not come from this site. "
+                                               "Reload the page and try again.")), 400
 
     @app.errorhandler(Refused)
     def refused(error: Refused):
         # A refusal no view turned into a form error is still the rules speaking,
         # not a fault: roll back and answer with its status and its words.
         db.session.rollback()
-        return render_template("errors/error.html", code=error.status, title="Not possible",
+        return render_template("errors/error.html", code=error.status, title=gettext("Not possible"),
                                message=error.message), error.status
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         db.session.rollback()
-        return render_template("errors/error.html", code=error.code, title=error.name,
-                               message=error.description), error.code or 500
+        title, message = HTTP_WORDS.get(error.code, (error.name, error.description))
+        if error.description != type(error).description:
+            message = error.description
+        return render_template("errors/error.html", code=error.code, title=title,
+                               message=message), error.code or 500
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):
         _forget_session_state()
         log.warning("database unavailable: %s", type(error.orig).__name__)
-        return _render_without_database(503, "Service unavailable",
-                                        "The database is not answering right now. Nothing was saved; "
-                                        "please try again in a minute."), 503
+        return _render_without_database(503, gettext("Service unavailable"),
+                                        gettext("The database is not answering right now. Nothing was saved; "
+                                                "please try again in a minute.")), 503
 
     @app.errorhandler(DBAPIError)
     def database_error(error: DBAPIError):
@@ -61,8 +80,8 @@ def init_app(app: Flask) -> None:
 
 
 def _internal_error():
-    return _render_without_database(500, "Something went wrong",
-                                    "Nothing was saved. The error has been logged without personal data."), 500
+    return _render_without_database(500, gettext("Something went wrong"),
+                                    gettext("Nothing was saved. The error has been logged without personal data.")), 500
 
 
 def _forget_session_state() -> None:

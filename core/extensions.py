@@ -1,5 +1,6 @@
 """Extensions, created unbound and bound to an app in `create_app`."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -12,6 +13,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+#: Translations and the formats of each language (bound by core.i18n, which picks the language).
+babel = Babel()
 
 
 def _no_default_bucket() -> str:

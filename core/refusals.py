@@ -14,6 +14,9 @@ class Refused(Exception):
     status = 400
 
     def __init__(self, message: str, field: str | None = None) -> None:
+        # A lazily translated message (a module's constant) becomes words now, in the
+        # language of the request that refused: a flash or a log needs a plain string.
+        message = str(message)
         super().__init__(message)
         #: Words for the person who asked; they name no one else's data.
         self.message = message

@@ -147,6 +147,25 @@ class SealedDate(_FixedWidth):
         return date.fromisoformat(raw.decode("ascii"))
 
 
+class SealedCode(_FixedWidth):
+    """A short code (a language: "es", "pt-BR") sealed at a fixed width of 8,
+    padded with spaces. The language a person reads in is a quasi-identifier:
+    the few accounts of a unit that read Spanish, set against an employer's
+    roster, would narrow down who has an account."""
+
+    cache_ok = True
+    width = 8
+
+    def _to_bytes(self, value: Any) -> bytes:
+        raw = str(value).encode("ascii")
+        if not raw or len(raw) > self.width or b" " in raw:
+            raise ValueError(f"{self.purpose}: {value!r} is not a code of 1 to {self.width} characters")
+        return raw.ljust(self.width)
+
+    def _from_bytes(self, raw: bytes) -> Any:
+        return raw.decode("ascii").rstrip()
+
+
 def sealed_none() -> None:
     """Column default of an optional fixed-width sealed column: an INSERT that leaves
     the value out still writes a sealed blob, never a NULL that tells rows apart."""

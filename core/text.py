@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import gettext, lazy_gettext
 from wtforms.validators import Length, ValidationError
 
 #: The embeddings, overrides (U+202A-U+202E) and isolates (U+2066-U+2069).
@@ -116,8 +117,9 @@ class MaxLength(Length):
 
     def __init__(self, max: int, min: int = -1, message: str | None = None) -> None:
         if message is None:
-            message = ("Write between %(min)d and %(max)d characters: this has %(length)d." if min > 0 else
-                       "Keep it to %(max)d characters or fewer: this has %(length)d.")
+            # Lazy: the form is built at import, the message read when a request checks it.
+            message = (lazy_gettext("Write between %(min)d and %(max)d characters: this has %(length)d.")
+                       if min > 0 else lazy_gettext("Keep it to %(max)d characters or fewer: this has %(length)d."))
         super().__init__(min=min, max=max, message=message)
         self.field_flags = {}
 
@@ -127,29 +129,29 @@ def visible_words(form, field) -> None:
     if not field.data:
         return
     if not has_visible_text(field.data):
-        raise ValidationError("This is only blank or invisible characters: write it in letters or numbers.")
+        raise ValidationError(gettext("This is only blank or invisible characters: write it in letters or numbers."))
     if not has_words(field.data):
-        raise ValidationError("Write it in words: this is only punctuation or symbols.")
+        raise ValidationError(gettext("Write it in words: this is only punctuation or symbols."))
 
 
 def no_bidi_controls(form, field) -> None:
     if field.data and any(ch in BIDI_CONTROLS for ch in field.data):
-        raise ValidationError("Remove the hidden characters that change the direction text is shown in "
-                              "(Unicode direction overrides, U+202A–U+202E and U+2066–U+2069): they can make "
-                              "a name read differently from what is saved.")
+        raise ValidationError(gettext("Remove the hidden characters that change the direction text is shown in "
+                                      "(Unicode direction overrides, U+202A–U+202E and U+2066–U+2069): they can "
+                                      "make a name read differently from what is saved."))
 
 
 def not_repeated(form, field) -> None:
     repeated = field.data and repeated_sentence(field.data)
     if repeated:
         sentence, times = repeated
-        raise ValidationError(f"The same sentence is written {times} times (\u201c{sentence}\u201d): "
-                              "write it once.")
+        raise ValidationError(gettext("The same sentence is written %(times)d times (\u201c%(sentence)s\u201d): "
+                                      "write it once.", times=times, sentence=sentence))
 
 
 def no_control_characters(form, field) -> None:
     if field.data and any(ord(ch) < 32 and ch not in "\n\r\t" for ch in field.data):
-        raise ValidationError("Remove the control characters from this field.")
+        raise ValidationError(gettext("Remove the control characters from this field."))
 
 
 def name_rules(max_length: int) -> list:

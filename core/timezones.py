@@ -3,6 +3,7 @@
 The database keeps naive UTC (see `core.clock`); people read and type the
 wall-clock time where they work. These functions convert between the two for
 an IANA zone name ("America/Chicago"), and say which names are real zones.
+Times are written in the language of the page (core.i18n).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from core import i18n
 
 #: The zone a union starts with until its organizers choose theirs.
 DEFAULT_TIME_ZONE = "America/New_York"
@@ -49,8 +52,9 @@ def to_utc(wall_clock: datetime, zone_name: str) -> datetime:
 
 
 def format_local(moment: datetime | None, zone_name: str) -> str:
-    """"Fri 12 Dec 2026, 17:00 EST" for a naive UTC time; "" for no time."""
+    """"Fri 12 Dec 2026, 17:00 EST" ("vie 12 dic 2026, 17:00 EST") for a naive UTC
+    time; "" for no time. The zone's abbreviation is the same in every language."""
     if moment is None:
         return ""
     local = to_local(moment, zone_name)
-    return f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M} {local.tzname()}"
+    return f"{i18n.format_clock(local)} {local.tzname()}"

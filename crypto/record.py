@@ -42,9 +42,10 @@ from crypto.ballot import (
     tally_serialized,
     verify_ballot,
 )
+from crypto.dkg import Transcript, verify_transcript
 from crypto.dlog import discrete_log
 from crypto.elgamal import CIPHERTEXT_SIZE, Ciphertext, PublicKey, SecretKey
-from crypto.errors import CryptoError, DecodeError, DiscreteLogError, SealError
+from crypto.errors import CryptoError, DecodeError, DiscreteLogError, DkgError, SealError
 from crypto.group import POINT_SIZE, Point, frame
 from crypto.proofs import DLEQ_PROOF_SIZE, DleqProof, prove_dleq, verify_dleq
 from crypto.sealing import open_text_with_shared_point, sealed_text_ephemeral, verify_sealed_text
@@ -63,9 +64,11 @@ PARAMETERS_DOMAIN: Final = b"leverage/election-record/parameters/v1"
 SERVER_DECRYPTION_DOMAIN: Final = b"leverage/election-record/server-decryption/v1"
 #: S (the decrypted point) and its Chaum–Pedersen proof.
 SERVER_SHARE_SIZE: Final = POINT_SIZE + DLEQ_PROOF_SIZE
-#: How the key of a trustee survey was made. The key ceremony (issue 14) will
-#: add its own name, with its transcript under "ceremony".
+#: How the key of a trustee survey was made: dealt at launch ("ceremony" is
+#: None), or by the trustees together in a key ceremony, whose transcript
+#: (crypto.dkg.Transcript JSON) is then under "ceremony".
 KEY_MADE_BY_DEALER: Final = "dealer"
+KEY_MADE_BY_CEREMONY: Final = "ceremony"
 #: Ballots checked per task handed to a worker.
 BALLOT_BATCH: Final = 25
 
@@ -319,9 +322,21 @@ def _read_key(key: object) -> tuple[PublicKey, ThresholdKey | None]:
     for index, value in enumerate(verification_keys, start=1):
         if _point(value, f"verification key of trustee {index}") != threshold_key.verification_key(index):
             raise RecordError(f"trustee {index}'s verification key is not the one the commitments make")
-    if key["made_by"] != KEY_MADE_BY_DEALER or key["ceremony"] is not None:
+    if key["made_by"] == KEY_MADE_BY_CEREMONY:
+        _check_ceremony(key["ceremony"], threshold_key)
+    elif key["made_by"] != KEY_MADE_BY_DEALER or key["ceremony"] is not None:
         raise RecordError("the record says the key was made in a way this verifier does not know")
     return public_key, threshold_key
+
+
+def _check_ceremony(transcript: object, threshold_key: ThresholdKey) -> None:
+    """The key ceremony's transcript verifies, and makes exactly the record's key."""
+    try:
+        made = verify_transcript(Transcript.from_json(transcript))
+    except DkgError as failure:
+        raise RecordError(f"the key ceremony's transcript does not check out: {failure}") from None
+    if made != threshold_key:
+        raise RecordError("the trustees' key is not the one their key ceremony made")
 
 
 def _read_questions(entries: object) -> tuple[tuple[int, ...], tuple[QuestionSpec, ...]]:

@@ -3,8 +3,9 @@
     python -m crypto.verify RECORD.json [--tracker TRACKER] [--workers N]
     python -m crypto.verify check-ballot OPENING.json
 
-The first checks an election record (see ``crypto.record``) and, with
-``--tracker``, that a receipt's tracker is in it; the second checks a ballot
+The first checks an election record (see ``crypto.record``), the transcript
+of the key ceremony that made its key when there was one (``crypto.dkg``),
+and, with ``--tracker``, that a receipt's tracker is in it; the second checks a ballot
 opened for checking in the booth (Benaloh's challenge, ``crypto.ballot``).
 Progress goes to stderr, the verdict to stdout; the exit status is 0 when
 everything checks out, 1 naming the first thing that does not, 2 when the
@@ -21,7 +22,7 @@ from typing import TextIO
 
 from crypto.ballot import answer_to_json, check_opening, read_opening
 from crypto.errors import CryptoError, DecodeError
-from crypto.record import RecordError, VerifiedRecord, load_record, verify_record
+from crypto.record import KEY_MADE_BY_CEREMONY, RecordError, VerifiedRecord, load_record, verify_record
 
 OK = 0
 FAILED = 1
@@ -70,12 +71,16 @@ def check_record_file(path: str | Path, *, tracker: str | None = None, workers: 
         return UNREADABLE
     try:
         print(f"reading {path}", file=stderr, flush=True)
-        result = verify_record(load_record(data), tracker=tracker, on_progress=_Progress(stderr),
-                               workers=workers)
+        record = load_record(data)
+        result = verify_record(record, tracker=tracker, on_progress=_Progress(stderr), workers=workers)
     except RecordError as failure:
         print(f"FAILED: {failure}", file=stdout)
         return FAILED
     print(_summary(result), file=stdout)
+    if record["parameters"]["key"].get("made_by") == KEY_MADE_BY_CEREMONY:
+        # verify_record has checked the transcript and that it makes the record's key.
+        print("The trustees made the key together in a key ceremony, with no dealer: its transcript "
+              "checks out and makes exactly this key.", file=stdout)
     return OK
 
 

@@ -16,10 +16,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core.extensions import db
+from organizer.accounts import committee
 from organizer.accounts import services as accounts
 from organizer.accounts.models import Account, RoleAssignment
 from organizer.charting import people, unions
 from organizer.charting.models import BargainingUnit, Department, Person, Shift, Union
+from organizer.conversations import services as conversations
 from organizer.demands import services as demands
 from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, EmployerResponse, Tier
 from organizer.roles import Role
@@ -82,6 +84,7 @@ def seed_demo_union() -> Union:
     seed_past_pulses(rng, warehouse, organizer)
     seed_demands(rng, warehouse, organizer)
     seed_structure_tests(warehouse, organizer)
+    seed_conversations(warehouse, organizer)
     return union
 
 
@@ -115,7 +118,18 @@ def chart_demo_union(rng: random.Random, *, warehouse_headcount: int | None = No
         person = next(p for p in charted[unit_name] if p.is_member and p.id not in used)
         used.add(person.id)
         _create_login(email, display_name, role, union=union, person=person)
+    _name_demo_committee_member(organizer, units[WAREHOUSE])
     return union, units
+
+
+#: The demo login an organizer named to the warehouse's organizing committee, for their own department.
+DEMO_COMMITTEE_MEMBER = "member1@example.org"
+
+
+def _name_demo_committee_member(organizer: Account, unit: BargainingUnit) -> None:
+    account = accounts.find_account_by_email(DEMO_COMMITTEE_MEMBER)
+    person = db.session.get(Person, account.person_id)
+    committee.name_to_committee(organizer, unit, account, {person.department_id or unit.departments[0].id})
 
 
 #: Coworkers charted per call of the chart service: a large unit is charted in
@@ -269,6 +283,34 @@ def seed_structure_tests(unit: BargainingUnit, organizer) -> None:
     structure_tests.record(organizer, unit, structure_tests.ActionDetails(StructureTestKind.GEAR_DAY, date(2026, 11, 12), 38))
 
 
+#: (coworker, days ago, issues, where they stand after, note, next step, due in days): a few
+#: one-on-ones in the warehouse, so that coworker pages, the unit's counts and the
+#: organizer's home (one step overdue, one due this week) have something to show.
+DEMO_TALKS = (
+    (0, 34, ("pay",), 3, "First talk at break. Unsure; has heard the union costs more than it wins.", None, None),
+    (0, 4, ("scheduling", "pay"), 2, "Mandatory overtime three weekends running. Would sign a petition.",
+     "Bring a union card to sign", -2),
+    (1, 9, ("security_conditions",), 1, "Ready to help: will talk to the night crew about the heat in the bay.",
+     "Invite to the next committee meeting", 3),
+    (2, 21, ("career", "culture"), 3, "Wants the reach-truck course; worried about being seen with us.", None, None),
+    (3, 45, ("representation",), 4, "Thinks a union would slow promotions down.", None, None),
+)
+
+
+def seed_conversations(unit: BargainingUnit, organizer) -> None:
+    """DEMO_TALKS, recorded by the demo organizer through the service, and a follow-up already done."""
+    today = conversations.union_today(unit.union)
+    coworkers = list(db.session.scalars(sa.select(Person).where(Person.unit_id == unit.id).order_by(Person.id)))
+    for who, days_ago, issues, after, note, step, due_in in DEMO_TALKS:
+        next_step = conversations.NextStep(step, organizer.id, today + timedelta(days=due_in)) if step else None
+        conversations.record_conversation(organizer, coworkers[who], conversations.ConversationDetails(
+            held_on=today - timedelta(days=days_ago), held_by_id=organizer.id, issues=issues,
+            assessment_after=after, note=note, next_step=next_step))
+    done = conversations.add_follow_up(organizer, coworkers[2], conversations.NextStep(
+        "Send the reach-truck course dates", organizer.id, today - timedelta(days=1)))
+    conversations.mark_done(organizer, done)
+
+
 def electorate_refs(unit: BargainingUnit) -> list[str]:
     return sorted(unit_surveys.electorate(unit).voters)
 
@@ -304,6 +346,9 @@ def logins_text() -> str:
     for email, display_name, role, unit_name in DEMO_LOGINS:
         scope = f" of {unit_name}" if unit_name else f" of {DEMO_UNION}"
         lines.append(f"  {role.value:9} {email:24} {display_name}{scope}")
+    name = next(display_name for email, display_name, *_ in DEMO_LOGINS if email == DEMO_COMMITTEE_MEMBER)
+    lines.append(f"  {Role.COMMITTEE.value:9} {DEMO_COMMITTEE_MEMBER:24} {name}, also a committee member for their "
+                 f"own department of {WAREHOUSE}")
     return "\n".join(lines)
 
 

@@ -1,11 +1,13 @@
 """Who may do what: the one place the union's rules of office are written.
 
 An organizer acts for a whole union; a steward and a member belong to one unit
-each. The services ask here before they act (and raise `NotAllowed`), and the
-object loaders ask the same questions before they hand a view an object (and
-answer 404), so the two levels of authorization (ARCHITECTURE.md style rule 7)
-can never disagree. It takes any `Actor`, so every package, charting included,
-stands on it; `Account.organizes`, `.stewards` and `.is_member_of` read from here."""
+each; a committee member charts, and holds one-on-ones in, the departments of one
+unit that an organizer named them for, and sees nothing else. The services ask
+here before they act (and raise `NotAllowed`), and the object loaders ask the
+same questions before they hand a view an object (and answer 404), so the two
+levels of authorization (ARCHITECTURE.md style rule 7) can never disagree. It
+takes any `Actor`, so every package, charting included, stands on it;
+`Account.organizes`, `.stewards` and `.is_member_of` read from here."""
 
 from __future__ import annotations
 
@@ -66,6 +68,36 @@ def keeps_union_cards(actor: Actor, unit_or_union: UnitLike | UnionLike) -> bool
 def may_sign_union_card(actor: Actor, unit: UnitLike) -> bool:
     """Who signs a union card in a unit: its members, each for themselves."""
     return is_member_of(actor, unit)
+
+
+def committee_departments(actor: Actor, unit: UnitLike) -> set[int]:
+    """The departments of this unit the actor was named to its organizing committee for
+    (empty for anyone not on it). Organizers need no seat: they chart the whole unit."""
+    return actor.committee_department_ids(unit.id)
+
+
+def charts_department(actor: Actor, unit: UnitLike, department_id: int | None) -> bool:
+    """Who charts a coworker of this department, and records and reads their one-on-ones:
+    the union's organizers, in any department or none (`department_id` None: a coworker
+    with no department); a committee member of this unit, only in the department(s) an
+    organizer named them for, and never a coworker with no department."""
+    if organizes(actor, unit):
+        return True
+    return department_id is not None and department_id in committee_departments(actor, unit)
+
+
+def charts_in(actor: Actor, unit: UnitLike) -> bool:
+    """Who opens the unit's chart: its union's organizers (all of it), and its committee
+    members (the coworkers of their own departments only, see `charts_department`)."""
+    return organizes(actor, unit) or bool(committee_departments(actor, unit))
+
+
+def holds_one_on_ones(actor: Actor, unit: UnitLike) -> bool:
+    """Who records conversations in a unit and may own its follow-ups: the union's
+    organizers, and the unit's committee members (for their own departments, which
+    `charts_department` checks coworker by coworker). A committee member left with no
+    department (an organizer removed it) holds none until named for another."""
+    return charts_in(actor, unit)
 
 
 def require_organizer(actor: Actor, unit_or_union: UnitLike | UnionLike,

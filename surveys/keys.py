@@ -1,5 +1,7 @@
-"""Survey keys: trustees' personal keys, and a survey's key made at launch,
-either split t-of-n among trustees or held by the server."""
+"""Survey keys: trustees' personal keys, and a survey's key given at launch:
+the joint key of a key ceremony (`surveys.ceremony`: made by the trustees
+together, with no dealer), a key dealt t-of-n at launch (surveys launched
+before ceremonies, or in a scope that has none), or a key held by the server."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from crypto import sealing
 from crypto.elgamal import PublicKey, SecretKey, generate_keypair
 from crypto.errors import CryptoError, SealError
 from crypto.threshold import KeyShare, ThresholdKey, check_share, deal_shares
+from surveys import ceremony
 from surveys.definitions import MIN_TRUSTEE_QUORUM, TRUSTEE_QUORUM_TOO_SMALL
 from surveys.errors import SurveyError, TrusteeError
 from surveys.models import KeyMode, Survey, SurveyState, SurveyTrustee, TrusteeKey
@@ -69,7 +72,8 @@ def forget_trustee(trustee_ref: str) -> None:
     if unreleased_surveys_held(trustee_ref):
         raise TrusteeError("This trustee holds a key share of a survey not yet released.")
     for trustee in db.session.scalars(sa.select(SurveyTrustee).where(SurveyTrustee.trustee_ref == trustee_ref)):
-        trustee.trustee_ref = f"gone:{secrets.token_hex(8)}"
+        trustee.trustee_ref = f"{ceremony.GONE}{secrets.token_hex(8)}"
+    ceremony.forget_trustee(trustee_ref)
     existing = trustee_key(trustee_ref)
     if existing is not None:
         db.session.delete(existing)
@@ -102,14 +106,19 @@ def register_trustee_key(trustee_ref: str, passphrase: str) -> TrusteeKey:
     return key
 
 
-def create_survey_key(survey: Survey, trustee_refs: list[str]) -> None:
-    """Give a survey its key at launch. Trustee mode: deal t-of-n shares, seal
-    each to its trustee's personal key, keep none. Server mode: keep the secret
-    sealed by the application key."""
+def create_survey_key(survey: Survey, trustee_refs: list[str], key_ceremony_id: int | None = None) -> None:
+    """Give a survey its key at launch. Trustee mode with a finished key
+    ceremony: its joint key, whose trustees are the ceremony's (nothing is
+    dealt, and the server never holds the whole key). Trustee mode without one:
+    deal t-of-n shares, seal each to its trustee's personal key, keep none.
+    Server mode: keep the secret sealed by the application key."""
     if survey.key_mode == KeyMode.SERVER_KEY:
         pair = generate_keypair()
         survey.public_key = pair.public_key.to_bytes()
         survey.server_secret = pair.secret_key.to_bytes().hex()
+        return
+    if key_ceremony_id is not None:
+        ceremony.use_for_survey(survey, key_ceremony_id)
         return
     refs = list(dict.fromkeys(trustee_refs))
     t = survey.trustee_threshold or 0
@@ -134,7 +143,11 @@ def create_survey_key(survey: Survey, trustee_refs: list[str]) -> None:
 
 
 def open_share(survey: Survey, trustee: SurveyTrustee, passphrase: str) -> KeyShare:
-    """The trustee's share, opened with their passphrase and checked against the commitments."""
+    """The trustee's share, opened with their passphrase and checked against the commitments.
+    Only for a key dealt at launch: a ceremony's shares open only in the trustee's browser."""
+    if trustee.sealed_share is None:
+        raise TrusteeError("This survey's key was made by its trustees together: your part opens only in your "
+                           "own browser, on the survey's decryption page. Your passphrase is never sent.")
     key = trustee_key(trustee.trustee_ref)
     if key is None:
         raise TrusteeError("You have no trustee key.")

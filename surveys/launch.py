@@ -28,8 +28,13 @@ class LaunchReport:
     opens_now: bool
 
 
-def launch(survey: Survey, voters: Voters, dimensions: Sequence[str], trustee_refs: Sequence[str] = ()) -> LaunchReport:
+def launch(survey: Survey, voters: Voters, dimensions: Sequence[str], trustee_refs: Sequence[str] = (),
+           key_ceremony_id: int | None = None) -> LaunchReport:
     """Fix the survey's eligible people and breakdown and make its key.
+
+    A trustee survey given a finished key ceremony uses its joint key and its
+    trustees (`trustee_refs` is then ignored); without one, the key is dealt
+    to `trustee_refs` (see `surveys.keys.create_survey_key`).
 
     The survey opens at once unless it has a future `opens_at`, in which case
     the open-due job opens it. Nothing about it can be edited afterwards.
@@ -46,7 +51,7 @@ def launch(survey: Survey, voters: Voters, dimensions: Sequence[str], trustee_re
     if len(voters) < k:
         raise SurveyError(f"Only {len(voters)} people could answer; with k = {k} no result could ever be shown.")
     plan, cells = plan_segments(voters, dimensions, k)
-    keys.create_survey_key(survey, list(trustee_refs))
+    keys.create_survey_key(survey, list(trustee_refs), key_ceremony_id)
     survey.segment_plan = plan.to_json()
     survey.eligible_count = len(voters)
     db.session.add_all(EligibleVoter(survey_id=survey.id, voter_ref=ref, cell=cell) for ref, cell in cells.items())

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.columns import enum_column
 from core.extensions import db
+from core.labels import LabelledEnum
 from core.sealing import SealedBytes, SealedText
 
 
@@ -112,6 +113,9 @@ class Survey(db.Model):
     round_number: Mapped[int] = mapped_column(default=1)
     #: The survey's ElGamal public key, set at launch.
     public_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary(32))
+    #: Trustee mode: the key ceremony whose joint key this survey uses, when its
+    #: trustees made the key together (no dealer); None for a key dealt at launch.
+    key_ceremony_id: Mapped[int | None] = mapped_column(sa.ForeignKey("survey_key_ceremonies.id"), index=True)
     #: Set at launch: answers are taken only encrypted and proven on the member's
     #: own device, and the form the server would encrypt is refused. Which path a
     #: ballot took is never stored; this says only which paths the survey accepts.
@@ -167,6 +171,11 @@ class Survey(db.Model):
     @property
     def is_editable(self) -> bool:
         return self.state == SurveyState.DRAFT and not self.is_launched
+
+    @property
+    def key_made_in_ceremony(self) -> bool:
+        """Its trustees made its key together in a key ceremony (each decrypts in their own browser)."""
+        return self.key_ceremony_id is not None
 
     @property
     def context(self) -> bytes:
@@ -312,8 +321,10 @@ class SurveyTrustee(db.Model):
     trustee_index: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     #: The caller's opaque reference to the trustee.
     trustee_ref: Mapped[str] = mapped_column(sa.String(64))
-    #: The key share, sealed to the trustee's personal public key.
-    sealed_share: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    #: A key dealt at launch: the share, sealed to the trustee's personal public key.
+    #: None for a key made in a key ceremony: the trustee's share is the sum of the
+    #: pieces the ceremony's dealers sealed to them, opened only in their browser.
+    sealed_share: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     #: The trustee's proven partial decryptions of the approved sums, once given.
     partials: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
 
@@ -411,3 +422,143 @@ class RecordEvidence(db.Model):
     comment_order: Mapped[list[str]] = mapped_column(sa.JSON)
     #: Server-key mode, once released: each decryption target's x·A with its proof, in decryption order.
     server_proofs: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+
+
+# -- key ceremonies -------------------------------------------------------------------------------
+
+class CeremonyState(LabelledEnum):
+    """Where a key ceremony stands. Each trustee acts once per step; the last one
+    to act moves the ceremony on."""
+
+    JOINING = "joining", "Trustees are joining"
+    DEALING = "dealing", "Trustees are making their pieces of the key"
+    CHECKING = "checking", "Trustees are checking the pieces they received"
+    DONE = "done", "The survey key is ready"
+    FAILED = "failed", "Stopped"
+
+    @property
+    def is_running(self) -> bool:
+        return self in (CeremonyState.JOINING, CeremonyState.DEALING, CeremonyState.CHECKING)
+
+
+class CeremonyFailure(LabelledEnum):
+    """Why a ceremony stopped, in words that follow the trustee they name."""
+
+    BAD_PIECE = "bad_piece", "sent a piece of the key that does not match what they published"
+    TRUSTEE_LEFT = "trustee_left", "left: their account was deleted before the key was ready"
+    STOPPED = "stopped", "stopped by an organizer"
+
+
+class CeremonyStateError(Exception):
+    """A ceremony step that the ceremony's state does not allow."""
+
+
+class KeyCeremony(db.Model):
+    """Trustees making a survey key together, with no dealer (Pedersen's
+    distributed key generation, see crypto.dkg).
+
+    The engine relays and keeps only public parts and sealed bytes: each
+    trustee's personal public key, its proof, and its personal secret sealed
+    with a passphrase the server never sees; each dealer's commitments and the
+    pieces it sealed to each trustee's personal key. Nothing here, nor all of it
+    together, opens a survey key: that takes t trustees' passphrases, typed in
+    their own browsers."""
+
+    __tablename__ = "survey_key_ceremonies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The random name every message of the ceremony is bound to (crypto.dkg's ceremony_id).
+    public_id: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    #: The caller's opaque scope whose surveys may use the key, e.g. "union:3".
+    scope: Mapped[str] = mapped_column(sa.String(64), index=True)
+    #: t: how many trustees must take part to decrypt.
+    threshold: Mapped[int]
+    #: n: how many trustees hold a part.
+    trustee_count: Mapped[int]
+    #: joining -> dealing -> checking -> done, or failed.
+    state: Mapped[CeremonyState] = mapped_column(enum_column(CeremonyState), default=CeremonyState.JOINING)
+    #: Day it started.
+    started_on: Mapped[date]
+    #: Day the current step began: who has not acted since is late.
+    step_started_on: Mapped[date]
+    #: Day it finished (done or failed).
+    finished_on: Mapped[date | None]
+    #: Fixed when the last trustee joins: what every dealing is bound to (crypto.dkg.ceremony_context).
+    context: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    #: Once done: the joint key (crypto.threshold.ThresholdKey), public.
+    joint_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    #: Once done: the transcript (crypto.dkg.Transcript) every election record made with the key carries.
+    transcript: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, deferred=True)
+    #: Why it failed, when it did.
+    failure: Mapped[CeremonyFailure | None] = mapped_column(enum_column(CeremonyFailure))
+    #: The trustee at fault, when one is (their index).
+    blamed_index: Mapped[int | None]
+    #: The trustee whose complaint was upheld, when one was (their index).
+    accuser_index: Mapped[int | None]
+
+    trustees: Mapped[list[CeremonyTrustee]] = relationship(
+        back_populates="ceremony", order_by="CeremonyTrustee.trustee_index", cascade="all, delete-orphan")
+
+    def _move(self, expected: CeremonyState, target: CeremonyState, on: date) -> None:
+        if self.state != expected:
+            raise CeremonyStateError(f"a {self.state.value} ceremony cannot become {target.value}")
+        self.state = target
+        self.step_started_on = on
+
+    def mark_dealing(self, context: bytes, on: date) -> None:
+        self._move(CeremonyState.JOINING, CeremonyState.DEALING, on)
+        self.context = context
+
+    def mark_checking(self, on: date) -> None:
+        self._move(CeremonyState.DEALING, CeremonyState.CHECKING, on)
+
+    def mark_done(self, joint_key: bytes, transcript: dict[str, Any], on: date) -> None:
+        self._move(CeremonyState.CHECKING, CeremonyState.DONE, on)
+        self.joint_key = joint_key
+        self.transcript = transcript
+        self.finished_on = on
+
+    def mark_failed(self, failure: CeremonyFailure, on: date, *, blamed: int | None = None,
+                    accuser: int | None = None) -> None:
+        if not self.state.is_running:
+            raise CeremonyStateError(f"a {self.state.value} ceremony cannot fail")
+        self.state = CeremonyState.FAILED
+        self.failure, self.blamed_index, self.accuser_index = failure, blamed, accuser
+        self.finished_on = self.step_started_on = on
+
+
+class CeremonyTrustee(db.Model):
+    """One trustee of a key ceremony: what they published, and what they sealed.
+
+    Days only, never times: a trustee's steps need no more to be nudged."""
+
+    __tablename__ = "survey_ceremony_trustees"
+    __table_args__ = (sa.UniqueConstraint("ceremony_id", "trustee_ref"),)
+
+    #: The ceremony.
+    ceremony_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("survey_key_ceremonies.id", ondelete="CASCADE"), primary_key=True)
+    #: The trustee's number in the ceremony, 1..n (their share is F(index)).
+    trustee_index: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    #: The caller's opaque reference to the trustee.
+    trustee_ref: Mapped[str] = mapped_column(sa.String(64), index=True)
+    #: Joining: the trustee's personal public key, that dealers seal pieces to.
+    personal_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary(32))
+    #: Joining: proof that the trustee holds the personal secret (bound to the ceremony and index).
+    possession_proof: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    #: Joining: the personal secret, sealed in the browser with the trustee's passphrase (never seen here).
+    sealed_secret: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    #: Dealing: the trustee's commitments, proof and the pieces sealed to each trustee (crypto.dkg.Dealing).
+    dealing: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    #: Checking: the trustee's signature that every piece they received matched (crypto.dkg).
+    acknowledgement: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    #: Checking: the complaint the engine upheld, when a piece this trustee received did not match.
+    complaint: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    #: Day the trustee joined.
+    joined_on: Mapped[date | None]
+    #: Day the trustee dealt.
+    dealt_on: Mapped[date | None]
+    #: Day the trustee said every piece they received matched.
+    acknowledged_on: Mapped[date | None]
+
+    ceremony: Mapped[KeyCeremony] = relationship(back_populates="trustees")

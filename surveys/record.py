@@ -31,6 +31,7 @@ from crypto import record as crypto_record
 from crypto.elgamal import PublicKey, SecretKey
 from crypto.group import Point
 from crypto.threshold import PARTIAL_SIZE, ThresholdKey
+from surveys import ceremony
 from surveys.definitions import ballot_questions, question_spec
 from surveys.errors import SurveyError, SurveyNotOpen
 from surveys.models import (
@@ -137,7 +138,13 @@ def _value_in(cells: frozenset[str], dimension: str, approved: Sequence[TallyGro
 def _key_parameters(survey: Survey) -> dict[str, Any]:
     if survey.key_mode == KeyMode.SERVER_KEY:
         return crypto_record.server_key_parameters(PublicKey.from_bytes(survey.public_key))
-    return crypto_record.trustee_key_parameters(ThresholdKey.from_bytes(survey.threshold_key))
+    key = crypto_record.trustee_key_parameters(ThresholdKey.from_bytes(survey.threshold_key))
+    if survey.key_ceremony_id is not None:
+        # The transcript shows how the trustees made the key with no dealer; the
+        # verifier checks it and that it makes exactly this key (crypto.dkg).
+        key["made_by"] = crypto_record.KEY_MADE_BY_CEREMONY
+        key["ceremony"] = ceremony.transcript_of(survey.key_ceremony_id)
+    return key
 
 
 def _group_parameters(group: TallyGroup) -> dict[str, Any]:

@@ -5,7 +5,9 @@ ballot, comment and ledger row in random order and forms the sums per declared
 cell in memory, so no stored ballot ever carries a cell. Sums are formed on
 ciphertexts, per declared cell and then per approved group;
 only approved group sums are ever decrypted (PRIVACY.md invariants 3 and 8),
-by the server-held key or by t trustees' proven partial decryptions. Comments
+by the server-held key or by t trustees' proven partial decryptions: made
+here with a share dealt at launch, or, for a key made in a key ceremony, in
+each trustee's browser and checked here against the approved targets. Comments
 open only past the comment threshold, in a shuffled batch dated by the round's
 end (invariant 9).
 """
@@ -36,8 +38,10 @@ from crypto.threshold import (
     combine_partials,
     decrypt_with_server_key,
     partial_decrypt,
+    verify_partial,
 )
 from surveys import ballot_box, keys, record
+from surveys import ceremony as ceremonies
 from surveys.ballot_box import comment_context
 from surveys.definitions import ballot_questions, question_spec
 from surveys.errors import DecryptionRefused, SurveyError, TrusteeError
@@ -351,10 +355,8 @@ def _open_comment(survey: Survey, comment: SealedComment,
         return comment.question_id, None
 
 
-def contribute(survey: Survey, trustee_ref: str, passphrase: str) -> int:
-    """A trustee's proven partial decryptions of the approved targets only.
-    Returns how many trustees have contributed; releases at t."""
-    _take_turn(survey)
+def _trustee_waiting(survey: Survey, trustee_ref: str) -> SurveyTrustee:
+    """The trustee's row, once it is their turn: the survey closed, its sums formed, their part not given."""
     if survey.state != SurveyState.CLOSED or survey.key_mode != KeyMode.TRUSTEES:
         raise SurveyError("This survey is not waiting for trustees.")
     if not survey.groups:
@@ -364,16 +366,103 @@ def contribute(survey: Survey, trustee_ref: str, passphrase: str) -> int:
         raise TrusteeError("You are not a trustee of this survey.")
     if trustee.partials is not None:
         raise TrusteeError("You have already decrypted your part of this survey.")
+    return trustee
+
+
+def contribute(survey: Survey, trustee_ref: str, passphrase: str) -> int:
+    """A trustee's proven partial decryptions of the approved targets only, made
+    here with a share dealt at launch (surveys launched without a key ceremony).
+    Returns how many trustees have contributed; releases at t."""
+    _take_turn(survey)
+    trustee = _trustee_waiting(survey, trustee_ref)
     share = keys.open_share(survey, trustee, passphrase)
     key = ThresholdKey.from_bytes(survey.threshold_key)
     context = _partials_context(survey)
     trustee.partials = b"".join(partial_decrypt(key, share, target, context).to_bytes()
                                 for target in decryption_targets(survey))
+    return _release_at_quorum(survey)
+
+
+def _release_at_quorum(survey: Survey) -> int:
     db.session.flush()
     given = [t for t in survey.trustees if t.partials is not None]
     if len(given) >= (survey.trustee_threshold or 0):
         release_with_partials(survey)
     return len(given)
+
+
+@dataclass(frozen=True)
+class BrowserDecryption:
+    """What a trustee's browser needs to give its part of a decryption, for a
+    survey whose key a ceremony made: every value is public, or sealed to the
+    trustee (their personal secret, with their passphrase; their pieces of the
+    key, to their personal key). The browser returns one partial decryption per
+    target, in this order (`contribute_partials`)."""
+
+    survey_id: int
+    trustee_index: int
+    #: crypto.threshold.ThresholdKey bytes: the joint key, with every trustee's verification key.
+    threshold_key: bytes
+    #: Exactly what may be decrypted (`decryption_targets`): the approved sums, then the released comments.
+    targets: tuple[bytes, ...]
+    #: What every partial is proven under (bound to the election record's parameters).
+    context: bytes
+    #: The ceremony's public parts and the trustee's sealed secret.
+    ceremony: ceremonies.TrusteeMaterial
+
+    def to_json(self) -> dict:
+        encode = record.crypto_record.b64
+        return {"survey_id": self.survey_id, "trustee_index": self.trustee_index,
+                "threshold_key": encode(self.threshold_key), "targets": [encode(t) for t in self.targets],
+                "context": encode(self.context), "ceremony": self.ceremony.to_json()}
+
+
+def browser_decryption(survey: Survey, trustee_ref: str) -> BrowserDecryption:
+    """The trustee's decryption task, for their browser. Refused unless it is their turn."""
+    trustee = _trustee_waiting(survey, trustee_ref)
+    if survey.key_ceremony_id is None:
+        raise TrusteeError("This survey's key was dealt at launch: your part is given with your trustee "
+                           "passphrase on the decryption page.")
+    return BrowserDecryption(
+        survey_id=survey.id, trustee_index=trustee.trustee_index, threshold_key=bytes(survey.threshold_key),
+        targets=tuple(target.to_bytes() for target in decryption_targets(survey)),
+        context=_partials_context(survey),
+        ceremony=ceremonies.material_for(survey.key_ceremony_id, trustee_ref))
+
+
+def contribute_partials(survey: Survey, trustee_ref: str, partials: Sequence[bytes]) -> int:
+    """A trustee's partial decryptions, made in their browser: one for each of
+    `decryption_targets`, in order, each carrying the trustee's own number and a
+    proof against their verification key. Anything else is refused, and a part
+    that does not decrypt exactly the approved target it stands for is recorded
+    as a refused decryption (PRIVACY.md invariant 8: nothing but the approved
+    sums is ever decrypted, whoever asks). Returns how many trustees have
+    contributed; releases at t."""
+    _take_turn(survey)
+    trustee = _trustee_waiting(survey, trustee_ref)
+    if survey.key_ceremony_id is None:
+        raise TrusteeError("This survey's key was dealt at launch: give your part with your trustee passphrase.")
+    key = ThresholdKey.from_bytes(survey.threshold_key)
+    context = _partials_context(survey)
+    targets = decryption_targets(survey)
+    if len(partials) != len(targets):
+        _refuse(survey, f"{len(partials)} partial decryptions for {len(targets)} approved targets",
+                requested_by=trustee_ref)
+    checked = []
+    for position, (target, blob) in enumerate(zip(targets, partials, strict=True)):
+        try:
+            partial = PartialDecryption.from_bytes(blob)
+        except (CryptoError, ValueError, TypeError):
+            raise TrusteeError("Your part of the decryption is not in the expected form. Reload the page "
+                               "and try again.") from None
+        if partial.trustee_index != trustee.trustee_index:
+            raise TrusteeError("That part of the decryption is numbered for another trustee.")
+        if not verify_partial(key, target, partial, context):
+            _refuse(survey, f"a partial decryption (position {position}) that is not of the approved target",
+                    requested_by=trustee_ref)
+        checked.append(partial.to_bytes())
+    trustee.partials = b"".join(checked)
+    return _release_at_quorum(survey)
 
 
 def _lock(survey: Survey) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy.orm import Session
 
 from core.extensions import db
@@ -20,19 +21,19 @@ from organizer.audit.models import AuditAction
 from organizer.charting import roster
 from organizer.charting.models import BargainingUnit, Department, Person, Shift
 from organizer.charting.people import segment_names
-from organizer.errors import DomainError
+from organizer.errors import DomainError, NotAllowed
 from organizer.roles import Role
 
 
-_ORGANIZERS_ONLY = "Only the union's organizers can see or change its chart."
+_ORGANIZERS_ONLY = lazy_gettext("Only the union's organizers can see or change its chart.")
 
 
 def remove_person(actor: Account, person: Person) -> None:
     policy.require_organizer(actor, person.unit, _ORGANIZERS_ONLY)
     # Under the roster's lock, so an account made meanwhile cannot be left pointing at nobody.
     if roster.lock(person.unit).account_of(person.id) is not None:
-        raise DomainError(
-            "This coworker has an account. Their account must be closed before they leave the chart.")
+        raise DomainError(gettext(
+            "This coworker has an account. Their account must be closed before they leave the chart."))
     unit, name = person.unit, person.name
     db.session.delete(person)
     db.session.flush()
@@ -116,7 +117,8 @@ class ChartView:
 
     #: The page's coworkers, in chart order (by name).
     people: list[Person]
-    #: Number of coworkers at each assessment level, over the whole unit (not the filter).
+    #: Number of coworkers at each assessment level, over the whole unit (not the filter),
+    #: or over a committee member's departments.
     counts_by_assessment: dict[int, int]
     headcount: int
     members: int
@@ -129,6 +131,8 @@ class ChartView:
     page: int = 1
     pages: int = 1
     per_page: int = roster.DEFAULT_CHART_PAGE_SIZE
+    #: The departments a committee member's chart is limited to, by name (None: the whole unit).
+    only_departments: tuple[str, ...] | None = None
 
     @property
     def first_shown(self) -> int:
@@ -149,7 +153,7 @@ class ChartView:
         return person.id in self.roles
 
     def roles_of(self, person: Person) -> str:
-        return ", ".join(role.label for role in self.roles.get(person.id, ()))
+        return ", ".join(str(role.label) for role in self.roles.get(person.id, ()))
 
 
 def chart(
@@ -160,29 +164,44 @@ def chart(
     """One page of the chart: the coworkers matching every filter given and whose
     name contains `search`, by name. Segments, membership and assessments are sealed,
     so the roster filters them in memory; only the page's rows are opened. A page
-    past the last shows the last."""
-    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
+    past the last shows the last. A committee member's chart is their own departments'
+    coworkers, and its counts are theirs too: nothing of the rest of the unit."""
+    within = _charted_departments(actor, unit)
     if per_page not in roster.CHART_PAGE_SIZES:
         sizes = ", ".join(str(size) for size in roster.CHART_PAGE_SIZES)
-        raise DomainError(f"Show {sizes} coworkers a page.", field="per_page")
+        raise DomainError(gettext("Show %(sizes)s coworkers a page.", sizes=sizes), field="per_page")
+    if within is not None and department_id is not None and department_id not in within:
+        raise DomainError("Choose one of your departments.", field="department")
     listed = roster.of(unit)
     matching = listed.matching(department_id=department_id, shift_id=shift_id, assessment=assessment,
-                               is_member=is_member, search=search)
+                               is_member=is_member, search=search, within=within)
     pages = max(1, -(-len(matching) // per_page))
     page = min(max(page, 1), pages)
     shown = matching[(page - 1) * per_page:page * per_page]
     loaded = {person.id: person for person in db.session.scalars(sa.select(Person).where(Person.id.in_(shown)))}
-    summary = listed.summary
+    summary = listed.summary if within is None else listed.summary_in(within)
+    department_names = segment_names(Department, unit)
     return ChartView(
         people=[loaded[person_id] for person_id in shown if person_id in loaded],
         counts_by_assessment=summary.counts_by_assessment,
         headcount=summary.headcount,
         members=summary.members,
-        department_names=segment_names(Department, unit),
+        department_names=department_names,
         shift_names=segment_names(Shift, unit),
         roles=_roles_of_accounts(unit, {person_id: listed.account_of(person_id) for person_id in shown}),
         matching=len(matching), page=page, pages=pages, per_page=per_page,
+        only_departments=None if within is None else tuple(sorted(
+            (department_names[d] for d in within if d in department_names), key=str.casefold)),
     )
+
+
+def _charted_departments(actor: Account, unit: BargainingUnit) -> set[int] | None:
+    """None for the union's organizers (the whole unit); a committee member's departments."""
+    if policy.organizes(actor, unit):
+        return None
+    if not policy.charts_in(actor, unit):
+        raise NotAllowed(_ORGANIZERS_ONLY)
+    return policy.committee_departments(actor, unit)
 
 
 def _roles_of_accounts(unit: BargainingUnit, account_of_person: dict[int, int | None]) -> dict[int, tuple[Role, ...]]:

@@ -12,8 +12,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from flask_babel import gettext, lazy_gettext
 
-from core import mail
+from core import i18n, mail
 from core.clock import utcnow
 from core.extensions import db
 from organizer import policy
@@ -31,14 +32,18 @@ _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 log = logging.getLogger(__name__)
 
 #: The subject of an invitation: it names neither the union nor who invites.
-INVITATION_SUBJECT = "Your invitation to Leverage"
+INVITATION_SUBJECT = lazy_gettext("Your invitation to Leverage")
 
 
 def invite(actor: Account, person: Person, role: Role) -> tuple[Invitation, str]:
     """A new invitation and its token, which the caller shows once and never stores."""
-    policy.require_organizer(actor, person.unit, "Only the union's organizers can invite its coworkers.")
+    policy.require_organizer(actor, person.unit, gettext("Only the union's organizers can invite its coworkers."))
+    if role == Role.COMMITTEE:
+        # A seat names departments and goes to someone who signs in already (accounts.committee).
+        raise DomainError("Invite them as a member; once they have an account, name them to the organizing "
+                          "committee from their page.", field="role")
     if coworkers.has_account(person):
-        raise DomainError("This coworker already has an account.", field="role")
+        raise DomainError(gettext("This coworker already has an account."), field="role")
     # A new link replaces any earlier one still pending, so only one can be in circulation.
     db.session.execute(
         sa.delete(Invitation).where(Invitation.person_id == person.id, Invitation.accepted_on.is_(None))
@@ -57,16 +62,19 @@ def invite(actor: Account, person: Person, role: Role) -> tuple[Invitation, str]
     return invitation, token
 
 
-def email_invitation(address: str, path: str, invitation: Invitation) -> bool:
-    """Send the invitation link (the app's `path` to it) to `address`; False if it could not go.
+def email_invitation(address: str, path: str, invitation: Invitation, language: str | None = None) -> bool:
+    """Send the invitation link (the app's `path` to it) to `address`, written in
+    `language` (the one the organizer chose for it; None: English); False if it could not go.
 
     The address is used for this one message and stored nowhere: the invitee
     gives their own at sign-up. The message names neither the union, nor the
     unit, nor who invites, so a stranger who reads it learns nothing."""
-    body = render_template("email/invitation.txt", link=mail.link(path),
-                           expires_on=invitation.expires_at.strftime("%Y-%m-%d"))
+    with i18n.in_language(language):
+        body = render_template("email/invitation.txt", link=mail.link(path),
+                               expires_on=i18n.format_day(invitation.expires_at.date()))
+        letter = mail.Letter(address, str(INVITATION_SUBJECT), body)
     try:
-        return mail.send([mail.Letter(address, INVITATION_SUBJECT, body)]) == 1
+        return mail.send([letter]) == 1
     except mail.MailNotSent as failed:
         log.warning("an invitation was not emailed (%s)", failed)
         return False
@@ -79,12 +87,12 @@ def find_valid(token: str) -> Invitation:
         invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(token)))
     if invitation is None or invitation.is_used:
         # A used invitation is deleted (see `accept`), so "unknown" covers it too.
-        raise InvitationInvalid(
+        raise InvitationInvalid(gettext(
             "This invitation link is not valid, or has already been used. Check that you copied the whole "
-            "link. If you used it, sign in; if you did not, tell your organizer at once.", reason="unknown")
+            "link. If you used it, sign in; if you did not, tell your organizer at once."), reason="unknown")
     if invitation.is_expired():
-        raise InvitationInvalid(
-            "This invitation link has expired. Ask your organizer for a new one.", reason="expired")
+        raise InvitationInvalid(gettext(
+            "This invitation link has expired. Ask your organizer for a new one."), reason="expired")
     return invitation
 
 
@@ -101,7 +109,7 @@ def accept(token: str, *, display_name: str, email: str, password: str) -> Accou
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
-        raise InvitationInvalid("This invitation link has already been used.", reason="used")
+        raise InvitationInvalid(gettext("This invitation link has already been used."), reason="used")
     db.session.expunge(invitation)
     account = accounts.create_account(
         display_name=display_name, email=email, password=password, person=person,
@@ -114,9 +122,10 @@ def accept(token: str, *, display_name: str, email: str, password: str) -> Accou
 
 
 def revoke(actor: Account, invitation: Invitation) -> None:
-    policy.require_organizer(actor, invitation.person.unit, "Only the union's organizers can revoke its invitations.")
+    policy.require_organizer(actor, invitation.person.unit,
+                             gettext("Only the union's organizers can revoke its invitations."))
     if invitation.is_used:
-        raise DomainError("This invitation has already been used.")
+        raise DomainError(gettext("This invitation has already been used."))
     audit.record(actor, AuditAction.INVITATION_REVOKED,
                  f"Revoked the invitation of {invitation.person.name} as {invitation.role.value}.",
                  unit=invitation.person.unit)

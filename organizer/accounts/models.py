@@ -1,24 +1,27 @@
 """Accounts, their signed-in sessions, role assignments and invitations.
 
 An account's link to its charted coworker is sealed, with no foreign key
-(accounts.coworkers opens the links)."""
+(accounts.coworkers opens the links). So are the departments a committee member
+is named for (see `RoleAssignment.department_ids`)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.clock import today, utcnow
 from core.columns import enum_column
 from core.extensions import db
-from core.sealing import SealedId, SealedText, sealed_none
+from core.sealing import SealedCode, SealedId, SealedText, sealed_none
 from organizer import policy
-from organizer.charting.models import BargainingUnit, Person, Union
+from organizer.charting.models import BargainingUnit, Department, Person, Union
 from organizer.roles import Role
 
 
@@ -58,6 +61,10 @@ class Account(UserMixin, db.Model):
     #: The release day of the newest result the home page has shown as new (see
     #: organizer.home.services): one coarse date, instead of a list of what was seen.
     results_seen_on: Mapped[date | None]
+    #: The language the person reads Leverage and its emails in (core.i18n.LANGUAGES);
+    #: None until they choose one or first sign in, when their browser's is kept.
+    #: Sealed, absence included (a quasi-identifier, see core.sealing.SealedCode).
+    language: Mapped[str | None] = mapped_column(SealedCode("account.language"), default=sealed_none)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="account", cascade="all, delete-orphan", lazy="selectin"
@@ -86,6 +93,10 @@ class Account(UserMixin, db.Model):
     def unit_ids_as(self, role: Role) -> set[int]:
         return {a.unit_id for a in self.roles if a.role == role and a.unit_id is not None}
 
+    def committee_department_ids(self, unit_id: int) -> set[int]:
+        return {department_id for a in self.roles if a.role == Role.COMMITTEE and a.unit_id == unit_id
+                for department_id in a.department_ids or ()}
+
     # Who may do what is decided in organizer.policy; these read it for templates and views.
     def organizes(self, unit_or_union: Union | BargainingUnit) -> bool:
         return policy.organizes(self, unit_or_union)
@@ -95,6 +106,9 @@ class Account(UserMixin, db.Model):
 
     def is_member_of(self, unit: BargainingUnit) -> bool:
         return policy.is_member_of(self, unit)
+
+    def charts_in(self, unit: BargainingUnit) -> bool:
+        return policy.charts_in(self, unit)
 
 
 class AccountSession(db.Model):
@@ -119,14 +133,38 @@ class AccountSession(db.Model):
         return token
 
 
+class SealedDepartmentIds(SealedText):
+    """A set of department ids, sealed as one value: each id in 20 digits, in order,
+    so the blob's size tells how many departments and nothing of which."""
+
+    cache_ok = True
+
+    def _to_bytes(self, value: Any) -> bytes:
+        return "".join(f"{int(department_id):020d}" for department_id in sorted(value)).encode("ascii")
+
+    def _from_bytes(self, raw: bytes) -> Any:
+        digits = raw.decode("ascii")
+        return frozenset(int(digits[at:at + 20]) for at in range(0, len(digits), 20))
+
+
 class RoleAssignment(db.Model):
-    """One role held by one account: organizer of a union, or steward or member of a unit."""
+    """One role held by one account: organizer of a union, or steward, member or
+    committee member of a unit.
+
+    A committee member's assignment also names the departments of the unit they
+    chart (organizer.accounts.committee names them). Those are sealed: the role
+    column says that a unit has someone on its organizing committee, as it says
+    who stewards it; which department they organize would narrow down who they
+    are, for a reader of the database who holds the employer's roster. One
+    assignment per committee member and unit holds all their departments."""
 
     __tablename__ = "role_assignments"
     __table_args__ = (
         sa.CheckConstraint(
-            "(role = 'organizer' AND union_id IS NOT NULL AND unit_id IS NULL)"
-            " OR (role <> 'organizer' AND unit_id IS NOT NULL AND union_id IS NULL)",
+            "(role = 'organizer' AND union_id IS NOT NULL AND unit_id IS NULL AND department_ids IS NULL)"
+            " OR (role = 'committee' AND unit_id IS NOT NULL AND union_id IS NULL AND department_ids IS NOT NULL)"
+            " OR (role NOT IN ('organizer', 'committee') AND unit_id IS NOT NULL AND union_id IS NULL"
+            " AND department_ids IS NULL)",
             name="scope_matches_role",
         ),
         sa.UniqueConstraint("account_id", "role", "union_id", "unit_id"),
@@ -139,14 +177,37 @@ class RoleAssignment(db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role, length=ROLE_LENGTH))
     #: For organizers: the union they organize.
     union_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unions.id", ondelete="CASCADE"), index=True)
-    #: For stewards and members: their bargaining unit.
+    #: For stewards, members and committee members: their bargaining unit.
     unit_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("bargaining_units.id", ondelete="CASCADE"), index=True
     )
+    #: For committee members only: the unit's departments they chart (a new set replaces the
+    #: old one; an organizer's removal of a department takes it out). Sealed, with no foreign key.
+    department_ids: Mapped[frozenset[int] | None] = mapped_column(
+        SealedDepartmentIds("role_assignment.department_ids"))
 
     account: Mapped[Account] = relationship(back_populates="roles")
     union: Mapped[Union | None] = relationship()
     unit: Mapped[BargainingUnit | None] = relationship()
+
+
+@event.listens_for(Session, "before_flush")
+def _take_removed_departments_out_of_seats(session: Session, flush_context, instances) -> None:
+    # Beside the model, so it listens wherever seats exist. A committee member's departments
+    # are sealed, with no foreign key to cascade: this is what keeps them pointing at
+    # departments of their unit (see organizer.accounts.committee).
+    removed: dict[int, set[int]] = {}
+    for obj in session.deleted:
+        if isinstance(obj, Department):
+            removed.setdefault(obj.unit_id, set()).add(obj.id)
+    if not removed:
+        return
+    with session.no_autoflush:
+        for seat in session.scalars(sa.select(RoleAssignment).where(
+                RoleAssignment.role == Role.COMMITTEE, RoleAssignment.unit_id.in_(removed))):
+            kept = frozenset(seat.department_ids or ()) - removed[seat.unit_id]
+            if kept != seat.department_ids:
+                seat.department_ids = kept
 
 
 class Invitation(db.Model):

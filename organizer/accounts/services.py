@@ -26,9 +26,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext, lazy_gettext, ngettext
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core import i18n
 from core.clock import today, utcnow
 from core.extensions import db
 from core.sealing import blind_index
@@ -42,9 +44,9 @@ from organizer.errors import DomainError, LoginRefused
 from organizer.roles import Role
 from surveys import ballot_box, keys
 
-LOGIN_REFUSED_MESSAGE = (
+LOGIN_REFUSED_MESSAGE = lazy_gettext(
     "That email and password do not match an account that can sign in now. "
-    "After {failures} failed attempts an account is locked for {minutes} minutes, "
+    "After %(failures)d failed attempts an account is locked for %(minutes)d minutes, "
     "except on browsers that have signed in to it before."
 )
 
@@ -84,18 +86,18 @@ def check_password_policy(password: str, *, email: str, display_name: str, field
     """Refuse a new password that is too short, too long, common, or the
     person's own email or name, with a DomainError saying why."""
     if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
-        raise DomainError(f"Use between {PASSWORD_MIN_LENGTH} and {PASSWORD_MAX_LENGTH} characters; "
-                          "a few words make a good one.", field=field)
+        raise DomainError(gettext("Use between %(min)d and %(max)d characters; a few words make a good one.",
+                                  min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH), field=field)
     folded = password.strip().lower()
     if folded in _common_passwords():
-        raise DomainError("This password is on a list of common passwords that attackers try first. "
-                          "Choose another: a few unrelated words make a strong one.", field=field)
+        raise DomainError(gettext("This password is on a list of common passwords that attackers try first. "
+                                  "Choose another: a few unrelated words make a strong one."), field=field)
     address = normalize_email(email)
     if folded in {address, address.partition("@")[0]}:
-        raise DomainError("Your password must not be your email address or the part before the @.",
+        raise DomainError(gettext("Your password must not be your email address or the part before the @."),
                           field=field)
     if folded == display_name.strip().lower():
-        raise DomainError("Your password must not be your display name.", field=field)
+        raise DomainError(gettext("Your password must not be your display name."), field=field)
 
 
 def sign_in_budget_key(email: str) -> str:
@@ -213,7 +215,7 @@ def authenticate(email: str, password: str, device_cookie: str | None = None) ->
     """
     config = current_app.config
     refused = LoginRefused(
-        LOGIN_REFUSED_MESSAGE.format(failures=config["LOGIN_MAX_FAILURES"], minutes=config["LOGIN_LOCK_MINUTES"])
+        LOGIN_REFUSED_MESSAGE % {"failures": config["LOGIN_MAX_FAILURES"], "minutes": config["LOGIN_LOCK_MINUTES"]}
     )
     trusted = trusted_device_token(device_cookie, email) is not None
     account = find_account_by_email(email)
@@ -276,9 +278,9 @@ def purge_stale_sessions() -> int:
 
 def change_password(account: Account, current_password: str, new_password: str) -> None:
     if not check_password_hash(account.password_hash, current_password):
-        raise DomainError("Your current password is not correct.", field="current_password")
+        raise DomainError(gettext("Your current password is not correct."), field="current_password")
     if current_password == new_password:
-        raise DomainError("Choose a password different from the current one.", field="new_password")
+        raise DomainError(gettext("Choose a password different from the current one."), field="new_password")
     check_password_policy(new_password, email=account.email, display_name=account.display_name,
                           field="new_password")
     account.password_hash = hash_password(new_password)
@@ -298,20 +300,24 @@ def delete_account(account: Account, password: str) -> None:
     account holds a key share that a survey still needs, or is the last
     organizer of a union."""
     if not check_password_hash(account.password_hash, password):
-        raise DomainError("That password is not correct.", field="password")
+        raise DomainError(gettext("That password is not correct."), field="password")
     ref = account_ref(account)
     waiting = keys.unreleased_surveys_held(ref)
     if waiting:
         titles = ", ".join(f"“{survey.title}”" for survey in waiting)
-        raise DomainError(f"You hold a key share that {titles} still needs to release its results. "
-                          "Delete your account once they are released.")
+        # TRANSLATORS: %(titles)s is the survey titles, each in quotes, joined by commas.
+        raise DomainError(ngettext("You hold a key share that %(titles)s still needs to release its results. "
+                                   "Delete your account once they are released.",
+                                   "You hold a key share that %(titles)s still need to release their results. "
+                                   "Delete your account once they are released.", len(waiting), titles=titles))
     for union_id in account.organizer_union_ids():
         others = db.session.scalar(sa.select(sa.func.count()).select_from(RoleAssignment).where(
             RoleAssignment.role == Role.ORGANIZER, RoleAssignment.union_id == union_id,
             RoleAssignment.account_id != account.id))
         if not others:
             union = db.session.get(Union, union_id)
-            raise DomainError(f"You are the only organizer of {union.name}. Invite another organizer first.")
+            raise DomainError(gettext("You are the only organizer of %(union)s. Invite another organizer first.",
+                                      union=union.name))
     ballot_box.forget_voter(ref)
     keys.forget_trustee(ref)
     # The leverage profile and demands go with the account's row: claims.account_id and
@@ -328,7 +334,7 @@ def create_account(
     check_password_policy(password, email=email, display_name=display_name)
     digest = blind_index(normalize_email(email))
     if db.session.scalar(sa.select(Account.id).where(Account.email_index == digest)) is not None:
-        raise DomainError("An account with this email already exists.", field="email")
+        raise DomainError(gettext("An account with this email already exists."), field="email")
     if person is not None:
         # The account↔person link is sealed, with no unique constraint: one account per
         # coworker is kept here. Its roles must lie in the coworker's unit (or union, for an
@@ -340,9 +346,9 @@ def create_account(
         # the coworker to their account on disk.
         roster.lock(person.unit)
         if coworkers.has_account(person):
-            raise DomainError("This coworker already has an account.")
+            raise DomainError(gettext("This coworker already has an account."))
         if any(role.unit_id != person.unit_id and role.union_id != person.unit.union_id for role in roles):
-            raise DomainError("A coworker's account holds roles in their own unit or union only.")
+            raise DomainError(gettext("A coworker's account holds roles in their own unit or union only."))
     account = Account(
         display_name=display_name.strip(),
         email=normalize_email(email),
@@ -354,6 +360,15 @@ def create_account(
     db.session.add(account)
     db.session.flush()
     return account
+
+
+def set_language(account: Account, language: str) -> str:
+    """The person's own choice of the language they read Leverage and its emails in."""
+    if not i18n.is_language(language):
+        raise DomainError(gettext("Choose one of the languages listed."), field="language")
+    account.language = language
+    db.session.flush()
+    return language
 
 
 def start_session(account: Account) -> None:

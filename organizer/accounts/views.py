@@ -1,6 +1,7 @@
 """Sign in, sign out, password change, account deletion and accepting an
 invitation (the `auth` blueprint); and the organizers' pages that show
-accounts: the chart, a coworker's page, invitations and the audit log."""
+accounts: the chart and a coworker's page (open to committee members, for their
+own departments), invitations, the audit log and the organizing committee."""
 
 from __future__ import annotations
 
@@ -13,22 +14,25 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
+from flask_babel import gettext
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required, login_user, logout_user
 
+from core import i18n
 from core.authz import role_required
 from core.extensions import db, limiter
 from core.views import render_form, safe_next_url, unit_of_work
-from organizer.accounts import coworkers, invitations
+from organizer.accounts import committee, coworkers, invitations
 from organizer.accounts import services as accounts
 from organizer.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
+    CommitteeForm,
     DeleteAccountForm,
     InviteForm,
+    LanguageForm,
     LoginForm,
 )
 from organizer.accounts.loaders import get_invitation_for_organizer_or_404
@@ -37,13 +41,15 @@ from organizer.audit import services as audit
 from organizer.charting import people
 from organizer.charting.forms import ChartFilterForm, ConfirmForm, PersonForm, person_details
 from organizer.charting.loaders import (
+    get_person_for_charting_or_404,
     get_person_for_organizer_or_404,
     get_union_for_organizer_or_404,
+    get_unit_for_charting_or_404,
     get_unit_for_officer_or_404,
     get_unit_for_organizer_or_404,
 )
 from organizer.charting.models import ASSESSMENT_LABELS, Person
-from organizer.charting.views import organizing_bp
+from organizer.charting.views import charter_required, departments_charted, organizing_bp, set_person_choices
 from organizer.errors import InvitationInvalid, LoginRefused
 from organizer.roles import Role
 
@@ -53,8 +59,15 @@ auth_bp = Blueprint("auth", __name__)
 def _start_session(account: Account) -> None:
     # A fresh session at every sign-in: nothing set before it (including a
     # planted cookie) survives, and the cookie's identity is the new token.
-    session.clear()
+    # The language stays: one chosen on this browser before signing in becomes
+    # the account's; an account without one takes the browser's (not one that
+    # the last person to sign out here left behind).
+    language = i18n.chosen_language() or account.language or i18n.browser_language()
+    i18n.clear_session()
     login_user(account)
+    if language != account.language:
+        unit_of_work(lambda: accounts.set_language(account, language))
+    i18n.refresh()
 
 
 # Sign-in budgets. Flask-Limiter checks them before the view runs, so a refused
@@ -141,12 +154,13 @@ def too_many_sign_ins(error: RateLimitExceeded):
 def logout():
     form = ConfirmForm()
     if not form.validate_on_submit():
-        return render_template("errors/error.html", code=400, title="Bad request",
-                               message="The sign-out form was incomplete."), 400
+        return render_template("errors/error.html", code=400, title=gettext("Bad request"),
+                               message=gettext("The sign-out form was incomplete.")), 400
     unit_of_work(lambda: accounts.sign_out(current_user))
+    language = i18n.current_language()
     logout_user()
-    session.clear()
-    flash("You are signed out.", "info")
+    i18n.clear_session(keep=language)
+    flash(gettext("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -159,7 +173,7 @@ def change_password():
             form=form):
         # Flashed after the fresh session, which starts empty.
         _start_session(current_user._get_current_object())
-        flash("Your password is changed. Any other signed-in device has been signed out.", "success")
+        flash(gettext("Your password is changed. Any other signed-in device has been signed out."), "success")
         return redirect(url_for("home.index"))
     return render_form("auth/change_password.html", form)
 
@@ -170,9 +184,10 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit() and unit_of_work(
             lambda: accounts.delete_account(current_user._get_current_object(), form.password.data), form=form):
+        language = i18n.current_language()
         logout_user()
-        session.clear()
-        flash("Your account is deleted. Your survey answers stay counted, and anonymous.", "info")
+        i18n.clear_session(keep=language)
+        flash(gettext("Your account is deleted. Your survey answers stay counted, and anonymous."), "info")
         return redirect(url_for("auth.login"))
     return render_form("auth/delete_account.html", form)
 
@@ -189,11 +204,30 @@ def accept_invitation(token: str):
     accepted = unit_of_work(lambda: _accept(token, form), form=form) if form.validate_on_submit() else None
     if accepted:
         _start_session(accepted.value)
-        flash("Welcome to Leverage. Your account is ready.", "success")
+        flash(gettext("Welcome to Leverage. Your account is ready."), "success")
         return redirect(url_for("home.index"))
     if accepted is not None and isinstance(accepted.refused, InvitationInvalid):
         return render_template("auth/invitation_invalid.html", message=accepted.refused.message), 410
     return render_form("auth/accept_invitation.html", form, invitation=invitation)
+
+
+@auth_bp.app_template_global()
+def language_form() -> LanguageForm:
+    """The switch's form for the page being drawn, leading back to it."""
+    return LanguageForm(formdata=None, next=request.full_path.rstrip("?"))
+
+
+@auth_bp.route("/language", methods=["POST"])
+def choose_language():
+    """The switch on every page. A POST with its CSRF token, never a link: it saves
+    on the account, and no other site may change what someone reads Leverage in."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400, gettext("Choose one of the languages listed."))
+    i18n.remember_choice(form.language.data)
+    if current_user.is_authenticated:
+        unit_of_work(lambda: accounts.set_language(current_user, form.language.data))
+    return redirect(safe_next_url(form.next.data) or url_for("home.index"))
 
 
 def _accept(token: str, form: AcceptInvitationForm) -> Account:
@@ -227,11 +261,11 @@ def unit_audit(unit_id: int):
 
 
 @organizing_bp.route("/units/<int:unit_id>/chart")
-@organizer_required
+@charter_required
 def unit_chart(unit_id: int):
-    unit = get_unit_for_organizer_or_404(unit_id)
+    unit = get_unit_for_charting_or_404(unit_id)
     filters = ChartFilterForm(request.args)
-    filters.set_unit_choices(unit.departments, unit.shifts)
+    filters.set_unit_choices(departments_charted(unit), unit.shifts)
     if request.args and not filters.validate():
         return render_template("organizing/chart.html", unit=unit, filters=filters, view=None,
                                labels=ASSESSMENT_LABELS), 400
@@ -244,17 +278,42 @@ def unit_chart(unit_id: int):
 
 
 @organizing_bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
-@organizer_required
+@charter_required
 def edit_person(person_id: int):
-    person = get_person_for_organizer_or_404(person_id)
+    person = get_person_for_charting_or_404(person_id)
     form = PersonForm(obj=person)
-    form.set_unit_choices(person.unit.departments, person.unit.shifts)
+    set_person_choices(form, person.unit)
     if form.validate_on_submit() and unit_of_work(
             lambda: people.update_person(current_user, person, person_details(form)), form=form,
             success=lambda _: f"{person.name} updated."):
         return redirect(url_for("organizing.unit_chart", unit_id=person.unit_id))
-    return render_form("organizing/person_form.html", form, unit=person.unit, person=person,
-                       has_account=coworkers.has_account(person), confirm_form=ConfirmForm())
+    return _coworker_page(person, form)
+
+
+def _coworker_page(person: Person, form: PersonForm, committee_form: CommitteeForm | None = None):
+    """A coworker's page. Its account, removal and committee parts are for organizers only."""
+    context: dict[str, object] = {"unit": person.unit, "person": person}
+    if current_user.organizes(person.unit):
+        seat = committee.coworker_seat(current_user, person)
+        if committee_form is None:
+            committee_form = _committee_form(person, seat)
+        context.update(has_account=seat.account is not None, seat=seat, confirm_form=ConfirmForm(),
+                       committee_form=committee_form)
+    refused = any(f is not None and (f.errors or f.form_errors) for f in (form, committee_form))
+    status = 400 if request.method == "POST" and refused else 200
+    return render_template("organizing/person_form.html", form=form, **context), status
+
+
+def _committee_form(person: Person, seat: committee.CoworkerSeat | None = None) -> CommitteeForm:
+    """The committee form of a coworker's page: as posted, or ticked with their departments
+    (someone not on the committee yet, with their own department)."""
+    if seat is None:
+        form = CommitteeForm()
+    else:
+        ticked = seat.department_ids or ({person.department_id} if person.department_id else set())
+        form = CommitteeForm(formdata=None, departments=sorted(ticked))
+    form.set_departments(person.unit.departments)
+    return form
 
 
 @organizing_bp.route("/people/<int:person_id>/remove", methods=["POST"])
@@ -263,8 +322,9 @@ def remove_person(person_id: int):
     person = get_person_for_organizer_or_404(person_id)
     unit_id, name = person.unit_id, person.name
     if not ConfirmForm().validate_on_submit():
-        abort(400, "The removal form was incomplete.")
-    if not unit_of_work(lambda: coworkers.remove_person(current_user, person), success=f"{name} is off the chart."):
+        abort(400, gettext("The removal form was incomplete."))
+    if not unit_of_work(lambda: coworkers.remove_person(current_user, person),
+                        success=gettext("%(name)s is off the chart.", name=name)):
         return redirect(url_for("organizing.edit_person", person_id=person_id))
     return redirect(url_for("organizing.unit_chart", unit_id=unit_id))
 
@@ -281,7 +341,8 @@ def invite_person(person_id: int):
         # Mailed, if an address was typed, after the invitation is committed: a
         # message that fails leaves the link to share by hand, shown below.
         emailed = invitations.email_invitation(
-            form.email.data, url_for("auth.accept_invitation", token=token), invitation) if form.email.data else None
+            form.email.data, url_for("auth.accept_invitation", token=token), invitation,
+            form.language.data) if form.email.data else None
         # The token is shown this once; only its hash is stored.
         return render_template("organizing/invitation_link.html", invitation=invitation, link=link, emailed=emailed)
     return render_form("organizing/invite.html", form, person=person)
@@ -301,7 +362,43 @@ def revoke_invitation(invitation_id: int):
     invitation = get_invitation_for_organizer_or_404(invitation_id)
     union_id = invitation.person.unit.union_id
     if not ConfirmForm().validate_on_submit():
-        abort(400, "The revoke form was incomplete.")
+        abort(400, gettext("The revoke form was incomplete."))
     unit_of_work(lambda: invitations.revoke(current_user, invitation),
-                 success="Invitation revoked; its link no longer works.")
+                 success=gettext("Invitation revoked; its link no longer works."))
     return redirect(url_for("organizing.union_invitations", union_id=union_id))
+
+
+# -- the organizing committee ---------------------------------------------------------------------
+
+@organizing_bp.route("/units/<int:unit_id>/committee")
+@organizer_required
+def unit_committee(unit_id: int):
+    unit = get_unit_for_organizer_or_404(unit_id)
+    return render_template("organizing/committee.html", unit=unit, seats=committee.committee_of(current_user, unit),
+                           confirm_form=ConfirmForm())
+
+
+@organizing_bp.route("/people/<int:person_id>/committee", methods=["POST"])
+@organizer_required
+def name_to_committee(person_id: int):
+    person = get_person_for_organizer_or_404(person_id)
+    form = _committee_form(person)
+    if form.validate_on_submit() and unit_of_work(
+            lambda: committee.name_coworker(current_user, person, form.departments.data), form=form,
+            success=lambda seat: f"{person.name} is on the organizing committee for "
+                                 f"{committee.department_list(person.unit, seat.department_ids)}."):
+        return redirect(url_for("organizing.unit_committee", unit_id=person.unit_id))
+    person_form = PersonForm(formdata=None, obj=person)
+    set_person_choices(person_form, person.unit)
+    return _coworker_page(person, person_form, committee_form=form)
+
+
+@organizing_bp.route("/people/<int:person_id>/committee/remove", methods=["POST"])
+@organizer_required
+def remove_from_committee(person_id: int):
+    person = get_person_for_organizer_or_404(person_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The removal form was incomplete.")
+    unit_of_work(lambda: committee.remove_coworker(current_user, person),
+                 success=f"{person.name} is off the organizing committee.")
+    return redirect(url_for("organizing.unit_committee", unit_id=person.unit_id))

@@ -45,6 +45,16 @@ class AuditAction(LabelledEnum):
     CARD_TEXT_CHANGED = "card_text_changed", "Union card words changed"
     CARD_RECORDED_ON_PAPER = "card_recorded_on_paper", "Paper union card recorded"
     CARDS_EXPORTED = "cards_exported", "Union cards exported"
+    # Who holds the union's survey key: the other officers must see a change of trustees.
+    KEY_CEREMONY_STARTED = "key_ceremony_started", "Survey key ceremony started"
+    KEY_CEREMONY_STOPPED = "key_ceremony_stopped", "Survey key ceremony stopped"
+    # One-on-ones: that a talk was held and a step set, never with whom or what was said.
+    CONVERSATION_RECORDED = "conversation_recorded", "Conversation recorded"
+    FOLLOW_UP_ADDED = "follow_up_added", "Follow-up set"
+    FOLLOW_UP_DONE = "follow_up_done", "Follow-up done"
+    # Who charts which department: a committee member named for one sees its coworkers.
+    COMMITTEE_NAMED = "committee_named", "Named to the organizing committee"
+    COMMITTEE_REMOVED = "committee_removed", "Removed from the organizing committee"
 
 
 class AuditEntry(db.Model):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -43,7 +44,7 @@ _PHONE_SHAPE = r"^\+?[0-9 ()./-]{6,30}$"
 
 def email_shape(form: FlaskForm, field: StringField) -> None:
     if field.data and not _EMAIL_SHAPE.match(field.data.strip()):
-        raise ValidationError("Enter an email address like name@example.org.")
+        raise ValidationError(gettext("Enter an email address like name@example.org."))
 
 
 #: Spaces and invisible characters stripped from both ends (see core.text.trim).
@@ -91,7 +92,8 @@ class PersonForm(FlaskForm):
     assessment = SelectField(
         "Assessment: where they stand", coerce=int, default=0,
         choices=[(level, f"{level} · {label}") for level, label in ASSESSMENT_LABELS.items()],
-        description="Your organizing assessment, 1 (leader) to 5 (opposed). Organizers only; stored encrypted.",
+        description="Your organizing assessment, 1 (leader) to 5 (opposed). For organizers and the organizing "
+                    "committee only; stored encrypted.",
     )
     is_member = BooleanField("Union member")
     card_signed_on = DateField(
@@ -106,8 +108,10 @@ class PersonForm(FlaskForm):
     notes = TextAreaField("Organizer notes", filters=[strip_text, text.without_bidi_controls],
                           validators=[Optional(), *text.free_text_rules(2000)])
 
-    def set_unit_choices(self, departments: list, shifts: list) -> None:
-        self.department_id.choices = [(None, "—")] + [(d.id, d.name) for d in departments]
+    def set_unit_choices(self, departments: list, shifts: list, *, no_department: bool = True) -> None:
+        """The unit's departments and shifts; a committee member is offered their own
+        departments only, and never "no department" (`no_department` False)."""
+        self.department_id.choices = [(None, "—")] * no_department + [(d.id, d.name) for d in departments]
         self.shift_id.choices = [(None, "—")] + [(s.id, s.name) for s in shifts]
 
 

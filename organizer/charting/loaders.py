@@ -56,3 +56,17 @@ def get_unit_for_officer_or_404(unit_id: int) -> BargainingUnit:
 def get_person_for_organizer_or_404(person_id: int) -> Person:
     person = get_or_404(Person, person_id)
     return allowed_or_404(person, policy.organizes(current_user, person.unit))
+
+
+def get_unit_for_charting_or_404(unit_id: int) -> BargainingUnit:
+    """A unit whose chart the account opens: its union's organizers, and its committee
+    members (whose pages then show their own departments only)."""
+    unit = get_or_404(BargainingUnit, unit_id)
+    return allowed_or_404(unit, policy.charts_in(current_user, unit))
+
+
+def get_person_for_charting_or_404(person_id: int) -> Person:
+    """A coworker the account charts: any of the union's, for its organizers; one of their
+    own departments, for a committee member (another department's is as if it did not exist)."""
+    person = get_or_404(Person, person_id)
+    return allowed_or_404(person, policy.charts_department(current_user, person.unit, person.department_id))

@@ -1,6 +1,8 @@
 """The chart's coworkers: charting someone (or many at once), editing them (a move
 restarts the breakdown freeze), and naming the sealed department and shift ids
-they hold. Duplicates are found through the unit's roster (`charting.roster`),
+they hold. Organizers chart the whole unit; a committee member charts and edits
+the coworkers of their own departments (organizer.policy.charts_department), and
+imports nothing. Duplicates are found through the unit's roster (`charting.roster`),
 under its lock, never by opening the whole unit.
 Which of them have accounts, the chart's list that shows it and removal from the
 chart (refused while an account exists) are in accounts.coworkers."""
@@ -21,7 +23,7 @@ from organizer.audit import services as audit
 from organizer.audit.models import AuditAction
 from organizer.charting import roster
 from organizer.charting.models import ASSESSMENT_LABELS, BargainingUnit, Department, Person, Shift
-from organizer.errors import DomainError
+from organizer.errors import DomainError, NotAllowed
 from organizer.roles import Actor
 
 
@@ -41,6 +43,18 @@ class PersonDetails:
 
 
 _ORGANIZERS_ONLY = "Only the union's organizers can see or change its chart."
+
+
+def require_charts(actor: Actor, unit: BargainingUnit, department_id: int | None) -> None:
+    """Refuse a coworker of this department to whoever does not chart it: a committee
+    member choosing another department is told so beside the field; anyone else may
+    not touch the chart at all."""
+    if policy.charts_department(actor, unit, department_id):
+        return
+    if policy.charts_in(actor, unit):
+        raise DomainError("Committee members chart the coworkers of their own departments only: choose one of yours.",
+                          field="department_id")
+    raise NotAllowed(_ORGANIZERS_ONLY)
 
 #: The department and shift ids of a unit, to check the ids a coworker is given against.
 _Segments = tuple[set[int], set[int]]
@@ -95,7 +109,8 @@ def _belongs(model: type[Department] | type[Shift], segment_id: int, unit: Barga
 
 
 def add_person(actor: Actor, unit: BargainingUnit, details: PersonDetails) -> Person:
-    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
+    """Chart one coworker: organizers, in any department; a committee member, in theirs."""
+    require_charts(actor, unit, details.department_id)
     # Locked before the duplicate check, so two organizers adding the same name take turns.
     clean = _validated(unit, details, roster.lock(unit), editing=None)
     person = Person(unit=unit, charted_on=today(), segment_changed_on=today(), **clean.__dict__)
@@ -144,7 +159,11 @@ def add_many(actor: Actor, unit: BargainingUnit, details: Sequence[PersonDetails
 
 
 def update_person(actor: Actor, person: Person, details: PersonDetails) -> Person:
-    policy.require_organizer(actor, person.unit, _ORGANIZERS_ONLY)
+    """Change a coworker: a committee member changes those of their own departments, and
+    may move them only to another of theirs."""
+    if not policy.charts_department(actor, person.unit, person.department_id):
+        raise NotAllowed(_ORGANIZERS_ONLY)
+    require_charts(actor, person.unit, details.department_id)
     clean = _validated(person.unit, details, roster.lock(person.unit), editing=person)
     # A move also restarts the breakdown freeze (Person.segment_changed_on).
     moved = (clean.department_id, clean.shift_id) != (person.department_id, person.shift_id)

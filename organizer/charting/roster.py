@@ -67,7 +67,7 @@ import sys
 import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -233,12 +233,24 @@ class Roster:
         """The people who have an account, by account id."""
         return {self._accounts[at]: self._entry_at(at) for at in range(len(self)) if self._accounts[at]}
 
+    def summary_in(self, department_ids: Collection[int]) -> RosterSummary:
+        """The counts over the people of these departments only (a committee member's part of the unit)."""
+        at = self._in_departments(department_ids)
+        levels = bytes(self._assessments[i] for i in at)
+        return RosterSummary(len(at), sum(self._members[i] for i in at),
+                             {level: levels.count(level) for level in ASSESSMENT_LABELS})
+
+    def _in_departments(self, department_ids: Collection[int]) -> list[int]:
+        wanted = set(department_ids)
+        return [i for i, department in enumerate(self._departments) if department in wanted]
+
     def matching(self, *, department_id: int | None = None, shift_id: int | None = None,
                  assessment: int | None = None, is_member: bool | None = None,
-                 search: str | None = None) -> list[int]:
+                 search: str | None = None, within: Collection[int] | None = None) -> list[int]:
         """Ids of the people who match every filter given, in chart order. `search`
-        is a part of a name, compared by `name_key`."""
-        at: Iterable[int] = range(len(self))
+        is a part of a name, compared by `name_key`; `within`, when given, keeps the
+        people of those departments only (and nobody without a department)."""
+        at: Iterable[int] = range(len(self)) if within is None else self._in_departments(within)
         if department_id is not None:
             at = [i for i in at if self._departments[i] == department_id]
         if shift_id is not None:

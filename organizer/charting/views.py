@@ -1,6 +1,7 @@
 """Organizers' pages of the union's structure (the dashboard, privacy floors,
 units, segments, charting a coworker, importing and downloading the chart) and
-stewards' unit page.
+stewards' unit page. Charting a coworker is open to committee members too, in
+their own departments.
 The `organizing` blueprint is defined here; the packages above add their
 organizers' pages to it (the chart and invitations, the audit log, strength)."""
 
@@ -32,6 +33,7 @@ from organizer.charting.forms import (
 )
 from organizer.charting.loaders import (
     get_union_for_organizer_or_404,
+    get_unit_for_charting_or_404,
     get_unit_for_organizer_or_404,
     get_unit_for_steward_or_404,
 )
@@ -41,6 +43,25 @@ from organizer.roles import Role
 organizing_bp = Blueprint("organizing", __name__)
 
 organizer_required = role_required(Role.ORGANIZER)
+
+#: The chart's own pages (the chart, adding and editing a coworker) open to committee
+#: members too; the loaders and services then keep them to their own departments.
+charter_required = role_required(Role.ORGANIZER, Role.COMMITTEE)
+
+
+def departments_charted(unit: BargainingUnit) -> list:
+    """The unit's departments the signed-in account charts: all of them for its union's
+    organizers, their own for a committee member."""
+    if policy.organizes(current_user, unit):
+        return list(unit.departments)
+    mine = policy.committee_departments(current_user, unit)
+    return [department for department in unit.departments if department.id in mine]
+
+
+def set_person_choices(form: PersonForm, unit: BargainingUnit) -> None:
+    """The departments and shifts a coworker may be given by the signed-in account
+    (a committee member: one of theirs, never none)."""
+    form.set_unit_choices(departments_charted(unit), unit.shifts, no_department=policy.organizes(current_user, unit))
 
 
 @organizing_bp.route("/unions/<int:union_id>")
@@ -159,11 +180,11 @@ def union_time_zone(union_id: int):
 
 
 @organizing_bp.route("/units/<int:unit_id>/people/new", methods=["GET", "POST"])
-@organizer_required
+@charter_required
 def add_person(unit_id: int):
-    unit = get_unit_for_organizer_or_404(unit_id)
+    unit = get_unit_for_charting_or_404(unit_id)
     form = PersonForm()
-    form.set_unit_choices(unit.departments, unit.shifts)
+    set_person_choices(form, unit)
     if form.validate_on_submit() and unit_of_work(
             lambda: people.add_person(current_user, unit, person_details(form)), form=form,
             success=lambda person: f"{person.name} is on the chart."):

@@ -3,9 +3,11 @@
 - As a member: the open surveys they have not answered, with their closing
   dates, and the results released since they last looked.
 - As a trustee: the closed surveys whose results wait for their part (none
-  once they gave it).
+  once they gave it), and the step of a key ceremony that waits for them.
 - As an organizer, unit by unit: endorsement requests waiting, open surveys
   closing soon, and a unit with no pulse for PULSE_GAP_DAYS.
+- As one who holds one-on-ones: their own follow-ups overdue or due soon
+  (`conversations.follow_ups_due`).
 
 Whether a member has answered is read from the engine's participation ledger
 while the page is drawn (`ballot_box.has_answered`, as the surveys page reads
@@ -14,17 +16,20 @@ it) and is stored nowhere new.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from core.clock import today, utcnow
 from core.extensions import db
+from organizer.accounts import committee
 from organizer.accounts.models import Account
 from organizer.accounts.services import account_ref
+from organizer.ceremony import services as ceremonies
 from organizer.charting import unions
 from organizer.charting.models import BargainingUnit, Union
+from organizer.conversations import services as conversations
 from organizer.demands import services as demands
 from organizer.roles import Role
 from organizer.unit_surveys import services as unit_surveys
@@ -68,15 +73,21 @@ class NeedsYou:
     to_decrypt: list[Survey]
     #: The units they organize that need something, by union and unit name.
     units: list[UnitNeeds]
+    #: Their own follow-ups with coworkers, overdue or due soon, unit by unit.
+    follow_ups: list[conversations.DueFollowUps] = field(default_factory=list)
+    #: Key ceremonies waiting for their step as trustee.
+    key_steps: list[ceremonies.CeremonyView] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.to_answer or self.new_results or self.to_decrypt or self.units)
+        return not (self.to_answer or self.new_results or self.to_decrypt or self.units or self.follow_ups
+                    or self.key_steps)
 
 
 def needs_of(actor: Account) -> NeedsYou:
     return NeedsYou(to_answer=surveys_to_answer(actor), new_results=new_results(actor),
-                    to_decrypt=surveys_to_decrypt(actor), units=units_needing(actor))
+                    to_decrypt=surveys_to_decrypt(actor), units=units_needing(actor),
+                    follow_ups=conversations.follow_ups_due(actor), key_steps=ceremonies.ceremonies_needing(actor))
 
 
 def show_home(actor: Account) -> NeedsYou:
@@ -178,11 +189,14 @@ class Places:
     organizer_unions: list[Union]
     steward_units: list[BargainingUnit]
     member_figures: list[unions.UnitFigures]
+    #: The units whose organizing committee they sit on, with their departments.
+    committee_seats: list[committee.MySeat] = field(default_factory=list)
 
 
 def places_of(actor: Account) -> Places:
     return Places(organizer_unions=_organized_unions(actor), steward_units=_units(actor.unit_ids_as(Role.STEWARD)),
-                  member_figures=unions.unit_figures(_units(actor.unit_ids_as(Role.MEMBER))))
+                  member_figures=unions.unit_figures(_units(actor.unit_ids_as(Role.MEMBER))),
+                  committee_seats=committee.seats_of(actor))
 
 
 def _units(unit_ids: set[int]) -> list[BargainingUnit]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
 
 class NotificationSettingsForm(FlaskForm):
-    wants_email = BooleanField("Email me when something needs me")
+    wants_email = BooleanField(lazy_gettext("Email me when something needs me"))

@@ -24,9 +24,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_babel import lazy_gettext
 from sqlalchemy.exc import IntegrityError
 
-from core import mail
+from core import i18n, mail
 from core.clock import today
 from core.extensions import db
 from organizer.accounts.models import Account, RoleAssignment
@@ -41,7 +42,7 @@ from surveys.models import KeyMode, Survey, SurveyState
 log = logging.getLogger(__name__)
 
 #: The one subject line of every notice: it says nothing of what waits.
-SUBJECT = "Something is waiting for you in Leverage"
+SUBJECT = lazy_gettext("Something is waiting for you in Leverage")
 #: Where a person turns notices on or off; notices link to it.
 SETTINGS_PATH = "/account/notifications"
 #: The words of each event's notice.
@@ -62,13 +63,24 @@ def set_email_preference(actor: Account, wants_email: bool) -> bool:
     return wants_email
 
 
-def letters_for(accounts: Iterable[Account], event: SurveyEvent) -> list[mail.Letter]:
-    """One letter per account that asked for notices, to its personal address."""
-    body = render_template(TEMPLATES[event], home=mail.link("/"), settings=mail.link(SETTINGS_PATH))
-    return [mail.Letter(account.email, SUBJECT, body) for account in accounts if account.wants_email]
+def letters_for(accounts: Iterable[Account], event: SurveyEvent | str) -> list[mail.Letter]:
+    """One letter per account that asked for notices, to its personal address, in its language.
+    `event` is a survey event, or the template of another notice (a key ceremony's step)."""
+    written: dict[str | None, tuple[str, str]] = {}
+    letters = []
+    for account in accounts:
+        if not account.wants_email:
+            continue
+        if account.language not in written:
+            with i18n.in_language(account.language):
+                written[account.language] = (str(SUBJECT), render_template(
+                    TEMPLATES.get(event, event), home=mail.link("/"), settings=mail.link(SETTINGS_PATH)))
+        subject, body = written[account.language]
+        letters.append(mail.Letter(account.email, subject, body))
+    return letters
 
 
-def notify(accounts: Iterable[Account], event: SurveyEvent) -> int:
+def notify(accounts: Iterable[Account], event: SurveyEvent | str) -> int:
     """Mail the notice of `event` to each of `accounts` that asked for notices; how many went."""
     return mail.send(letters_for(accounts, event))
 

@@ -4,6 +4,7 @@ blueprint beside their password and account deletion."""
 from __future__ import annotations
 
 from flask import redirect, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from core.views import render_form, unit_of_work
@@ -21,7 +22,7 @@ def notification_settings():
         form.wants_email.data = current_user.wants_email
     if form.validate_on_submit() and unit_of_work(
             lambda: notifications.set_email_preference(current_user, form.wants_email.data), form=form,
-            success=lambda wants: ("We will email you when something needs you." if wants
-                                   else "No more emails: Leverage will not write to you.")):
+            success=lambda wants: (gettext("We will email you when something needs you.") if wants
+                                   else gettext("No more emails: Leverage will not write to you."))):
         return redirect(url_for("auth.notification_settings"))
     return render_form("auth/notifications.html", form, subject=notifications.SUBJECT)

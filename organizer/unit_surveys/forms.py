@@ -125,14 +125,15 @@ class SurveyForm(FlaskForm):
             raise ValidationError("Close it within a year of its opening.")
 
 
-def survey_form_for(union, *, trustees_ready: bool) -> SurveyForm:
+def survey_form_for(union, *, trustees_ready: bool, union_key=None) -> SurveyForm:
     """The survey form for a union: k and the comment threshold start at its floors
     and say what they are (the service refuses anything lower either way), times
     read in its zone, and the results are unlocked by trustees only when enough
     of them have set a passphrase; until then by the server, saying so."""
     form = SurveyForm(release_threshold=union.release_threshold, comment_threshold=union.comment_threshold,
                       key_mode=(KeyMode.TRUSTEES if trustees_ready else KeyMode.SERVER_KEY).value,
-                      trustee_threshold=MIN_TRUSTEE_QUORUM if trustees_ready else None)
+                      trustee_threshold=(union_key.threshold if union_key is not None
+                                         else MIN_TRUSTEE_QUORUM if trustees_ready else None))
     form.time_zone = union.time_zone
     form.release_threshold.description = (
         f"The release threshold (k). The union's floor: {union.release_threshold} "
@@ -144,6 +145,10 @@ def survey_form_for(union, *, trustees_ready: bool) -> SurveyForm:
     zone = union.time_zone.replace("_", " ")
     form.opens_at.description = f"In {zone} time. Leave empty to open it when you launch it."
     form.closes_at.description = f"In {zone} time. Leave empty to close it by hand."
+    if union_key is not None:
+        form.trustee_threshold.description = (
+            f"The union's survey key, which its trustees made together, needs {union_key.threshold} of its "
+            f"{union_key.trustee_count} trustees: a survey unlocked by trustees uses it, with that number.")
     if not trustees_ready:
         form.key_mode.description = (
             f"Fewer than {MIN_TRUSTEE_QUORUM} stewards or organizers have set a trustee passphrase yet, so the "

@@ -30,7 +30,7 @@ from organizer.charting.models import BargainingUnit, Department, Shift, Union
 from organizer.errors import DomainError, NotAllowed
 from organizer.ontology import Category
 from organizer.roles import Role
-from surveys import ballot_box, definitions, keys, launch, results, scopes, tally
+from surveys import ballot_box, ceremony, definitions, keys, launch, results, scopes, tally
 from surveys.definitions import MIN_TRUSTEE_QUORUM
 from surveys.errors import AlreadyAnswered, SurveyError, SurveyNotOpen
 from surveys.keys import trustee_key
@@ -38,6 +38,8 @@ from surveys.models import KeyMode, QuestionType, Survey, SurveyKind, SurveyStat
 from surveys.scopes import Electorate
 
 SCOPE_PREFIX = "unit"
+#: The scope a union's survey keys (its key ceremonies) are made for: every unit's surveys use them.
+KEY_SCOPE_PREFIX = "union"
 
 DIMENSIONS = ("department", "shift")
 
@@ -60,6 +62,16 @@ def unit_of(survey: Survey) -> BargainingUnit | None:
     if prefix != SCOPE_PREFIX or not unit_id.isdigit():
         return None
     return db.session.get(BargainingUnit, int(unit_id))
+
+
+def union_key_scope(union_id: int) -> str:
+    return f"{KEY_SCOPE_PREFIX}:{union_id}"
+
+
+def union_key(unit_or_union: BargainingUnit | Union) -> ceremony.CeremonyStatus | None:
+    """The union's survey key: its newest finished key ceremony, which new trustee surveys use."""
+    union_id = getattr(unit_or_union, "union_id", None) or unit_or_union.id
+    return ceremony.current(union_key_scope(union_id))
 
 
 def _account_id(ref: str) -> int | None:
@@ -141,7 +153,37 @@ def ready_trustees(unit: BargainingUnit) -> list[Account]:
 
 
 def enough_trustees_ready(unit: BargainingUnit, needed: int = MIN_TRUSTEE_QUORUM) -> bool:
-    return len(ready_trustees(unit)) >= needed
+    """A survey key the trustees made together, or enough trustees with a passphrase for a key dealt at launch."""
+    return union_key(unit) is not None or len(ready_trustees(unit)) >= needed
+
+
+@dataclass(frozen=True)
+class TrusteeOfKey:
+    """A key ceremony a trustee is part of, for their Surveys page."""
+
+    status: ceremony.CeremonyStatus
+    union: Union | None
+    #: Whether the ceremony waits for this trustee's step now.
+    needs_them: bool
+
+
+def key_ceremonies_of(ref: str) -> list[TrusteeOfKey]:
+    """The key ceremonies the trustee is part of, newest first."""
+    found = []
+    for status in ceremony.ceremonies_of_trustee(ref):
+        prefix, _, union_id = status.scope.partition(":")
+        union = db.session.get(Union, int(union_id)) if prefix == KEY_SCOPE_PREFIX and union_id.isdigit() else None
+        mine = status.trustee(ref)
+        found.append(TrusteeOfKey(status, union, status.state.is_running and not mine.has_done(status.state)))
+    return found
+
+
+def browser_decryption_or_none(survey: Survey, ref: str) -> tally.BrowserDecryption | None:
+    """The trustee's decryption task for their browser, when it is their turn; else None (the page says why)."""
+    try:
+        return tally.browser_decryption(survey, ref)
+    except SurveyError:
+        return None
 
 
 def accounts_by_ref(refs: list[str]) -> dict[str, Account]:
@@ -238,6 +280,8 @@ class LaunchCheck:
     trustees_short: int
     #: Everything else to fix first, in words; empty when it can launch.
     blockers: list[str]
+    #: Trustee surveys in a union with a survey key: the key ceremony whose key the survey will use.
+    union_key: ceremony.CeremonyStatus | None = None
 
     @property
     def can_launch(self) -> bool:
@@ -265,6 +309,13 @@ def launch_check(survey: Survey, unit: BargainingUnit) -> LaunchCheck:
                         f"least {survey.release_threshold} answered: none could ever be shown. Invite more "
                         "coworkers first.")
     short = 0
+    key = union_key(unit) if survey.key_mode == KeyMode.TRUSTEES else None
+    if key is not None:
+        holders = list(accounts_by_ref(list(key.trustee_refs)).values())
+        if len(holders) < key.threshold:
+            blockers.append(f"Only {len(holders)} of the survey key's trustees still have an account, and "
+                            f"{key.threshold} must take part to open results: run a new key ceremony first.")
+        return LaunchCheck(eligible, sorted(holders, key=lambda a: a.display_name.casefold()), [], 0, blockers, key)
     if survey.key_mode == KeyMode.TRUSTEES:
         short = max(0, (survey.trustee_threshold or MIN_TRUSTEE_QUORUM) - len(ready))
     ready_ids = {account.id for account in ready}
@@ -281,17 +332,23 @@ def device_encryption_by_default(kind: SurveyKind) -> bool:
 def launch_for_unit(actor: Account, survey: Survey, trustee_ids: list[int], *,
                     device_encryption_required: bool | None = None) -> launch.LaunchReport:
     """Launch the draft to the unit's members with accounts. `device_encryption_required`
-    None takes the kind's default (`device_encryption_by_default`)."""
+    None takes the kind's default (`device_encryption_by_default`).
+
+    A trustee survey in a union with a survey key uses it, and its trustees are
+    the key's (`trustee_ids` is not asked for). Without one, the key is dealt at
+    launch to the chosen trustees, each of whom has set a trustee passphrase."""
     unit = unit_of(survey)
     policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
+    key = union_key(unit) if survey.key_mode == KeyMode.TRUSTEES else None
     allowed = {a.id: a for a in trustee_candidates(unit)}
-    if any(i not in allowed for i in trustee_ids):
+    if key is None and any(i not in allowed for i in trustee_ids):
         raise NotAllowed("Trustees must be stewards of this unit or organizers of the union.")
     survey.device_encryption_required = (device_encryption_by_default(survey.kind)
                                          if device_encryption_required is None else device_encryption_required)
     people = electorate(unit)
     report = launch.launch(survey, people.voters, people.dimensions,
-                           [account_ref(allowed[i]) for i in trustee_ids])
+                           [] if key is not None else [account_ref(allowed[i]) for i in trustee_ids],
+                           key_ceremony_id=key.id if key is not None else None)
     record_launch(actor, unit, report)
     return report
 
@@ -368,8 +425,15 @@ def who_can_decrypt(survey: Survey) -> str:
         return SERVER_KEY_WORDS
     t, n = survey.trustee_threshold, len(keys.trustees_of(survey))
     if not n:
+        key = union_key(unit_of(survey)) if unit_of(survey) is not None else None
+        if key is not None:
+            return (f"{key.threshold} of the {key.trustee_count} trustees (stewards or organizers) of the union's "
+                    f"survey key will have to take part, each in their own browser")
         return f"{t} trustees (stewards or organizers), of those named at launch, will have to take part"
     verb = "had to" if survey.state == SurveyState.RELEASED else "must"
+    if survey.key_made_in_ceremony:
+        return (f"{t} of {n} trustees (stewards or organizers) {verb} take part, each in their own browser: they "
+                "made the key together, and nobody, the server included, ever held all of it")
     return f"{t} of {n} trustees (stewards or organizers) {verb} take part"
 
 

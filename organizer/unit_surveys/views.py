@@ -63,7 +63,8 @@ def _settings(form: SurveyForm, union: Union) -> definitions.SurveySettings:
 @organizer_required
 def unit_surveys_page(unit_id: int):
     unit = get_unit_for_organizer_or_404(unit_id)
-    form = survey_form_for(unit.union, trustees_ready=unit_surveys.enough_trustees_ready(unit))
+    form = survey_form_for(unit.union, trustees_ready=unit_surveys.enough_trustees_ready(unit),
+                           union_key=unit_surveys.union_key(unit))
     if form.validate_on_submit() and (created := unit_of_work(
             lambda: unit_surveys.create(current_user, unit, _settings(form, unit.union), form.standard_questions.data),
             form=form, success="Draft created. Check the questions, then preview and launch it.")):
@@ -74,8 +75,9 @@ def unit_surveys_page(unit_id: int):
 
 
 def _with_trustee_choices(form: LaunchForm, check: unit_surveys.LaunchCheck) -> LaunchForm:
-    """Only stewards and organizers who have set a trustee key can be chosen."""
-    form.trustees.choices = [(a.id, a.display_name) for a in check.ready_trustees]
+    """Only stewards and organizers who have set a trustee key can be chosen; none
+    where the union's survey key decides who the trustees are."""
+    form.trustees.choices = [] if check.union_key else [(a.id, a.display_name) for a in check.ready_trustees]
     return form
 
 
@@ -195,7 +197,8 @@ def my_surveys():
     trustee_of = keys.surveys_held(ref)
     given = {s.id for s in trustee_of if any(t.trustee_ref == ref and t.has_decrypted for t in keys.trustees_of(s))}
     return render_template("surveys/my_surveys.html", open_surveys=open_surveys, released=released,
-                           trustee_of=trustee_of, given=given, has_key=keys.trustee_key(ref) is not None)
+                           trustee_of=trustee_of, given=given, has_key=keys.trustee_key(ref) is not None,
+                           key_ceremonies=unit_surveys.key_ceremonies_of(ref))
 
 
 @surveys_bp.route("/surveys/<int:survey_id>/receipts")
@@ -241,6 +244,9 @@ def trustee_key():
 @trustee_roles_required
 def decrypt(survey_id: int):
     survey, unit = get_survey_for_trustee_or_404(survey_id)
+    if survey.key_made_in_ceremony:
+        # The trustee's part is done in their browser; no passphrase is ever read here.
+        return _decrypt_in_browser(survey)
     form = DecryptForm()
     ref = accounts.account_ref(current_user)
     shares = keys.trustees_of(survey)
@@ -252,6 +258,15 @@ def decrypt(survey_id: int):
         return redirect(url_for("surveys_ui.my_surveys"))
     return render_form("surveys/decrypt.html", form, survey=survey, unit=unit, mine=mine,
                        decrypted=sum(t.has_decrypted for t in shares))
+
+
+def _decrypt_in_browser(survey: Survey):
+    ref = accounts.account_ref(current_user)
+    shares = keys.trustees_of(survey)
+    task = unit_surveys.browser_decryption_or_none(survey, ref)
+    return render_template("surveys/decrypt_in_browser.html", survey=survey, task=task.to_json() if task else None,
+                           mine=next(t for t in shares if t.trustee_ref == ref),
+                           decrypted=sum(t.has_decrypted for t in shares))
 
 
 def _decrypted(survey: Survey, given: int) -> str:

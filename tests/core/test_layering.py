@@ -37,6 +37,8 @@ ORGANIZER_LAYERS = [
     {"cards"},
     {"unit_surveys"},
     {"notifications"},
+    {"conversations"},
+    {"ceremony"},
     {"strength"},
     {"demands"},
     {"booth"},
@@ -51,9 +53,12 @@ LAYER_OF = {part: rank for rank, parts in enumerate(ORGANIZER_LAYERS) for part i
 #: from the tally tables; `stats` is a pure helper (Wilson intervals) that the
 #: union's own figures (density, assessed support) share with the engine;
 #: `booth` gives the answer page what the browser needs to encrypt a ballot;
-#: `record` writes a closed survey's election record and its published trackers.
-ENGINE_PUBLIC = {"ballot_box", "booth", "definitions", "errors", "keys", "launch", "record", "results", "scopes",
-                 "stats", "tally", "models"}
+#: `record` writes a closed survey's election record and its published trackers;
+#: `release` holds the rule for small groups (pure functions), which the union's own
+#: counts by department and shift (conversations) apply as the engine's breakdowns do;
+#: `ceremony` runs key ceremonies, read through its typed statuses.
+ENGINE_PUBLIC = {"ballot_box", "booth", "ceremony", "definitions", "errors", "keys", "launch", "record", "release",
+                 "results", "scopes", "stats", "tally", "models"}
 #: Of `surveys.models`, only the engine's public types: the survey a caller defines,
 #: launches and shows (with its kind, state and key mode) and its questions. The
 #: ledger, ballots, pool, eligible voters, tally groups, comments and trustee rows

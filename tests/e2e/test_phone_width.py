@@ -38,8 +38,10 @@ from playwright.sync_api import Page, expect
 from core.extensions import db
 from organizer import demo
 from organizer.accounts import services as accounts
+from organizer.ceremony import services as ceremonies
 from organizer.charting import people
 from organizer.charting.models import BargainingUnit
+from organizer.conversations import services as conversations
 from organizer.demands import services as demands
 from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, Tier
 from organizer.unit_surveys import services as unit_surveys
@@ -85,6 +87,7 @@ class DemoWorld:
     open_survey_id: int
     draft_survey_id: int
     trustee_survey_id: int
+    ceremony_id: int
 
 
 @pytest.fixture
@@ -99,6 +102,10 @@ def demo_world(app) -> DemoWorld:
         person = people.add_person(organizer, warehouse, people.PersonDetails(
             name=LONG_WORD, department_id=warehouse.departments[0].id, assessment=2, is_member=True,
             card_signed_on=date(2026, 9, 14)))
+        day = conversations.union_today(union)
+        conversations.record_conversation(organizer, person, conversations.ConversationDetails(
+            held_on=day, held_by_id=organizer.id, issues=("pay",), assessment_after=2,
+            note=f"Runs the {LONG_WORD} line.", next_step=conversations.NextStep(f"Ask about the {LONG_WORD} rota", organizer.id, day)))
         claim = demands.add_claim(lena, demands.ClaimDetails(
             ClaimSection.PERFORMANCE, f"Kept the {LONG_WORD} running through peak.", 2025))
         demand = demands.create_demand(lena, demands.DemandDetails(
@@ -112,7 +119,8 @@ def demo_world(app) -> DemoWorld:
             open_survey_id=_open_pulse(organizer, warehouse).id,
             draft_survey_id=unit_surveys.create(organizer, warehouse, _settings(
                 warehouse, "Strike authorization", kind=SurveyKind.VOTE), standard_questions=True).id,
-            trustee_survey_id=_survey_waiting_for_trustees(organizer, steward, warehouse).id)
+            trustee_survey_id=_survey_waiting_for_trustees(organizer, steward, warehouse).id,
+            ceremony_id=ceremonies.start(organizer, union, [organizer.id, steward.id], 2).id)
         db.session.commit()
         db.session.remove()
     return built
@@ -256,7 +264,10 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, walk, demo_world):
         f"/surveys/{w.endorsement_survey_id}/results", f"/surveys/{w.open_survey_id}", f"/surveys/{w.draft_survey_id}",
         f"/surveys/{w.trustee_survey_id}", f"/surveys/{w.trustee_survey_id}/decrypt", f"{warehouse}/strength",
         f"{warehouse}/demands", f"{warehouse}/summary", f"{warehouse}/endorsements", f"{warehouse}/segments",
-        f"{warehouse}/audit", f"/unions/{w.union_id}/settings", f"/unions/{w.union_id}/audit"])
+        f"{warehouse}/audit", f"/unions/{w.union_id}/settings", f"/unions/{w.union_id}/audit",
+        f"/unions/{w.union_id}/survey-key",
+        f"{warehouse}/conversations", f"/people/{w.long_name_person_id}/conversations",
+        f"/people/{w.long_name_person_id}/conversations/new", f"/people/{w.long_name_person_id}/follow-ups/new"])
     organizer.goto(walk.base + f"/people/{w.long_name_person_id}/invite")
     organizer.get_by_label("Role").select_option(value="member")
     organizer.get_by_role("button", name="Make invitation link").click()
@@ -287,17 +298,19 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, walk, demo_world):
     steward = walk.sign_in(browser, "steward@example.org")
     walk.walk(steward, "steward", [
         "/", f"/steward/units/{w.warehouse_id}", f"{warehouse}/demands", f"{warehouse}/summary", "/my/surveys",
-        f"/surveys/{w.trustee_survey_id}/decrypt", "/trustee/key", f"{warehouse}/audit"])
+        f"/surveys/{w.trustee_survey_id}/decrypt", "/trustee/key", f"{warehouse}/audit", f"/survey-key/{w.ceremony_id}"])
 
     # The walk went where it must: a broken sign-in or a lost link would shrink it.
     assert {"/unions/N", "/units/N/chart", "/people/N/edit", "/units/N/people/new", "/people/N/invite",
             "/units/N/surveys", "/surveys/N", "/surveys/N/results", "/units/N/strength", "/units/N/demands",
             "/units/N/summary", "/units/N/segments", "/units/N/audit", "/unions/N/settings", "/unions/N/audit",
             "/unions/N/invitations", "/account/password", "/account/delete", "/my/surveys", "/trustee/key",
-            "/surveys/N/decrypt", "/surveys/N/receipts"} <= walk.visited["organizer"]
+            "/surveys/N/decrypt", "/surveys/N/receipts", "/units/N/conversations", "/people/N/conversations",
+            "/people/N/conversations/new", "/people/N/follow-ups/new", "/unions/N/survey-key"} <= walk.visited["organizer"]
     assert {"/", "/my/demands", "/my/demands/new", "/demands/N/edit", "/my/profile", "/my/surveys",
             "/surveys/N/answer", "/surveys/N/results"} <= walk.visited["member"]
-    assert {"/", "/steward/units/N", "/units/N/demands", "/units/N/summary", "/surveys/N/decrypt"} <= walk.visited["steward"]
+    assert {"/", "/steward/units/N", "/units/N/demands", "/units/N/summary", "/surveys/N/decrypt",
+            "/survey-key/N"} <= walk.visited["steward"]
     assert not walk.problems, f"{len(walk.problems)} problems:\n" + "\n".join(walk.problems)
 
 

@@ -6,119 +6,163 @@ so no page ships without someone deciding who may see it.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from core.clock import today
 from core.extensions import db
-from organizer.accounts import invitations
+from organizer.accounts import committee, coworkers, invitations
 from organizer.accounts import services as accounts
 from organizer.accounts.services import account_ref
 from organizer.cards import services as union_cards
-from organizer.charting.models import Person
+from organizer.charting.models import BargainingUnit, Person
+from organizer.conversations import services as conversations
 from organizer.demands import services as demands
 from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, Tier
 from organizer.roles import Role
 from organizer.strength import structure_tests
 from organizer.strength.models import StructureTestKind
-from surveys import definitions, keys, launch, tally
+from surveys import ceremony, definitions, keys, launch, tally
 from surveys.models import KeyMode, QuestionType, SurveyKind
 from tests import factories
 
+#: The world's visitors (see tests/conftest.py).
 ACTORS = ("anonymous", "member", "steward", "other_organizer", "organizer")
+#: ... and a committee member: a member of the world's unit, another than the world's
+#: member, named to its organizing committee for the department the world's coworker is in.
+MATRIX_ACTORS = (*ACTORS, "committee")
+COMMITTEE_EMAIL = "committee@example.org"
 
-# Expected status per actor, in ACTORS order. 302 for anonymous is the redirect to sign in.
-ORGANIZER_ONLY_GET = (302, 403, 403, 404, 200)
-ORGANIZER_ONLY_POST = (302, 403, 403, 404, 302)
-# The world's member is the author of the demand and claims the routes name.
-MEMBER_ONLY_GET = (302, 200, 403, 403, 403)
-MEMBER_ONLY_POST = (302, 302, 403, 403, 403)
+# Expected status per actor, in MATRIX_ACTORS order. 302 for anonymous is the redirect to sign in.
+# A committee member gets what a steward gets on an organizer's page: 403 (their role is not one it takes).
+ORGANIZER_ONLY_GET = (302, 403, 403, 404, 200, 403)
+ORGANIZER_ONLY_POST = (302, 403, 403, 404, 302, 403)
+# A member's own pages; the committee member is a member of the unit too.
+MEMBER_ONLY_GET = (302, 200, 403, 403, 403, 200)
+# The world's member is the author of the demand, claims and card the routes name: another
+# member of the unit (the committee member) finds none of them.
+AUTHOR_ONLY_GET = (302, 200, 403, 403, 403, 404)
+AUTHOR_ONLY_POST = (302, 302, 403, 403, 403, 404)
+# The chart's own pages: the organizer and the committee member of the coworker's department.
+CHARTING_GET = (302, 403, 403, 404, 200, 200)
+# One-on-ones ask the policy alone, after sign-in: 404 for everyone it leaves out.
+ONE_ON_ONES_GET = (302, 404, 404, 404, 200, 200)
+ONE_ON_ONES_POST = (302, 404, 404, 404, 302, 302)
 
 #: endpoint -> (method, url template, expected statuses)
 MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
-    "static": ("GET", "/static/css/app.css", (200, 200, 200, 200, 200)),
-    "home.index": ("GET", "/", (302, 200, 200, 200, 200)),
-    "auth.login": ("GET", "/login", (200, 302, 302, 302, 302)),
-    "auth.logout": ("POST", "/logout", (302, 302, 302, 302, 302)),
-    "auth.change_password": ("GET", "/account/password", (302, 200, 200, 200, 200)),
-    "auth.accept_invitation": ("GET", "/invite/{token}", (200, 200, 200, 200, 200)),
-    "auth.delete_account": ("GET", "/account/delete", (302, 200, 200, 200, 200)),
-    "auth.notification_settings": ("GET", "/account/notifications", (302, 200, 200, 200, 200)),
+    "static": ("GET", "/static/css/app.css", (200, 200, 200, 200, 200, 200)),
+    "home.index": ("GET", "/", (302, 200, 200, 200, 200, 200)),
+    "auth.login": ("GET", "/login", (200, 302, 302, 302, 302, 302)),
+    "auth.logout": ("POST", "/logout", (302, 302, 302, 302, 302, 302)),
+    "auth.change_password": ("GET", "/account/password", (302, 200, 200, 200, 200, 200)),
+    "auth.accept_invitation": ("GET", "/invite/{token}", (200, 200, 200, 200, 200, 200)),
+    "auth.delete_account": ("GET", "/account/delete", (302, 200, 200, 200, 200, 200)),
+    "auth.notification_settings": ("GET", "/account/notifications", (302, 200, 200, 200, 200, 200)),
+    # Anyone may switch the language (posted empty here: a 400, nothing changed).
+    "auth.choose_language": ("POST", "/language", (400, 400, 400, 400, 400, 400)),
     "organizing.dashboard": ("GET", "/unions/{union_id}", ORGANIZER_ONLY_GET),
-    "organizing.create_unit": ("POST", "/unions/{union_id}/units", (302, 403, 403, 404, 400)),
+    "organizing.create_unit": ("POST", "/unions/{union_id}/units", (302, 403, 403, 404, 400, 403)),
     "organizing.segments": ("GET", "/units/{unit_id}/segments", ORGANIZER_ONLY_GET),
-    "organizing.unit_chart": ("GET", "/units/{unit_id}/chart", ORGANIZER_ONLY_GET),
-    "organizing.add_person": ("GET", "/units/{unit_id}/people/new", ORGANIZER_ONLY_GET),
+    "organizing.unit_chart": ("GET", "/units/{unit_id}/chart", CHARTING_GET),
+    "organizing.add_person": ("GET", "/units/{unit_id}/people/new", CHARTING_GET),
     # The import's later steps carry the file in the form: posted empty, the organizer is sent to start again (400).
     "organizing.import_chart": ("GET", "/units/{unit_id}/chart/import", ORGANIZER_ONLY_GET),
-    "organizing.chart_import_columns": ("POST", "/units/{unit_id}/chart/import/columns", (302, 403, 403, 404, 400)),
-    "organizing.check_chart_import": ("POST", "/units/{unit_id}/chart/import/check", (302, 403, 403, 404, 400)),
-    "organizing.save_chart_import": ("POST", "/units/{unit_id}/chart/import/save", (302, 403, 403, 404, 400)),
+    "organizing.chart_import_columns": ("POST", "/units/{unit_id}/chart/import/columns", (302, 403, 403, 404, 400, 403)),
+    "organizing.check_chart_import": ("POST", "/units/{unit_id}/chart/import/check", (302, 403, 403, 404, 400, 403)),
+    "organizing.save_chart_import": ("POST", "/units/{unit_id}/chart/import/save", (302, 403, 403, 404, 400, 403)),
     "organizing.export_chart": ("GET", "/units/{unit_id}/chart/export", ORGANIZER_ONLY_GET),
-    "organizing.edit_person": ("GET", "/people/{person_id}/edit", ORGANIZER_ONLY_GET),
+    "organizing.edit_person": ("GET", "/people/{person_id}/edit", CHARTING_GET),
     "organizing.remove_person": ("POST", "/people/{person_id}/remove", ORGANIZER_ONLY_POST),
     "organizing.invite_person": ("GET", "/people/{person_id}/invite", ORGANIZER_ONLY_GET),
     "organizing.union_invitations": ("GET", "/unions/{union_id}/invitations", ORGANIZER_ONLY_GET),
     "organizing.revoke_invitation": ("POST", "/invitations/{invitation_id}/revoke", ORGANIZER_ONLY_POST),
-    "steward.unit": ("GET", "/steward/units/{unit_id}", (302, 403, 200, 403, 403)),
+    # The organizing committee is named by organizers only; its members never reach these pages.
+    "organizing.unit_committee": ("GET", "/units/{unit_id}/committee", ORGANIZER_ONLY_GET),
+    # Posted with no department ticked: the coworker's page again, saying to tick one (400).
+    # Both name the world's member (a coworker with an account, not on the committee).
+    "organizing.name_to_committee": ("POST", "/people/{member_person_id}/committee", (302, 403, 403, 404, 400, 403)),
+    # Refused (they are not on the committee), and back to the committee page.
+    "organizing.remove_from_committee": ("POST", "/people/{member_person_id}/committee/remove", ORGANIZER_ONLY_POST),
+    "steward.unit": ("GET", "/steward/units/{unit_id}", (302, 403, 200, 403, 403, 403)),
     "surveys_ui.unit_surveys_page": ("GET", "/units/{unit_id}/surveys", ORGANIZER_ONLY_GET),
     "surveys_ui.manage": ("GET", "/surveys/{draft_id}", ORGANIZER_ONLY_GET),
-    "surveys_ui.add_question": ("POST", "/surveys/{draft_id}/questions", (302, 403, 403, 404, 400)),
+    "surveys_ui.add_question": ("POST", "/surveys/{draft_id}/questions", (302, 403, 403, 404, 400, 403)),
     "surveys_ui.remove_question": ("POST", "/surveys/{draft_id}/questions/{question_id}/remove",
                                    ORGANIZER_ONLY_POST),
-    "surveys_ui.launch": ("POST", "/surveys/{draft_id}/launch", (302, 403, 403, 404, 400)),
+    "surveys_ui.launch": ("POST", "/surveys/{draft_id}/launch", (302, 403, 403, 404, 400, 403)),
     "surveys_ui.use_server_key": ("POST", "/surveys/{draft_id}/server-key", ORGANIZER_ONLY_POST),
     "surveys_ui.close": ("POST", "/surveys/{open_id}/close", ORGANIZER_ONLY_POST),
-    "surveys_ui.my_surveys": ("GET", "/my/surveys", (302, 200, 200, 200, 200)),
-    "surveys_ui.answer": ("GET", "/surveys/{open_id}/answer", (302, 200, 403, 403, 403)),
+    "surveys_ui.my_surveys": ("GET", "/my/surveys", (302, 200, 200, 200, 200, 200)),
+    # The committee member is a member of the unit but not among this survey's voters (409: not for them).
+    "surveys_ui.answer": ("GET", "/surveys/{open_id}/answer", (302, 200, 403, 403, 403, 409)),
     # The booth's JSON endpoints answer JSON to everyone, a signed-out visitor included (401, not a redirect).
-    "surveys_ui.submit_encrypted_ballot": ("POST", "/surveys/{open_id}/ballot", (401, 400, 403, 403, 403)),
-    "surveys_ui.record_checked_ballot": ("POST", "/surveys/{open_id}/ballot/checked", (401, 400, 403, 403, 403)),
-    "surveys_ui.results": ("GET", "/surveys/{released_id}/results", (302, 200, 200, 404, 200)),
-    "surveys_ui.receipts": ("GET", "/surveys/{released_id}/receipts", (302, 200, 200, 404, 200)),
-    "surveys_ui.election_record": ("GET", "/surveys/{released_id}/record.json", (302, 200, 200, 404, 200)),
-    "surveys_ui.trustee_key": ("GET", "/trustee/key", (302, 403, 200, 200, 200)),
-    "surveys_ui.decrypt": ("GET", "/surveys/{trustee_survey_id}/decrypt", (302, 403, 200, 404, 404)),
+    "surveys_ui.submit_encrypted_ballot": ("POST", "/surveys/{open_id}/ballot", (401, 400, 403, 403, 403, 400)),
+    "surveys_ui.record_checked_ballot": ("POST", "/surveys/{open_id}/ballot/checked", (401, 400, 403, 403, 403, 400)),
+    "surveys_ui.results": ("GET", "/surveys/{released_id}/results", (302, 200, 200, 404, 200, 200)),
+    "surveys_ui.receipts": ("GET", "/surveys/{released_id}/receipts", (302, 200, 200, 404, 200, 200)),
+    "surveys_ui.election_record": ("GET", "/surveys/{released_id}/record.json", (302, 200, 200, 404, 200, 200)),
+    "surveys_ui.trustee_key": ("GET", "/trustee/key", (302, 403, 200, 200, 200, 403)),
+    "surveys_ui.decrypt": ("GET", "/surveys/{trustee_survey_id}/decrypt", (302, 403, 200, 404, 404, 403)),
     "organizing.unit_strength": ("GET", "/units/{unit_id}/strength", ORGANIZER_ONLY_GET),
     "organizing.remove_structure_test": ("POST", "/structure-tests/{structure_test_id}/remove", ORGANIZER_ONLY_POST),
-    "organizing.set_evidence_window": ("POST", "/units/{unit_id}/strength/window", (302, 403, 403, 404, 400)),
+    "organizing.set_evidence_window": ("POST", "/units/{unit_id}/strength/window", (302, 403, 403, 404, 400, 403)),
     "organizing.set_temperature_check": ("POST", "/surveys/{released_id}/temperature-check",
-                                         (302, 403, 403, 404, 400)),
+                                         (302, 403, 403, 404, 400, 403)),
     "demands.my_demands": ("GET", "/my/demands", MEMBER_ONLY_GET),
     "demands.new_demand": ("GET", "/my/demands/new", MEMBER_ONLY_GET),
-    "demands.edit_demand": ("GET", "/demands/{demand_id}/edit", MEMBER_ONLY_GET),
+    "demands.edit_demand": ("GET", "/demands/{demand_id}/edit", AUTHOR_ONLY_GET),
     "demands.profile": ("GET", "/my/profile", MEMBER_ONLY_GET),
-    "demands.unit_demands": ("GET", "/units/{unit_id}/demands", (302, 403, 200, 404, 200)),
+    "demands.unit_demands": ("GET", "/units/{unit_id}/demands", (302, 403, 200, 404, 200, 403)),
     "demands.endorsement_requests": ("GET", "/units/{unit_id}/endorsements", ORGANIZER_ONLY_GET),
-    "demands.request_demand_endorsement": ("POST", "/demands/{demand_id}/endorse", MEMBER_ONLY_POST),
-    "demands.request_claim_endorsement": ("POST", "/claims/{claim_id}/endorse", MEMBER_ONLY_POST),
-    "demands.record_response": ("POST", "/demands/{demand_id}/response", (302, 403, 400, 403, 403)),
+    "demands.request_demand_endorsement": ("POST", "/demands/{demand_id}/endorse", AUTHOR_ONLY_POST),
+    "demands.request_claim_endorsement": ("POST", "/claims/{claim_id}/endorse", AUTHOR_ONLY_POST),
+    "demands.record_response": ("POST", "/demands/{demand_id}/response", (302, 403, 400, 403, 403, 403)),
     "demands.launch_endorsement": ("POST", "/units/{unit_id}/endorsements/launch",
-                                   (302, 403, 403, 404, 400)),
-    "demands.mark_same_as": ("POST", "/demands/{demand_id}/same-as", (302, 403, 302, 403, 403)),
-    "demands.bargaining_summary": ("GET", "/units/{unit_id}/summary", (302, 403, 200, 404, 200)),
-    "demands.bargaining_summary_export": ("GET", "/units/{unit_id}/summary.pdf", (302, 403, 200, 404, 200)),
-    "demands.prepare_summary_pdf": ("POST", "/units/{unit_id}/summary/prepare-pdf", (302, 403, 302, 404, 302)),
-    "demands.remove_demand": ("POST", "/demands/{spare_demand_id}/remove", MEMBER_ONLY_POST),
-    "demands.remove_claim": ("POST", "/claims/{spare_claim_id}/remove", MEMBER_ONLY_POST),
+                                   (302, 403, 403, 404, 400, 403)),
+    "demands.mark_same_as": ("POST", "/demands/{demand_id}/same-as", (302, 403, 302, 403, 403, 403)),
+    "demands.bargaining_summary": ("GET", "/units/{unit_id}/summary", (302, 403, 200, 404, 200, 403)),
+    "demands.bargaining_summary_export": ("GET", "/units/{unit_id}/summary.pdf", (302, 403, 200, 404, 200, 403)),
+    "demands.prepare_summary_pdf": ("POST", "/units/{unit_id}/summary/prepare-pdf", (302, 403, 302, 404, 302, 403)),
+    "demands.remove_demand": ("POST", "/demands/{spare_demand_id}/remove", AUTHOR_ONLY_POST),
+    "demands.remove_claim": ("POST", "/claims/{spare_claim_id}/remove", AUTHOR_ONLY_POST),
     "organizing.union_settings": ("GET", "/unions/{union_id}/settings", ORGANIZER_ONLY_GET),
-    "organizing.union_time_zone": ("POST", "/unions/{union_id}/settings/time-zone", (302, 403, 403, 404, 400)),
+    "organizing.union_time_zone": ("POST", "/unions/{union_id}/settings/time-zone", (302, 403, 403, 404, 400, 403)),
     "organizing.union_audit": ("GET", "/unions/{union_id}/audit", ORGANIZER_ONLY_GET),
     # Stewards read their own unit's log: the world's steward stewards this unit.
-    "organizing.unit_audit": ("GET", "/units/{unit_id}/audit", (302, 403, 200, 404, 200)),
+    "organizing.unit_audit": ("GET", "/units/{unit_id}/audit", (302, 403, 200, 404, 200, 403)),
     # The form is empty here (400 for the organizer): what matters is who gets that far.
-    "organizing.rename_segment": ("POST", "/segments/department/{department_id}/rename", (302, 403, 403, 404, 400)),
+    "organizing.rename_segment": ("POST", "/segments/department/{department_id}/rename", (302, 403, 403, 404, 400, 403)),
     "organizing.remove_segment": ("POST", "/segments/shift/{shift_id}/remove", ORGANIZER_ONLY_POST),
     # Union cards: the world's member has signed one (posted empty, the second screen is a 400, never a card).
     "cards.my_card": ("GET", "/my/card", MEMBER_ONLY_GET),
-    "cards.sign_card": ("POST", "/my/card/sign", (302, 400, 403, 403, 403)),
-    "cards.withdraw_card": ("GET", "/cards/{card_id}/withdraw", MEMBER_ONLY_GET),
+    "cards.sign_card": ("POST", "/my/card/sign", (302, 400, 403, 403, 403, 400)),
+    "cards.withdraw_card": ("GET", "/cards/{card_id}/withdraw", AUTHOR_ONLY_GET),
     "cards.union_cards": ("GET", "/unions/{union_id}/cards", ORGANIZER_ONLY_GET),
     "cards.card_text": ("GET", "/unions/{union_id}/cards/words", ORGANIZER_ONLY_GET),
     "cards.unit_cards": ("GET", "/units/{unit_id}/cards", ORGANIZER_ONLY_GET),
     "cards.record_paper_card": ("GET", "/people/{person_id}/paper-card", ORGANIZER_ONLY_GET),
     "cards.confirm_export": ("GET", "/units/{unit_id}/cards/export/pdf", ORGANIZER_ONLY_GET),
     # Posted without the warning's box ticked: the warning again (400), never a file.
-    "cards.export_cards": ("POST", "/units/{unit_id}/cards/export/csv", (302, 403, 403, 404, 400)),
+    "cards.export_cards": ("POST", "/units/{unit_id}/cards/export/csv", (302, 403, 403, 404, 400, 403)),
+    # One-on-ones: every page takes any signed-in account and answers 404 unless the policy lets it in
+    # (organizers, and committee members for the coworkers of their own departments).
+    "conversations.unit_conversations": ("GET", "/units/{unit_id}/conversations", ONE_ON_ONES_GET),
+    "conversations.coworker": ("GET", "/people/{person_id}/conversations", ONE_ON_ONES_GET),
+    "conversations.record_conversation": ("GET", "/people/{person_id}/conversations/new", ONE_ON_ONES_GET),
+    "conversations.add_follow_up": ("GET", "/people/{person_id}/follow-ups/new", ONE_ON_ONES_GET),
+    "conversations.mark_follow_up_done": ("POST", "/follow-ups/{follow_up_id}/done", ONE_ON_ONES_POST),
+    # The union's survey key: organizers start and stop ceremonies; only a ceremony's trustees (the world's
+    # steward) see its steps, and its JSON endpoints answer JSON to everyone (posted empty: 400 for the trustee).
+    "ceremony.union_key": ("GET", "/unions/{union_id}/survey-key", ORGANIZER_ONLY_GET),
+    "ceremony.stop": ("POST", "/unions/{union_id}/survey-key/{ceremony_id}/stop", ORGANIZER_ONLY_POST),
+    "ceremony.step": ("GET", "/survey-key/{ceremony_id}", (302, 403, 200, 404, 404, 403)),
+    "ceremony.progress": ("GET", "/survey-key/{ceremony_id}/progress.json", (401, 403, 200, 404, 404, 403)),
+    "ceremony.join": ("POST", "/survey-key/{ceremony_id}/join", (401, 403, 400, 404, 404, 403)),
+    "ceremony.deal": ("POST", "/survey-key/{ceremony_id}/deal", (401, 403, 400, 404, 404, 403)),
+    "ceremony.check": ("POST", "/survey-key/{ceremony_id}/check", (401, 403, 400, 404, 404, 403)),
+    "surveys_ui.give_partials": ("POST", "/surveys/{trustee_survey_id}/partials", (401, 403, 400, 404, 404, 403)),
 }
 
 
@@ -163,6 +207,7 @@ def _ids(app, world) -> dict[str, object]:
         with_trustees = _survey(scope, KeyMode.TRUSTEES, t=2)
         launch.launch(with_trustees, voters, ["department"], [account_ref(steward), account_ref(second)])
         tally.close(with_trustees)
+        key_ceremony = ceremony.start(f"union:{world.union_id}", [account_ref(steward), account_ref(second)], 2)
         demand, spare_demand = (demands.create_demand(member, demands.DemandDetails(
             DemandKind.DEMAND, Tier.PRIORITY, Basis.COLLECTIVE, Category.PAY, f"Will you {what}?"))
             for what in ("pay the night differential", "heat the bay"))
@@ -173,6 +218,10 @@ def _ids(app, world) -> dict[str, object]:
         words = union_cards.set_card_text(organizer, person.unit.union, "I want the union to represent me.")
         card = union_cards.sign(member, person.unit, union_cards.Signature(
             "Member Example", "member.home@example.net", "+1 555 0100 1000", "Member Example", words.id, words.digest))
+        # About a coworker of the committee member's department whom the remove route leaves on the chart.
+        spoken_to = factories.create_person(person.unit, department_id=person.unit.departments[0].id)
+        follow_up = conversations.add_follow_up(organizer, spoken_to, conversations.NextStep(
+            "Ask about the night shift", organizer.id, today() + timedelta(days=7)))
         db.session.commit()
         ids = {"demand_id": demand.id, "structure_test_id": structure_test.id, "spare_demand_id": spare_demand.id, "claim_id": claim.id,
                "spare_claim_id": spare_claim.id,
@@ -180,17 +229,37 @@ def _ids(app, world) -> dict[str, object]:
                "invitation_id": invitation.id, "token": token, "draft_id": draft.id,
                "question_id": draft.questions[0].id, "open_id": open_.id, "released_id": released.id,
                "trustee_survey_id": with_trustees.id, "card_id": card.id,
-               "department_id": person.unit.departments[0].id, "shift_id": person.unit.shifts[0].id}
+               "department_id": person.unit.departments[0].id, "shift_id": person.unit.shifts[0].id,
+               "member_person_id": coworkers.person_of(member).id, "follow_up_id": follow_up.id,
+               "ceremony_id": key_ceremony.id}
         db.session.remove()
     return ids
 
 
-@pytest.mark.parametrize("actor", ACTORS)
-def test_every_route_answers_each_actor_as_expected(app, world, login, actor):
-    ids = _ids(app, world)
+@pytest.fixture
+def committee_member(app, world) -> str:
+    """The matrix's committee member: a member of the world's unit named to its committee
+    for the department of the world's coworker (its first)."""
+    with app.app_context():
+        unit = db.session.get(BargainingUnit, world.unit_id)
+        account = factories.create_account(Role.MEMBER, unit=unit, email=COMMITTEE_EMAIL)
+        committee.name_to_committee(accounts.find_account_by_email(world.organizer), unit, account,
+                                    {unit.departments[0].id})
+        db.session.commit()
+    return COMMITTEE_EMAIL
+
+
+def _signed_in(app, world, login, actor: str):
     client = app.test_client()
     if actor != "anonymous":
-        login(client, getattr(world, actor))
+        login(client, COMMITTEE_EMAIL if actor == "committee" else getattr(world, actor))
+    return client
+
+
+@pytest.mark.parametrize("actor", MATRIX_ACTORS)
+def test_every_route_answers_each_actor_as_expected(app, world, login, committee_member, actor):
+    ids = _ids(app, world)
+    client = _signed_in(app, world, login, actor)
     # Reads first, then writes, so no write changes what a later read finds; signing out comes last.
     ordered = sorted(MATRIX.items(), key=lambda item: (item[1][0] != "GET", item[0] == "auth.logout"))
     mismatches = []
@@ -198,7 +267,7 @@ def test_every_route_answers_each_actor_as_expected(app, world, login, actor):
         url = template.format(**ids)
         response = client.open(url, method=method)
         response.close()
-        want = expected[ACTORS.index(actor)]
+        want = expected[MATRIX_ACTORS.index(actor)]
         if response.status_code != want:
             mismatches.append(f"{method} {url} ({endpoint}): got {response.status_code}, expected {want}")
         elif actor == "anonymous" and response.status_code == 302 and endpoint != "auth.logout":
@@ -208,30 +277,29 @@ def test_every_route_answers_each_actor_as_expected(app, world, login, actor):
 
 
 #: The chart's query parameters (a page, a page size, a name search, the filters) reach it only
-#: as the chart's own entry says; for the organizer, a bad value is a 400 with the form, never a 500.
-BAD_FOR_THE_ORGANIZER = (302, 403, 403, 404, 400)
+#: as the chart's own entry says; for the organizer and the committee member, a bad value is a 400
+#: with the form, never a 500.
+BAD_FOR_THE_CHARTERS = (302, 403, 403, 404, 400, 400)
 CHART_QUERIES: dict[str, tuple[int, ...]] = {
-    "?page=2&per_page=25": ORGANIZER_ONLY_GET,
-    "?search=Jordan&membership=no&assessment=2&page=1": ORGANIZER_ONLY_GET,
-    "?page=99999999": ORGANIZER_ONLY_GET,
-    "?search=%25_%27%3Cb%3E": ORGANIZER_ONLY_GET,
-    "?page=0": BAD_FOR_THE_ORGANIZER,
-    "?page=abc": BAD_FOR_THE_ORGANIZER,
-    "?per_page=100000": BAD_FOR_THE_ORGANIZER,
-    "?search=%01": BAD_FOR_THE_ORGANIZER,
-    "?department=abc": BAD_FOR_THE_ORGANIZER,
+    "?page=2&per_page=25": CHARTING_GET,
+    "?search=Jordan&membership=no&assessment=2&page=1": CHARTING_GET,
+    "?page=99999999": CHARTING_GET,
+    "?search=%25_%27%3Cb%3E": CHARTING_GET,
+    "?page=0": BAD_FOR_THE_CHARTERS,
+    "?page=abc": BAD_FOR_THE_CHARTERS,
+    "?per_page=100000": BAD_FOR_THE_CHARTERS,
+    "?search=%01": BAD_FOR_THE_CHARTERS,
+    "?department=abc": BAD_FOR_THE_CHARTERS,
 }
 
 
-@pytest.mark.parametrize("actor", ACTORS)
-def test_the_charts_parameters_answer_each_actor_as_expected(app, world, login, actor):
-    client = app.test_client()
-    if actor != "anonymous":
-        login(client, getattr(world, actor))
+@pytest.mark.parametrize("actor", MATRIX_ACTORS)
+def test_the_charts_parameters_answer_each_actor_as_expected(app, world, login, committee_member, actor):
+    client = _signed_in(app, world, login, actor)
     mismatches = []
     for query, expected in CHART_QUERIES.items():
         response = client.get(f"/units/{world.unit_id}/chart{query}")
-        want = expected[ACTORS.index(actor)]
+        want = expected[MATRIX_ACTORS.index(actor)]
         if response.status_code != want:
             mismatches.append(f"{query}: got {response.status_code}, expected {want}")
         elif response.status_code == 200 and b"Jordan Example" not in response.data and "search=Jordan" in query:

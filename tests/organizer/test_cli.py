@@ -24,7 +24,7 @@ def test_seed_demo_creates_a_believable_union(app, runner, client, login):
         people = db.session.scalar(sa.select(sa.func.count()).select_from(Person))
         assert 130 <= people <= 170
         roles = {a.role for account in db.session.scalars(sa.select(Account)) for a in account.roles}
-        assert roles == {Role.ORGANIZER, Role.STEWARD, Role.MEMBER}
+        assert roles == {Role.ORGANIZER, Role.STEWARD, Role.MEMBER, Role.COMMITTEE}
         members = sum(1 for a in db.session.scalars(sa.select(Account)) if a.has_role(Role.MEMBER))
         assert members >= 3
     login(client, "organizer@example.org", DEMO_PASSWORD)

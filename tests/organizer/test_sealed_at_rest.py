@@ -1,6 +1,6 @@
 """PRIVACY.md invariant 6: after people are charted and accounts made, the raw
 database (the SQLite file, or a pg_dump of PostgreSQL) holds none of their
-names, emails, phones, notes or display names."""
+names, emails, phones, notes, display names, conversation notes or follow-ups."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from core.extensions import db
 from organizer.accounts.models import Account
 from organizer.charting.models import BargainingUnit, Person
+from organizer.conversations import services as conversations
 from organizer.roles import Role
 from tests import factories
 from tests.dumps import raw_database
@@ -21,6 +22,8 @@ SECRETS = {
     "notes": "Quietly leading the night-shift petition",
     "display_name": "Pseudonym Marigold Quasar",
     "account_email": "marigold.quasar@example.net",
+    "conversation_note": "Said the shift lead keeps a list of who talks union",
+    "follow_up_step": "Meet Wilhelmina at the bus stop after the night shift",
 }
 
 
@@ -31,6 +34,10 @@ def test_personal_data_never_reaches_the_database_in_the_clear(app, world):
                                          phone=SECRETS["phone"], notes=SECRETS["notes"], assessment=5)
         factories.create_account(Role.MEMBER, unit=unit, email=SECRETS["account_email"],
                                  display_name=SECRETS["display_name"])
+        organizer, day = factories.create_account(Role.ORGANIZER, union=unit.union), conversations.union_today(unit.union)
+        conversations.record_conversation(organizer, person, conversations.ConversationDetails(
+            held_on=day, held_by_id=organizer.id, issues=("pay",), assessment_after=5, note=SECRETS["conversation_note"],
+            next_step=conversations.NextStep(SECRETS["follow_up_step"], organizer.id, day)))
         db.session.commit()
         # The app itself reads everything back.
         db.session.expire_all()

@@ -1,8 +1,8 @@
 """Every page that shows or counts a unit makes as many SQL statements for a
 unit of 630 coworkers, 520 of them with accounts, as for one of 30: the chart (any filter, search or
 page), strength, the dashboard, home pages, the steward's page, the survey
-page that counts who may answer, demands, the summary, and adding or editing
-a coworker. A page that loaded the unit's people one by one, or counted them
+page that counts who may answer, demands, the summary, adding or editing
+a coworker, a committee member's chart and the organizing committee's page. A page that loaded the unit's people one by one, or counted them
 by loading them, makes more statements as the unit grows, and fails here."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from organizer.charting.models import BargainingUnit
 from organizer.roles import Role
 from surveys import definitions
 from surveys.models import KeyMode, QuestionType, SurveyKind
+from tests.organizer.accounts.committee_helpers import seat_committee_member
 from tests.statements import counting_statements
 
 _serial = count()
@@ -43,7 +44,7 @@ def _grow(app, world, coworkers: int, members: int) -> None:
         db.session.commit()
 
 
-def _pages(app, world) -> dict[str, tuple[str, str, str, dict | None]]:
+def _pages(app, world, seated) -> dict[str, tuple[str, str, str, dict | None]]:
     with app.app_context():
         unit = db.session.get(BargainingUnit, world.unit_id)
         draft = definitions.create_survey(f"unit:{unit.id}", definitions.SurveySettings(
@@ -71,6 +72,12 @@ def _pages(app, world) -> dict[str, tuple[str, str, str, dict | None]]:
         "adding a coworker": ("organizer", "POST", f"/units/{u}/people/new", None),
         "steward's unit page": ("steward", "GET", f"/steward/units/{u}", None),
         "member's home": ("member", "GET", "/", None),
+        "committee member's chart": ("committee", "GET", f"/units/{u}/chart", None),
+        "committee member's chart searched": ("committee", "GET", f"/units/{u}/chart?search=grown+1", None),
+        "committee member's home": ("committee", "GET", "/", None),
+        "a coworker's page, for a committee member": ("committee", "GET", f"/people/{seated.own_coworker_id}/edit",
+                                                      None),
+        "the organizing committee": ("organizer", "GET", f"/units/{u}/committee", None),
     }
 
 
@@ -89,8 +96,11 @@ def _statements(app, clients, pages) -> dict[str, int]:
 
 
 def test_no_page_makes_more_statements_for_a_bigger_unit(app, world, login):
+    with app.app_context():
+        seated = seat_committee_member(world)
     clients = {who: login(app.test_client(), getattr(world, who)) for who in ("organizer", "steward", "member")}
-    pages = _pages(app, world)
+    clients["committee"] = login(app.test_client(), seated.email)
+    pages = _pages(app, world, seated)
     _grow(app, world, coworkers=30, members=3)
     small = _statements(app, clients, pages)
     # Past 500 accounts: loading them as objects would take a second query for their

@@ -1,0 +1,80 @@
+"""What a copy of the database holds of one-on-ones: every field but the id and the
+unit sealed, the fixed-width ones at one size whatever they hold (no issue or all
+of them, a follow-up open or done), no foreign key to a coworker or an account;
+and a coworker removed from the chart takes their conversations and follow-ups along."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from core.extensions import db
+from core.sealing import field_cipher
+from crypto.fields import FieldCipherError
+from organizer.accounts import coworkers
+from organizer.conversations import services
+from organizer.conversations.models import Conversation, FollowUp
+from organizer.ontology import Category
+from tests import factories
+from tests.organizer.conversations.helpers import follow_up, talk
+
+#: (table, column) -> the purpose it is sealed under; each is one size whatever it holds.
+FIXED_WIDTH = {
+    ("conversations", "person_id"): "conversation.person_id",
+    ("conversations", "held_by_id"): "conversation.held_by_id",
+    ("conversations", "held_on"): "conversation.held_on",
+    ("conversations", "issues"): "conversation.issues",
+    ("conversations", "assessment_before"): "conversation.assessment_before",
+    ("conversations", "assessment_after"): "conversation.assessment_after",
+    ("follow_ups", "person_id"): "follow_up.person_id",
+    ("follow_ups", "owner_id"): "follow_up.owner_id",
+    ("follow_ups", "due_on"): "follow_up.due_on",
+    ("follow_ups", "done_on"): "follow_up.done_on",
+}
+
+
+def test_fixed_width_fields_are_sealed_at_one_size_whatever_they_hold(talking):
+    organizer, person = talking.organizer, talking.person
+    other = factories.create_person(person.unit, "Another Coworker")
+    talk(organizer, person, issues=(), assessment_after=0, days_back=300)
+    talk(organizer, other, issues=tuple(c.value for c in Category), assessment_after=5)
+    follow_up(organizer, person)
+    services.mark_done(organizer, follow_up(organizer, other, due_in=200))
+    db.session.commit()
+    for (table, column), purpose in FIXED_WIDTH.items():
+        blobs = [bytes(v) for v in db.session.execute(sa.text(f"SELECT {column} FROM {table}")).scalars()]
+        assert len(blobs) == 2 and all(blobs), f"{table}.{column}: two sealed rows to compare"
+        assert len({len(blob) for blob in blobs}) == 1, f"{table}.{column}: the blob's size tells values apart"
+        for blob in blobs:
+            field_cipher().decrypt(blob, purpose.encode())
+
+
+def test_only_the_id_and_the_unit_stay_clear_and_nothing_points_to_a_person(app_ctx):
+    inspector = sa.inspect(db.engine)
+    for table in ("conversations", "follow_ups"):
+        clear = {c["name"] for c in inspector.get_columns(table) if not isinstance(c["type"], sa.LargeBinary)}
+        assert clear == {"id", "unit_id"}, table
+        assert {fk["referred_table"] for fk in inspector.get_foreign_keys(table)} == {"bargaining_units"}
+
+
+def test_a_sealed_value_moved_to_another_column_does_not_open(talking):
+    talk(talking.organizer, talking.person)
+    db.session.commit()
+    db.session.execute(sa.text("UPDATE conversations SET person_id = held_by_id"))
+    db.session.expire_all()
+    with pytest.raises(FieldCipherError):
+        db.session.scalars(sa.select(Conversation)).all()
+    db.session.rollback()
+
+
+def test_a_coworker_removed_from_the_chart_takes_their_notes_along(talking):
+    organizer, person = talking.organizer, talking.person
+    leaving = factories.create_person(person.unit, "Leaving Soon")
+    talk(organizer, leaving)
+    follow_up(organizer, leaving)
+    kept_talk, kept_step = talk(organizer, person), follow_up(organizer, person)
+    db.session.commit()
+    coworkers.remove_person(organizer, leaving)
+    db.session.commit()
+    assert db.session.scalars(sa.select(Conversation.id)).all() == [kept_talk.id]
+    assert db.session.scalars(sa.select(FollowUp.id)).all() == [kept_step.id]
