@@ -13,13 +13,14 @@ import click
 from flask.cli import with_appcontext
 from flask import Flask
 from flask_babel import lazy_gettext
+from werkzeug.routing import IntegerConverter
 from werkzeug.serving import run_simple
 
 import surveys
 import surveys.models  # noqa: F401 - the engine's tables belong to the same metadata
 from surveys import cli as surveys_cli
 from config import load_settings
-from core import errors, i18n, jobs, mail, sealing, security, templating
+from core import columns, errors, i18n, jobs, mail, sealing, security, templating
 from core.extensions import csrf, db, limiter, login_manager, migrate
 from organizer import demo, demo_scale
 from organizer.accounts import cli as accounts_cli
@@ -75,6 +76,17 @@ BLUEPRINTS = (
 PAGES_ADDED_TO_LOWER_BLUEPRINTS = (notifications_views, strength_views, booth_views, bargaining_views)
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every route: an id a row can have, from 1 to the largest an INTEGER
+    column holds. Any other number is a 404 before a view runs, never a 500 from the
+    database refusing to compare with it."""
+
+    def __init__(self, url_map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", columns.LARGEST_ROW_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     config_name = config_name or os.environ.get("LEVERAGE_CONFIG", "development")
     instance_path = os.environ.get("LEVERAGE_INSTANCE_PATH", str(PROJECT_ROOT / "instance"))
@@ -87,6 +99,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     )
     app.config.update(load_settings(config_name, instance_path))
     app.config.update(overrides or {})
+    app.url_map.converters["int"] = RowIdConverter
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

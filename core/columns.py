@@ -6,6 +6,10 @@ import enum
 
 import sqlalchemy as sa
 
+#: The largest id an INTEGER column holds (PostgreSQL's is 32 bits). A larger number
+#: in a URL or a form names no row, and the database would refuse to compare with it.
+LARGEST_ROW_ID = 2**31 - 1
+
 #: Long enough for every stored enum value so far; a longer value is a migration.
 ENUM_LENGTH = 24
 

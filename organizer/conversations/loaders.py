@@ -5,7 +5,6 @@ nothing of who was spoken to."""
 
 from __future__ import annotations
 
-from flask import abort
 from flask_login import current_user
 
 from organizer import policy
@@ -15,23 +14,16 @@ from organizer.conversations import services
 from organizer.conversations.models import FollowUp
 
 
-def _possible(object_id: int) -> int:
-    # A larger id than any row can have names nothing: the database would refuse the number.
-    if not 0 < object_id <= services.LARGEST_ID:
-        abort(404)
-    return object_id
-
-
 def get_person_to_talk_with_or_404(person_id: int) -> Person:
-    person = get_or_404(Person, _possible(person_id))
+    person = get_or_404(Person, person_id)
     return allowed_or_404(person, services.talks_with(current_user, person))
 
 
 def get_unit_for_one_on_ones_or_404(unit_id: int) -> BargainingUnit:
-    unit = get_or_404(BargainingUnit, _possible(unit_id))
+    unit = get_or_404(BargainingUnit, unit_id)
     return allowed_or_404(unit, policy.holds_one_on_ones(current_user, unit))
 
 
 def get_follow_up_or_404(follow_up_id: int) -> FollowUp:
-    follow_up = get_or_404(FollowUp, _possible(follow_up_id))
+    follow_up = get_or_404(FollowUp, follow_up_id)
     return allowed_or_404(follow_up, services.may_mark_done(current_user, follow_up))

@@ -43,6 +43,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from core import text as words
+from core.columns import LARGEST_ROW_ID
 from core.clock import utcnow
 from core.extensions import db
 from core.timezones import to_local
@@ -86,8 +87,8 @@ UNIT_FOLLOW_UPS_SHOWN = 100
 #: How many coworkers a search lists.
 SEARCH_RESULTS = 20
 
-#: The largest id an INTEGER column holds (PostgreSQL's is 32 bits).
-LARGEST_ID = 2**31 - 1
+#: The largest id a row can have: an owner id above it names nobody.
+LARGEST_ID = LARGEST_ROW_ID
 
 _NOT_YOURS = "You can see and record conversations only with coworkers of the departments you chart."
 
