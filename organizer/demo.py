@@ -63,6 +63,9 @@ DEMO_LOGINS: list[tuple[str, str, Role, str | None]] = [
       for n, name in enumerate(["Night picker", "Lena", "Forklift F.", "Dock 4", "Quiet one", "Packer P."], 1)],
     ("member7@example.org", "Route 9", Role.MEMBER, "Drivers"),
     ("member8@example.org", "Dispatch D.", Role.MEMBER, "Dispatch and office"),
+    # A second steward, so the union has three possible trustees and a new organizer
+    # can try the survey key's ceremony (2 of 3) with the demo's own logins.
+    ("steward2@example.org", "Tasha (steward)", Role.STEWARD, "Drivers"),
 ]
 
 
