@@ -8,15 +8,14 @@
 // ristretto255 and SHA-2 come from the vendored noble libraries; AES-GCM and
 // HKDF from WebCrypto; randomness from crypto.getRandomValues.
 
-import { ristretto255, sha256, sha512 } from "../vendor/noble.js";
+import { sha256 } from "../vendor/noble.js";
+import {
+  G, POINT_SIZE, Point, SCALAR_SIZE, TABLE_WINDOW, base64Bytes, bytesOf, canonicalScalar, concat, decodePoint,
+  frame, hashToScalar, hex, mod, mulPublic, mulSecret, randomScalar, scalarToBytes, toBase64, uintBE,
+} from "../crypto/common.js";
 
-const Point = ristretto255.Point;
-const ORDER = Point.Fn.ORDER;
-const encoder = new TextEncoder();
-const bytesOf = (text) => encoder.encode(text);
+export { randomScalar, toBase64 };
 
-const PROTOCOL_TAG = bytesOf("leverage/crypto/v1");
-const GROUP_NAME = bytesOf("ristretto255");
 const MEMBERSHIP_DOMAIN = bytesOf("proof/ciphertext-holds-one-of");
 const EPHEMERAL_KEY_DOMAIN = bytesOf("proof/knowledge-of-sealed-text-ephemeral-key/v2");
 const TEXT_KDF_DOMAIN = bytesOf("leverage/sealing/text/v2");
@@ -33,8 +32,6 @@ export const CANT_SAY = "cant_say";
 const MAX_QUESTIONS = 1000;
 const MAX_OPTIONS = 64;
 const MAX_SCALE_POINTS = 11;
-const POINT_SIZE = 32;
-const SCALAR_SIZE = 32;
 const CIPHERTEXT_SIZE = 64;
 const SLOT_PROOF_SIZE = 128;
 const BRANCH_SIZE = 64;
@@ -46,105 +43,10 @@ export class BoothError extends Error {}
 
 // ---------------------------------------------------------------- bytes
 
-function concat(parts) {
-  let size = 0;
-  for (const part of parts) size += part.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function uintBE(value, size) {
-  const out = new Uint8Array(size);
-  let rest = BigInt(value);
-  for (let i = size - 1; i >= 0; i--) {
-    out[i] = Number(rest & 0xffn);
-    rest >>= 8n;
-  }
-  return out;
-}
-
-/** crypto.group.frame: each part preceded by its length, 8 bytes big-endian. */
-function frame(...parts) {
-  const pieces = [];
-  for (const part of parts) pieces.push(uintBE(part.length, 8), part);
-  return concat(pieces);
-}
-
-function equalBytes(a, b) {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
-}
-
-function hex(bytes) {
-  let out = "";
-  for (const byte of bytes) out += byte.toString(16).padStart(2, "0");
-  return out;
-}
-
-export function toBase64(bytes) {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
-
 export function fromBase64(text) {
-  if (typeof text !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
-    throw new BoothError("not valid base64");
-  }
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  const out = base64Bytes(text);
+  if (out === null) throw new BoothError("not valid base64");
   return out;
-}
-
-// ---------------------------------------------------------------- scalars
-
-function scalarFromLE(bytes) {
-  let value = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]);
-  return value;
-}
-
-function scalarToBytes(value) {
-  const out = new Uint8Array(SCALAR_SIZE);
-  let rest = value;
-  for (let i = 0; i < SCALAR_SIZE; i++) {
-    out[i] = Number(rest & 0xffn);
-    rest >>= 8n;
-  }
-  return out;
-}
-
-const mod = (value) => ((value % ORDER) + ORDER) % ORDER;
-
-/** 32 canonical little-endian bytes, or null when not below the order. */
-function canonicalScalar(bytes) {
-  const value = scalarFromLE(bytes);
-  return value < ORDER ? value : null;
-}
-
-/** A uniformly random non-zero scalar: 64 random bytes reduced mod the order
- * (bias below 2^-250). Python draws by rejection (libsodium); both are uniform
- * for every purpose here. */
-export function randomScalar() {
-  for (;;) {
-    const value = scalarFromLE(crypto.getRandomValues(new Uint8Array(64))) % ORDER;
-    if (value !== 0n) return value;
-  }
-}
-
-/** crypto.group.hash_to_scalar. */
-function hashToScalar(domain, ...parts) {
-  return scalarFromLE(sha512(frame(PROTOCOL_TAG, domain, GROUP_NAME, ...parts))) % ORDER;
 }
 
 // ---------------------------------------------------------------- points
@@ -152,32 +54,7 @@ function hashToScalar(domain, ...parts) {
 // The generator and each survey's key get wide precomputed tables: a booth
 // multiplies nothing else by a secret (see proveMembership), so every
 // multiplication of the prover is a fixed-base one.
-const TABLE_WINDOW = 8;
-let generator = null;
 const keyTables = new Map();
-
-function G() {
-  if (generator === null) generator = Point.fromBytes(Point.BASE.toBytes()).precompute(TABLE_WINDOW, false);
-  return generator;
-}
-
-/** k·P for a secret k: noble's constant-time multiply (fixed operation
- * sequence), which refuses 0; 0 (probability 2^-252) gives the identity. */
-function mulSecret(point, k) {
-  return k === 0n ? Point.ZERO : point.multiply(k);
-}
-
-function mulPublic(point, k) {
-  return point.multiplyUnsafe(k);
-}
-
-function decodePoint(bytes) {
-  try {
-    return Point.fromBytes(bytes);
-  } catch {
-    return null;
-  }
-}
 
 function publicKeyOf(params) {
   const text = params.public_key;

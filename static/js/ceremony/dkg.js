@@ -12,15 +12,14 @@
 // Uint8Array, scalars bigint; dealings and complaints travel as the JSON of
 // crypto.dkg (byte fields in standard padded base64).
 
-import { hkdf, ristretto255, scryptAsync, sha256, sha512 } from "../vendor/noble.js";
+import { hkdf, scryptAsync, sha256 } from "../vendor/noble.js";
+import {
+  G, POINT_SIZE, Point, SCALAR_SIZE, base64Bytes, bytesOf, canonicalScalar, concat, decodePoint, equalBytes, frame,
+  hashToScalar, hex, mod, mulPublic, mulSecret, randomScalar, scalarToBytes, toBase64,
+} from "../crypto/common.js";
 
-const Point = ristretto255.Point;
-const ORDER = Point.Fn.ORDER;
-const encoder = new TextEncoder();
-const bytesOf = (text) => encoder.encode(text);
+export { randomScalar, toBase64 };
 
-const PROTOCOL_TAG = bytesOf("leverage/crypto/v1");
-const GROUP_NAME = bytesOf("ristretto255");
 const PERSONAL_KEY_LABEL = bytesOf("leverage/ceremony/personal-key");
 const CONTEXT_LABEL = bytesOf("leverage/ceremony/context");
 const CONSTANT_LABEL = bytesOf("leverage/ceremony/constant-term");
@@ -42,8 +41,6 @@ export const PASSPHRASE_SEAL_VERSION = 1;
 export const THRESHOLD_KEY_VERSION = 1;
 export const MAX_TRUSTEES = 255;
 const MAX_CEREMONY_ID = 255;
-const POINT_SIZE = 32;
-const SCALAR_SIZE = 32;
 const PROOF_SIZE = 64;
 const TAG_SIZE = 16;
 const SALT_SIZE = 16;
@@ -72,36 +69,7 @@ export class CeremonyError extends Error {
 
 // ---------------------------------------------------------------- bytes
 
-function concat(parts) {
-  let size = 0;
-  for (const part of parts) size += part.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function uintBE(value, size) {
-  const out = new Uint8Array(size);
-  let rest = BigInt(value);
-  for (let i = size - 1; i >= 0; i--) {
-    out[i] = Number(rest & 0xffn);
-    rest >>= 8n;
-  }
-  return out;
-}
-
 const indexByte = (index) => Uint8Array.of(index);
-
-/** crypto.group.frame: each part preceded by its length, 8 bytes big-endian. */
-function frame(...parts) {
-  const pieces = [];
-  for (const part of parts) pieces.push(uintBE(part.length, 8), part);
-  return concat(pieces);
-}
 
 function unframe(data) {
   const parts = [];
@@ -117,98 +85,16 @@ function unframe(data) {
   return parts;
 }
 
-function equalBytes(a, b) {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
-}
-
-export function toBase64(bytes) {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
-
 /** Strict standard base64 (padded, canonical), as crypto.dkg reads it. */
 export function fromBase64(text, what = "a value") {
-  if (typeof text !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
-    throw new CeremonyError(`${what} is not valid base64.`);
-  }
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  if (toBase64(out) !== text) throw new CeremonyError(`${what} is not valid base64.`);
+  const out = base64Bytes(text);
+  if (out === null || toBase64(out) !== text) throw new CeremonyError(`${what} is not valid base64.`);
   return out;
 }
 
 const asBytes = (value, what) => (typeof value === "string" ? fromBase64(value, what) : value);
 
-// ---------------------------------------------------------------- scalars
-
-function scalarFromLE(bytes) {
-  let value = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]);
-  return value;
-}
-
-function scalarToBytes(value) {
-  const out = new Uint8Array(SCALAR_SIZE);
-  let rest = value;
-  for (let i = 0; i < SCALAR_SIZE; i++) {
-    out[i] = Number(rest & 0xffn);
-    rest >>= 8n;
-  }
-  return out;
-}
-
-const mod = (value) => ((value % ORDER) + ORDER) % ORDER;
-
-function canonicalScalar(bytes) {
-  if (bytes.length !== SCALAR_SIZE) return null;
-  const value = scalarFromLE(bytes);
-  return value < ORDER ? value : null;
-}
-
-/** A uniformly random non-zero scalar: 64 random bytes reduced mod the order. */
-export function randomScalar() {
-  for (;;) {
-    const value = scalarFromLE(crypto.getRandomValues(new Uint8Array(64))) % ORDER;
-    if (value !== 0n) return value;
-  }
-}
-
-/** crypto.group.hash_to_scalar. */
-function hashToScalar(domain, ...parts) {
-  return scalarFromLE(sha512(frame(PROTOCOL_TAG, domain, GROUP_NAME, ...parts))) % ORDER;
-}
-
 // ---------------------------------------------------------------- points
-
-let generator = null;
-
-function G() {
-  if (generator === null) generator = Point.fromBytes(Point.BASE.toBytes()).precompute(8, false);
-  return generator;
-}
-
-/** k·P for a secret k: noble's constant-time multiply, which refuses 0. */
-function mulSecret(point, k) {
-  return k === 0n ? Point.ZERO : point.multiply(k);
-}
-
-const mulPublic = (point, k) => point.multiplyUnsafe(k);
-
-function decodePoint(bytes) {
-  if (!(bytes instanceof Uint8Array) || bytes.length !== POINT_SIZE) return null;
-  try {
-    return Point.fromBytes(bytes);
-  } catch {
-    return null;
-  }
-}
 
 function pointOrRefuse(bytes, what, trustee = null) {
   const point = decodePoint(bytes);
@@ -319,9 +205,7 @@ export function parseCeremonyContext(context) {
 /** crypto.dkg.ceremony_fingerprint: "4F2A-91C3-07BD-E55A-1D20". */
 export function ceremonyFingerprint(context) {
   parseCeremonyContext(context);
-  let digits = "";
-  for (const byte of sha256(frame(FINGERPRINT_LABEL, context))) digits += byte.toString(16).padStart(2, "0");
-  const code = digits.slice(0, FINGERPRINT_HEX_DIGITS).toUpperCase();
+  const code = hex(sha256(frame(FINGERPRINT_LABEL, context))).slice(0, FINGERPRINT_HEX_DIGITS).toUpperCase();
   return code.match(/.{4}/g).join("-");
 }
 

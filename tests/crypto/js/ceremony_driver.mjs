@@ -5,24 +5,8 @@
 // (SHA-512 of a tag, a seed and a counter, reduced mod the order), so both
 // sides draw the same scalars in the same order.
 
-import { readFileSync } from "node:fs";
-import { sha512 } from "../../../static/js/vendor/noble.js";
 import * as dkg from "../../../static/js/ceremony/dkg.js";
-
-const ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
-const RANDOMNESS_TAG = new TextEncoder().encode("leverage/test-vectors/randomness");
-
-function u64(value) {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(value));
-  return out;
-}
-
-function frame(...parts) {
-  const out = [];
-  for (const part of parts) out.push(...u64(part.length), ...part);
-  return Uint8Array.from(out);
-}
+import { answerOneRequest, deterministicScalars, runWorker } from "./harness.mjs";
 
 const b64 = dkg.toBase64;
 const unb64 = (text) => dkg.fromBase64(text);
@@ -44,22 +28,8 @@ function scalarText(value) {
   return b64(out);
 }
 
-function deterministicScalars(seed) {
-  let counter = 0;
-  const seedBytes = new TextEncoder().encode(seed);
-  return () => {
-    for (;;) {
-      const digest = sha512(frame(RANDOMNESS_TAG, seedBytes, u64(counter++)));
-      let value = 0n;
-      for (let i = digest.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(digest[i]);
-      value %= ORDER;
-      if (value !== 0n) return value;
-    }
-  };
-}
-
 /** Options for randomness: a seed gives the vectors' stream, none the CSPRNG. */
-const drawing = (seed) => (seed == null ? {} : { randomScalar: deterministicScalars(seed) });
+const drawing = (seed) => (seed == null ? {} : { randomScalar: deterministicScalars(new TextEncoder().encode(seed)) });
 
 function failure(error) {
   if (!(error instanceof dkg.CeremonyError)) throw error;
@@ -139,29 +109,8 @@ const operations = {
 };
 
 /** The worker's message protocol, with a stand-in for the worker's global scope. */
-async function worker({ messages }) {
-  const posted = [];
-  let listener = null;
-  let wake = () => {};
-  globalThis.self = {
-    addEventListener: (type, handler) => {
-      if (type === "message") listener = handler;
-    },
-    postMessage: (message) => {
-      posted.push(structuredClone(message));
-      wake();
-    },
-  };
-  await import("../../../static/js/ceremony/worker.js");
-  const finished = (id) => posted.some((m) => m.id === id && m.type !== "progress");
-  for (const message of messages) {
-    const arrived = new Promise((resolve) => {
-      wake = () => finished(message.id) && resolve();
-    });
-    listener({ data: structuredClone(message) });
-    await arrived;
-  }
-  return posted;
+function worker({ messages }) {
+  return runWorker(() => import("../../../static/js/ceremony/worker.js"), messages);
 }
 
 async function run(request) {
@@ -173,7 +122,4 @@ async function run(request) {
   return operations[request.op](request);
 }
 
-const request = JSON.parse(readFileSync(0, "utf8"));
-const started = performance.now();
-const result = await run(request);
-process.stdout.write(JSON.stringify({ result, ms: performance.now() - started }));
+await answerOneRequest(run);

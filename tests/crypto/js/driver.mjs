@@ -4,37 +4,8 @@
 // defines (SHA-512 of a tag, a seed and a counter, reduced mod the order), so
 // both sides draw the same scalars in the same order.
 
-import { readFileSync } from "node:fs";
-import { sha512 } from "../../../static/js/vendor/noble.js";
 import * as booth from "../../../static/js/booth/crypto.js";
-
-const ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
-const RANDOMNESS_TAG = new TextEncoder().encode("leverage/test-vectors/randomness");
-
-function u64(value) {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(value));
-  return out;
-}
-
-function frame(...parts) {
-  const out = [];
-  for (const part of parts) out.push(...u64(part.length), ...part);
-  return Uint8Array.from(out);
-}
-
-function deterministicScalars(seed) {
-  let counter = 0;
-  return () => {
-    for (;;) {
-      const digest = sha512(frame(RANDOMNESS_TAG, seed, u64(counter++)));
-      let value = 0n;
-      for (let i = digest.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(digest[i]);
-      value %= ORDER;
-      if (value !== 0n) return value;
-    }
-  };
-}
+import { answerOneRequest, deterministicScalars, runWorker } from "./harness.mjs";
 
 const b64 = booth.toBase64;
 const unb64 = booth.fromBase64;
@@ -112,34 +83,10 @@ function trackers({ payloads }) {
 }
 
 /** The worker's message protocol, with a stand-in for the worker's global scope. */
-async function worker({ messages }) {
-  const posted = [];
-  let listener = null;
-  let wake = () => {};
-  globalThis.self = {
-    addEventListener: (type, handler) => {
-      if (type === "message") listener = handler;
-    },
-    postMessage: (message) => {
-      posted.push(structuredClone(message));
-      wake();
-    },
-  };
-  await import("../../../static/js/booth/worker.js");
-  const finished = (id) => posted.some((m) => m.id === id && m.type !== "progress");
-  for (const message of messages) {
-    const arrived = new Promise((resolve) => {
-      wake = () => finished(message.id) && resolve();
-    });
-    listener({ data: structuredClone(message) });
-    await arrived;
-  }
-  return posted;
+function worker({ messages }) {
+  return runWorker(() => import("../../../static/js/booth/worker.js"), messages);
 }
 
 const operations = { reproduce, encrypt, seal, refusals, verify, check, points, trackers, worker };
 
-const request = JSON.parse(readFileSync(0, "utf8"));
-const started = performance.now();
-const result = await operations[request.op](request);
-process.stdout.write(JSON.stringify({ result, ms: performance.now() - started }));
+await answerOneRequest((request) => operations[request.op](request));
