@@ -27,6 +27,7 @@ test: $(STAMP)
 ## New and changed strings come out empty or fuzzy: translate them in translations/<lang>/LC_MESSAGES/messages.po and run it again.
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 -c TRANSLATORS: \
+		--ignore-dirs=".* __pycache__" \
 		--add-location=file --sort-by-file --project=Leverage --version=0.1 -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --previous --ignore-obsolete
 	$(BIN)/pybabel compile -d translations --statistics

@@ -309,7 +309,7 @@ def create_survey(app, world: World, kinds: list[str], *, title: str = "Bench su
                 definitions.add_question(survey, type=QuestionType.SINGLE_CHOICE, prompt=f"Choice {i + 1}",
                                          options=[f"Option {c}" for c in "ABCDE"])
         if voters is None:
-            report = unit_surveys.launch_for_unit(organizer, survey, [])
+            report = unit_surveys.launch_for_unit(organizer, survey)
         else:
             report = launch.launch(survey, voters, unit_surveys.DIMENSIONS)
         db.session.commit()

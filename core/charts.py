@@ -1,7 +1,9 @@
 """Charts drawn on the server as SVG: no script, no CDN, readable without colour.
 
 Presentation attributes only (no style attributes), so the strict
-Content-Security-Policy holds."""
+Content-Security-Policy holds. A chart is drawn while its page is, so its
+figures and words are in the page's language: the caller hands over the title
+and the series' and rounds' names already translated."""
 
 from __future__ import annotations
 
@@ -9,7 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from flask_babel import gettext
 from markupsafe import Markup
+
+from core.i18n import format_percent
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ def share_trend_chart(series: Sequence[Series], *, title: str, width: int = 640,
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
                      f'stroke="#d9dde5" stroke-width="1"/>')
         parts.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11" '
-                     f'fill="#5b6474">{tick:.0%}</text>')
+                     f'fill="#5b6474">{format_percent(tick)}</text>')
     for label in labels:
         parts.append(f'<text x="{x(label):.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11" '
                      f'fill="#5b6474">{escape(label)}</text>')
@@ -59,8 +64,11 @@ def share_trend_chart(series: Sequence[Series], *, title: str, width: int = 640,
             if p.low is not None and p.high is not None:
                 parts.append(f'<line x1="{x(p.label):.1f}" x2="{x(p.label):.1f}" y1="{y(p.low):.1f}" '
                              f'y2="{y(p.high):.1f}" stroke="{line.colour}" stroke-width="1.5" opacity="0.6"/>')
+            # TRANSLATORS: the words shown on a point of a trend chart: "Support Round 2: 64%".
+            point = gettext("%(series)s %(round)s: %(share)s", series=line.name, round=p.label,
+                            share=format_percent(p.value))
             parts.append(f'<circle cx="{x(p.label):.1f}" cy="{y(p.value):.1f}" r="4" fill="{line.colour}">'
-                         f'<title>{escape(line.name)} {escape(p.label)}: {p.value:.0%}</title></circle>')
+                         f'<title>{escape(point)}</title></circle>')
         legend_x = left + index * 180
         parts.append(f'<rect x="{legend_x}" y="{height - 16}" width="12" height="4" fill="{line.colour}"/>'
                      f'<text x="{legend_x + 16}" y="{height - 11}" font-size="11" fill="#1d2330">'

@@ -820,6 +820,22 @@ def _ciphertext_regions(specs: Sequence[QuestionSpec]) -> tuple[int, list[tuple[
     return offset, regions, b"".join(headers)
 
 
+def slot_ciphertexts(specs: Sequence[QuestionSpec], payload: bytes) -> bytes:
+    """A stored ballot's ciphertexts, every slot in question order (64 bytes
+    each, alpha then beta), read from its bytes as ``tally_serialized`` reads
+    them: the layout is checked against ``specs`` (DecodeError if it differs),
+    the proofs and points are not (the ballot was verified when cast)."""
+    specs = tuple(specs)
+    _check_specs(specs)
+    size, regions, header = _ciphertext_regions(specs)
+    if type(payload) is not bytes or len(payload) != size:
+        raise DecodeError("the ballot does not match the question list")
+    answer_headers = b"".join(payload[o - 2 : o] for o, _ in regions)
+    if payload[0] not in TALLIED_BALLOT_VERSIONS or payload[1:3] + answer_headers != header:
+        raise DecodeError("the ballot does not match the question list")
+    return b"".join(payload[o : o + length] for o, length in regions)
+
+
 def _sum_vectors(first_index: int, blob: bytes, width: int) -> bytes:
     """Slot-wise sum of vectors of ``width`` ciphertexts laid end to end;
     returns the summed vector. See elgamal._sum_concatenated on zero results."""

@@ -16,9 +16,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core.extensions import db
+from crypto import dkg, sealing
+from crypto.group import Point, Scalar
 from organizer.accounts import committee
 from organizer.accounts import services as accounts
 from organizer.accounts.models import Account, RoleAssignment
+from organizer.ceremony import services as ceremonies
 from organizer.charting import people, unions
 from organizer.charting.models import BargainingUnit, Department, Person, Shift, Union
 from organizer.conversations import services as conversations
@@ -28,7 +31,8 @@ from organizer.roles import Role
 from organizer.strength import structure_tests
 from organizer.strength.models import StructureTestKind
 from organizer.unit_surveys import services as unit_surveys
-from surveys import ballot_box, definitions, tally
+from surveys import ballot_box, ceremony, definitions, tally
+from surveys.ceremony import CeremonyStatus
 from surveys.models import KeyMode, Survey, SurveyKind
 
 DEMO_PASSWORD = "solidarity-forever"
@@ -69,6 +73,14 @@ DEMO_LOGINS: list[tuple[str, str, Role, str | None]] = [
 ]
 
 
+#: The union's survey key: the trustees who made it together, and how many of them unlock a survey's results.
+DEMO_TRUSTEES = ("organizer@example.org", "steward@example.org", "steward2@example.org")
+DEMO_TRUSTEE_THRESHOLD = 2
+#: The passphrase each demo trustee chose for their part of the survey key. It is
+#: typed into their own browser to unlock a trustee survey's results, never sent.
+DEMO_TRUSTEE_PASSPHRASE = "an injury to one"
+
+
 def has_any_union() -> bool:
     return db.session.scalar(sa.select(Union.id).limit(1)) is not None
 
@@ -94,8 +106,8 @@ def seed_demo_union() -> Union:
 def chart_demo_union(rng: random.Random, *, warehouse_headcount: int | None = None,
                      on_progress: OnProgress | None = None) -> tuple[Union, dict[str, BargainingUnit]]:
     """The union, its units and segments, every coworker charted by the demo
-    organizer, and the demo logins. The warehouse may be given another headcount
-    (the scale demo grows it)."""
+    organizer, the demo logins, and the survey key the demo trustees made
+    together. The warehouse may be given another headcount (the scale demo grows it)."""
     union = unions.create_union(DEMO_UNION)
     union.created_on = date(2026, 9, 1)  # set up before the pulses and actions below, which records refuse otherwise
     headcounts = {name: headcount for name, (*_, headcount) in DEMO_UNITS.items()}
@@ -122,6 +134,7 @@ def chart_demo_union(rng: random.Random, *, warehouse_headcount: int | None = No
         used.add(person.id)
         _create_login(email, display_name, role, union=union, person=person)
     _name_demo_committee_member(organizer, units[WAREHOUSE])
+    seed_survey_key(union, organizer)
     return union, units
 
 
@@ -161,6 +174,38 @@ def _create_login(email: str, display_name: str, role: Role, *, union: Union, pe
             assignments.append(RoleAssignment(role=Role.MEMBER, unit_id=person.unit_id))
     return accounts.create_account(display_name=display_name, email=email, password=DEMO_PASSWORD,
                                    person=person, roles=assignments)
+
+
+def seed_survey_key(union: Union, organizer: Account) -> CeremonyStatus:
+    """The union's survey key, made by DEMO_TRUSTEES (any DEMO_TRUSTEE_THRESHOLD of
+    them unlock results) in a whole key ceremony through the ceremony's services,
+    each trustee's part played here as their browser plays it (static/js/ceremony):
+    a personal key sealed with DEMO_TRUSTEE_PASSPHRASE, a signed dealing, a check
+    and a signed acknowledgement. The server keeps what it always keeps, the public
+    parts and the sealed secrets; the secrets drawn here are forgotten on return.
+    So every trustee survey of the demo is locked with a key nobody holds whole,
+    and each trustee unlocks their part in the browser with the passphrase."""
+    trustees = [accounts.find_account_by_email(email) for email in DEMO_TRUSTEES]
+    started = ceremonies.start(organizer, union, [t.id for t in trustees], DEMO_TRUSTEE_THRESHOLD)
+    by_ref = {accounts.account_ref(t): t for t in trustees}
+    seats = {ref: ceremony.material_for(started.id, ref).trustee_index for ref in by_ref}
+    secrets = {ref: Scalar.random() for ref in by_ref}
+    for ref, secret in secrets.items():
+        public, context = Point.base_times(secret), dkg.join_context(started.public_id, seats[ref])
+        ceremonies.join(by_ref[ref], started.id, public.to_bytes(), dkg.prove_possession(secret, public, context),
+                        sealing.seal_with_passphrase(secret.to_bytes(), DEMO_TRUSTEE_PASSPHRASE,
+                                                     associated_data=context))
+    for ref, secret in secrets.items():
+        material = ceremony.material_for(started.id, ref)
+        keys = [Point.from_bytes(key) for key in material.personal_keys]
+        ceremonies.deal(by_ref[ref], started.id,
+                        dkg.make_dealing(material.context, material.threshold, seats[ref], keys, secret).to_json())
+    for ref, secret in secrets.items():
+        material = ceremony.material_for(started.id, ref)
+        dealings = [dkg.Dealing.from_json(dealing) for dealing in material.dealings]
+        done = ceremonies.acknowledge(by_ref[ref], started.id,
+                                      dkg.make_acknowledgement(material.context, dealings, seats[ref], secret))
+    return done
 
 
 def report_progress(on_progress: OnProgress | None, step: str, done: int, total: int) -> None:
@@ -205,7 +250,7 @@ def seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer, *, tur
             survey = definitions.create_survey(first.scope, settings)
             survey.series_id, survey.round_number = first.id, number
             unit_surveys.add_standard_pulse_questions(survey)
-        unit_surveys.launch_for_unit(organizer, survey, [])
+        unit_surveys.launch_for_unit(organizer, survey)
         yes_no, willing, issues, comment = survey.questions
         voters = turnout(rng, electorate_refs(unit), turned_out, always)
         for done, ref in enumerate(voters, 1):
@@ -352,6 +397,10 @@ def logins_text() -> str:
     name = next(display_name for email, display_name, *_ in DEMO_LOGINS if email == DEMO_COMMITTEE_MEMBER)
     lines.append(f"  {Role.COMMITTEE.value:9} {DEMO_COMMITTEE_MEMBER:24} {name}, also a committee member for their "
                  f"own department of {WAREHOUSE}")
+    trustees = ", ".join(email.split("@")[0] for email in DEMO_TRUSTEES)
+    lines.append(f"Survey key: {DEMO_TRUSTEE_THRESHOLD} of {len(DEMO_TRUSTEES)} trustees ({trustees}) unlock a "
+                 f"trustee survey's results, each in their own browser, with the passphrase: "
+                 f"{DEMO_TRUSTEE_PASSPHRASE}")
     return "\n".join(lines)
 
 

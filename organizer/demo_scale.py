@@ -8,7 +8,10 @@ answered each of the two released pulse rounds with real encrypted ballots
 (through the ballot box, tallied and released with the server key like any
 survey), and some of whom weighed in on endorsements; about three in ten
 account holders have written a demand, and a few of those demands went
-through endorsement surveys of their own.
+through endorsement surveys of their own. A fifth of the coworkers have been
+spoken with one on one (most by the demo organizer, those of the committee
+member's department by them too), and a tenth have a follow-up, a quarter of
+them done.
 
 Every seeded account is a demo account: they all sign in with the demo
 password, and they share one hash of it, made once. `accounts.create_account`
@@ -17,7 +20,10 @@ per hundred accounts, for nothing) and flush each account alone; here the
 accounts are made directly, with that one hash, in one flush, each for a
 member who has none yet (so one account per coworker holds by construction;
 the unit's roster learns the links in that flush, as from any other). The
-coworkers themselves are charted through the chart service. The ballots are
+coworkers themselves are charted through the chart service. Conversations and
+follow-ups are made directly too, in one flush, leaving the chart as it was:
+through the service each would take the unit's lock and rewrite its roster.
+The ballots are
 the slow part that remains: each is encrypted with its proofs through the
 ballot box, about 10 ms for the standard pulse's three questions."""
 
@@ -39,9 +45,13 @@ from crypto.fields import normalize_email
 from organizer import demo
 from organizer.accounts import services as accounts
 from organizer.accounts.models import Account, RoleAssignment
-from organizer.charting.models import BargainingUnit, Person, Union
+from organizer.charting import roster
+from organizer.charting.models import BargainingUnit, Union
+from organizer.conversations import services as conversations
+from organizer.conversations.models import Conversation, FollowUp
 from organizer.demands import services as demands
 from organizer.demands.models import Basis, Category, Demand, DemandKind, Tier
+from organizer.ontology import Category as Issue
 from organizer.roles import Role
 from surveys import ballot_box, tally
 from surveys.models import Survey
@@ -64,6 +74,30 @@ DEMANDS_PER_ACCOUNT = 0.3
 
 #: Endorsement surveys of seeded members' demands, beside the demo's own one.
 EXTRA_ENDORSEMENTS = 2
+
+#: Share of the warehouse's coworkers with a one-on-one recorded (2,000 at 10,000).
+CONVERSATION_SHARE = 0.2
+
+#: Share of the warehouse's coworkers with a follow-up (1,000 at 10,000), and of those already done.
+FOLLOW_UP_SHARE = 0.1
+FOLLOW_UPS_DONE = 0.25
+
+#: What an organizer writes after a one-on-one in a large warehouse.
+NOTE_BANK = (
+    "Talked at the start of the shift. Worried about the new rate targets.",
+    "Long talk at lunch: two kids, needs the overtime notice fixed before anything else.",
+    "Has signed petitions before at another site. Will talk to the dock crew.",
+    "Quiet, listened. Asked whether the union would know who answered the survey.",
+    "Angry about the heat on the mezzanine; wants to act now.",
+    "Thinks management will fix it on their own. Keep in touch.",
+)
+
+#: Next steps agreed after a one-on-one.
+STEP_BANK = (
+    "Bring a union card to sign", "Invite to the next committee meeting", "Share the pulse results",
+    "Introduce to the steward of their shift", "Follow up about the overtime notice",
+    "Ask them to talk with two coworkers on their line",
+)
 
 #: What members of a large warehouse ask, with its kind, tier, basis and category.
 DEMAND_BANK: list[tuple[DemandKind, Tier, Basis, Category, str]] = [
@@ -114,6 +148,8 @@ def seed_scaled_demo_union(people: int, on_progress: demo.OnProgress | None = No
     demo.seed_past_pulses(rng, warehouse, organizer, turnouts=PULSE_TURNOUTS, on_progress=on_progress)
     demo.seed_demands(rng, warehouse, organizer, endorsement_turnout=ENDORSEMENT_TURNOUT, on_progress=on_progress)
     demo.seed_structure_tests(warehouse, organizer)
+    demo.seed_conversations(warehouse, organizer)
+    seed_conversations(rng, warehouse, organizer, on_progress)
     written = seed_member_demands(rng, opened, on_progress)
     for number, demand in enumerate(written[:EXTRA_ENDORSEMENTS]):
         opens_on = date(2026, 11, 18) + timedelta(days=2 * number)
@@ -148,6 +184,39 @@ def open_accounts(rng: random.Random, unit: BargainingUnit, count: int,
         demo.report_progress(on_progress, "Member accounts", n, len(chosen))
     db.session.flush()
     return opened
+
+
+def seed_conversations(rng: random.Random, unit: BargainingUnit, organizer: Account,
+                       on_progress: demo.OnProgress | None = None) -> tuple[int, int]:
+    """CONVERSATION_SHARE of the unit's coworkers spoken with in the last three months and
+    FOLLOW_UP_SHARE of them with a next step, as rows (see the module docstring); returns
+    how many of each. Each conversation leaves its coworker where the chart has them."""
+    entries = list(roster.of(unit).entries())
+    committee_member = accounts.find_account_by_email(demo.DEMO_COMMITTEE_MEMBER)
+    their_departments = committee_member.committee_department_ids(unit.id) if committee_member else set()
+    today = conversations.union_today(unit.union)
+    issues = list(Issue)
+    talked = rng.sample(entries, round(len(entries) * CONVERSATION_SHARE))
+    for done, entry in enumerate(talked, 1):
+        holder = (committee_member if entry.department_id in their_departments and rng.random() < 0.5
+                  else organizer)
+        db.session.add(Conversation(
+            unit_id=unit.id, person_id=entry.person_id, held_by_id=holder.id,
+            held_on=today - timedelta(days=rng.randrange(90)), issues=rng.sample(issues, rng.randint(0, 3)),
+            assessment_before=entry.assessment, assessment_after=entry.assessment,
+            note=rng.choice(NOTE_BANK) if rng.random() < 0.8 else None))
+        demo.report_progress(on_progress, "One-on-ones", done, len(talked))
+    stepped = rng.sample(entries, round(len(entries) * FOLLOW_UP_SHARE))
+    for done, entry in enumerate(stepped, 1):
+        due_on = today + timedelta(days=rng.randrange(-20, 40))
+        follow_up = FollowUp(unit_id=unit.id, person_id=entry.person_id, owner_id=organizer.id,
+                             step=rng.choice(STEP_BANK), due_on=due_on)
+        if rng.random() < FOLLOW_UPS_DONE:
+            follow_up.done_on = min(due_on, today)
+        db.session.add(follow_up)
+        demo.report_progress(on_progress, "Follow-ups", done, len(stepped))
+    db.session.flush()
+    return len(talked), len(stepped)
 
 
 def seed_member_demands(rng: random.Random, authors: list[Account],

@@ -8,22 +8,24 @@ strings of released surveys, so a label changes only with a plan for those)."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
+
 from core.labels import LabelledEnum
 
 
 class DemandKind(LabelledEnum):
-    DEMAND = "demand", "Demand (asks the employer to act)"
-    QUESTION = "question", "Question (asks for information)"
+    DEMAND = "demand", lazy_gettext("Demand (asks the employer to act)")
+    QUESTION = "question", lazy_gettext("Question (asks for information)")
 
 
 class Tier(LabelledEnum):
     """Importance, ordered from the most to the least; each tier's weight ranks demands."""
 
-    DEALBREAKER = "dealbreaker", "Dealbreaker"
-    PRIORITY = "priority", "Priority"
-    IMPORTANT = "important", "Important"
-    NICE_TO_HAVE = "nice_to_have", "Nice to have"
-    CURIOUS = "curious", "Curious"
+    DEALBREAKER = "dealbreaker", lazy_gettext("Dealbreaker")
+    PRIORITY = "priority", lazy_gettext("Priority")
+    IMPORTANT = "important", lazy_gettext("Important")
+    NICE_TO_HAVE = "nice_to_have", lazy_gettext("Nice to have")
+    CURIOUS = "curious", lazy_gettext("Curious")
 
     @property
     def rank(self) -> int:
@@ -36,37 +38,42 @@ class Tier(LabelledEnum):
 
     @property
     def meaning(self) -> str:
-        return {"dealbreaker": "I would leave or strike over it",
-                "priority": "Strongly wanted; I would trade other items for it",
-                "important": "Matters to me; worth pushing for",
-                "nice_to_have": "Welcome, but I would not trade anything for it",
-                "curious": "Information wanted, no stake (questions only)"}[self.value]
+        return {"dealbreaker": lazy_gettext("I would leave or strike over it"),
+                "priority": lazy_gettext("Strongly wanted; I would trade other items for it"),
+                "important": lazy_gettext("Matters to me; worth pushing for"),
+                "nice_to_have": lazy_gettext("Welcome, but I would not trade anything for it"),
+                "curious": lazy_gettext("Information wanted, no stake (questions only)")}[self.value]
 
 
 class Basis(LabelledEnum):
     """The leverage a demand rests on."""
 
-    PERFORMANCE = "performance", "Performance (rewards: raise, promotion)"
-    GROWTH = "growth", "Growth (training, education)"
-    NEEDS = "needs", "Needs (accommodation, conditions that block good work)"
-    COLLECTIVE = "collective", "Collective (a condition for the whole unit)"
-    MARKET = "market", "Market (comparison information)"
+    PERFORMANCE = "performance", lazy_gettext("Performance (rewards: raise, promotion)")
+    GROWTH = "growth", lazy_gettext("Growth (training, education)")
+    NEEDS = "needs", lazy_gettext("Needs (accommodation, conditions that block good work)")
+    COLLECTIVE = "collective", lazy_gettext("Collective (a condition for the whole unit)")
+    MARKET = "market", lazy_gettext("Market (comparison information)")
 
     @property
     def rests_on(self) -> str:
-        """How a demand's card, the summary and its exports name its basis."""
-        return f"rests on {self.label[:1].lower()}{self.label[1:]}"
+        """How a demand's card, the summary and its exports name its basis (a phrase of its own
+        per basis: the words around a label differ between languages)."""
+        return {"performance": lazy_gettext("rests on performance (rewards: raise, promotion)"),
+                "growth": lazy_gettext("rests on growth (training, education)"),
+                "needs": lazy_gettext("rests on needs (accommodation, conditions that block good work)"),
+                "collective": lazy_gettext("rests on collective (a condition for the whole unit)"),
+                "market": lazy_gettext("rests on market (comparison information)")}[self.value]
 
 
 class Category(LabelledEnum):
     """Job-quality components."""
 
-    PAY = "pay", "Pay"
-    BENEFITS = "benefits", "Benefits"
-    SCHEDULING = "scheduling", "Scheduling and flexibility"
-    SECURITY_CONDITIONS = "security_conditions", "Job security and working conditions (incl. safety)"
-    CAREER = "career", "Skills and career advancement"
-    REPRESENTATION = "representation", "Empowerment and representation"
-    CULTURE = "culture", "Organizational culture"
-    DEIA = "deia", "Diversity, equity, inclusion and accessibility"
-    HIRING = "hiring", "Recruitment and hiring"
+    PAY = "pay", lazy_gettext("Pay")
+    BENEFITS = "benefits", lazy_gettext("Benefits")
+    SCHEDULING = "scheduling", lazy_gettext("Scheduling and flexibility")
+    SECURITY_CONDITIONS = "security_conditions", lazy_gettext("Job security and working conditions (incl. safety)")
+    CAREER = "career", lazy_gettext("Skills and career advancement")
+    REPRESENTATION = "representation", lazy_gettext("Empowerment and representation")
+    CULTURE = "culture", lazy_gettext("Organizational culture")
+    DEIA = "deia", lazy_gettext("Diversity, equity, inclusion and accessibility")
+    HIRING = "hiring", lazy_gettext("Recruitment and hiring")

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from psycopg.pq import Format as PostgresFormat
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.extensions import db
+from core.i18n import format_number
 from core.refusals import Refused
 from crypto import ballot as ballots
 from crypto import sealing
@@ -118,14 +120,14 @@ def _check_can_answer(survey: Survey, voter_ref: str) -> _Voter:
     """Refuse early, before the costly encryption or proof checks; `_store` checks
     again under the pool's lock, where it counts."""
     if survey.state != SurveyState.OPEN:
-        raise SurveyNotOpen("This survey is not open for answers.")
+        raise SurveyNotOpen(gettext("This survey is not open for answers."))
     # One round trip for both checks, and columns rather than an entity: this runs on every answer.
     found = db.session.execute(_CAN_ANSWER, {"survey_id": survey.id, "voter_ref": voter_ref}).first()
     if found is None:
-        raise NotEligible("You are not among the people this survey asks.")
+        raise NotEligible(gettext("You are not among the people this survey asks."))
     cell, answered = found
     if answered is not None:
-        raise AlreadyAnswered("You have already answered this survey. Each person answers once.")
+        raise AlreadyAnswered(gettext("You have already answered this survey. Each person answers once."))
     return _Voter(voter_ref, cell)
 
 
@@ -140,13 +142,14 @@ def cast(survey: Survey, voter_ref: str, answers: Mapping[int, object]) -> Recei
     values = []
     for question in questions:
         if question.id not in answers or answers[question.id] is None:
-            raise SurveyError("Answer every question (choose \"can't say\" where offered).", field=f"q{question.id}")
+            raise SurveyError(gettext("Answer every question (choose \u201ccan't say\u201d where offered)."),
+                              field=f"q{question.id}")
         values.append(answers[question.id])
     try:
         encrypted = ballots.encrypt_ballot(_public_key(survey), survey.context,
                                            [question_spec(q) for q in questions], values)
     except InvalidAnswerError as bad:
-        raise BallotRejected(f"An answer does not fit its question: {bad}") from None
+        raise BallotRejected(gettext("An answer does not fit its question: %(reason)s", reason=str(bad))) from None
     comments = {
         question.id: sealing.seal_text(_public_key(survey), text, comment_context(survey, question.id))
         for question in survey.questions
@@ -162,26 +165,26 @@ def cast_encrypted(survey: Survey, voter_ref: str, payload: bytes, sealed_commen
     decodes strictly and every proof verifies for this survey, and, with `also`,
     only if that refusal does not hold (checked after all the ballot box's own)."""
     voter = _check_can_answer(survey, voter_ref)
-    specs = [question_spec(q) for q in ballot_questions(survey)]
+    shape = _ballot_shape(survey)
     # One pass over the bytes (each point decoded once); only a ballot that fails is
     # decoded again, to say in words what does not decode.
-    if not ballots.verify_serialized(_public_key(survey), survey.context, specs, payload):
+    if not ballots.verify_serialized(shape.key, survey.context, shape.specs, payload):
         try:
             ballots.deserialize(payload)
         except CryptoError as bad:
-            raise BallotRejected(f"The ballot could not be decoded: {bad}") from None
-        raise BallotRejected("The ballot's proofs do not verify for this survey's questions and key.")
-    text_questions = {q.id: q for q in survey.questions if q.is_free_text}
+            raise BallotRejected(gettext("The ballot could not be decoded: %(reason)s", reason=str(bad))) from None
+        raise BallotRejected(gettext("The ballot's proofs do not verify for this survey's questions and key."))
     for question_id, sealed in sealed_comments.items():
-        if question_id not in text_questions:
-            raise BallotRejected("A comment answers a question that is not a free-text question of this survey.")
+        if question_id not in shape.free_text_ids:
+            raise BallotRejected(gettext("A comment answers a question that is not a free-text question of this "
+                                         "survey."))
         if len(sealed) > 4 * MAX_COMMENT + 256:
-            raise BallotRejected("A sealed comment is too long.")
+            raise BallotRejected(gettext("A sealed comment is too long."))
         # The comment's key point must come with a proof that its sender made
         # it: otherwise a copy of someone else's ballot ciphertext, sent as a
         # "comment", would be decrypted by the trustees (a decryption oracle).
-        if not sealing.verify_sealed_text(_public_key(survey), sealed, comment_context(survey, question_id)):
-            raise BallotRejected("A sealed comment is malformed or its proof does not verify for this survey.")
+        if not sealing.verify_sealed_text(shape.key, sealed, comment_context(survey, question_id)):
+            raise BallotRejected(gettext("A sealed comment is malformed or its proof does not verify for this survey."))
     return _store(survey, voter, payload, dict(sealed_comments), also)
 
 
@@ -204,14 +207,14 @@ def _store(survey: Survey, voter: _Voter, payload: bytes, comments: Mapping[int,
     pool = _lock_pool(survey)
     seen = _look_under_lock(survey, voter.voter_ref, fingerprint, digests, also)
     if seen.state != SurveyState.OPEN:
-        raise SurveyNotOpen("This survey has closed.")
+        raise SurveyNotOpen(gettext("This survey has closed."))
     if pool.has_respondent(voter.voter_ref) or seen.answered:
-        raise AlreadyAnswered("You have already answered this survey. Each person answers once.")
+        raise AlreadyAnswered(gettext("You have already answered this survey. Each person answers once."))
     # The same bytes are the same fingerprint: comparing them spares hashing every pending ballot.
     if seen.ballot_stored or any(pending.payload == payload for pending in pool.ballots):
-        raise BallotRejected("This ballot repeats one already cast; a replayed ballot is refused.")
+        raise BallotRejected(gettext("This ballot repeats one already cast; a replayed ballot is refused."))
     if len(set(digests)) != len(digests) or seen.comment_stored or (digests and set(digests) & pool.comment_digests()):
-        raise BallotRejected("A comment repeats one already cast; a replayed ballot is refused.")
+        raise BallotRejected(gettext("A comment repeats one already cast; a replayed ballot is refused."))
     if also is not None and seen.also_found:
         raise also.refusal()
     pool.add(PendingBallot(voter.cell, payload), pending_comments, voter.voter_ref)
@@ -321,13 +324,47 @@ def counts(survey: Survey) -> tuple[int, int]:
 
 def _check_comment(text: str) -> bool:
     if len(text) > MAX_COMMENT:
-        raise SurveyError(f"Keep comments under {MAX_COMMENT} characters.")
+        raise SurveyError(gettext("Keep comments under %(max)s characters.", max=format_number(MAX_COMMENT)))
     return True
+
+
+@dataclass(frozen=True)
+class _BallotShape:
+    """What checking a ballot needs from its survey: the key, the question specs in
+    ballot order, the free-text questions. All of it is fixed at launch (questions
+    change only in a draft), so it is worked out once per survey and process rather
+    than loading every question on every answer: `cast_encrypted` then needs the
+    survey's row alone."""
+
+    key: PublicKey
+    specs: tuple
+    free_text_ids: frozenset[int]
+
+
+#: Shapes of launched surveys, by (id, public key, context): a key or context that
+#: changes is another entry, so a stale shape is never used. Bounded, as a process
+#: serves any number of surveys over its life.
+_SHAPES: dict[tuple[int, bytes, bytes], _BallotShape] = {}
+_MAX_SHAPES = 256
+
+
+def _ballot_shape(survey: Survey) -> _BallotShape:
+    if survey.public_key is None:
+        raise SurveyNotOpen(gettext("This survey has not been launched."))
+    cache_key = (survey.id, bytes(survey.public_key), survey.context)
+    shape = _SHAPES.get(cache_key)
+    if shape is None:
+        shape = _BallotShape(_public_key(survey), tuple(question_spec(q) for q in ballot_questions(survey)),
+                             frozenset(q.id for q in survey.questions if q.is_free_text))
+        if len(_SHAPES) >= _MAX_SHAPES:
+            _SHAPES.clear()
+        _SHAPES[cache_key] = shape
+    return shape
 
 
 def _public_key(survey: Survey) -> PublicKey:
     if survey.public_key is None:
-        raise SurveyNotOpen("This survey has not been launched.")
+        raise SurveyNotOpen(gettext("This survey has not been launched."))
     return PublicKey.from_bytes(survey.public_key)
 
 

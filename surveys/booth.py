@@ -15,6 +15,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from flask_babel import gettext
+
 from crypto import ballot as ballots
 from crypto.errors import DecodeError
 from surveys.ballot_box import MAX_COMMENT, comment_context
@@ -33,7 +35,7 @@ def booth_parameters(survey: Survey) -> dict[str, Any]:
     """The page's parameters for this survey (see the booth's interface in
     docs/browser-crypto.md); SurveyNotOpen before the survey has a key."""
     if survey.public_key is None:
-        raise SurveyNotOpen("This survey has not been launched.")
+        raise SurveyNotOpen(gettext("This survey has not been launched."))
     questions = []
     for question in ballot_questions(survey):
         spec = question_spec(question)

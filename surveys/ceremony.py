@@ -48,27 +48,33 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext, ngettext
 
 from core.clock import today
 from core.extensions import db
+from crypto import ballot as ballots
 from crypto import dkg
-from crypto.errors import CryptoError
-from crypto.group import Point
+from crypto.elgamal import CIPHERTEXT_SIZE
+from crypto.errors import CryptoError, DecodeError
+from crypto.group import POINT_SIZE, Point
 from crypto.sealing import PASSPHRASE_SEAL_VERSION, ScryptParams
 from crypto.threshold import ThresholdKey
-from surveys.definitions import MAX_TRUSTEES, MIN_TRUSTEE_QUORUM
+from surveys.definitions import MAX_TRUSTEES, MIN_TRUSTEE_QUORUM, ballot_questions, question_spec
 from surveys.errors import SurveyError, TrusteeError
 from surveys.models import (
+    Ballot,
     CeremonyFailure,
     CeremonyState,
     CeremonyTrustee,
     KeyCeremony,
+    RecordEvidence,
     Survey,
     SurveyState,
     SurveyTrustee,
 )
 
-__all__ = ["CeremonyError", "CeremonyFailure", "CeremonyState", "CeremonyStatus", "TrusteeMaterial"]
+__all__ = ["CeremonyError", "CeremonyFailure", "CeremonyState", "CeremonyStatus", "DecryptionCheck",
+           "TrusteeMaterial"]
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +179,7 @@ def _status(ceremony: KeyCeremony) -> CeremonyStatus:
 def _find(ceremony_id: int) -> KeyCeremony:
     ceremony = db.session.get(KeyCeremony, ceremony_id)
     if ceremony is None:
-        raise CeremonyError("There is no such key ceremony.")
+        raise CeremonyError(gettext("There is no such key ceremony."))
     return ceremony
 
 
@@ -269,7 +275,7 @@ def joint_key(ceremony_id: int) -> ThresholdKey:
     """The key of a finished ceremony."""
     ceremony = _find(ceremony_id)
     if ceremony.state != CeremonyState.DONE or ceremony.joint_key is None:
-        raise CeremonyError("This key ceremony has not finished: its survey key is not ready.")
+        raise CeremonyError(gettext("This key ceremony has not finished: its survey key is not ready."))
     return ThresholdKey.from_bytes(bytes(ceremony.joint_key))
 
 
@@ -277,7 +283,7 @@ def transcript_of(ceremony_id: int) -> dict[str, Any]:
     """The transcript of a finished ceremony (crypto.dkg.Transcript JSON), for election records."""
     ceremony = _find(ceremony_id)
     if ceremony.state != CeremonyState.DONE or ceremony.transcript is None:
-        raise CeremonyError("This key ceremony has not finished: it has no transcript yet.")
+        raise CeremonyError(gettext("This key ceremony has not finished: it has no transcript yet."))
     return ceremony.transcript
 
 
@@ -289,16 +295,19 @@ def start(scope: str, trustee_refs: Sequence[str], threshold: int) -> CeremonySt
     At most one runs per scope: a change of trustees while one runs is a stop and a new start."""
     refs = list(dict.fromkeys(trustee_refs))
     if type(threshold) is not int or threshold < MIN_TRUSTEE_QUORUM:
-        raise CeremonyError(f"At least {MIN_TRUSTEE_QUORUM} trustees must take part to open the results: with "
-                            "one, a single person could read them alone.", field="threshold")
+        raise CeremonyError(gettext("At least %(min)d trustees must take part to open the results: with one, a "
+                                    "single person could read them alone.", min=MIN_TRUSTEE_QUORUM), field="threshold")
     if len(refs) < threshold:
-        raise CeremonyError(f"Choose at least {threshold} trustees: {threshold} must take part to open the results, "
-                            f"and only {len(refs)} {'is' if len(refs) == 1 else 'are'} chosen.", field="trustees")
+        raise CeremonyError(ngettext(
+            "Choose at least %(t)d trustees: %(t)d must take part to open the results, and only %(num)d is chosen.",
+            "Choose at least %(t)d trustees: %(t)d must take part to open the results, and only %(num)d are chosen.",
+            len(refs), t=threshold), field="trustees")
     if len(refs) > MAX_TRUSTEES:
-        raise CeremonyError(f"At most {MAX_TRUSTEES} trustees can share a key.", field="trustees")
+        raise CeremonyError(gettext("At most %(max)d trustees can share a key.", max=MAX_TRUSTEES), field="trustees")
     _lock_scope(scope)
     if running(scope) is not None:
-        raise OutOfTurn("A key ceremony is already under way. Stop it first to start again with other trustees.")
+        raise OutOfTurn(gettext("A key ceremony is already under way. Stop it first to start again with other "
+                                "trustees."))
     on = today()
     ceremony = KeyCeremony(public_id=secrets.token_hex(16), scope=scope, threshold=threshold,
                            trustee_count=len(refs), state=CeremonyState.JOINING, started_on=on, step_started_on=on)
@@ -311,9 +320,9 @@ def start(scope: str, trustee_refs: Sequence[str], threshold: int) -> CeremonySt
 
 def _lock_scope(scope: str) -> None:
     # Two organizers starting at once: the second waits here and then sees the
-    # first's. A scope's very first ceremony has no row to wait on; two of those
-    # started in the same instant would both run, each on its own, and the newer
-    # of them, once done, is the key new surveys use (neither is weaker for it).
+    # first's. A scope's very first ceremony has no row to wait on here, so the
+    # caller that owns the scope locks its own row first (the union side locks
+    # the union's: organizer.ceremony.services).
     db.session.execute(sa.select(KeyCeremony.id).where(KeyCeremony.scope == scope).with_for_update())
 
 
@@ -321,7 +330,7 @@ def stop(ceremony_id: int) -> CeremonyStatus:
     """An organizer stops a ceremony under way (to start again with other trustees, say)."""
     ceremony = _locked(ceremony_id)
     if not ceremony.state.is_running:
-        raise OutOfTurn("This key ceremony is not under way: there is nothing to stop.")
+        raise OutOfTurn(gettext("This key ceremony is not under way: there is nothing to stop."))
     ceremony.mark_failed(CeremonyFailure.STOPPED, today())
     db.session.flush()
     return _status(ceremony)
@@ -346,7 +355,7 @@ def _locked(ceremony_id: int) -> KeyCeremony:
     db.session.execute(sa.select(KeyCeremony.id).where(KeyCeremony.id == ceremony_id).with_for_update())
     ceremony = db.session.get(KeyCeremony, ceremony_id, populate_existing=True)
     if ceremony is None:
-        raise CeremonyError("There is no such key ceremony.")
+        raise CeremonyError(gettext("There is no such key ceremony."))
     db.session.scalars(sa.select(CeremonyTrustee).where(CeremonyTrustee.ceremony_id == ceremony_id)
                        .execution_options(populate_existing=True)).all()
     return ceremony
@@ -355,7 +364,7 @@ def _locked(ceremony_id: int) -> KeyCeremony:
 def _trustee_of(ceremony: KeyCeremony, trustee_ref: str) -> CeremonyTrustee:
     trustee = next((t for t in ceremony.trustees if t.trustee_ref == trustee_ref), None)
     if trustee is None:
-        raise TrusteeError("You are not a trustee of this key ceremony.")
+        raise TrusteeError(gettext("You are not a trustee of this key ceremony."))
     return trustee
 
 
@@ -363,30 +372,31 @@ def _at(ceremony: KeyCeremony, state: CeremonyState) -> None:
     if ceremony.state == state:
         return
     if ceremony.state == CeremonyState.FAILED:
-        raise OutOfTurn("This key ceremony has stopped; nothing more can be sent to it.")
+        raise OutOfTurn(gettext("This key ceremony has stopped; nothing more can be sent to it."))
     if ceremony.state == CeremonyState.DONE:
-        raise OutOfTurn("This key ceremony is finished: the survey key is ready.")
-    raise OutOfTurn("That step is not the one the ceremony is at. Reload the page to see where it stands.")
+        raise OutOfTurn(gettext("This key ceremony is finished: the survey key is ready."))
+    raise OutOfTurn(gettext("That step is not the one the ceremony is at. Reload the page to see where it stands."))
 
 
-def _point(data: object, what: str) -> Point:
+def _personal_key(data: object) -> Point:
     try:
         point = Point.from_bytes(data)
     except CryptoError:
-        raise CeremonyError(f"The {what} is not a valid key.") from None
+        raise CeremonyError(gettext("The personal key is not a valid key.")) from None
     if point.is_identity():
-        raise CeremonyError(f"The {what} is not a valid key.")
+        raise CeremonyError(gettext("The personal key is not a valid key."))
     return point
 
 
 def _check_sealed_secret(sealed: object) -> bytes:
     """The shape of a passphrase-sealed personal secret (its contents only the passphrase opens)."""
     if not isinstance(sealed, bytes) or len(sealed) != SEALED_SECRET_SIZE or sealed[0] != PASSPHRASE_SEAL_VERSION:
-        raise CeremonyError("Your sealed key is not in the expected form. Reload the page and try again.")
+        raise CeremonyError(gettext("Your sealed key is not in the expected form. Reload the page and try again."))
     try:
         ScryptParams(sealed[1], sealed[2], sealed[3])
     except ValueError:
-        raise CeremonyError("Your sealed key is not in the expected form. Reload the page and try again.") from None
+        raise CeremonyError(gettext("Your sealed key is not in the expected form. Reload the page and try "
+                                    "again.")) from None
     return sealed
 
 
@@ -397,14 +407,15 @@ def join(ceremony_id: int, trustee_ref: str, *, personal_key: bytes, possession_
     trustee = _trustee_of(ceremony, trustee_ref)
     _at(ceremony, CeremonyState.JOINING)
     if trustee.personal_key is not None:
-        raise OutOfTurn("You have joined already. The others' turn now.")
-    key = _point(personal_key, "personal key")
+        raise OutOfTurn(gettext("You have joined already. The others' turn now."))
+    key = _personal_key(personal_key)
     if any(t.personal_key is not None and bytes(t.personal_key) == key.to_bytes() for t in ceremony.trustees):
-        raise CeremonyError("That personal key is already another trustee's. Reload the page and try again.")
+        raise CeremonyError(gettext("That personal key is already another trustee's. Reload the page and try "
+                                    "again."))
     if not isinstance(possession_proof, bytes) or len(possession_proof) != POSSESSION_PROOF_SIZE or \
             not dkg.verify_possession(key, possession_proof, dkg.join_context(ceremony.public_id, trustee.trustee_index)):
-        raise CeremonyError("The proof that goes with your personal key does not check out. Reload the page "
-                            "and try again.")
+        raise CeremonyError(gettext("The proof that goes with your personal key does not check out. Reload the page "
+                                    "and try again."))
     sealed = _check_sealed_secret(sealed_secret)
     trustee.personal_key = key.to_bytes()
     trustee.possession_proof = possession_proof
@@ -428,16 +439,17 @@ def deal(ceremony_id: int, trustee_ref: str, dealing: object) -> CeremonyStatus:
     trustee = _trustee_of(ceremony, trustee_ref)
     _at(ceremony, CeremonyState.DEALING)
     if trustee.dealing is not None:
-        raise OutOfTurn("You have sent your pieces already. The others' turn now.")
+        raise OutOfTurn(gettext("You have sent your pieces already. The others' turn now."))
     try:
         parsed = dkg.Dealing.from_json(dealing)
         if parsed.dealer != trustee.trustee_index:
-            raise CeremonyError("Those pieces are numbered for another trustee. Reload the page and try again.")
+            raise CeremonyError(gettext("Those pieces are numbered for another trustee. Reload the page and try "
+                                        "again."))
         dkg.verify_dealing_shape(bytes(ceremony.context), ceremony.threshold, trustee.trustee_index,
                                  ceremony.trustee_count, parsed)
     except (CryptoError, KeyError, TypeError, ValueError, AttributeError):
-        raise CeremonyError("Your pieces of the key are not in the expected form, or their proof does not "
-                            "check out. Reload the page and try again.") from None
+        raise CeremonyError(gettext("Your pieces of the key are not in the expected form, or their proof does not "
+                                    "check out. Reload the page and try again.")) from None
     trustee.dealing = parsed.to_json()
     trustee.dealt_on = today()
     if all(t.dealing is not None for t in ceremony.trustees):
@@ -454,12 +466,12 @@ def acknowledge(ceremony_id: int, trustee_ref: str, acknowledgement: bytes) -> C
     trustee = _trustee_of(ceremony, trustee_ref)
     _at(ceremony, CeremonyState.CHECKING)
     if trustee.acknowledged_on is not None:
-        raise OutOfTurn("You have checked your pieces already. The others' turn now.")
+        raise OutOfTurn(gettext("You have checked your pieces already. The others' turn now."))
     dealings = [_dealing_of(t) for t in ceremony.trustees]
     if not isinstance(acknowledgement, bytes) or not dkg.verify_acknowledgement(
             bytes(ceremony.context), dealings, trustee.trustee_index, acknowledgement):
-        raise CeremonyError("Your signature that the pieces match does not check out. Reload the page and "
-                            "check again.")
+        raise CeremonyError(gettext("Your signature that the pieces match does not check out. Reload the page and "
+                                    "check again."))
     trustee.acknowledgement = acknowledgement
     trustee.acknowledged_on = today()
     if all(t.acknowledged_on is not None for t in ceremony.trustees):
@@ -476,19 +488,20 @@ def complain(ceremony_id: int, trustee_ref: str, complaint: object) -> CeremonyS
     trustee = _trustee_of(ceremony, trustee_ref)
     _at(ceremony, CeremonyState.CHECKING)
     if trustee.acknowledged_on is not None:
-        raise OutOfTurn("You have checked your pieces already and found them good.")
+        raise OutOfTurn(gettext("You have checked your pieces already and found them good."))
     try:
         parsed = dkg.Complaint.from_json(complaint)
         dealer = next((t for t in ceremony.trustees if t.trustee_index == parsed.dealer), None)
         if parsed.accuser != trustee.trustee_index or dealer is None or dealer is trustee:
-            raise CeremonyError("That complaint names the wrong trustees. Reload the page and check again.")
+            raise CeremonyError(gettext("That complaint names the wrong trustees. Reload the page and check again."))
         justified = dkg.judge_complaint(bytes(ceremony.context), _dealing_of(dealer), parsed,
                                         Point.from_bytes(bytes(trustee.personal_key)))
     except (CryptoError, KeyError, TypeError, ValueError, AttributeError):
-        raise CeremonyError("That complaint is not in the expected form. Reload the page and check again.") from None
+        raise CeremonyError(gettext("That complaint is not in the expected form. Reload the page and check "
+                                    "again.")) from None
     if not justified:
-        raise CeremonyError("That complaint does not hold: the piece it is about matches what its trustee "
-                            "published. Reload the page and check again.")
+        raise CeremonyError(gettext("That complaint does not hold: the piece it is about matches what its trustee "
+                                    "published. Reload the page and check again."))
     trustee.complaint = parsed.to_json()
     ceremony.mark_failed(CeremonyFailure.BAD_PIECE, today(), blamed=dealer.trustee_index,
                          accuser=trustee.trustee_index)
@@ -513,7 +526,7 @@ def _finish(ceremony: KeyCeremony) -> None:
     # The engine checks the transcript as any auditor will: a record whose
     # transcript fails the verifier must never be started.
     if dkg.verify_transcript(transcript) != key:
-        raise CeremonyError("The key ceremony's transcript does not check out; tell the organizers.")
+        raise CeremonyError(gettext("The key ceremony's transcript does not check out; tell the organizers."))
     ceremony.mark_done(key.to_bytes(), transcript.to_json(), today())
 
 
@@ -532,12 +545,12 @@ def use_for_survey(survey: Survey, ceremony_id: int) -> None:
     except CryptoError:
         made = None
     if made != key:
-        raise CeremonyError("This survey key does not match its ceremony's record; run a new key ceremony.")
+        raise CeremonyError(gettext("This survey key does not match its ceremony's record; run a new key ceremony."))
     if ceremony.threshold < MIN_TRUSTEE_QUORUM:
-        raise CeremonyError("This survey key needs too few trustees to be used.")
+        raise CeremonyError(gettext("This survey key needs too few trustees to be used."))
     if sum(not t.trustee_ref.startswith(GONE) for t in ceremony.trustees) < ceremony.threshold:
-        raise CeremonyError("Too few of this survey key's trustees remain to open any results: run a new "
-                            "key ceremony first.", field="trustees")
+        raise CeremonyError(gettext("Too few of this survey key's trustees remain to open any results: run a new "
+                                    "key ceremony first."), field="trustees")
     survey.key_ceremony_id = ceremony.id
     survey.threshold_key = key.to_bytes()
     survey.public_key = key.public_key.to_bytes()
@@ -545,3 +558,89 @@ def use_for_survey(survey: Survey, ceremony_id: int) -> None:
     for trustee in ceremony.trustees:
         survey.trustees.append(SurveyTrustee(trustee_index=trustee.trustee_index, trustee_ref=trustee.trustee_ref,
                                              sealed_share=None))
+
+
+# -- what a trustee's browser checks before it decrypts ------------------------------------------
+
+#: Ballots read from the database at a time while a check is put together.
+BALLOT_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class DecryptionCheck:
+    """What a trustee's browser adds up and checks itself before it decrypts
+    anything (static/js/ceremony/approved.js), so that it never has to take the
+    server's word for what it is asked to decrypt (PRIVACY.md invariant 8).
+
+    A partial decryption of a sum uses only the sum's alpha, the sum of the
+    ballots' alphas. So the browser is given every approved ballot's alphas,
+    grouped by the election record's parts (the classes of ballots lying in
+    exactly the same released groups), and which parts make each approved
+    group. It adds them up itself and refuses to decrypt unless each sum it is
+    asked for is exactly one it made: of at least k ballots, every part of at
+    least k (so that no difference of two released sums stands for fewer), no
+    ciphertext counted twice. The released comments come with their sealed
+    bytes, so that it checks each comment's proof itself before it decrypts
+    its point: a point whose sender proved nothing could be someone's ballot.
+
+    What the browser cannot check alone is that these are the ballots members
+    cast rather than ones the server made up: that is the election record's
+    part (each member finds their tracker in it; its ballots are the ones
+    listed here, and the verifier sums them the same way)."""
+
+    release_threshold: int
+    comment_threshold: int
+    #: Ciphertexts per ballot: the survey's slots, question after question.
+    width: int
+    #: How many ballots each part holds, in the record's order of parts.
+    part_sizes: tuple[int, ...]
+    #: Each approved group in decryption order: the parts it is made of, and how many answered.
+    groups: tuple[tuple[tuple[int, ...], int], ...]
+    #: Every ballot's slot alphas (32 bytes each), ballot after ballot, part after part.
+    alphas: bytes
+    #: The released comments in decryption order: (sealed text, its context) each.
+    comments: tuple[tuple[bytes, bytes], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "release_threshold": self.release_threshold, "comment_threshold": self.comment_threshold,
+            "width": self.width, "part_sizes": list(self.part_sizes),
+            "groups": [{"parts": list(parts), "respondents": respondents} for parts, respondents in self.groups],
+            "alphas": _b64(self.alphas),
+            "comments": [{"sealed": _b64(sealed), "context": _b64(context)} for sealed, context in self.comments],
+        }
+
+
+def decryption_check(survey: Survey, comments: Sequence[tuple[bytes, bytes]]) -> DecryptionCheck:
+    """What the browser of a trustee of this closed survey checks before it
+    decrypts: its approved ballots, read as the election record lists them,
+    and the `comments` (sealed text, context) that will be opened, in order."""
+    evidence = db.session.get(RecordEvidence, survey.id)
+    if evidence is None:
+        raise TrusteeError(gettext("This survey closed before election records were kept, so your device "
+                                   "cannot check its totals; it cannot be unlocked in the browser."))
+    specs = [question_spec(q) for q in ballot_questions(survey)]
+    width = sum(spec.slot_count for spec in specs)
+    part_of = {tracker: index for index, part in enumerate(evidence.parts) for tracker in part["trackers"]}
+    by_part: list[list[bytes]] = [[] for _ in evidence.parts]
+    query = (sa.select(Ballot.fingerprint, Ballot.payload).where(Ballot.survey_id == survey.id)
+             .order_by(Ballot.fingerprint).execution_options(yield_per=BALLOT_CHUNK))
+    for tracker, payload in db.session.execute(query):
+        try:
+            vector = ballots.slot_ciphertexts(specs, bytes(payload))
+        except DecodeError:
+            vector = None
+        if tracker not in part_of or vector is None:
+            # As the record's verifier would: a ballot in no part, or of another layout, is never summed.
+            raise SurveyError(gettext("A ballot of this survey does not fit its election record; tell the "
+                                      "organizers. Nothing can be unlocked until this is explained."))
+        by_part[part_of[tracker]].append(b"".join(
+            vector[slot * CIPHERTEXT_SIZE:slot * CIPHERTEXT_SIZE + POINT_SIZE] for slot in range(width)))
+    groups = tuple(
+        (tuple(index for index, part in enumerate(evidence.parts) if set(part["cells"]) <= set(group.cells)),
+         group.respondents)
+        for group in survey.groups if group.is_approved)
+    return DecryptionCheck(
+        release_threshold=survey.release_threshold, comment_threshold=survey.comment_threshold, width=width,
+        part_sizes=tuple(len(alphas) for alphas in by_part), groups=groups,
+        alphas=b"".join(alpha for alphas in by_part for alpha in alphas), comments=tuple(comments))

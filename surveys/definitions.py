@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext, lazy_gettext, ngettext
 
 from core.extensions import db
 from crypto.ballot import QuestionSpec
@@ -20,9 +21,10 @@ MAX_QUESTIONS = 40
 #: everything, which is what the server-held key already is, said plainly.
 MIN_TRUSTEE_QUORUM = 2
 MAX_TRUSTEES = 50
-TRUSTEE_QUORUM_TOO_SMALL = (
-    f"Unlocking the results needs at least {MIN_TRUSTEE_QUORUM} trustees (the trustee quorum, t): with one, a "
-    "single person could read every answer. Raise it, or let the server unlock the results instead.")
+TRUSTEE_QUORUM_TOO_SMALL = lazy_gettext(
+    "Unlocking the results needs at least %(min)d trustees (the trustee quorum, t): with one, a "
+    "single person could read every answer. Raise it, or let the server unlock the results instead.",
+    min=MIN_TRUSTEE_QUORUM)
 
 
 @dataclass(frozen=True)
@@ -41,23 +43,28 @@ class SurveySettings:
 
 def _check_settings(settings: SurveySettings) -> None:
     if not 2 <= settings.release_threshold <= 1000:
-        raise SurveyError("The release threshold k must be between 2 and 1000.", field="release_threshold")
+        raise SurveyError(gettext("The release threshold k must be between %(low)d and %(high)d.", low=2, high=1000),
+                          field="release_threshold")
     if settings.comment_threshold < settings.release_threshold:
-        raise SurveyError("Comments need at least as many answers as any other result.", field="comment_threshold")
+        raise SurveyError(gettext("Comments need at least as many answers as any other result."),
+                          field="comment_threshold")
     if settings.key_mode == KeyMode.TRUSTEES:
         if not settings.trustee_threshold:
-            raise SurveyError("Say how many trustees (t) must take part to decrypt.", field="trustee_threshold")
+            raise SurveyError(gettext("Say how many trustees (t) must take part to decrypt."),
+                              field="trustee_threshold")
         if settings.trustee_threshold < MIN_TRUSTEE_QUORUM:
             raise SurveyError(TRUSTEE_QUORUM_TOO_SMALL, field="trustee_threshold")
         if settings.trustee_threshold > MAX_TRUSTEES:
-            raise SurveyError(f"At most {MAX_TRUSTEES} trustees can share a key.", field="trustee_threshold")
+            raise SurveyError(gettext("At most %(max)d trustees can share a key.", max=MAX_TRUSTEES),
+                              field="trustee_threshold")
     if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
-        raise SurveyError("The survey must close after it opens.", field="closes_at")
+        raise SurveyError(gettext("The survey must close after it opens."), field="closes_at")
     if settings.recurrence_weeks is not None:
         if settings.kind != SurveyKind.PULSE:
-            raise SurveyError("Only pulse surveys recur.", field="recurrence_weeks")
+            raise SurveyError(gettext("Only pulse surveys recur."), field="recurrence_weeks")
         if not 1 <= settings.recurrence_weeks <= 52:
-            raise SurveyError("Repeat every 1 to 52 weeks.", field="recurrence_weeks")
+            raise SurveyError(gettext("Repeat every %(low)d to %(high)d weeks.", low=1, high=52),
+                              field="recurrence_weeks")
 
 
 def create_survey(scope: str, settings: SurveySettings) -> Survey:
@@ -79,7 +86,7 @@ def update_settings(survey: Survey, settings: SurveySettings) -> None:
 
 def _require_draft(survey: Survey) -> None:
     if not survey.is_editable:
-        raise SurveyError("Only a draft can be changed; this survey has been launched.")
+        raise SurveyError(gettext("Only a draft can be changed; this survey has been launched."))
 
 
 def add_question(
@@ -88,10 +95,10 @@ def add_question(
 ) -> Question:
     _require_draft(survey)
     if len(survey.questions) >= MAX_QUESTIONS:
-        raise SurveyError(f"A survey has at most {MAX_QUESTIONS} questions.")
+        raise SurveyError(gettext("A survey has at most %(max)d questions.", max=MAX_QUESTIONS))
     prompt = prompt.strip()
     if not prompt:
-        raise SurveyError("Write the question.", field="prompt")
+        raise SurveyError(gettext("Write the question."), field="prompt")
     options = [option.strip() for option in (options or []) if option.strip()]
     if type == QuestionType.SCALE:
         options = _scale_labels(options)
@@ -99,14 +106,15 @@ def add_question(
         options = ["Yes", "No"]
     elif type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
         if not 2 <= len(options) <= MAX_OPTIONS:
-            raise SurveyError(f"Give between 2 and {MAX_OPTIONS} options, one per line.", field="options")
+            raise SurveyError(gettext("Give between %(low)d and %(high)d options, one per line.", low=2,
+                                      high=MAX_OPTIONS), field="options")
         if len({option.casefold() for option in options}) != len(options):
-            raise SurveyError("Each option must be different.", field="options")
+            raise SurveyError(gettext("Each option must be different."), field="options")
     else:
         options, allows_cant_say = [], False
     if type == QuestionType.MULTIPLE_CHOICE:
         if not 1 <= max_choices <= len(options):
-            raise SurveyError("At most this many choices must be between 1 and the number of options.",
+            raise SurveyError(gettext("At most this many choices must be between 1 and the number of options."),
                               field="max_choices")
     else:
         max_choices = 1
@@ -127,12 +135,15 @@ def _scale_labels(given: list[str]) -> list[str]:
     if not given:
         return list(DEFAULT_SCALE_LABELS)
     if len(given) != SCALE_POINTS:
-        raise SurveyError(f"A scale needs {SCALE_POINTS} labels, one per line from 1 to {SCALE_POINTS}; "
-                          f"{len(given)} {'was' if len(given) == 1 else 'were'} given. Leave the box empty for "
-                          f"\u201c{DEFAULT_SCALE_LABELS[0]}\u201d to \u201c{DEFAULT_SCALE_LABELS[-1]}\u201d.",
-                          field="options")
+        raise SurveyError(ngettext(
+            "A scale needs %(points)d labels, one per line from 1 to %(points)d; %(num)d was given. Leave the box "
+            "empty for \u201c%(lowest)s\u201d to \u201c%(highest)s\u201d.",
+            "A scale needs %(points)d labels, one per line from 1 to %(points)d; %(num)d were given. Leave the box "
+            "empty for \u201c%(lowest)s\u201d to \u201c%(highest)s\u201d.",
+            len(given), points=SCALE_POINTS, lowest=DEFAULT_SCALE_LABELS[0], highest=DEFAULT_SCALE_LABELS[-1]),
+            field="options")
     if len({label.casefold() for label in given}) != len(given):
-        raise SurveyError("Each point of the scale needs its own label.", field="options")
+        raise SurveyError(gettext("Each point of the scale needs its own label."), field="options")
     return given
 
 
@@ -151,14 +162,14 @@ def require_ready_to_launch(survey: Survey) -> None:
     """Refuse a survey whose questions cannot give the result its kind promises:
     a vote needs a yes/no question."""
     if survey.kind == SurveyKind.VOTE and not any(q.type == QuestionType.YES_NO for q in survey.questions):
-        raise SurveyError("A vote needs a yes/no question: add one (for example "
-                          f"\u201c{vote_prompt(survey.title)}\u201d) before launching.")
+        raise SurveyError(gettext("A vote needs a yes/no question: add one (for example \u201c%(prompt)s\u201d) "
+                                  "before launching.", prompt=vote_prompt(survey.title)))
 
 
 def remove_question(survey: Survey, question: Question) -> None:
     _require_draft(survey)
     if question.survey_id != survey.id:
-        raise SurveyError("That question belongs to another survey.")
+        raise SurveyError(gettext("That question belongs to another survey."))
     survey.questions.remove(question)
     db.session.flush()
     for position, remaining in enumerate(survey.questions):

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from core.clock import utcnow
 from core.extensions import db
-from surveys import launch, scopes, tally
+from surveys import ceremony, launch, scopes, tally
 from surveys.models import KeyMode, Question, Survey, SurveyState
 
 log = logging.getLogger(__name__)
@@ -129,8 +129,14 @@ def _start_next_round(previous: Survey, opens_at: datetime) -> Survey:
             subject_ref=question.subject_ref))
     db.session.flush()
     people = scopes.electorate(previous.scope)
+    # A round made with a ceremony's key takes the newest key its scope's trustees
+    # have made since (a change of trustees is a new ceremony); a round of a series
+    # launched before key ceremonies is dealt to the same trustees, as its first was.
+    made_with = ceremony.status(previous.key_ceremony_id) if previous.key_ceremony_id is not None else None
+    newest = ceremony.current(made_with.scope) if made_with is not None else None
     trustees = [t.trustee_ref for t in previous.trustees]
-    launch.launch(round_, people.voters, people.dimensions, trustees)
+    launch.launch(round_, people.voters, people.dimensions, trustees,
+                  key_ceremony_id=newest.id if newest is not None else None)
     return round_
 
 

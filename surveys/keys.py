@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext, ngettext
 
 from core.clock import today
 from core.extensions import db
@@ -70,7 +71,7 @@ def forget_trustee(trustee_ref: str) -> None:
     of released surveys (which no longer need them). Refused while a survey
     still needs their share."""
     if unreleased_surveys_held(trustee_ref):
-        raise TrusteeError("This trustee holds a key share of a survey not yet released.")
+        raise TrusteeError(gettext("This trustee holds a key share of a survey not yet released."))
     for trustee in db.session.scalars(sa.select(SurveyTrustee).where(SurveyTrustee.trustee_ref == trustee_ref)):
         trustee.trustee_ref = f"{ceremony.GONE}{secrets.token_hex(8)}"
     ceremony.forget_trustee(trustee_ref)
@@ -86,11 +87,13 @@ def register_trustee_key(trustee_ref: str, passphrase: str) -> TrusteeKey:
     Replacing a key makes shares sealed to the old one unreadable, so it is
     refused while the trustee holds a share of a survey not yet released."""
     if len(passphrase) < MIN_PASSPHRASE:
-        raise TrusteeError(f"Use a passphrase of at least {MIN_PASSPHRASE} characters.", field="passphrase")
+        raise TrusteeError(gettext("Use a passphrase of at least %(min)d characters.", min=MIN_PASSPHRASE),
+                           field="passphrase")
     existing = trustee_key(trustee_ref)
     if existing is not None:
         if unreleased_surveys_held(trustee_ref):
-            raise TrusteeError("You hold a key share of a survey not yet released; keep your current passphrase.")
+            raise TrusteeError(gettext("You hold a key share of a survey not yet released; keep your current "
+                                       "passphrase."))
         db.session.delete(existing)
         db.session.flush()
     pair = generate_keypair()
@@ -127,12 +130,14 @@ def create_survey_key(survey: Survey, trustee_refs: list[str], key_ceremony_id: 
     if t < MIN_TRUSTEE_QUORUM:
         raise SurveyError(TRUSTEE_QUORUM_TOO_SMALL, field="trustees")
     if len(refs) < t:
-        raise SurveyError(f"Choose at least {t} trustees: {t} of them must take part to decrypt, "
-                          f"and only {len(refs)} {'is' if len(refs) == 1 else 'are'} chosen.", field="trustees")
+        raise SurveyError(ngettext("Choose at least %(t)d trustees: %(t)d of them must take part to decrypt, "
+                                   "and only %(num)d is chosen.",
+                                   "Choose at least %(t)d trustees: %(t)d of them must take part to decrypt, "
+                                   "and only %(num)d are chosen.", len(refs), t=t), field="trustees")
     keys = {ref: trustee_key(ref) for ref in refs}
     missing = [ref for ref, key in keys.items() if key is None]
     if missing:
-        raise SurveyError("Every trustee must set a trustee passphrase before launch.", field="trustees")
+        raise SurveyError(gettext("Every trustee must set a trustee passphrase before launch."), field="trustees")
     threshold_key, shares = deal_shares(t, len(refs))
     survey.threshold_key = threshold_key.to_bytes()
     survey.public_key = threshold_key.public_key.to_bytes()
@@ -146,18 +151,19 @@ def open_share(survey: Survey, trustee: SurveyTrustee, passphrase: str) -> KeySh
     """The trustee's share, opened with their passphrase and checked against the commitments.
     Only for a key dealt at launch: a ceremony's shares open only in the trustee's browser."""
     if trustee.sealed_share is None:
-        raise TrusteeError("This survey's key was made by its trustees together: your part opens only in your "
-                           "own browser, on the survey's decryption page. Your passphrase is never sent.")
+        raise TrusteeError(gettext("This survey's key was made by its trustees together: your part opens only in "
+                                   "your own browser, on the survey's decryption page. Your passphrase is never "
+                                   "sent."))
     key = trustee_key(trustee.trustee_ref)
     if key is None:
-        raise TrusteeError("You have no trustee key.")
+        raise TrusteeError(gettext("You have no trustee key."))
     try:
         secret = SecretKey.from_bytes(sealing.open_with_passphrase(
             key.sealed_secret, passphrase, associated_data=_key_aad(trustee.trustee_ref)))
     except SealError:
-        raise TrusteeError("That passphrase does not open your key.", field="passphrase") from None
+        raise TrusteeError(gettext("That passphrase does not open your key."), field="passphrase") from None
     except (CryptoError, ValueError):
-        raise TrusteeError("Your trustee key could not be read; tell the other trustees.") from None
+        raise TrusteeError(gettext("Your trustee key could not be read; tell the other trustees.")) from None
     # The passphrase was right: from here on, a failure is the share's, not the person's.
     try:
         share_hex = sealing.open_text_with_secret_key(secret, trustee.sealed_share,
@@ -165,12 +171,12 @@ def open_share(survey: Survey, trustee: SurveyTrustee, passphrase: str) -> KeySh
         share = KeyShare.from_bytes(bytes.fromhex(share_hex))
         check_share(ThresholdKey.from_bytes(survey.threshold_key), share)
     except (CryptoError, ValueError):
-        raise TrusteeError("Your key share does not open or does not match this survey's key; "
-                           "tell the other trustees.") from None
+        raise TrusteeError(gettext("Your key share does not open or does not match this survey's key; "
+                                   "tell the other trustees.")) from None
     return share
 
 
 def server_secret_key(survey: Survey) -> SecretKey:
     if survey.key_mode != KeyMode.SERVER_KEY or survey.server_secret is None:
-        raise SurveyError("This survey has no server-held key.")
+        raise SurveyError(gettext("This survey has no server-held key."))
     return SecretKey.from_bytes(bytes.fromhex(survey.server_secret))

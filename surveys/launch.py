@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from core.clock import today, utcnow
 from core.extensions import db
 from surveys import keys
@@ -40,16 +42,17 @@ def launch(survey: Survey, voters: Voters, dimensions: Sequence[str], trustee_re
     the open-due job opens it. Nothing about it can be edited afterwards.
     """
     if not survey.is_editable or survey.public_key is not None:
-        raise SurveyError("This survey has already been launched.")
+        raise SurveyError(gettext("This survey has already been launched."))
     if not ballot_questions(survey):
-        raise SurveyError("Add at least one question that is not free text: results are counted from those.")
+        raise SurveyError(gettext("Add at least one question that is not free text: results are counted from those."))
     require_ready_to_launch(survey)
     if survey.closes_at is not None and survey.closes_at <= utcnow():
-        raise SurveyError("The closing time has already passed; set a later one before launching.",
+        raise SurveyError(gettext("The closing time has already passed; set a later one before launching."),
                           field="closes_at")
     k = survey.release_threshold
     if len(voters) < k:
-        raise SurveyError(f"Only {len(voters)} people could answer; with k = {k} no result could ever be shown.")
+        raise SurveyError(gettext("Only %(num)d people could answer; with k = %(k)d no result could ever be shown.",
+                                  num=len(voters), k=k))
     plan, cells = plan_segments(voters, dimensions, k)
     keys.create_survey_key(survey, list(trustee_refs), key_ceremony_id)
     survey.segment_plan = plan.to_json()

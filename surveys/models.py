@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.columns import enum_column
@@ -430,11 +431,11 @@ class CeremonyState(LabelledEnum):
     """Where a key ceremony stands. Each trustee acts once per step; the last one
     to act moves the ceremony on."""
 
-    JOINING = "joining", "Trustees are joining"
-    DEALING = "dealing", "Trustees are making their pieces of the key"
-    CHECKING = "checking", "Trustees are checking the pieces they received"
-    DONE = "done", "The survey key is ready"
-    FAILED = "failed", "Stopped"
+    JOINING = "joining", lazy_gettext("Trustees are joining")
+    DEALING = "dealing", lazy_gettext("Trustees are making their pieces of the key")
+    CHECKING = "checking", lazy_gettext("Trustees are checking the pieces they received")
+    DONE = "done", lazy_gettext("The survey key is ready")
+    FAILED = "failed", lazy_gettext("Stopped")
 
     @property
     def is_running(self) -> bool:

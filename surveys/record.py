@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from core.extensions import db
 from crypto import record as crypto_record
@@ -212,7 +213,8 @@ def _shares_per_target(survey: Survey, evidence: RecordEvidence, count: int) -> 
     if survey.key_mode == KeyMode.SERVER_KEY:
         blob = evidence.server_proofs
         if blob is None or len(blob) != count * crypto_record.SERVER_SHARE_SIZE:
-            raise SurveyError("This survey's release holds no proof of its decryption, so no record can be made.")
+            raise SurveyError(gettext("This survey's release holds no proof of its decryption, so no record can be "
+                                      "made."))
         size = crypto_record.SERVER_SHARE_SIZE
         return [[crypto_record.b64(blob[i * size:(i + 1) * size])] for i in range(count)]
     shares: list[list[str]] = [[] for _ in range(count)]
@@ -252,14 +254,14 @@ def _release(survey: Survey, evidence: RecordEvidence, comments: Sequence[Sealed
 
 def _require_record(survey: Survey) -> RecordEvidence:
     if survey.state in (SurveyState.DRAFT, SurveyState.OPEN):
-        raise SurveyNotOpen("A survey has an election record only once voting has ended: there is none while "
-                            "it is a draft or open.")
+        raise SurveyNotOpen(gettext("A survey has an election record only once voting has ended: there is none "
+                                    "while it is a draft or open."))
     if not survey.groups:
-        raise SurveyNotOpen("The totals are still being prepared; the record will be ready in a minute.")
+        raise SurveyNotOpen(gettext("The totals are still being prepared; the record will be ready in a minute."))
     evidence = _evidence(survey)
     if evidence is None:
-        raise SurveyNotOpen("This survey closed before election records were kept: its ballot fingerprints "
-                            "are listed, but there is no record to check.")
+        raise SurveyNotOpen(gettext("This survey closed before election records were kept: its ballot "
+                                    "fingerprints are listed, but there is no record to check."))
     return evidence
 
 

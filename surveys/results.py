@@ -18,10 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import joinedload
 
 from core.charts import Point, Series, share_trend_chart
 from core.extensions import db
+from core.i18n import format_day
 from surveys.definitions import ballot_questions
 from surveys.models import (
     EligibleVoter,
@@ -275,10 +277,14 @@ class SurveyResults:
 
 
 def _labels(question: Question) -> list[str]:
+    """The words of each slot, in the reader's language where they are the interface's
+    own (yes and no, "can't say"); the options an organizer wrote stay as written."""
     labels = list(question.options)
     if question.type == QuestionType.SCALE:
         labels = [f"{i + 1} · {label}" for i, label in enumerate(labels)]
-    return labels + (["Can't say"] if question.allows_cant_say else [])
+    elif question.type == QuestionType.YES_NO:
+        labels = [gettext("Yes"), gettext("No")]
+    return labels + ([gettext("Can't say")] if question.allows_cant_say else [])
 
 
 def _group_result(group: ReleasedGroup) -> GroupResult:
@@ -325,7 +331,8 @@ def trend_of(survey: Survey) -> Trend:
     support, participation_points = [], []
     for round_ in rounds:
         result = released(round_)
-        label = round_.closed_on.isoformat() if round_.closed_on else f"Round {round_.round_number}"
+        label = (format_day(round_.closed_on) if round_.closed_on
+                 else gettext("Round %(number)d", number=round_.round_number))
         if result is None:
             continue
         whole = result.whole
@@ -348,6 +355,6 @@ def trend_chart(survey: Survey):
     return share_trend_chart(
         # Both shares are of the people the round asked (members with accounts), which the
         # engine knows; the whole unit's headcount is the union's to state beside it.
-        [Series("Answered yes, of those who answered", trend.support, "#8a1c2b"),
-         Series("Answered, of those asked", trend.participation, "#1a5fb4")],
-        title="Support and participation by round, among members with accounts")
+        [Series(gettext("Answered yes, of those who answered"), trend.support, "#8a1c2b"),
+         Series(gettext("Answered, of those asked"), trend.participation, "#1a5fb4")],
+        title=gettext("Support and participation by round, among members with accounts"))

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from core.clock import today, utcnow
 from core.extensions import db
@@ -206,8 +207,9 @@ def _mix(survey: Survey) -> _Mixed:
         sa.select(ParticipationEntry.voter_ref).where(ParticipationEntry.survey_id == survey.id)))
     if len(ballots) != len(respondents) or len(set(respondents)) != len(respondents):
         # The rule of surveys.pool was broken: refuse to tally rather than count wrongly.
-        raise SurveyError(f"Survey {survey.id}: {len(ballots)} ballots for {len(set(respondents))} respondents; "
-                          "the tally is refused until this is explained.")
+        raise SurveyError(gettext("Survey %(id)d: %(ballots)d ballots for %(respondents)d respondents; the tally "
+                                  "is refused until this is explained.", id=survey.id, ballots=len(ballots),
+                                  respondents=len(set(respondents))))
     for model in (Ballot, SealedComment, ParticipationEntry):
         db.session.execute(sa.delete(model).where(model.survey_id == survey.id))
     if pool_row is not None:
@@ -358,14 +360,14 @@ def _open_comment(survey: Survey, comment: SealedComment,
 def _trustee_waiting(survey: Survey, trustee_ref: str) -> SurveyTrustee:
     """The trustee's row, once it is their turn: the survey closed, its sums formed, their part not given."""
     if survey.state != SurveyState.CLOSED or survey.key_mode != KeyMode.TRUSTEES:
-        raise SurveyError("This survey is not waiting for trustees.")
+        raise SurveyError(gettext("This survey is not waiting for trustees."))
     if not survey.groups:
-        raise SurveyError("The totals are still being prepared; try again in a minute.")
+        raise SurveyError(gettext("The totals are still being prepared; try again in a minute."))
     trustee = next((t for t in survey.trustees if t.trustee_ref == trustee_ref), None)
     if trustee is None:
-        raise TrusteeError("You are not a trustee of this survey.")
+        raise TrusteeError(gettext("You are not a trustee of this survey."))
     if trustee.partials is not None:
-        raise TrusteeError("You have already decrypted your part of this survey.")
+        raise TrusteeError(gettext("You have already decrypted your part of this survey."))
     return trustee
 
 
@@ -409,25 +411,31 @@ class BrowserDecryption:
     context: bytes
     #: The ceremony's public parts and the trustee's sealed secret.
     ceremony: ceremonies.TrusteeMaterial
+    #: The approved ballots and the released comments, from which the browser
+    #: recomputes every target before it decrypts any (`ceremonies.DecryptionCheck`).
+    check: ceremonies.DecryptionCheck
 
     def to_json(self) -> dict:
         encode = record.crypto_record.b64
         return {"survey_id": self.survey_id, "trustee_index": self.trustee_index,
                 "threshold_key": encode(self.threshold_key), "targets": [encode(t) for t in self.targets],
-                "context": encode(self.context), "ceremony": self.ceremony.to_json()}
+                "context": encode(self.context), "ceremony": self.ceremony.to_json(), "check": self.check.to_json()}
 
 
 def browser_decryption(survey: Survey, trustee_ref: str) -> BrowserDecryption:
     """The trustee's decryption task, for their browser. Refused unless it is their turn."""
     trustee = _trustee_waiting(survey, trustee_ref)
     if survey.key_ceremony_id is None:
-        raise TrusteeError("This survey's key was dealt at launch: your part is given with your trustee "
-                           "passphrase on the decryption page.")
+        raise TrusteeError(gettext("This survey's key was dealt at launch: your part is given with your trustee "
+                                   "passphrase on the decryption page."))
     return BrowserDecryption(
         survey_id=survey.id, trustee_index=trustee.trustee_index, threshold_key=bytes(survey.threshold_key),
         targets=tuple(target.to_bytes() for target in decryption_targets(survey)),
         context=_partials_context(survey),
-        ceremony=ceremonies.material_for(survey.key_ceremony_id, trustee_ref))
+        ceremony=ceremonies.material_for(survey.key_ceremony_id, trustee_ref),
+        check=ceremonies.decryption_check(survey, [
+            (comment.sealed, comment_context(survey, comment.question_id)) for comment, _ in _sealed_comments(survey)
+        ] if _comments_releasable(survey) else []))
 
 
 def contribute_partials(survey: Survey, trustee_ref: str, partials: Sequence[bytes]) -> int:
@@ -441,7 +449,8 @@ def contribute_partials(survey: Survey, trustee_ref: str, partials: Sequence[byt
     _take_turn(survey)
     trustee = _trustee_waiting(survey, trustee_ref)
     if survey.key_ceremony_id is None:
-        raise TrusteeError("This survey's key was dealt at launch: give your part with your trustee passphrase.")
+        raise TrusteeError(gettext("This survey's key was dealt at launch: give your part with your trustee "
+                                   "passphrase."))
     key = ThresholdKey.from_bytes(survey.threshold_key)
     context = _partials_context(survey)
     targets = decryption_targets(survey)
@@ -453,10 +462,10 @@ def contribute_partials(survey: Survey, trustee_ref: str, partials: Sequence[byt
         try:
             partial = PartialDecryption.from_bytes(blob)
         except (CryptoError, ValueError, TypeError):
-            raise TrusteeError("Your part of the decryption is not in the expected form. Reload the page "
-                               "and try again.") from None
+            raise TrusteeError(gettext("Your part of the decryption is not in the expected form. Reload the page "
+                                       "and try again.")) from None
         if partial.trustee_index != trustee.trustee_index:
-            raise TrusteeError("That part of the decryption is numbered for another trustee.")
+            raise TrusteeError(gettext("That part of the decryption is numbered for another trustee."))
         if not verify_partial(key, target, partial, context):
             _refuse(survey, f"a partial decryption (position {position}) that is not of the approved target",
                     requested_by=trustee_ref)
@@ -495,7 +504,8 @@ def release_with_partials(survey: Survey) -> None:
         for target, partials in zip(targets, contributions, strict=True):
             shared.append(combine_partials(key, target, partials, context)[0])
     except InvalidPartialError as bad:
-        raise TrusteeError(f"Trustee {bad.trustee_index}'s partial decryption was refused.") from None
+        raise TrusteeError(gettext("Trustee %(number)d's partial decryption was refused.",
+                                   number=bad.trustee_index)) from None
     except NotEnoughPartialsError as short:
         raise TrusteeError(str(short)) from None
     cursor = 0
@@ -523,7 +533,8 @@ def _stored_partials(trustee: SurveyTrustee, count: int) -> list[PartialDecrypti
     and a refusal must name the trustee whose contribution is at fault."""
     blob = trustee.partials
     if len(blob) != PARTIAL_SIZE * count:
-        raise TrusteeError(f"Trustee {trustee.trustee_index}'s decryption does not match this survey.")
+        raise TrusteeError(gettext("Trustee %(number)d's decryption does not match this survey.",
+                                   number=trustee.trustee_index))
     partials = []
     for i in range(count):
         try:
@@ -531,7 +542,8 @@ def _stored_partials(trustee: SurveyTrustee, count: int) -> list[PartialDecrypti
         except (CryptoError, ValueError):
             partial = None
         if partial is None or partial.trustee_index != trustee.trustee_index:
-            raise TrusteeError(f"Trustee {trustee.trustee_index}'s partial decryption was refused.")
+            raise TrusteeError(gettext("Trustee %(number)d's partial decryption was refused.",
+                                       number=trustee.trustee_index))
         partials.append(partial)
     return partials
 
@@ -559,7 +571,8 @@ def _refuse(survey: Survey, description: str, requested_by: str | None):
                                      description=description[:500], refused_on=today()))
     db.session.flush()
     log.warning("survey %s: refused decryption of %s", survey.id, description)
-    raise DecryptionRefused("Only sums approved by the release rules can be decrypted; this request is recorded.")
+    raise DecryptionRefused(gettext("Only sums approved by the release rules can be decrypted; this request is "
+                                    "recorded."))
 
 
 def _counts_by_question(survey: Survey, values: list[int]) -> dict[str, list[int]]:

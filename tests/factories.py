@@ -3,14 +3,19 @@ context; they flush, and the caller commits when a request must see the data."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import count
 
 from core.extensions import db
+from crypto.sealing import ScryptParams
 from organizer.accounts import services as accounts
 from organizer.accounts.models import Account, RoleAssignment
 from organizer.charting import people, unions
 from organizer.charting.models import BargainingUnit, Person, Union
 from organizer.roles import Role
+from organizer.unit_surveys.services import union_key_scope
+from surveys.ceremony import CeremonyStatus
+from tests.surveys.ceremony_helpers import run_ceremony
 
 PASSWORD = "correct horse battery staple"
 _serial = count(1)
@@ -59,3 +64,16 @@ def create_account(role: Role, *, unit: BargainingUnit | None = None, union: Uni
         display_name=display_name or f"{role.value} {n}", email=email or f"{role.value}{n}@example.org",
         password=PASSWORD, person=person, roles=roles,
     )
+
+
+#: The cheapest scrypt the sealing module accepts, for trustees' personal secrets in tests.
+CHEAP_SCRYPT = ScryptParams(log2_n=14, r=8, p=1)
+
+
+def finished_ceremony(union: Union, trustees: Sequence[Account], threshold: int = 2) -> CeremonyStatus:
+    """The union's survey key, made by `trustees` (in that order; `threshold` of
+    them to unlock results) in a whole key ceremony played in Python as their
+    browsers play it (tests.surveys.ceremony_helpers): their passphrases are
+    `ceremony_helpers.passphrase_of(account_ref(trustee))`."""
+    return run_ceremony(union_key_scope(union.id), [accounts.account_ref(t) for t in trustees], threshold,
+                        scrypt=CHEAP_SCRYPT)

@@ -22,6 +22,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext, lazy_gettext
 
 from core.extensions import db
 from organizer import policy
@@ -35,7 +36,7 @@ from organizer.charting.people import segment_names
 from organizer.errors import DomainError
 from organizer.roles import Role
 
-_ORGANIZERS_ONLY = "Only the union's organizers can name its organizing committee."
+_ORGANIZERS_ONLY = lazy_gettext("Only the union's organizers can name its organizing committee.")
 
 
 @dataclass(frozen=True)
@@ -89,12 +90,13 @@ def _named(department_ids: Collection[int], names: dict[int, str]) -> tuple[str,
 
 
 def _listed(department_names: tuple[str, ...]) -> str:
+    # For the audit log, whose sentences are stored in English (docs/translating.md).
     return ", ".join(department_names) or "no department"
 
 
 def department_list(unit: BargainingUnit, department_ids: Collection[int]) -> str:
-    """The departments' names, in order, as one phrase ("Cranes, Loading")."""
-    return _listed(_named(department_ids, {d.id: d.name for d in unit.departments}))
+    """The departments' names, in order, as one phrase ("Cranes, Loading"), for the page."""
+    return ", ".join(_named(department_ids, {d.id: d.name for d in unit.departments})) or gettext("no department")
 
 
 def _chart_name(account: Account) -> str:
@@ -112,14 +114,14 @@ def name_to_committee(actor: Account, unit: BargainingUnit, account: Account,
     # turns, so neither adds a second seat beside the other's.
     roster.lock(unit)
     if not _may_sit(account, unit):
-        raise DomainError("Only a member or steward of this unit, with their own account, can sit on its "
-                          "organizing committee.")
+        raise DomainError(gettext("Only a member or steward of this unit, with their own account, can sit on "
+                                  "its organizing committee."))
     chosen = frozenset(department_ids)
     names = segment_names(Department, unit)
     if not chosen:
-        raise DomainError("Tick at least one department.", field="departments")
+        raise DomainError(gettext("Tick at least one department."), field="departments")
     if not chosen <= names.keys():
-        raise DomainError("Choose departments of this unit.", field="departments")
+        raise DomainError(gettext("Choose departments of this unit."), field="departments")
     seat, who = _seat(account, unit.id), _chart_name(account)
     if seat is None:
         seat = RoleAssignment(role=Role.COMMITTEE, unit_id=unit.id, department_ids=chosen)
@@ -142,7 +144,7 @@ def remove_from_committee(actor: Account, unit: BargainingUnit, account: Account
     roster.lock(unit)
     seat = _seat(account, unit.id)
     if seat is None:
-        raise DomainError(f"{_chart_name(account)} is not on the organizing committee.")
+        raise DomainError(gettext("%(name)s is not on the organizing committee.", name=_chart_name(account)))
     names = segment_names(Department, unit)
     description = (f"Removed {_chart_name(account)} from the organizing committee "
                    f"(was for {_listed(_named(seat.department_ids or (), names))}).")
@@ -154,8 +156,8 @@ def remove_from_committee(actor: Account, unit: BargainingUnit, account: Account
 def _account_of_coworker(person: Person) -> Account:
     account = coworkers.account_of(person)
     if account is None:
-        raise DomainError(f"{person.name} has no account yet. Invite them first: a committee member signs in "
-                          "with their own account.")
+        raise DomainError(gettext("%(name)s has no account yet. Invite them first: a committee member signs in "
+                                  "with their own account.", name=person.name))
     return account
 
 

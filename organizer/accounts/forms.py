@@ -4,7 +4,7 @@ form class is built once, at import, and read in each visitor's language."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Optional, ValidationError
@@ -106,18 +106,18 @@ class LanguageForm(FlaskForm):
 def _at_least_one_department(form: FlaskForm, field: SelectMultipleField) -> None:
     # Not DataRequired: its `required` flag would make the browser ask for every box.
     if not field.data:
-        raise ValidationError("Tick at least one department.")
+        raise ValidationError(gettext("Tick at least one department."))
 
 
 class CommitteeForm(FlaskForm):
-    """The departments a committee member charts (`departments` choices: the unit's). An
-    organizer's page, in English until the organizers' pages are translated."""
+    """The departments a committee member charts (`departments` choices: the unit's)."""
 
     departments = SelectMultipleField(
-        "Departments they chart", coerce=int, validate_choice=True,
+        lazy_gettext("Departments they chart"), coerce=int, validate_choice=True,
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
         validators=[_at_least_one_department],
-        description="They see and chart the coworkers of these departments only, and hold their one-on-ones.")
+        description=lazy_gettext("They see and chart the coworkers of these departments only, and hold their "
+                                 "one-on-ones."))
 
     def set_departments(self, departments: list) -> None:
         self.departments.choices = [(d.id, d.name) for d in departments]

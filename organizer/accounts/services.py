@@ -35,11 +35,12 @@ from core.clock import today, utcnow
 from core.extensions import db
 from core.sealing import blind_index
 from crypto.fields import normalize_email
-from organizer.accounts import coworkers
+from organizer.accounts import committee, coworkers
 from organizer.accounts.models import Account, AccountSession, RoleAssignment, hash_token
-from organizer.audit.models import AuditEntry
+from organizer.audit import services as audit
+from organizer.audit.models import AuditAction, AuditEntry
 from organizer.charting import roster, unions
-from organizer.charting.models import Person, Union
+from organizer.charting.models import BargainingUnit, Person, Union
 from organizer.errors import DomainError, LoginRefused
 from organizer.roles import Role
 from surveys import ballot_box, keys
@@ -320,11 +321,24 @@ def delete_account(account: Account, password: str) -> None:
                                       union=union.name))
     ballot_box.forget_voter(ref)
     keys.forget_trustee(ref)
+    _record_committee_seats_left(account)
     # The leverage profile and demands go with the account's row: claims.account_id and
     # demands.account_id are ON DELETE CASCADE (foreign keys are enforced on SQLite too),
     # so this package need not know the demands package that sits above it.
     db.session.delete(account)
     db.session.flush()
+
+
+def _record_committee_seats_left(account: Account) -> None:
+    """A committee seat goes with its account: the other officers see it go, as they see an
+    organizer's removal. The entry names no actor, since the account goes in the same flush."""
+    person = coworkers.person_of(account)
+    name = person.name if person is not None else account.display_name
+    for seat in [role for role in account.roles if role.role == Role.COMMITTEE]:
+        unit = db.session.get(BargainingUnit, seat.unit_id)
+        departments = committee.department_list(unit, seat.department_ids or ())
+        audit.record(None, AuditAction.COMMITTEE_REMOVED, f"{name} left the organizing committee (was for "
+                     f"{departments}): they deleted their account.", unit=unit)
 
 
 def create_account(

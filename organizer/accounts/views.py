@@ -285,7 +285,7 @@ def edit_person(person_id: int):
     set_person_choices(form, person.unit)
     if form.validate_on_submit() and unit_of_work(
             lambda: people.update_person(current_user, person, person_details(form)), form=form,
-            success=lambda _: f"{person.name} updated."):
+            success=lambda _: gettext("%(name)s updated.", name=person.name)):
         return redirect(url_for("organizing.unit_chart", unit_id=person.unit_id))
     return _coworker_page(person, form)
 
@@ -385,8 +385,9 @@ def name_to_committee(person_id: int):
     form = _committee_form(person)
     if form.validate_on_submit() and unit_of_work(
             lambda: committee.name_coworker(current_user, person, form.departments.data), form=form,
-            success=lambda seat: f"{person.name} is on the organizing committee for "
-                                 f"{committee.department_list(person.unit, seat.department_ids)}."):
+            success=lambda seat: gettext("%(name)s is on the organizing committee for %(departments)s.",
+                                         name=person.name,
+                                         departments=committee.department_list(person.unit, seat.department_ids))):
         return redirect(url_for("organizing.unit_committee", unit_id=person.unit_id))
     person_form = PersonForm(formdata=None, obj=person)
     set_person_choices(person_form, person.unit)
@@ -398,7 +399,7 @@ def name_to_committee(person_id: int):
 def remove_from_committee(person_id: int):
     person = get_person_for_organizer_or_404(person_id)
     if not ConfirmForm().validate_on_submit():
-        abort(400, "The removal form was incomplete.")
+        abort(400, gettext("The removal form was incomplete."))
     unit_of_work(lambda: committee.remove_coworker(current_user, person),
-                 success=f"{person.name} is off the organizing committee.")
+                 success=gettext("%(name)s is off the organizing committee.", name=person.name))
     return redirect(url_for("organizing.unit_committee", unit_id=person.unit_id))

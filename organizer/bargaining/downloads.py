@@ -15,8 +15,18 @@ link sends it only when it is; a PDF that is older is sent only when asked for
 as such (`?outdated=yes`, offered beside the words saying so), under a file
 name that says "outdated", and the PDF itself carries the day it was made.
 
+In the reader's language. A PDF is written in the language of whoever asked for
+it: the request carries its code (and nothing else of who asked) to the job,
+which writes the file inside `core.i18n.in_language`. Each language read has a
+file of its own, and a reader is offered, sent and told about only the one in
+their language: a steward who reads Spanish never gets the English file, nor
+the English file's state. What a file shows is fingerprinted in its own
+language, since the strength card's words are part of it.
+
 What is stored: the file and, sealed beside it, a digest of what it was made
-from, its day and whether a new one was asked for (see `models`)."""
+from, its day, whether a new one was asked for and its language's code (see
+`models`). The rows of a unit's files are named by slot ("pdf", "pdf-2"), never
+by language: which languages a unit's officers read stays inside the seal."""
 
 from __future__ import annotations
 
@@ -27,6 +37,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from core import i18n
 from core.clock import today
 from core.extensions import db
 from organizer.accounts.models import Account
@@ -38,13 +49,17 @@ from organizer.strength import metrics
 
 PDF = "pdf"
 
+#: The rows a unit's PDFs are stored in, one per language read: the first keeps the name a
+#: unit's single PDF always had; which language is in which is known only inside the seal.
+SLOTS = [PDF] + [f"{PDF}-{number}" for number in range(2, len(i18n.LANGUAGES) + 1)]
+
 #: A summary with at most this many items has its PDF made in the request that asks for it.
 AT_ONCE_ITEMS = 60
 
 
 @dataclass(frozen=True)
 class PdfState:
-    """Where a unit's PDF stands."""
+    """Where a unit's PDF in one language stands."""
 
     #: The day the PDF on file was made; None when none has been.
     prepared_on: date | None = None
@@ -67,9 +82,11 @@ class _About:
     fingerprint: str | None = None
     prepared_on: date | None = None
     requested: bool = False
+    #: The language the file is written in, or is to be: its code, and nothing else of who asked.
+    language: str = i18n.DEFAULT_LANGUAGE
 
     def to_bytes(self) -> bytes:
-        return json.dumps({"fingerprint": self.fingerprint, "requested": self.requested,
+        return json.dumps({"fingerprint": self.fingerprint, "requested": self.requested, "language": self.language,
                            "prepared_on": self.prepared_on.isoformat() if self.prepared_on else None}).encode()
 
     @classmethod
@@ -77,20 +94,39 @@ class _About:
         try:
             raw = json.loads(data)
             day = raw.get("prepared_on")
-            return cls(raw.get("fingerprint"), date.fromisoformat(day) if day else None, bool(raw.get("requested")))
+            # A file stored before files had a language was made in English, the only one then.
+            language = raw.get("language", i18n.DEFAULT_LANGUAGE)
+            if not i18n.is_language(language):
+                return cls()
+            return cls(raw.get("fingerprint"), date.fromisoformat(day) if day else None, bool(raw.get("requested")),
+                       language)
         except (ValueError, TypeError, AttributeError):
             return cls()  # unreadable: as if none was made, so the job makes one
 
 
-def fingerprint(stored: StoredRanking, strength: metrics.UnitStrength) -> str:
-    """What a PDF shows that can change: the ranked items and the strength, as the card words it."""
-    return hashlib.sha256((prepared.digest(stored) + repr(strength.card.lines())).encode()).hexdigest()
+def fingerprint(stored: StoredRanking, strength: metrics.UnitStrength, language: str) -> str:
+    """What a PDF in `language` shows that can change: the ranked items and the strength, as
+    the card words it in that language."""
+    with i18n.in_language(language):
+        card = repr([(str(label), str(text)) for label, text in strength.card.lines()])
+    return hashlib.sha256((prepared.digest(stored) + card).encode()).hexdigest()
 
 
-def _about_of(unit: BargainingUnit) -> _About | None:
-    stored = db.session.execute(sa.select(PreparedDownload.about).where(
-        PreparedDownload.unit_id == unit.id, PreparedDownload.format == PDF)).scalar()
-    return _About.from_bytes(stored) if stored is not None else None
+def _files_of(unit_id: int) -> dict[str, tuple[str, _About]]:
+    """The unit's PDFs: language -> (slot, what is known of it). A slot whose language is read
+    twice (two writers at once) counts once, the first."""
+    files: dict[str, tuple[str, _About]] = {}
+    for slot, stored in db.session.execute(sa.select(PreparedDownload.format, PreparedDownload.about).where(
+            PreparedDownload.unit_id == unit_id, PreparedDownload.format.in_(SLOTS))
+            .order_by(PreparedDownload.format)).all():
+        about = _About.from_bytes(stored)
+        files.setdefault(about.language, (slot, about))
+    return files
+
+
+def _about_of(unit: BargainingUnit, language: str) -> _About | None:
+    found = _files_of(unit.id).get(language)
+    return found[1] if found is not None else None
 
 
 def _state(about: _About | None, current: str) -> PdfState:
@@ -100,33 +136,48 @@ def _state(about: _About | None, current: str) -> PdfState:
                     about.requested)
 
 
-def pdf_state(page: summary.SummaryPage) -> PdfState:
-    """Where the unit's PDF stands against the summary this page shows."""
-    return _state(_about_of(page.unit), fingerprint(page.ranking, page.strength))
+def pdf_state(page: summary.SummaryPage, language: str = i18n.DEFAULT_LANGUAGE) -> PdfState:
+    """Where the unit's PDF in `language` stands against the summary this page shows."""
+    return _state(_about_of(page.unit, language), fingerprint(page.ranking, page.strength, language))
 
 
-def _now(actor: Account, unit: BargainingUnit) -> tuple[StoredRanking, str]:
-    """The unit's ranked items and the fingerprint of its summary as it is now."""
+def _now(actor: Account, unit: BargainingUnit, language: str) -> tuple[StoredRanking, str]:
+    """The unit's ranked items and the fingerprint of its summary as it is now, in `language`."""
     summary.require_reader(actor, unit)
     stored = prepared.stored_or_ranked(unit)
-    return stored, fingerprint(stored, metrics.unit_strength(unit))
+    with i18n.in_language(language):
+        return stored, fingerprint(stored, metrics.unit_strength(unit), language)
 
 
-def pdf_file(actor: Account, unit: BargainingUnit) -> tuple[bytes | None, PdfState]:
-    """The PDF on file (None when none was made) and where it stands against the summary now."""
-    _, current = _now(actor, unit)
-    state = _state(_about_of(unit), current)
-    if state.prepared_on is None:
+def pdf_file(actor: Account, unit: BargainingUnit,
+             language: str = i18n.DEFAULT_LANGUAGE) -> tuple[bytes | None, PdfState]:
+    """The PDF in `language` on file (None when none was made) and where it stands against the
+    summary now. A file in another language is never it."""
+    _, current = _now(actor, unit, language)
+    found = _files_of(unit.id).get(language)
+    state = _state(found[1] if found is not None else None, current)
+    if found is None or state.prepared_on is None:
         return None, state
     content = db.session.execute(sa.select(PreparedDownload.content).where(
-        PreparedDownload.unit_id == unit.id, PreparedDownload.format == PDF)).scalar()
+        PreparedDownload.unit_id == unit.id, PreparedDownload.format == found[0])).scalar()
     return content, state
 
 
 def _store(unit_id: int, about: _About, content: bytes | None = None) -> None:
-    row = db.session.get(PreparedDownload, (unit_id, PDF))
+    """Keep what is known of the unit's file in `about.language` (and the file), in its own slot."""
+    # Under the unit's lock (the one its ranked items are stored under), so that two readers
+    # asking at once in two languages do not take one free slot for both.
+    db.session.execute(sa.select(BargainingUnit.id).where(BargainingUnit.id == unit_id)
+                       .with_for_update(key_share=True))
+    files = _files_of(unit_id)
+    if about.language in files:
+        slot = files[about.language][0]
+    else:
+        taken = {slot for slot, _ in files.values()}
+        slot = next(slot for slot in SLOTS if slot not in taken)
+    row = db.session.get(PreparedDownload, (unit_id, slot))
     if row is None:
-        row = PreparedDownload(unit_id=unit_id, format=PDF, content=b"")
+        row = PreparedDownload(unit_id=unit_id, format=slot, content=b"")
         db.session.add(row)
     row.about = about.to_bytes()
     if content is not None:
@@ -134,41 +185,53 @@ def _store(unit_id: int, about: _About, content: bytes | None = None) -> None:
     db.session.flush()
 
 
-def _make(unit: BargainingUnit) -> None:
-    stored = prepared.stored_or_ranked(unit)
-    built = summary.assemble(unit, stored.ranked())
-    _store(unit.id, _About(fingerprint(stored, built.strength), built.generated_on), exports.to_pdf(built))
+def _make(unit: BargainingUnit, language: str) -> None:
+    """Write the unit's PDF in `language`: every word of it, the strength card's and the chart's
+    included, inside that language, whoever runs this (the request that asked, or the job)."""
+    with i18n.in_language(language):
+        stored = prepared.stored_or_ranked(unit)
+        built = summary.assemble(unit, stored.ranked())
+        content = exports.to_pdf(built)
+    _store(unit.id, _About(fingerprint(stored, built.strength, language), built.generated_on, language=language),
+           content)
 
 
-def request_pdf(actor: Account, unit: BargainingUnit) -> PdfState:
-    """Ask for the unit's PDF as the summary is now: made at once when the summary is small,
-    else made by the job within a few minutes. Asking for one that is ready changes nothing."""
-    stored, current = _now(actor, unit)
-    about = _about_of(unit)
+def request_pdf(actor: Account, unit: BargainingUnit, language: str = i18n.DEFAULT_LANGUAGE) -> PdfState:
+    """Ask for the unit's PDF in `language` (the asker's; a view passes the request's, and a
+    command or a job, naming none, English) as the summary is now: made at once when the summary
+    is small, else made by the job within a few minutes. Asking for one that is ready changes nothing."""
+    if not i18n.is_language(language):
+        language = i18n.DEFAULT_LANGUAGE
+    stored, current = _now(actor, unit, language)
+    about = _about_of(unit, language)
     state = _state(about, current)
     if state.is_ready or (state.is_requested and len(stored) > AT_ONCE_ITEMS):
         return state  # asked for already: the job makes it
     if len(stored) <= AT_ONCE_ITEMS:
-        _make(unit)
+        _make(unit, language)
         return PdfState(today(), True, False)
-    _store(unit.id, _About(about.fingerprint, about.prepared_on, True) if about else _About(requested=True))
+    _store(unit.id, _About(about.fingerprint, about.prepared_on, True, language) if about
+           else _About(requested=True, language=language))
     return PdfState(state.prepared_on, False, True)
 
 
 def prepare_pdfs() -> int:
-    """Make the bargaining summary PDFs asked for, and again those whose summary has changed since."""
+    """Make the bargaining summary PDFs asked for, and again those whose summary has changed since,
+    each in its own language."""
     prepared.prepare_missing()
     made = 0
     for unit_id, stored_about in db.session.execute(
-            sa.select(PreparedDownload.unit_id, PreparedDownload.about).where(PreparedDownload.format == PDF)
-            .order_by(PreparedDownload.unit_id)).all():
+            sa.select(PreparedDownload.unit_id, PreparedDownload.about).where(PreparedDownload.format.in_(SLOTS))
+            .order_by(PreparedDownload.unit_id, PreparedDownload.format)).all():
         about = _About.from_bytes(stored_about)
         unit = db.session.get(BargainingUnit, unit_id)
         stored = prepared.stored_or_ranked(unit)
-        if about.prepared_on is not None and about.fingerprint == fingerprint(stored, metrics.unit_strength(unit)):
+        with i18n.in_language(about.language):
+            current = fingerprint(stored, metrics.unit_strength(unit), about.language)
+        if about.prepared_on is not None and about.fingerprint == current:
             if about.requested:
-                _store(unit_id, _About(about.fingerprint, about.prepared_on, False))
+                _store(unit_id, _About(about.fingerprint, about.prepared_on, False, about.language))
             continue
-        _make(unit)
+        _make(unit, about.language)
         made += 1
     return made

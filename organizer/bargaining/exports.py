@@ -9,7 +9,15 @@ card as a small table, the trend chart, each category's demands as a table,
 page numbers. It embeds free fonts (`core/fonts/README.md`, through `core.pdf`) with text shaping, so
 names and demands print in every script the unit writes: Latin with its
 accents, Arabic joined and right to left, Devanagari with its conjuncts,
-Chinese. Its text is never markup: no member can make a link or bold type in it."""
+Chinese. Its text is never markup: no member can make a link or bold type in it.
+
+Every export is written in the language of the moment: a download made as it is
+sent, in the language of whoever asked; the PDF, which a job may make, inside
+`core.i18n.in_language` of the language it was asked for in (`downloads`). Only
+the summary's own words are translated; members' words stay as they wrote them.
+The CSV is data for a spreadsheet: its headings and category names are in that
+language, while its codes (kind, tier, basis, answer), days (ISO) and numbers stay
+as a program reads them."""
 
 from __future__ import annotations
 
@@ -17,14 +25,15 @@ import csv
 import io
 import re
 
+from flask_babel import gettext, lazy_gettext, ngettext
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from core import pdf as pdf_text
+from core.i18n import format_day, format_decimal, format_number, format_percent
 from core.pdf import BODY_FONT, MISSING_MARK
-from organizer.bargaining.summary import BargainingSummary, RankedItems, SummaryAnswer, SummaryItem
+from organizer.bargaining.summary import QUESTIONS, BargainingSummary, RankedItems, SummaryAnswer, SummaryItem
 from organizer.demands.models import EmployerResponse
-from organizer.strength.card import percent
 from organizer.strength.metrics import Backing
 
 #: What Markdown (and the HTML it may carry) would read as markup anywhere in a line: escaped in
@@ -45,14 +54,14 @@ def answer_text(answer: SummaryAnswer) -> str:
 
     The note comes last, after the day: written in Arabic or Hebrew, text that followed it
     would be drawn into its right-to-left run (the day's brackets turned around)."""
-    day = f"{answer.response.label} ({answer.recorded_on})"
+    day = f"{answer.response.label} ({format_day(answer.recorded_on)})"
     return f"{day}: {answer.note}" if answer.note else day
 
 
 def response_text(item: SummaryItem) -> str:
     """The employer's answer now: the latest one recorded."""
     latest = item.demand.latest_answer
-    return answer_text(latest) if latest is not None else "No answer recorded"
+    return answer_text(latest) if latest is not None else gettext("No answer recorded")
 
 
 def earlier_texts(item: SummaryItem) -> list[str]:
@@ -61,9 +70,21 @@ def earlier_texts(item: SummaryItem) -> list[str]:
 
 
 def raised_text(item: SummaryItem) -> str:
-    named = f"; named with permission: {', '.join(item.attributed_to)}" if item.attributed_to else ""
-    members = "1 member" if item.raised_by == 1 else f"{item.raised_by} members"
-    return f"raised by {members}{named}"
+    count, shown = item.raised_by, format_number(item.raised_by)
+    if item.attributed_to:
+        return ngettext("raised by %(shown)s member; named with permission: %(names)s",
+                        "raised by %(shown)s members; named with permission: %(names)s", count,
+                        shown=shown, names=", ".join(item.attributed_to))
+    return ngettext("raised by %(shown)s member", "raised by %(shown)s members", count, shown=shown)
+
+
+def members_text(item: SummaryItem) -> str:
+    """How many members raise the item ("3 members"), for a table's cell."""
+    return ngettext("%(shown)s member", "%(shown)s members", item.raised_by, shown=format_number(item.raised_by))
+
+
+def score_text(item: SummaryItem) -> str:
+    return gettext("score %(score)s", score=format_decimal(item.score, 2))
 
 
 def strength_lines(summary: BargainingSummary) -> list[tuple[str, str]]:
@@ -79,7 +100,8 @@ def trend_rows(summary: BargainingSummary) -> list[tuple[str, str, str]]:
     rows = []
     for point in summary.trend.participation:
         yes = support.get(point.label)
-        rows.append((point.label, percent(yes.value) if yes else "withheld", percent(point.value)))
+        rows.append((point.label, format_percent(yes.value) if yes else gettext("withheld"),
+                     format_percent(point.value)))
     return rows
 
 
@@ -91,47 +113,60 @@ def _md(text: str) -> str:
 
 
 def to_markdown(summary: BargainingSummary) -> str:
-    out = [f"# Bargaining summary: {_md(summary.unit.name)}", "",
-           f"{_md(summary.unit.union.name)} · generated {summary.generated_on}", "", "## Strength", ""]
+    title = gettext("Bargaining summary: %(unit)s", unit=_md(summary.unit.name))
+    generated = gettext("%(union)s · generated %(day)s", union=_md(summary.unit.union.name),
+                        day=format_day(summary.generated_on))
+    out = [f"# {title}", "", generated, "", f"## {gettext('Strength')}", ""]
     out += [f"- **{label}:** {_md(value)}" for label, value in strength_lines(summary)]  # holds a pulse title
     rows = trend_rows(summary)
     if rows:
-        out += ["", "| Round closed | Answered yes | Answered, of those asked |", "|---|---:|---:|"]
+        out += ["", f"| {' | '.join(_trend_headings())} |", "|---|---:|---:|"]
         out += [f"| {label} | {yes} | {part} |" for label, yes, part in rows]
-    out += ["", "## Counts per tier", "", "| Tier | Demands | Questions |", "|---|---:|---:|"]
-    out += [f"| {tier.label} | {d} | {q} |" for tier, (d, q) in summary.tier_counts.items()]
-    out += ["", "## Demands", "", f"_{_md(summary.score_rule)}_"]
+    out += ["", f"## {gettext('Counts per tier')}", "",
+            f"| {gettext('Tier')} | {gettext('Demands')} | {gettext('Questions')} |", "|---|---:|---:|"]
+    out += [f"| {tier.label} | {format_number(d)} | {format_number(q)} |" for tier, (d, q) in summary.tier_counts.items()]
+    out += ["", f"## {gettext('Demands')}", "", f"_{_md(summary.score_rule)}_"]
     for section in summary.demand_sections:
         out += ["", f"### {_md(section.category.label)}", ""]
         for rank, item in enumerate(section.items, 1):
             out += _markdown_item(rank, item)
-    out += ["", "## Questions to the employer", ""]
+    out += ["", f"## {QUESTIONS}", ""]
     for rank, item in enumerate(summary.questions, 1):
         out += _markdown_item(rank, item)
     if not summary.questions:
-        out.append("None.")
-    out += ["", "## Comments released from the latest pulse", ""]
-    out += [f"- {_md(comment)}" for comment in summary.comments] or ["None released."]
+        out.append(gettext("None."))
+    out += ["", f"## {gettext('Comments released from the latest pulse')}", ""]
+    out += [f"- {_md(comment)}" for comment in summary.comments] or [gettext("None released.")]
     return "\n".join(out) + "\n"
+
+
+def _trend_headings() -> list[str]:
+    return [gettext("Round closed"), gettext("Answered yes"), gettext("Answered, of those asked")]
 
 
 def _markdown_item(rank: int, item: SummaryItem) -> list[str]:
     d = item.demand
+    backing = gettext("Coworker backing: %(backing)s", backing=_md(backing_text(item.backing)))
+    answer = gettext("Employer's answer: %(answer)s", answer=_md(response_text(item)))
+    # The rank is the list's marker, which Markdown reads only as plain digits.
     lines = [f"{rank}. **{_md(d.text)}**",
-             f"   - {d.tier.label} · {d.basis.rests_on} · {_md(raised_text(item))} · score {item.score:.2f}",
-             f"   - Coworker backing: {_md(backing_text(item.backing))}",
-             f"   - Employer's answer: {_md(response_text(item))}"]
+             f"   - {d.tier.label} · {d.basis.rests_on} · {_md(raised_text(item))} · {score_text(item)}",
+             f"   - {backing}", f"   - {answer}"]
     earlier = earlier_texts(item)
     if earlier:
-        lines.append(f"   - Earlier answers: {'; '.join(_md(text) for text in earlier)}")
+        answers = "; ".join(_md(text) for text in earlier)
+        lines.append(f"   - {gettext('Earlier answers: %(answers)s', answers=answers)}")
     return lines
 
 
 # -- CSV ------------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ["section", "category", "rank", "text", "kind", "tier", "basis", "raised_by", "named",
-               "backing_weight", "backing_answers", "backing_agree", "score", "employer_response", "employer_response_note",
-               "responded_on", "earlier_responses"]
+# TRANSLATORS: the summary CSV's column headings, one word or words_joined_by_underscores each.
+CSV_COLUMNS = [lazy_gettext("section"), lazy_gettext("category"), lazy_gettext("rank"), lazy_gettext("text"),
+               lazy_gettext("kind"), lazy_gettext("tier"), lazy_gettext("basis"), lazy_gettext("raised_by"),
+               lazy_gettext("named"), lazy_gettext("backing_weight"), lazy_gettext("backing_answers"),
+               lazy_gettext("backing_agree"), lazy_gettext("score"), lazy_gettext("employer_response"),
+               lazy_gettext("employer_response_note"), lazy_gettext("responded_on"), lazy_gettext("earlier_responses")]
 
 
 def _cell(value: object) -> str:
@@ -150,7 +185,7 @@ def to_csv(summary: BargainingSummary | RankedItems) -> str:
     """The items, one row each (the CSV holds nothing else: a summary's ranked items are enough)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([str(column) for column in CSV_COLUMNS])
     sections = [(s.category.label, s.items, "demand") for s in summary.demand_sections]
     sections.append(("", summary.questions, "question"))
     for category, items, section in sections:
@@ -169,8 +204,8 @@ def to_csv(summary: BargainingSummary | RankedItems) -> str:
 
 # -- PDF ------------------------------------------------------------------------------------------
 
-MISSING_NOTE = (f"{MISSING_MARK} stands for a character that no font in this file holds, such as an emoji; "
-                "the summary page and the Markdown and CSV downloads keep it.")
+MISSING_NOTE = lazy_gettext("%(mark)s stands for a character that no font in this file holds, such as an emoji; "
+                            "the summary page and the Markdown and CSV downloads keep it.", mark=MISSING_MARK)
 
 _INK, _MUTED, _RULE = (29, 35, 48), (91, 100, 116), (200, 205, 214)
 
@@ -181,7 +216,8 @@ _ANSWER_TINT = {EmployerResponse.SUPPORTS: (225, 242, 228), EmployerResponse.PAR
 #: Column widths (mm) of an item table on A4 with 15 mm margins: 180 mm in all.
 _ITEM_COLUMNS = (7, 57, 22, 26, 29, 39)
 
-_ITEM_HEADINGS = ["#", "Demand", "Tier", "Raised by", "Coworker backing", "Employer's answer"]
+_ITEM_HEADINGS = ["#", lazy_gettext("Demand"), lazy_gettext("Tier"), lazy_gettext("Raised by"),
+                  lazy_gettext("Coworker backing"), lazy_gettext("Employer's answer")]
 
 #: Elements of the page's chart that the PDF's drawing of it does not take (they are for screen readers).
 _SVG_TITLE = re.compile(r"<title>.*?</title>", re.S)
@@ -215,7 +251,9 @@ class _SummaryPDF(FPDF):
         self.set_y(-12)
         self.set_font(BODY_FONT, size=8)
         self.set_text_color(*_MUTED)
-        self.multi_cell(0, 4, f"{self.title_text} · page {self.page_no()} of {{nb}}", align="C")
+        # "{nb}" is fpdf2's stand-in for the number of pages, filled in once the file is written.
+        self.multi_cell(0, 4, gettext("%(title)s · page %(page)s of %(pages)s", title=self.title_text,
+                                      page=format_number(self.page_no()), pages="{nb}"), align="C")
         self.set_text_color(*_INK)
 
     def heading(self, text: str, size: int = 14, space_before: float = 5, keep_with: float = 25) -> None:
@@ -262,7 +300,7 @@ class _Table:
 
     def row(self, texts: list[str], styles: dict[int, FontFace] | None = None) -> None:
         row = self._table.row()
-        for index, text in enumerate(texts):
+        for index, text in enumerate(str(text) for text in texts):
             row.cell(self.pdf.printable(text), align=pdf_text.align(text), style=(styles or {}).get(index))
 
 
@@ -279,49 +317,50 @@ def to_pdf(summary: BargainingSummary) -> bytes:
 
 
 def _render(summary: BargainingSummary, *, explain_missing: bool) -> _SummaryPDF:
-    pdf = _SummaryPDF(f"Bargaining summary: {summary.unit.name}")
+    pdf = _SummaryPDF(gettext("Bargaining summary: %(unit)s", unit=summary.unit.name))
     pdf.add_page()
     _pdf_title(pdf, summary)
     if explain_missing:
         pdf.ln(2)
-        pdf.para(MISSING_NOTE, size=8, muted=True)
+        pdf.para(str(MISSING_NOTE), size=8, muted=True)
     _pdf_strength(pdf, summary)
     _pdf_trend(pdf, summary)
-    pdf.heading("Counts per tier", keep_with=8 + 6 * len(summary.tier_counts))
-    with pdf.table_of((60, 30, 30), headings=["Tier", "Demands", "Questions"]) as table:
+    pdf.heading(gettext("Counts per tier"), keep_with=8 + 6 * len(summary.tier_counts))
+    with pdf.table_of((60, 30, 30), headings=[gettext("Tier"), gettext("Demands"), gettext("Questions")]) as table:
         for tier, (demand_count, question_count) in summary.tier_counts.items():
-            table.row([tier.label, str(demand_count), str(question_count)])
-    pdf.heading("Demands")
-    pdf.para(summary.score_rule, size=8, muted=True)
+            table.row([tier.label, format_number(demand_count), format_number(question_count)])
+    pdf.heading(gettext("Demands"))
+    pdf.para(str(summary.score_rule), size=8, muted=True)
     for section in summary.demand_sections:
-        pdf.heading(section.category.label, 12, space_before=4)
+        pdf.heading(str(section.category.label), 12, space_before=4)
         _pdf_items(pdf, section.items)
     if not summary.demand_sections:
-        pdf.para("No demands yet.")
-    pdf.heading("Questions to the employer")
+        pdf.para(gettext("No demands yet."))
+    pdf.heading(str(QUESTIONS))
     if summary.questions:
         _pdf_items(pdf, summary.questions)
     else:
-        pdf.para("None.")
-    pdf.heading("Comments released from the latest pulse")
+        pdf.para(gettext("None."))
+    pdf.heading(gettext("Comments released from the latest pulse"))
     for comment in summary.comments:
         pdf.para(f"• {comment}")
         pdf.ln(1)
     if not summary.comments:
-        pdf.para("None released.")
-    pdf.para("Comments are released only in a shuffled batch, and only when enough people answered.",
+        pdf.para(gettext("None released."))
+    pdf.para(gettext("Comments are released only in a shuffled batch, and only when enough people answered."),
              size=8, muted=True)
     return pdf
 
 
 def _pdf_title(pdf: _SummaryPDF, summary: BargainingSummary) -> None:
-    pdf.para("BARGAINING SUMMARY", size=9, muted=True, bold=True)
+    pdf.para(gettext("BARGAINING SUMMARY"), size=9, muted=True, bold=True)
     pdf.ln(1)
     pdf.set_font(BODY_FONT, "B", 20)
     pdf.multi_cell(0, 9, pdf.printable(summary.unit.name), new_x="LMARGIN", new_y="NEXT",
                    align=pdf_text.align(summary.unit.name))
     pdf.ln(1)
-    pdf.para(f"{summary.unit.union.name} · generated {summary.generated_on}", muted=True)
+    pdf.para(gettext("%(union)s · generated %(day)s", union=summary.unit.union.name,
+                     day=format_day(summary.generated_on)), muted=True)
     pdf.ln(2)
     pdf.set_line_width(0.4)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
@@ -329,7 +368,7 @@ def _pdf_title(pdf: _SummaryPDF, summary: BargainingSummary) -> None:
 
 
 def _pdf_strength(pdf: _SummaryPDF, summary: BargainingSummary) -> None:
-    pdf.heading("Strength")
+    pdf.heading(gettext("Strength"))
     label_style = FontFace(emphasis="BOLD", color=_MUTED)
     with pdf.table_of((42, 138)) as table:
         for label, text in strength_lines(summary):
@@ -340,14 +379,14 @@ def _pdf_trend(pdf: _SummaryPDF, summary: BargainingSummary) -> None:
     rows = trend_rows(summary)
     if not rows:
         return
-    pdf.heading("Trend across pulse rounds", keep_with=80 if summary.trend_chart is not None else 25)
+    pdf.heading(gettext("Trend across pulse rounds"), keep_with=80 if summary.trend_chart is not None else 25)
     if summary.trend_chart is not None:
         # The page's own chart, drawn as vectors, its labels in the body font rather than a
         # built-in one: every letter in the file comes from an embedded font.
         svg = _SVG_TITLE.sub("", str(summary.trend_chart)).replace("<svg ", f'<svg font-family="{BODY_FONT}" ', 1)
         pdf.image(io.BytesIO(svg.encode()), w=pdf.epw)
         pdf.ln(2)
-    with pdf.table_of((50, 40, 40), headings=["Round closed", "Answered yes", "Answered, of those asked"]) as table:
+    with pdf.table_of((50, 40, 40), headings=_trend_headings()) as table:
         for row in rows:
             table.row(list(row))
 
@@ -356,11 +395,10 @@ def _pdf_items(pdf: _SummaryPDF, items: list[SummaryItem]) -> None:
     with pdf.table_of(_ITEM_COLUMNS, size=8.5, headings=_ITEM_HEADINGS) as table:
         for rank, item in enumerate(items, 1):
             d, latest = item.demand, item.demand.latest_answer
-            raised = "1 member" if item.raised_by == 1 else f"{item.raised_by} members"
-            answer = answer_text(latest) if latest is not None else "No answer recorded"
+            answer = answer_text(latest) if latest is not None else gettext("No answer recorded")
             if d.earlier_answers:
-                answer += "\nEarlier:\n" + "\n".join(answer_text(a) for a in d.earlier_answers)
-            table.row([str(rank), d.text, f"{d.tier.label}\n{d.basis.rests_on}\nscore {item.score:.2f}",
-                       "\n".join([raised, *item.attributed_to]), backing_text(item.backing), answer],
+                answer += "\n" + gettext("Earlier:") + "\n" + "\n".join(answer_text(a) for a in d.earlier_answers)
+            table.row([format_number(rank), d.text, f"{d.tier.label}\n{d.basis.rests_on}\n{score_text(item)}",
+                       "\n".join([members_text(item), *item.attributed_to]), backing_text(item.backing), answer],
                       styles={5: FontFace(fill_color=_ANSWER_TINT[latest.response])} if latest is not None else None)
 

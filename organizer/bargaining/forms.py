@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
@@ -14,4 +15,5 @@ class SummaryPageForm(FlaskForm):
     class Meta:
         csrf = False
 
-    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, message="Pages start at 1.")])
+    page = IntegerField(lazy_gettext("Page"), default=1,
+                        validators=[Optional(), NumberRange(min=1, message=lazy_gettext("Pages start at 1."))])

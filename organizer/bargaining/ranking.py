@@ -10,7 +10,13 @@ computes them from the tables in the same few statements for a unit of any
 size: the demands' columns, the endorsement surveys they were put to, their
 answers, the names members allowed, and the coworker backing of them all.
 
-Nothing in them names a member unless that member marked the demand attributable."""
+Nothing in them names a member unless that member marked the demand attributable.
+
+No words of the interface are stored in them but each backing's note ("Coworkers
+are weighing in until 12 Dec 2026."), which the backing's rules write as words:
+it is kept in every language the interface is written in, and read back in the
+reader's, so the stored items never show one reader the language of whoever
+changed a demand last."""
 
 from __future__ import annotations
 
@@ -21,7 +27,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext
 
+from core import i18n
 from core.extensions import db
 from organizer.accounts.models import Account
 from organizer.charting.models import BargainingUnit
@@ -41,13 +49,13 @@ from surveys.models import Survey
 #: Backing assumed for an item coworkers have not weighed yet: neither for nor against.
 UNWEIGHED_BACKING = metrics.NEUTRAL_WEIGHT
 
-SCORE_RULE = ("Score = coworker backing (0 to 1; 0.5 while coworkers have not weighed in) × the sum of the "
-              "tier weights of every member raising it (dealbreaker 5, priority 4, important 3, nice to have 2, "
-              "curious 1). A demand a steward combined with another counts toward that one. "
-              f"{metrics.WEIGHT_RULE}")
+SCORE_RULE = lazy_gettext(
+    "Score = coworker backing (0 to 1; 0.5 while coworkers have not weighed in) × the sum of the tier weights of "
+    "every member raising it (dealbreaker 5, priority 4, important 3, nice to have 2, curious 1). A demand a "
+    "steward combined with another counts toward that one. %(weight_rule)s", weight_rule=metrics.WEIGHT_RULE)
 
 #: The heading of the questions, which are listed apart from the demands' categories.
-QUESTIONS = "Questions to the employer"
+QUESTIONS = lazy_gettext("Questions to the employer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +97,15 @@ class SummaryDemand:
 @dataclass(frozen=True, slots=True)
 class SummaryItem:
     demand: SummaryDemand
+    #: The backing, its note in the language of the moment it was made or read.
     backing: metrics.Backing
     #: Members raising it: its author and the authors of demands combined with it.
     raised_by: int
     #: Names of those who allowed it; the rest are counted, never named.
     attributed_to: list[str]
     score: float
+    #: The backing's note in each language (code -> words), as the stored items keep it.
+    backing_notes: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +180,7 @@ def rank(unit: BargainingUnit) -> RankedItems:
         if demand.same_as_id is not None:
             combined.setdefault(demand.same_as_id, []).append(demand)
     listed = [d for d in every if d.same_as_id is None]
-    backings = metrics.backings(unit, listed)
+    backings, notes = _backings_in_every_language(unit, listed)
     items = []
     for demand in listed:
         group = [demand, *combined.get(demand.id, [])]
@@ -178,7 +189,7 @@ def rank(unit: BargainingUnit) -> RankedItems:
             demand=SummaryDemand(demand.id, demand.text, demand.kind, demand.tier, demand.basis, demand.category,
                                  tuple(answers.get(demand.id, ()))),
             backing=backing, raised_by=len(group), attributed_to=[names[d.id] for d in group if d.id in names],
-            score=_score(backing, [d.tier for d in group])))
+            score=_score(backing, [d.tier for d in group]), backing_notes=notes[demand.subject_ref]))
 
     def ranked(chosen: list[SummaryItem]) -> list[SummaryItem]:
         return sorted(chosen, key=lambda i: (-i.score, i.demand.tier.rank, i.demand.id))
@@ -197,16 +208,35 @@ def rank(unit: BargainingUnit) -> RankedItems:
         questions=ranked([i for i in items if i.demand.kind == DemandKind.QUESTION]))
 
 
+def _backings_in_every_language(unit: BargainingUnit, listed: list[_DemandRow]
+                                ) -> tuple[dict[str, metrics.Backing], dict[str, dict[str, str]]]:
+    """Each item's backing in the language of the moment, and its note (words) in every language."""
+    by_language: dict[str, dict[str, metrics.Backing]] = {}
+    for code in i18n.LANGUAGES:
+        with i18n.in_language(code):
+            by_language[code] = {ref: dataclasses.replace(backing, note=str(backing.note))
+                                 for ref, backing in metrics.backings(unit, listed).items()}
+    notes = {demand.subject_ref: {code: by_language[code][demand.subject_ref].note for code in by_language}
+             for demand in listed}
+    return by_language[_language_now()], notes
+
+
+def _language_now() -> str:
+    code = i18n.current_language()
+    return code if i18n.is_language(code) else i18n.DEFAULT_LANGUAGE
+
+
 # -- as stored: one line of JSON for the counts and the sections, then one line per item ----------
 
-FORMAT = 1
+#: 2: each backing's note is kept in every language (1 kept it in one).
+FORMAT = 2
 
 #: One encoder for every line (json.dumps with options makes one per call); keys in a fixed order,
 #: so equal items give equal lines.
 _JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
-#: What is kept of each item's backing (all of `metrics.Backing`'s fields).
-_BACKING_FIELDS = tuple(field.name for field in dataclasses.fields(metrics.Backing))
+#: What is kept of each item's backing: all of `metrics.Backing`'s fields but its note, kept per language.
+_BACKING_FIELDS = tuple(field.name for field in dataclasses.fields(metrics.Backing) if field.name != "note")
 
 
 class RankingFormatError(ValueError):
@@ -229,6 +259,7 @@ def _item_json(item: SummaryItem) -> dict:
     return {"id": d.id, "text": d.text, "kind": d.kind.value, "tier": d.tier.value, "basis": d.basis.value,
             "category": d.category.value, "raised_by": item.raised_by, "named": item.attributed_to,
             "score": item.score, "backing": {name: getattr(item.backing, name) for name in _BACKING_FIELDS},
+            "notes": item.backing_notes or {_language_now(): str(item.backing.note)},
             "answers": [[a.response.value, a.note, a.recorded_on.isoformat()] for a in d.employer_answers]}
 
 
@@ -239,9 +270,11 @@ def decode_item(line: bytes) -> SummaryItem:
             raw["id"], raw["text"], DemandKind(raw["kind"]), Tier(raw["tier"]), Basis(raw["basis"]),
             Category(raw["category"]),
             tuple(SummaryAnswer(EmployerResponse(r), note, date.fromisoformat(day)) for r, note, day in raw["answers"]))
-        return SummaryItem(demand, metrics.Backing(**raw["backing"]), raw["raised_by"], list(raw["named"]),
-                           float(raw["score"]))
-    except (ValueError, KeyError, TypeError) as unreadable:
+        notes = {str(code): str(note) for code, note in raw["notes"].items()}
+        note = notes.get(_language_now(), notes.get(i18n.DEFAULT_LANGUAGE, ""))
+        return SummaryItem(demand, metrics.Backing(**raw["backing"], note=note), raw["raised_by"],
+                           list(raw["named"]), float(raw["score"]), notes)
+    except (ValueError, KeyError, TypeError, AttributeError) as unreadable:
         raise RankingFormatError(f"a stored item does not decode: {unreadable}") from None
 
 

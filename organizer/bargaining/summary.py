@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext, lazy_gettext
+
 from core.clock import today
 from organizer import policy
 from organizer.accounts.models import Account
@@ -42,7 +44,7 @@ SUMMARY_PAGE_SIZE = 25
 #: results page shows them all, and so do the downloads. (A large unit's pulse releases a thousand.)
 COMMENTS_ON_THE_PAGE = 20
 
-_READERS_ONLY = "Only the unit's stewards and the union's organizers see its bargaining summary."
+_READERS_ONLY = lazy_gettext("Only the unit's stewards and the union's organizers see its bargaining summary.")
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ def summary_page(actor: Account, unit: BargainingUnit, page: int = 1, per_page: 
     """Page `page` of the summary; only its own items are decoded. A page past the last shows the last."""
     require_reader(actor, unit)
     if page < 1:
-        raise DomainError("Pages start at 1.", field="page")
+        raise DomainError(gettext("Pages start at 1."), field="page")
     stored = prepared.stored_or_ranked(unit)
     pages = max(1, -(-len(stored) // per_page))
     page = min(page, pages)

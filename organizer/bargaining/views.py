@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
+from core import i18n
 from core.authz import role_required
 from core.clock import today
 from core.views import unit_of_work
@@ -21,7 +23,7 @@ readers_required = role_required(Role.STEWARD, Role.ORGANIZER)
 # -- bargaining summary ---------------------------------------------------------------------------
 
 #: The downloads made as they are sent, from the prepared items (the CSV holds the items alone,
-#: the Markdown no drawing); the PDF is made ahead (`downloads`).
+#: the Markdown no drawing), in the language of whoever asks; the PDF is made ahead (`downloads`).
 EXPORTS = {
     "md": ("text/markdown", lambda unit: exports.to_markdown(summary.build(current_user, unit, with_chart=False))),
     "csv": ("text/csv", lambda unit: exports.to_csv(summary.ranked_items(current_user, unit))),
@@ -35,7 +37,8 @@ def bargaining_summary(unit_id: int):
     form = SummaryPageForm(request.args)
     valid = not request.args or form.validate()
     page = summary.summary_page(current_user, unit, (form.page.data or 1) if valid else 1)
-    return render_template("demands/summary.html", summary=page, pdf=downloads.pdf_state(page), page_form=form,
+    return render_template("demands/summary.html", summary=page, pdf=downloads.pdf_state(page, i18n.current_language()),
+                           page_form=form,
                            confirm_form=ConfirmForm()), 200 if valid else 400
 
 
@@ -55,9 +58,9 @@ def bargaining_summary_export(unit_id: int, format: str):
 
 
 def _pdf(unit):
-    """The PDF when it is as new as the summary; an older one only when asked for as such
-    (its name says so); else a page that says where it stands and offers to prepare it."""
-    content, state = downloads.pdf_file(current_user, unit)
+    """The PDF in the reader's language when it is as new as the summary; an older one only when
+    asked for as such (its name says so); else a page that says where it stands and offers to prepare it."""
+    content, state = downloads.pdf_file(current_user, unit, i18n.current_language())
     if content and (state.is_ready or (state.is_outdated and request.args.get("outdated") == "yes")):
         outdated = "" if state.is_current else "-outdated"
         return _download(content, "application/pdf",
@@ -70,8 +73,11 @@ def _pdf(unit):
 def prepare_summary_pdf(unit_id: int):
     unit = get_unit_for_demand_readers_or_404(unit_id)
     if not ConfirmForm().validate_on_submit():
-        abort(400, "The form was incomplete; reload the page and try again.")
-    unit_of_work(lambda: downloads.request_pdf(current_user, unit), success=lambda state: (
-        "The PDF is ready." if state.is_ready else
-        "The PDF is being prepared. It takes a few minutes for a long summary; this page says when it is ready."))
+        abort(400, gettext("The form was incomplete; reload the page and try again."))
+    # The asker's language, by its code alone, is what the PDF is written in (now, or by the job).
+    language = i18n.current_language()
+    unit_of_work(lambda: downloads.request_pdf(current_user, unit, language), success=lambda state: (
+        gettext("The PDF is ready.") if state.is_ready else
+        gettext("The PDF is being prepared. It takes a few minutes for a long summary; this page says when it is "
+                "ready.")))
     return redirect(url_for("demands.bargaining_summary", unit_id=unit.id) + "#downloads")

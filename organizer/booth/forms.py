@@ -10,6 +10,8 @@ import binascii
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from organizer.booth.models import TRACKER_LENGTH
 from organizer.errors import DomainError
 
@@ -30,7 +32,7 @@ class DeviceBallot:
 
 def device_ballot_from(body: object) -> DeviceBallot:
     if not isinstance(body, dict) or not isinstance(body.get("payload"), str):
-        raise BoothRequestInvalid("Send JSON with a base64 'payload' and optional 'comments'.")
+        raise BoothRequestInvalid(gettext("Send JSON with a base64 'payload' and optional 'comments'."))
     try:
         payload = base64.b64decode(body["payload"], validate=True)
         comments_in = body.get("comments") or {}
@@ -39,12 +41,13 @@ def device_ballot_from(body: object) -> DeviceBallot:
         comments = {int(question_id): base64.b64decode(sealed, validate=True)
                     for question_id, sealed in comments_in.items()}
     except (binascii.Error, ValueError, TypeError):
-        raise BoothRequestInvalid("The payload and comments must be base64, keyed by question id.") from None
+        raise BoothRequestInvalid(gettext("The payload and comments must be base64, keyed by question id.")) from None
     return DeviceBallot(payload, comments)
 
 
 def tracker_from(body: object) -> str:
     tracker = body.get("tracker") if isinstance(body, dict) else None
     if not isinstance(tracker, str) or not _TRACKER.fullmatch(tracker):
-        raise BoothRequestInvalid("Send JSON with the ballot's 'tracker': 64 lowercase hexadecimal characters.")
+        raise BoothRequestInvalid(gettext("Send JSON with the ballot's 'tracker': %(length)d lowercase hexadecimal "
+                                          "characters.", length=TRACKER_LENGTH))
     return tracker

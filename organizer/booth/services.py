@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import sqlalchemy as sa
+from flask_babel import gettext, lazy_gettext
 
 from core.extensions import db
 from organizer.accounts.models import Account
@@ -28,9 +29,9 @@ from surveys.models import Survey
 #: far more than anyone checks by hand, and a bound on what one member could add.
 CHECKS_PER_ELIGIBLE = 10
 
-DEVICE_ONLY = ("This survey takes answers only when they are locked (encrypted) on your own phone or computer, "
-               "so that nobody running the server can ever read them. Turn JavaScript on, or use an up-to-date "
-               "browser, and open the survey again.")
+DEVICE_ONLY = lazy_gettext("This survey takes answers only when they are locked (encrypted) on your own phone or "
+                           "computer, so that nobody running the server can ever read them. Turn JavaScript on, or "
+                           "use an up-to-date browser, and open the survey again.")
 
 
 class DeviceEncryptionRequired(DomainError):
@@ -79,8 +80,9 @@ def cast_from_device(actor: Account, survey: Survey, payload: bytes,
 
 
 def _opened_for_checking() -> BallotWasChecked:
-    return BallotWasChecked("This ballot was opened for checking, so it can never be counted: its randomness "
-                            "shows what it holds. Lock your answers again and send the new ballot.")
+    return BallotWasChecked(gettext("This ballot was opened for checking, so it can never be counted: its "
+                                    "randomness shows what it holds. Lock your answers again and send the new "
+                                    "ballot."))
 
 
 def record_checked(actor: Account, survey: Survey, tracker: str) -> str:
@@ -93,8 +95,8 @@ def record_checked(actor: Account, survey: Survey, tracker: str) -> str:
     opened = db.session.scalar(sa.select(sa.func.count()).select_from(CheckedBallot)
                                .where(CheckedBallot.survey_id == survey.id))
     if opened >= CHECKS_PER_ELIGIBLE * max(survey.eligible_count, 1):
-        raise TooManyChecks("Too many ballots of this survey have been opened for checking. Send your answers "
-                            "without checking, or ask an organizer.")
+        raise TooManyChecks(gettext("Too many ballots of this survey have been opened for checking. Send your "
+                                    "answers without checking, or ask an organizer."))
     db.session.add(CheckedBallot(survey_id=survey.id, tracker=tracker))
     db.session.flush()
     return tracker

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import abort, current_app, jsonify, render_template, request
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -33,9 +34,9 @@ from surveys.errors import SurveyError
 
 #: What a JSON refusal says when the refusal is the app's own (no service spoke).
 HTTP_WORDS = {
-    403: "Only members of this survey's unit can answer it.",
-    404: "There is no such survey for you.",
-    413: "That ballot is far too large to be one of this survey's.",
+    403: lazy_gettext("Only members of this survey's unit can answer it."),
+    404: lazy_gettext("There is no such survey for you."),
+    413: lazy_gettext("That ballot is far too large to be one of this survey's."),
 }
 
 
@@ -88,7 +89,7 @@ def _not_open(survey, refused: Refused):
 # -- what the booth page posts ---------------------------------------------------------------------
 
 def _json_refusal(message: str, status: int):
-    return jsonify(error=message), status
+    return jsonify(error=str(message)), status
 
 
 def json_endpoint(view: Callable) -> Callable:
@@ -100,7 +101,8 @@ def json_endpoint(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
-            return _json_refusal("You are signed out. Sign in again and reopen the survey: nothing was sent.", 401)
+            return _json_refusal(gettext("You are signed out. Sign in again and reopen the survey: nothing was sent."),
+                                 401)
         try:
             if not current_user.has_role(Role.MEMBER):
                 abort(403)
@@ -108,7 +110,7 @@ def json_endpoint(view: Callable) -> Callable:
                 csrf.protect()
             return view(*args, **kwargs)
         except CSRFError:
-            return _json_refusal("This page has expired. Reload it and answer again: nothing was sent.", 400)
+            return _json_refusal(gettext("This page has expired. Reload it and answer again: nothing was sent."), 400)
         except Refused as refused:  # raised before any service wrote anything
             return _json_refusal(refused.message, refused.status)
         except HTTPException as error:
@@ -121,7 +123,7 @@ def json_endpoint(view: Callable) -> Callable:
 @json_endpoint
 def submit_encrypted_ballot(survey_id: int):
     """A ballot encrypted and proven on the member's device. JSON in, JSON out."""
-    survey = get_survey_for_member_or_404(survey_id)
+    survey = get_survey_for_member_or_404(survey_id, with_questions=False)
     ballot = forms.device_ballot_from(request.get_json(silent=True))
     cast = unit_of_work(lambda: booth.cast_from_device(current_user, survey, ballot.payload, ballot.comments),
                         flash_refusal=False)

@@ -5,7 +5,12 @@ its version and digest), the signer's legal name and contact details, when and
 how it was signed. Nothing here is markup: a name cannot make a link or a
 formula. CSV cells a spreadsheet would run as a formula (starting with = + - @,
 a tab or a carriage return) are prefixed with a quote, so a phone number
-"+1 555 ..." reads as text and "=HYPERLINK(...)" typed as a name stays a name."""
+"+1 555 ..." reads as text and "=HYPERLINK(...)" typed as a name stays a name.
+
+The files' own words (headings, labels, how a card was signed) are written in the
+language of the moment, which is that of the organizer who exports them; the card's
+words are the union's own, as signed, in whatever language they were written. The
+CSV keeps its dates as ISO days and its numbers plain, for spreadsheets to read."""
 
 from __future__ import annotations
 
@@ -14,10 +19,12 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext, lazy_gettext
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from core import pdf as fonts
+from core.i18n import format_number
 from organizer.charting.models import BargainingUnit
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -51,18 +58,21 @@ class FiledCard:
     unit_name: str
 
 
-MISSING_NOTE = (f"{fonts.MISSING_MARK} stands for a character that no font in this file holds, such as an emoji; "
-                "the CSV export keeps it as typed.")
+MISSING_NOTE = lazy_gettext("%(mark)s stands for a character that no font in this file holds, such as an emoji; "
+                            "the CSV export keeps it as typed.", mark=fonts.MISSING_MARK)
 
-MISMATCH = ("The words on file no longer match the digest this card was signed with: check this card "
-            "before filing it.")
+MISMATCH = lazy_gettext("The words on file no longer match the digest this card was signed with: check this card "
+                        "before filing it.")
 
 
 # -- CSV ------------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ["card_number", "legal_name", "personal_email", "personal_phone", "signed", "signed_on",
-               "how_signed", "typed_signature", "card_text_version", "card_text_sha256", "card_text_matches",
-               "card_text", "union", "unit"]
+# TRANSLATORS: the card CSV's column headings, one word or words_joined_by_underscores each.
+CSV_COLUMNS = [lazy_gettext("card_number"), lazy_gettext("legal_name"), lazy_gettext("personal_email"),
+               lazy_gettext("personal_phone"), lazy_gettext("signed"), lazy_gettext("signed_on"),
+               lazy_gettext("how_signed"), lazy_gettext("typed_signature"), lazy_gettext("card_text_version"),
+               lazy_gettext("card_text_sha256"), lazy_gettext("card_text_matches"), lazy_gettext("card_text"),
+               lazy_gettext("union"), lazy_gettext("unit")]
 
 
 def cell(value: object) -> str:
@@ -74,12 +84,14 @@ def cell(value: object) -> str:
 def to_csv(cards: list[FiledCard]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([str(column) for column in CSV_COLUMNS])
+    on_paper, in_the_app = gettext("on paper"), gettext("electronically in Leverage")
+    yes, no = gettext("yes"), gettext("no")
     for card in cards:
         writer.writerow([cell(value) for value in (
             card.number, card.legal_name, card.email, card.phone, card.signed, card.signed_on.isoformat(),
-            "on paper" if card.on_paper else "electronically in Leverage", card.typed_signature,
-            card.text_version, card.text_digest, "yes" if card.text_matches else "no", card.text,
+            on_paper if card.on_paper else in_the_app, card.typed_signature,
+            card.text_version, card.text_digest, yes if card.text_matches else no, card.text,
             card.union_name, card.unit_name)])
     return buffer.getvalue()
 
@@ -112,8 +124,11 @@ class _CardsPDF(FPDF):
         self.set_y(-12)
         self.set_font(fonts.BODY_FONT, size=8)
         self.set_text_color(*_MUTED)
-        self.multi_cell(0, 4, f"Card {self.card_number} of {self.total} · page {self.page_no()} of {{nb}} · "
-                              "keep this file off shared computers", align="C")
+        # "{nb}" is fpdf2's stand-in for the number of pages, filled in once the file is written.
+        self.multi_cell(0, 4, gettext("Card %(card)s of %(cards)s · page %(page)s of %(pages)s · keep this file off "
+                                      "shared computers", card=format_number(self.card_number),
+                                      cards=format_number(self.total), page=format_number(self.page_no()),
+                                      pages="{nb}"), align="C")
         self.set_text_color(*_INK)
 
     def para(self, text: str, *, size: float = 10, muted: bool = False, bold: bool = False) -> None:
@@ -126,7 +141,7 @@ class _CardsPDF(FPDF):
 
 def to_pdf(unit: BargainingUnit, cards: list[FiledCard]) -> bytes:
     """One card per page (a long card text runs on to a second page of the same card)."""
-    pdf = _CardsPDF(f"Union cards: {unit.name}", len(cards))
+    pdf = _CardsPDF(gettext("Union cards: %(unit)s", unit=unit.name), len(cards))
     try:
         for position, card in enumerate(cards, 1):
             # After add_page, which writes the footer of the page before with the number it had.
@@ -139,10 +154,10 @@ def to_pdf(unit: BargainingUnit, cards: list[FiledCard]) -> bytes:
 
 
 def _card_page(pdf: _CardsPDF, card: FiledCard) -> None:
-    pdf.para("UNION AUTHORIZATION CARD", size=9, muted=True, bold=True)
+    pdf.para(gettext("UNION AUTHORIZATION CARD"), size=9, muted=True, bold=True)
     pdf.ln(1)
     pdf.para(card.union_name, size=18, bold=True)
-    pdf.para(f"Bargaining unit: {card.unit_name}", muted=True)
+    pdf.para(gettext("Bargaining unit: %(unit)s", unit=card.unit_name), muted=True)
     pdf.ln(3)
     pdf.set_fill_color(244, 245, 248)
     pdf.set_font(fonts.BODY_FONT, size=11)
@@ -150,12 +165,14 @@ def _card_page(pdf: _CardsPDF, card: FiledCard) -> None:
                    fill=True, padding=4)
     pdf.ln(4)
     label = FontFace(emphasis="BOLD", color=_MUTED)
-    rows = [("Full legal name", card.legal_name), ("Personal email", card.email or "—"),
-            ("Personal phone", card.phone or "—"), ("Signed", card.signed), ("How", card.how)]
+    rows = [(gettext("Full legal name"), card.legal_name), (gettext("Personal email"), card.email or "—"),
+            (gettext("Personal phone"), card.phone or "—"), (gettext("Signed"), card.signed),
+            (gettext("How"), card.how)]
     if not card.on_paper:
-        rows.append(("Signature, as typed", card.typed_signature))
-    rows += [("Card words", f"version {card.text_version}; SHA-256 {card.text_digest}"),
-             ("Card number", f"{card.number} in Leverage")]
+        rows.append((gettext("Signature, as typed"), card.typed_signature))
+    rows += [(gettext("Card words"), gettext("version %(version)s; SHA-256 %(digest)s",
+                                            version=format_number(card.text_version), digest=card.text_digest)),
+             (gettext("Card number"), gettext("%(number)s in Leverage", number=card.number))]
     pdf.set_font(fonts.BODY_FONT, size=10)
     with pdf.table(col_widths=(44, 130), width=174, align="LEFT", text_align="LEFT", line_height=5,
                    padding=(1.5, 1.5), v_align="TOP", borders_layout="HORIZONTAL_LINES",
@@ -166,7 +183,7 @@ def _card_page(pdf: _CardsPDF, card: FiledCard) -> None:
             row.cell(pdf.printable(value), align=fonts.align(value))
     if not card.text_matches:
         pdf.ln(3)
-        pdf.para(MISMATCH, bold=True)
+        pdf.para(str(MISMATCH), bold=True)
     if pdf.marked_missing:
         pdf.ln(3)
-        pdf.para(MISSING_NOTE, size=8, muted=True)
+        pdf.para(str(MISSING_NOTE), size=8, muted=True)

@@ -131,7 +131,3 @@ class UnionCard(db.Model):
     def is_valid(self) -> bool:
         """Counts toward density and goes into the exports: signed and not withdrawn."""
         return self.withdrawn_on is None
-
-    @property
-    def how_signed(self) -> str:
-        return "On paper" if self.on_paper else "In the app"

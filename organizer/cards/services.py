@@ -23,9 +23,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext, lazy_gettext
 
 from core import text as words
 from core.clock import utcnow
+from core.i18n import format_day
 from core.extensions import db
 from core.timezones import format_local, to_local
 from crypto.fields import normalize_email
@@ -52,9 +54,9 @@ PHONE_MAX = 30
 #: A paper card dated before this is a typing slip.
 EARLIEST_PAPER_CARD = date(1950, 1, 1)
 
-_ORGANIZERS_ONLY = "Only the union's organizers handle its union cards."
+_ORGANIZERS_ONLY = lazy_gettext("Only the union's organizers handle its union cards.")
 
-_MEMBERS_ONLY = "Only members of a bargaining unit sign its union card."
+_MEMBERS_ONLY = lazy_gettext("Only members of a bargaining unit sign its union card.")
 
 
 # -- the card's words -----------------------------------------------------------------------------
@@ -85,14 +87,14 @@ def set_card_text(actor: Account, union: Union, text: str) -> UnionCardText:
         raise NotAllowed(_ORGANIZERS_ONLY)
     clean = clean_card_text(text)
     if not words.has_words(clean):
-        raise DomainError("Write the words a coworker signs.", field="text")
+        raise DomainError(gettext("Write the words a coworker signs."), field="text")
     if len(clean) > CARD_TEXT_MAX:
-        raise DomainError(f"Keep the card to {CARD_TEXT_MAX} characters or fewer: this has {len(clean)}.",
-                          field="text")
+        raise DomainError(gettext("Keep the card to %(max)d characters or fewer: this has %(length)d.",
+                                  max=CARD_TEXT_MAX, length=len(clean)), field="text")
     _lock_union(union)
     current = current_text(union)
     if current is not None and current.text == clean:
-        raise DomainError("These are the card's words already: nothing changed.", field="text")
+        raise DomainError(gettext("These are the card's words already: nothing changed."), field="text")
     version = UnionCardText(union_id=union.id, version=current.version + 1 if current else 1, text=clean)
     db.session.add(version)
     db.session.flush()
@@ -226,30 +228,30 @@ def check_signature(actor: Account, unit: BargainingUnit, signature: Signature) 
         raise NotAllowed(_MEMBERS_ONLY)
     person = signer_of(actor, unit)
     if person is None:
-        raise DomainError("Your account is not linked to anyone on your unit's chart, so a card cannot be "
-                          "matched to you. Ask an organizer.")
+        raise DomainError(gettext("Your account is not linked to anyone on your unit's chart, so a card cannot "
+                                  "be matched to you. Ask an organizer."))
     text = current_text(unit.union)
     if text is None:
-        raise DomainError("Your union has not written its card yet. Ask an organizer.")
+        raise DomainError(gettext("Your union has not written its card yet. Ask an organizer."))
     if signature.text_id != text.id or signature.text_digest != text.digest:
-        raise DomainError("The card's words changed while you were signing. Read the new words below, "
-                          "then sign again.")
+        raise DomainError(gettext("The card's words changed while you were signing. Read the new words below, "
+                                  "then sign again."))
     clean = replace(signature, legal_name=_one_line(signature.legal_name), email=_email(signature.email),
                     phone=_one_line(signature.phone), typed_signature=_one_line(signature.typed_signature))
     _require_name(clean.legal_name)
     if not clean.email:
-        raise DomainError("Give your personal email.", field="email")
+        raise DomainError(gettext("Give your personal email."), field="email")
     if not clean.phone:
-        raise DomainError("Give your personal phone number.", field="phone")
+        raise DomainError(gettext("Give your personal phone number."), field="phone")
     if len(clean.phone) > PHONE_MAX:
-        raise DomainError(f"Keep the phone number to {PHONE_MAX} characters.", field="phone")
+        raise DomainError(gettext("Keep the phone number to %(max)d characters.", max=PHONE_MAX), field="phone")
     if not signature_matches(clean.typed_signature, clean.legal_name):
-        raise DomainError("Your signature must be your full legal name, typed the same as above "
-                          "(capitals do not matter).", field="typed_signature")
+        raise DomainError(gettext("Your signature must be your full legal name, typed the same as above "
+                                  "(capitals do not matter)."), field="typed_signature")
     standing = standing_card(unit, person.id)
     if standing is not None:
-        raise DomainError(f"You already signed a union card on {standing.signed_on:%d %b %Y}, and it still "
-                          "counts. There is nothing more to sign.")
+        raise DomainError(gettext("You already signed a union card on %(day)s, and it still counts. There is "
+                                  "nothing more to sign.", day=format_day(standing.signed_on)))
     return clean
 
 
@@ -277,11 +279,11 @@ def is_signer(actor: Account, card: UnionCard) -> bool:
 def withdraw(actor: Account, card: UnionCard) -> UnionCard:
     """Withdraw the member's own card: dated and kept, it no longer counts."""
     if not is_signer(actor, card):
-        raise NotAllowed("Only the coworker who signed a card can withdraw it.")
+        raise NotAllowed(gettext("Only the coworker who signed a card can withdraw it."))
     roster.lock(card.unit)
     db.session.refresh(card)
     if card.withdrawn_on is not None:
-        raise DomainError(f"This card was already withdrawn on {card.withdrawn_on:%d %b %Y}.")
+        raise DomainError(gettext("This card was already withdrawn on %(day)s.", day=format_day(card.withdrawn_on)))
     card.withdrawn_on = _union_today(card.unit.union)
     db.session.flush()
     return card
@@ -307,23 +309,27 @@ def record_paper_card(actor: Account, person: Person, paper: PaperCard) -> Union
     if not policy.keeps_union_cards(actor, unit):
         raise NotAllowed(_ORGANIZERS_ONLY)
     if roster.lock(unit).entry(person.id) is None:
-        raise DomainError("This coworker is no longer on the chart.")
+        raise DomainError(gettext("This coworker is no longer on the chart."))
     text = db.session.get(UnionCardText, paper.text_id)
     if text is None or text.union_id != unit.union_id:
-        raise DomainError("Choose the words printed on the paper card.", field="text_id")
+        raise DomainError(gettext("Choose the words printed on the paper card."), field="text_id")
     legal_name, email, phone = _one_line(paper.legal_name), _email(paper.email), _one_line(paper.phone or "")
     _require_name(legal_name)
     if not email and not phone:
-        raise DomainError("Copy the email or the phone written on the card: the labour board may check with "
-                          "the signer.", field="email")
+        raise DomainError(gettext("Copy the email or the phone written on the card: the labour board may check "
+                                  "with the signer."), field="email")
     if len(phone) > PHONE_MAX:
-        raise DomainError(f"Keep the phone number to {PHONE_MAX} characters.", field="phone")
+        raise DomainError(gettext("Keep the phone number to %(max)d characters.", max=PHONE_MAX), field="phone")
     if not EARLIEST_PAPER_CARD <= paper.signed_on <= _union_today(unit.union):
-        raise DomainError("Give the day written on the card: it cannot be a day still to come.", field="signed_on")
+        raise DomainError(gettext("Give the day written on the card: it cannot be a day still to come."),
+                          field="signed_on")
     standing = standing_card(unit, person.id)
     if standing is not None:
-        raise DomainError(f"{person.name} already has a union card that counts, signed "
-                          f"{standing.signed_on:%d %b %Y} ({standing.how_signed.lower()}).")
+        day = format_day(standing.signed_on)
+        raise DomainError(gettext("%(name)s already has a union card that counts, signed %(day)s (on paper).",
+                                  name=person.name, day=day) if standing.on_paper else
+                          gettext("%(name)s already has a union card that counts, signed %(day)s (in the app).",
+                                  name=person.name, day=day))
     card = UnionCard(unit_id=unit.id, person_id=person.id, text_id=text.id, text_digest=text.digest,
                      legal_name=legal_name, email=email or None, phone=phone or None, on_paper=True,
                      signed_on=paper.signed_on, recorded_by_id=actor.id)
@@ -448,10 +454,10 @@ def export_cards(actor: Account, unit: BargainingUnit, file_format: str) -> Card
     if not policy.keeps_union_cards(actor, unit):
         raise NotAllowed(_ORGANIZERS_ONLY)
     if file_format not in FORMATS:
-        raise DomainError("Choose a PDF or a CSV file.")
+        raise DomainError(gettext("Choose a PDF or a CSV file."))
     cards = sorted(_cards(_card_ids_of(unit.id, valid_only=True)), key=lambda card: (card.signed_on, card.id))
     if not cards:
-        raise DomainError("No valid card to export yet.")
+        raise DomainError(gettext("No valid card to export yet."))
     filed = _filed(unit, cards)
     content = exports.to_pdf(unit, filed) if file_format == "pdf" else exports.to_csv(filed).encode("utf-8")
     what, mimetype = FORMATS[file_format]
@@ -470,16 +476,19 @@ def _filed(unit: BargainingUnit, cards: list[UnionCard]) -> list[exports.FiledCa
     filed = []
     for card in cards:
         text = texts[card.text_id]
+        # The file's words are in the language of whoever exports it (this request's).
         if card.on_paper:
-            signed = f"{card.signed_on:%d %b %Y}, the day written on the paper card"
-            recorder = recorders.get(card.recorded_by_id, "an organizer whose account has since closed")
-            how = (f"On paper, signed by hand. Copied into Leverage by {recorder}, an organizer, from the "
-                   "paper card, which the union keeps.")
+            signed = gettext("%(day)s, the day written on the paper card", day=format_day(card.signed_on))
+            recorder = recorders.get(card.recorded_by_id)
+            how = (gettext("On paper, signed by hand. Copied into Leverage by %(name)s, an organizer, from the "
+                           "paper card, which the union keeps.", name=recorder) if recorder is not None else
+                   gettext("On paper, signed by hand. Copied into Leverage by an organizer whose account has "
+                           "since closed, from the paper card, which the union keeps."))
         else:
             signed = format_local(card.signed_at, zone)
-            how = ("Electronically, in Leverage, by the coworker signed in to their own account: they typed "
-                   "their full legal name as their signature, then pressed “I sign this card” on a second "
-                   "screen that showed these words. The server set the date and time.")
+            how = gettext("Electronically, in Leverage, by the coworker signed in to their own account: they "
+                          "typed their full legal name as their signature, then pressed “I sign this card” on a "
+                          "second screen that showed these words. The server set the date and time.")
         filed.append(exports.FiledCard(
             number=card.id, legal_name=card.legal_name, email=card.email or "", phone=card.phone or "",
             signed=signed, signed_on=card.signed_on, how=how, typed_signature=card.typed_signature or "",
@@ -501,9 +510,9 @@ def _email(value: str | None) -> str:
 
 def _require_name(legal_name: str) -> None:
     if not words.has_words(legal_name):
-        raise DomainError("Give the full legal name.", field="legal_name")
+        raise DomainError(gettext("Give the full legal name."), field="legal_name")
     if len(legal_name) > NAME_MAX:
-        raise DomainError(f"Keep the name to {NAME_MAX} characters.", field="legal_name")
+        raise DomainError(gettext("Keep the name to %(max)d characters.", max=NAME_MAX), field="legal_name")
 
 
 def _union_today(union: Union) -> date:

@@ -5,6 +5,7 @@ each unit's cards, paper cards, and the exports behind their warning."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 
 from core.authz import role_required
@@ -26,9 +27,10 @@ member_required = role_required(Role.MEMBER)
 
 organizer_required = role_required(Role.ORGANIZER)
 
-SIGNED = "Your union card is signed. Thank you: it counts from today."
+SIGNED = lazy_gettext("Your union card is signed. Thank you: it counts from today.")
 
-WITHDRAWN = "Your card is withdrawn. It no longer counts; it stays on file, marked withdrawn, with today's date."
+WITHDRAWN = lazy_gettext("Your card is withdrawn. It no longer counts; it stays on file, marked withdrawn, with "
+                         "today's date.")
 
 
 # -- a member's card ------------------------------------------------------------------------------
@@ -42,7 +44,7 @@ def _my_card_page(form: SignForm | None = None) -> tuple[str, int]:
         # The page shows the words of now: the hidden fields name those, whatever was sent.
         form.text_id.data, form.text_digest.data = str(cards.text.id), cards.text.digest
     if form.text_id.errors or form.text_digest.errors:
-        add_error(form, None, "The page was incomplete. Read the card again and sign below.")
+        add_error(form, None, gettext("The page was incomplete. Read the card again and sign below."))
     return render_form("cards/my_card.html", form, cards=cards)
 
 
@@ -68,7 +70,7 @@ def sign_card():
     form = SignForm()
     unit = services.member_unit(current_user)
     if form.validate_on_submit() and unit_of_work(lambda: services.sign(current_user, unit, form.signature()),
-                                                  form=form, success=SIGNED):
+                                                  form=form, success=str(SIGNED)):
         return redirect(url_for("cards.my_card"))
     return _my_card_page(form)
 
@@ -80,7 +82,7 @@ def withdraw_card(card_id: int):
     card = get_card_for_signer_or_404(card_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        unit_of_work(lambda: services.withdraw(current_user, card), success=WITHDRAWN)
+        unit_of_work(lambda: services.withdraw(current_user, card), success=str(WITHDRAWN))
         return redirect(url_for("cards.my_card"))
     return render_template("cards/withdraw.html", card=card, form=form,
                            text=services.texts_of([card]).get(card.text_id))
@@ -106,7 +108,8 @@ def card_text(union_id: int):
     form = CardTextForm(text=current.text if current is not None else None)
     if form.validate_on_submit() and unit_of_work(
             lambda: services.set_card_text(current_user, union, form.text.data), form=form,
-            success=lambda version: f"Saved as version {version.version}. Members sign these words from now on."):
+            success=lambda version: gettext("Saved as version %(version)d. Members sign these words from now on.",
+                                            version=version.version)):
         return redirect(url_for("cards.union_cards", union_id=union.id))
     return render_form("cards/card_text.html", form, union=union, versions=services.text_versions(union))
 
@@ -136,7 +139,8 @@ def record_paper_card(person_id: int):
     form.set_text_choices(versions)
     if form.validate_on_submit() and unit_of_work(
             lambda: services.record_paper_card(current_user, person, form.paper_card()), form=form,
-            success=f"Paper card recorded for {person.name}. Keep the paper card safe: it is the original."):
+            success=gettext("Paper card recorded for %(name)s. Keep the paper card safe: it is the original.",
+                            name=person.name)):
         return redirect(url_for("cards.unit_cards", unit_id=person.unit_id))
     return render_form("cards/paper_card.html", form, person=person, unit=person.unit, versions=versions,
                        standing=services.standing_card(person.unit, person.id))

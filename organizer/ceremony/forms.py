@@ -11,6 +11,7 @@ import binascii
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectMultipleField, widgets
 from wtforms.validators import InputRequired, NumberRange
@@ -20,15 +21,17 @@ from surveys.definitions import MAX_TRUSTEES, MIN_TRUSTEE_QUORUM
 
 
 class StartCeremonyForm(FlaskForm):
-    trustees = SelectMultipleField("Trustees", coerce=int, option_widget=widgets.CheckboxInput(),
+    trustees = SelectMultipleField(lazy_gettext("Trustees"), coerce=int, option_widget=widgets.CheckboxInput(),
                                    widget=widgets.ListWidget(prefix_label=False))
     threshold = IntegerField(
-        "How many of them must take part to open a survey's results",
-        default=MIN_TRUSTEE_QUORUM, validators=[InputRequired("Say how many must take part."),
-                                                NumberRange(MIN_TRUSTEE_QUORUM, MAX_TRUSTEES)],
-        description=f"At least {MIN_TRUSTEE_QUORUM}, so no one person can open results alone. Fewer than all of "
-                    "them, so that results can still be opened if one loses their passphrase or leaves: with "
-                    "3 trustees, 2 is a good choice.")
+        lazy_gettext("How many of them must take part to open a survey's results"),
+        default=MIN_TRUSTEE_QUORUM,
+        validators=[InputRequired(lazy_gettext("Say how many must take part.")),
+                    NumberRange(MIN_TRUSTEE_QUORUM, MAX_TRUSTEES)],
+        description=lazy_gettext(
+            "At least %(min)d, so no one person can open results alone. Fewer than all of them, so that results "
+            "can still be opened if one loses their passphrase or leaves: with 3 trustees, 2 is a good choice.",
+            min=MIN_TRUSTEE_QUORUM))
 
 
 class CeremonyRequestInvalid(DomainError):
@@ -38,16 +41,16 @@ class CeremonyRequestInvalid(DomainError):
 def _bytes(body: dict[str, Any], name: str) -> bytes:
     value = body.get(name)
     if not isinstance(value, str):
-        raise CeremonyRequestInvalid(f"Send '{name}' as base64.")
+        raise CeremonyRequestInvalid(gettext("Send '%(name)s' as base64.", name=name))
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise CeremonyRequestInvalid(f"'{name}' must be base64.") from None
+        raise CeremonyRequestInvalid(gettext("'%(name)s' must be base64.", name=name)) from None
 
 
 def _object(body: object) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise CeremonyRequestInvalid("Send a JSON object.")
+        raise CeremonyRequestInvalid(gettext("Send a JSON object."))
     return body
 
 
@@ -66,7 +69,7 @@ def join_message_from(body: object) -> JoinMessage:
 def dealing_from(body: object) -> dict[str, Any]:
     dealing = _object(body).get("dealing")
     if not isinstance(dealing, dict):
-        raise CeremonyRequestInvalid("Send the 'dealing' as a JSON object.")
+        raise CeremonyRequestInvalid(gettext("Send the 'dealing' as a JSON object."))
     return dealing
 
 
@@ -83,15 +86,15 @@ def check_result_from(body: object) -> CheckResult:
     if isinstance(body.get("complaint"), dict) and "acknowledgement" not in body:
         return CheckResult(None, body["complaint"])
     if "complaint" in body:
-        raise CeremonyRequestInvalid("Send an 'acknowledgement' or a 'complaint', not both.")
+        raise CeremonyRequestInvalid(gettext("Send an 'acknowledgement' or a 'complaint', not both."))
     return CheckResult(_bytes(body, "acknowledgement"), None)
 
 
 def partials_from(body: object) -> list[bytes]:
     partials = _object(body).get("partials")
     if not isinstance(partials, list) or not all(isinstance(p, str) for p in partials):
-        raise CeremonyRequestInvalid("Send the 'partials' as a list of base64 strings.")
+        raise CeremonyRequestInvalid(gettext("Send the 'partials' as a list of base64 strings."))
     try:
         return [base64.b64decode(p, validate=True) for p in partials]
     except (binascii.Error, ValueError):
-        raise CeremonyRequestInvalid("Each partial decryption must be base64.") from None
+        raise CeremonyRequestInvalid(gettext("Each partial decryption must be base64.")) from None

@@ -17,21 +17,21 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext, lazy_gettext, ngettext
 from sqlalchemy.exc import IntegrityError
 
 from core import mail
 from core.clock import today
 from core.extensions import db
 from organizer import policy
-from organizer.accounts.models import Account, RoleAssignment
+from organizer.accounts.models import Account
 from organizer.accounts.services import account_ref
 from organizer.audit import services as audit
 from organizer.audit.models import AuditAction
 from organizer.ceremony.models import CeremonyAnnouncement, CeremonyNotice
-from organizer.charting.models import BargainingUnit, Union
+from organizer.charting.models import Union
 from organizer.errors import DomainError, NotAllowed
 from organizer.notifications import services as notifications
-from organizer.roles import Role
 from organizer.unit_surveys import services as unit_surveys
 from surveys import ceremony, definitions, keys, tally
 from surveys.ceremony import CeremonyFailure, CeremonyState, CeremonyStatus, TrusteeProgress
@@ -39,7 +39,7 @@ from surveys.models import KeyMode, Survey, SurveyState
 
 log = logging.getLogger(__name__)
 
-_ORGANIZERS_ONLY = "Only the union's organizers can choose who holds its survey key."
+_ORGANIZERS_ONLY = lazy_gettext("Only the union's organizers can choose who holds its survey key.")
 #: A step that has waited this many days sends one reminder to the trustees it waits for.
 REMIND_AFTER_DAYS = 2
 #: A step that has waited this many days is shown as stalled, naming who it waits for.
@@ -52,19 +52,28 @@ NOTICE_TEMPLATES = {
 
 #: Each running step: its number, what it asks of the trustee reading it, and of everyone.
 STEP_WORDS = {
-    CeremonyState.JOINING: (1, "choose your passphrase and make your part of the key",
-                            "each trustee chooses a passphrase and makes their part of the key"),
-    CeremonyState.DEALING: (2, "make the pieces of the key you send the others",
-                            "each trustee makes the pieces of the key they send the others"),
-    CeremonyState.CHECKING: (3, "check the pieces the others sent you",
-                             "each trustee checks the pieces the others sent them"),
+    CeremonyState.JOINING: (1, lazy_gettext("choose your passphrase and make your part of the key"),
+                            lazy_gettext("each trustee chooses a passphrase and makes their part of the key")),
+    CeremonyState.DEALING: (2, lazy_gettext("make the pieces of the key you send the others"),
+                            lazy_gettext("each trustee makes the pieces of the key they send the others")),
+    CeremonyState.CHECKING: (3, lazy_gettext("check the pieces the others sent you"),
+                             lazy_gettext("each trustee checks the pieces the others sent them")),
 }
-#: What a trustee did in each step, for the progress line.
-DONE_WORDS = {
-    CeremonyState.JOINING: "joined",
-    CeremonyState.DEALING: "sent their pieces",
-    CeremonyState.CHECKING: "checked their pieces",
-}
+
+
+def _progress_words(state: CeremonyState, done: int, count: int) -> str:
+    """"2 of 3 trustees have joined": what a trustee did in the step under way, for the progress line."""
+    if state == CeremonyState.JOINING:
+        return ngettext("%(num)d of %(count)d trustees has joined", "%(num)d of %(count)d trustees have joined",
+                        done, count=count)
+    if state == CeremonyState.DEALING:
+        return ngettext("%(num)d of %(count)d trustees has sent their pieces",
+                        "%(num)d of %(count)d trustees have sent their pieces", done, count=count)
+    if state == CeremonyState.CHECKING:
+        return ngettext("%(num)d of %(count)d trustees has checked their pieces",
+                        "%(num)d of %(count)d trustees have checked their pieces", done, count=count)
+    return ngettext("%(num)d of %(count)d trustees has taken part", "%(num)d of %(count)d trustees have taken part",
+                    done, count=count)
 
 
 def key_scope(union: Union) -> str:
@@ -80,17 +89,13 @@ def union_of(status: CeremonyStatus) -> Union | None:
 
 def trustee_candidates(union: Union) -> list[Account]:
     """Who may hold a part of the union's survey key: its organizers and the stewards of its units."""
-    units = sa.select(BargainingUnit.id).where(BargainingUnit.union_id == union.id)
-    accounts = db.session.scalars(sa.select(Account).join(RoleAssignment).where(sa.or_(
-        sa.and_(RoleAssignment.role == Role.STEWARD, RoleAssignment.unit_id.in_(units)),
-        sa.and_(RoleAssignment.role == Role.ORGANIZER, RoleAssignment.union_id == union.id))).distinct())
-    return sorted(set(accounts), key=lambda a: a.display_name.casefold())
+    return unit_surveys.trustee_candidates(union)
 
 
 def names_of(status: CeremonyStatus) -> dict[str, str]:
     """Each trustee's name by ref; a trustee whose account is gone is "a former trustee"."""
     accounts = unit_surveys.accounts_by_ref(list(status.trustee_refs))
-    return {ref: accounts[ref].display_name if ref in accounts else "a former trustee"
+    return {ref: accounts[ref].display_name if ref in accounts else gettext("a former trustee")
             for ref in status.trustee_refs}
 
 
@@ -98,13 +103,15 @@ def quorum_words(threshold: int, count: int) -> str:
     """"2 of 3 must take part to open the results" and what it means when one is lost."""
     spare = count - threshold
     if spare == 0:
-        losing = "If any one of them loses their passphrase, results can no longer be opened."
+        losing = gettext("If any one of them loses their passphrase, results can no longer be opened.")
     elif spare == 1:
-        losing = "If one of them loses their passphrase, the others can still open the results."
+        losing = gettext("If one of them loses their passphrase, the others can still open the results.")
     else:
-        losing = f"Up to {spare} of them can lose their passphrase and the others can still open the results."
-    return (f"{threshold} of {count} must take part to open the results; fewer than {threshold} cannot, "
-            f"whoever they are. {losing}")
+        losing = gettext("Up to %(spare)d of them can lose their passphrase and the others can still open the "
+                         "results.", spare=spare)
+    needed = gettext("%(t)d of %(n)d must take part to open the results; fewer than %(t)d cannot, whoever they "
+                     "are.", t=threshold, n=count)
+    return f"{needed} {losing}"
 
 
 # -- organizers ----------------------------------------------------------------------------------
@@ -116,13 +123,15 @@ def start(actor: Account, union: Union, trustee_ids: list[int], threshold: int |
     allowed = {a.id: a for a in trustee_candidates(union)}
     chosen = list(dict.fromkeys(trustee_ids))
     if not chosen:
-        raise DomainError("Choose the trustees.", field="trustees")
+        raise DomainError(gettext("Choose the trustees."), field="trustees")
     if any(i not in allowed for i in chosen):
-        raise NotAllowed("Trustees must be organizers of the union or stewards of one of its units.")
+        raise NotAllowed(gettext("Trustees must be organizers of the union or stewards of one of its units."))
     if threshold is None:
-        raise DomainError("Say how many trustees must take part to open the results.", field="threshold")
+        raise DomainError(gettext("Say how many trustees must take part to open the results."), field="threshold")
     accounts = sorted((allowed[i] for i in chosen), key=lambda a: a.display_name.casefold())
+    _lock_union(union)
     started = ceremony.start(key_scope(union), [account_ref(a) for a in accounts], threshold)
+    # The audit log stores its sentences in English (docs/translating.md), whoever started it.
     audit.record(actor, AuditAction.KEY_CEREMONY_STARTED,
                  f"Started a survey key ceremony: {threshold} of {len(accounts)} trustees "
                  f"({', '.join(a.display_name for a in accounts)}) will have to take part to open results.",
@@ -130,11 +139,25 @@ def start(actor: Account, union: Union, trustee_ids: list[int], threshold: int |
     return started
 
 
+def _lock_union(union: Union) -> None:
+    """Hold the union's row until commit. Two organizers starting the union's
+    first ceremony at the same instant would otherwise both find none under way
+    (the engine can lock only ceremonies that exist) and both start one: the
+    second waits here, then sees the first's and is refused."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        # SQLite takes its one writer's lock at BEGIN IMMEDIATE; later it would refuse rather than wait.
+        driver = connection.connection.driver_connection
+        if not driver.in_transaction:
+            driver.execute("BEGIN IMMEDIATE")
+    connection.execute(sa.select(Union.id).where(Union.id == union.id).with_for_update(key_share=True))
+
+
 def stop(actor: Account, union: Union, ceremony_id: int) -> CeremonyStatus:
     policy.require_organizer(actor, union, _ORGANIZERS_ONLY)
     found = ceremony.status(ceremony_id)
     if found is None or found.scope != key_scope(union):
-        raise NotAllowed("That key ceremony is not this union's.")
+        raise NotAllowed(gettext("That key ceremony is not this union's."))
     stopped = ceremony.stop(ceremony_id)
     audit.record(actor, AuditAction.KEY_CEREMONY_STOPPED, "Stopped the survey key ceremony under way.",
                  union_id=union.id)
@@ -153,7 +176,9 @@ class CeremonyView:
         return self.status.state
 
     def name(self, progress: TrusteeProgress | None) -> str:
-        return self.names.get(progress.trustee_ref, "a former trustee") if progress is not None else "nobody"
+        if progress is None:
+            return gettext("nobody")
+        return self.names.get(progress.trustee_ref) or gettext("a former trustee")
 
     @property
     def trustee_names(self) -> list[str]:
@@ -174,19 +199,17 @@ class CeremonyView:
     @property
     def step_words(self) -> str:
         """What the step asks of the trustee reading it."""
-        return STEP_WORDS.get(self.state, (None, "", ""))[1]
+        return str(STEP_WORDS.get(self.state, (None, "", ""))[1])
 
     @property
     def step_words_for_all(self) -> str:
         """What the step asks of every trustee, for the organizers."""
-        return STEP_WORDS.get(self.state, (None, "", ""))[2]
+        return str(STEP_WORDS.get(self.state, (None, "", ""))[2])
 
     @property
     def progress(self) -> str:
         """"2 of 3 trustees have taken part" in the step under way."""
-        done, count = self.status.done_in_step, self.status.trustee_count
-        verb = "has" if done == 1 else "have"
-        return f"{done} of {count} trustees {verb} {DONE_WORDS.get(self.state, 'taken part')}"
+        return _progress_words(self.state, self.status.done_in_step, self.status.trustee_count)
 
     @property
     def days_waiting(self) -> int:
@@ -203,13 +226,16 @@ class CeremonyView:
         if status.state != CeremonyState.FAILED:
             return None
         if status.failure == CeremonyFailure.BAD_PIECE:
-            return (f"{self.name(status.by_index(status.blamed_index))} {status.failure.label}: "
-                    f"{self.name(status.by_index(status.accuser_index))}'s browser found it and proved it. It may "
-                    "be a fault of their device rather than anything they did. No key was made; start again, "
-                    "with the same trustees or others.")
+            return gettext(
+                "%(dealer)s sent a piece of the key that does not match what they published: %(accuser)s's browser "
+                "found it and proved it. It may be a fault of their device rather than anything they did. No key "
+                "was made; start again, with the same trustees or others.",
+                dealer=self.name(status.by_index(status.blamed_index)),
+                accuser=self.name(status.by_index(status.accuser_index)))
         if status.failure == CeremonyFailure.TRUSTEE_LEFT:
-            return f"A trustee {status.failure.label}. No key was made; start again with the trustees who remain."
-        return "An organizer stopped it before the key was ready. No key was made."
+            return gettext("A trustee left: their account was deleted before the key was ready. No key was made; "
+                           "start again with the trustees who remain.")
+        return gettext("An organizer stopped it before the key was ready. No key was made.")
 
 
 def view_of(status: CeremonyStatus) -> CeremonyView:
@@ -336,7 +362,7 @@ def trustee_screen(actor: Account, ceremony_id: int) -> TrusteeScreen:
     ref = account_ref(actor)
     me = status.trustee(ref) if status is not None else None
     if me is None:
-        raise NotAllowed("You are not a trustee of this survey key.")
+        raise NotAllowed(gettext("You are not a trustee of this survey key."))
     screen = _screen(status, me)
     material = ceremony.material_for(ceremony_id, ref).to_json() if screen in ("join", "deal", "check") else None
     return TrusteeScreen(view_of(status), union_of(status), me, screen, material)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -19,6 +20,7 @@ from core.authz import role_required
 from core.extensions import csrf
 from core.refusals import Refused
 from core.views import render_form, unit_of_work
+from organizer import policy
 from organizer.ceremony import forms
 from organizer.ceremony import services as ceremonies
 from organizer.ceremony.loaders import get_ceremony_for_trustee_or_404
@@ -39,9 +41,9 @@ trustee_roles_required = role_required(Role.ORGANIZER, Role.STEWARD)
 
 #: What a JSON refusal says when the refusal is the app's own (no service spoke).
 HTTP_WORDS = {
-    403: "Only the union's stewards and organizers can hold part of its survey key.",
-    404: "There is no such survey key or survey for you.",
-    413: "That is far too large to be a part of a survey key.",
+    403: lazy_gettext("Only the union's stewards and organizers can hold part of its survey key."),
+    404: lazy_gettext("There is no such survey key or survey for you."),
+    413: lazy_gettext("That is far too large to be a part of a survey key."),
 }
 
 
@@ -60,7 +62,7 @@ def union_key(union_id: int):
     form = _start_form(union)
     if form.validate_on_submit() and unit_of_work(
             lambda: ceremonies.start(current_user, union, form.trustees.data or [], form.threshold.data), form=form,
-            success="The key ceremony has started. Each trustee now takes part from their Surveys page."):
+            success=gettext("The key ceremony has started. Each trustee now takes part from their Surveys page.")):
         return redirect(url_for("ceremony.union_key", union_id=union.id))
     return render_form("ceremony/union_key.html", form, page=ceremonies.union_key_page(current_user, union),
                        confirm_form=ConfirmForm())
@@ -70,9 +72,9 @@ def union_key(union_id: int):
 @organizer_required
 def stop(union_id: int, ceremony_id: int):
     union = get_union_for_organizer_or_404(union_id)
-    ConfirmForm().validate_on_submit() or abort(400, "The form was incomplete.")
+    ConfirmForm().validate_on_submit() or abort(400, gettext("The form was incomplete."))
     unit_of_work(lambda: ceremonies.stop(current_user, union, ceremony_id),
-                 success="Stopped. No key was made; start again when you are ready.")
+                 success=gettext("Stopped. No key was made; start again when you are ready."))
     return redirect(url_for("ceremony.union_key", union_id=union.id))
 
 
@@ -97,7 +99,8 @@ def trustee_json_endpoint(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
-            return _json_refusal("You are signed out. Sign in again and reopen the page: nothing was sent.", 401)
+            return _json_refusal(gettext("You are signed out. Sign in again and reopen the page: nothing was sent."),
+                                 401)
         try:
             if not (current_user.has_role(Role.ORGANIZER) or current_user.has_role(Role.STEWARD)):
                 abort(403)
@@ -105,11 +108,11 @@ def trustee_json_endpoint(view: Callable) -> Callable:
                 csrf.protect()
             return view(*args, **kwargs)
         except CSRFError:
-            return _json_refusal("This page has expired. Reload it and try again: nothing was sent.", 400)
+            return _json_refusal(gettext("This page has expired. Reload it and try again: nothing was sent."), 400)
         except Refused as refused:  # raised before any service wrote anything
             return _json_refusal(refused.message, refused.status)
         except HTTPException as error:
-            return _json_refusal(HTTP_WORDS.get(error.code, error.description), error.code or 400)
+            return _json_refusal(str(HTTP_WORDS.get(error.code, error.description)), error.code or 400)
 
     return csrf.exempt(wrapped)
 
@@ -169,12 +172,14 @@ def check(ceremony_id: int):
 def give_partials(survey_id: int):
     """A trustee's partial decryptions of a survey made with a ceremony's key, made in their browser.
     A refused decryption is recorded even as it is refused (PRIVACY.md invariant 8)."""
-    survey, _ = get_survey_for_trustee_or_404(survey_id)
+    survey, unit = get_survey_for_trustee_or_404(survey_id)
     partials = forms.partials_from(request.get_json(silent=True))
     given = unit_of_work(lambda: ceremonies.give_partials(current_user, survey, partials), flash_refusal=False,
                          keep_on=(DecryptionRefused,))
     if not given:
         return _json_refusal(given.refused.message, given.refused.status)
     released = survey.state == SurveyState.RELEASED
+    # A trustee of another unit holds part of the union's key without reading this unit's results.
+    readable = released and policy.belongs_to(current_user, unit)
     return jsonify(given=given.value, needed=survey.trustee_threshold, released=released,
-                   results=url_for("surveys_ui.results", survey_id=survey.id) if released else None), 201
+                   results=url_for("surveys_ui.results", survey_id=survey.id) if readable else None), 201

@@ -13,6 +13,11 @@ opens as the text it is. A phone written `+1 555 0100` is then written
 `'+1 555 0100`: the price of a rule with no exception to get wrong. The file
 starts with a UTF-8 byte-order mark, which Excel needs to read accents, and
 which the import reads back.
+
+The column names, the assessments' words and the file's name are in the
+language of the organizer who asks, at that moment (the import recognises the
+column names in English and Spanish); the audit entry stays in English, as
+every stored sentence does.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from core.clock import today
 from core.extensions import db
@@ -68,24 +74,27 @@ class ChartFile:
 
 
 def _headers(choices: ExportChoices) -> list[str]:
-    headers = ["Name", "Department", "Shift"]
+    """The column names, in the language of whoever asked (the import reads them back in
+    either language)."""
+    headers = [gettext("Name"), gettext("Department"), gettext("Shift")]
     if choices.assessments:
-        headers += ["Assessment", "Where they stand"]
+        headers += [gettext("Assessment"), gettext("Where they stand")]
     if choices.membership:
-        headers += ["Member", "Card signed on"]
+        headers += [gettext("Member"), gettext("Card signed on")]
     if choices.contacts:
-        headers += ["Personal email", "Personal phone"]
+        headers += [gettext("Personal email"), gettext("Personal phone")]
     if choices.notes:
-        headers += ["Notes"]
+        headers += [gettext("Notes")]
     return headers
 
 
 def _cells(person: Person, choices: ExportChoices, departments: dict[int, str], shifts: dict[int, str]) -> list[str]:
     cells = [person.name, departments.get(person.department_id, ""), shifts.get(person.shift_id, "")]
     if choices.assessments:
-        cells += [str(person.assessment), ASSESSMENT_LABELS.get(person.assessment, "")]
+        cells += [str(person.assessment), str(ASSESSMENT_LABELS.get(person.assessment, ""))]
     if choices.membership:
-        cells += ["yes" if person.is_member else "no",
+        # TRANSLATORS: a cell of the downloaded chart's Member column.
+        cells += [gettext("yes") if person.is_member else gettext("no"),
                   person.card_signed_on.isoformat() if person.card_signed_on else ""]
     if choices.contacts:
         cells += [person.email or "", person.phone or ""]
@@ -97,7 +106,7 @@ def _cells(person: Person, choices: ExportChoices, departments: dict[int, str], 
 def chart_csv(actor: Actor, unit: BargainingUnit, choices: ExportChoices) -> ChartFile:
     """The unit's whole chart, in chart order (by name), as a CSV file; the download
     is recorded in the audit log."""
-    policy.require_organizer(actor, unit, "Only the union's organizers can download the chart.")
+    policy.require_organizer(actor, unit, gettext("Only the union's organizers can download the chart."))
     departments = people.segment_names(Department, unit)
     shifts = people.segment_names(Shift, unit)
     ordered = roster.of(unit).person_ids()
@@ -115,4 +124,7 @@ def chart_csv(actor: Actor, unit: BargainingUnit, choices: ExportChoices) -> Cha
                  f"Downloaded the chart as a file: {count:,} coworker{'' if count == 1 else 's'}, "
                  f"with {choices.described()}.", unit=unit)
     slug = re.sub(r"[^a-z0-9]+", "-", roster.name_key(unit.name)).strip("-") or "unit"
-    return ChartFile(f"chart-{slug}-{today().isoformat()}.csv", ("\ufeff" + out.getvalue()).encode("utf-8"), count)
+    # TRANSLATORS: the start of the downloaded chart's file name: lower case, no spaces or accents.
+    prefix = gettext("chart")
+    filename = f"{prefix}-{slug}-{today().isoformat()}.csv"
+    return ChartFile(filename, ("\ufeff" + out.getvalue()).encode("utf-8"), count)

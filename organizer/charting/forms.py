@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import (
     BooleanField,
     DateField,
@@ -32,6 +33,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from core import text
 from core.clock import today
+from core.i18n import format_day
 from core.timezones import time_zone_names
 from organizer.charting.models import ASSESSMENT_LABELS
 from organizer.charting.people import PersonDetails
@@ -56,11 +58,12 @@ no_control_characters = text.no_control_characters
 EARLIEST_CARD_DAY = date(1950, 1, 1)
 
 
-def _not_in_the_future_nor_before(earliest: date, what: str):
+def _not_in_the_future_nor_before(earliest: date, why: str):
     def check(form: FlaskForm, field: DateField) -> None:
         # A day of slack: the union's today may already be tomorrow in UTC terms, or not yet.
         if field.data and not earliest <= field.data <= today() + timedelta(days=1):
-            raise ValidationError(f"Give a day between {earliest:%d %b %Y} and today: {what}.")
+            raise ValidationError(gettext("Give a day between %(earliest)s and today: %(why)s.",
+                                          earliest=format_day(earliest), why=why))
     return check
 
 
@@ -76,36 +79,48 @@ class ConfirmForm(FlaskForm):
 
 
 class UnitForm(FlaskForm):
-    name = StringField("Unit name", filters=[strip_text], validators=[DataRequired(), *text.name_rules(120)])
+    name = StringField(lazy_gettext("Unit name"), filters=[strip_text],
+                       validators=[DataRequired(), *text.name_rules(120)])
 
 
 class SegmentForm(FlaskForm):
-    kind = SelectField("Kind", choices=[("department", "Department"), ("shift", "Shift")])
-    name = StringField("Name", filters=[strip_text], validators=[DataRequired(), *text.name_rules(80)])
+    kind = SelectField(lazy_gettext("Kind"), choices=[("department", lazy_gettext("Department")),
+                                                      ("shift", lazy_gettext("Shift"))])
+    name = StringField(lazy_gettext("Name"), filters=[strip_text], validators=[DataRequired(), *text.name_rules(80)])
+
+
+def assessment_choices() -> list[tuple[int, str]]:
+    """The levels as a select offers them ("2 · Supporter"), in the language of the request:
+    a callable, so that each form built reads the words anew."""
+    return [(level, f"{level} · {label}") for level, label in ASSESSMENT_LABELS.items()]
+
+
+#: "Any" on a filter: no choice made.
+ANY = lazy_gettext("Any")
 
 
 class PersonForm(FlaskForm):
-    name = StringField("Name", filters=[strip_text], validators=[DataRequired(), *text.name_rules(120)],
-                       description="As coworkers know them.")
-    department_id = SelectField("Department", coerce=_optional_id, validate_choice=True)
-    shift_id = SelectField("Shift", coerce=_optional_id, validate_choice=True)
+    name = StringField(lazy_gettext("Name"), filters=[strip_text], validators=[DataRequired(), *text.name_rules(120)],
+                       description=lazy_gettext("As coworkers know them."))
+    department_id = SelectField(lazy_gettext("Department"), coerce=_optional_id, validate_choice=True)
+    shift_id = SelectField(lazy_gettext("Shift"), coerce=_optional_id, validate_choice=True)
     assessment = SelectField(
-        "Assessment: where they stand", coerce=int, default=0,
-        choices=[(level, f"{level} · {label}") for level, label in ASSESSMENT_LABELS.items()],
-        description="Your organizing assessment, 1 (leader) to 5 (opposed). For organizers and the organizing "
-                    "committee only; stored encrypted.",
+        lazy_gettext("Assessment: where they stand"), coerce=int, default=0, choices=assessment_choices,
+        description=lazy_gettext("Your organizing assessment, 1 (leader) to 5 (opposed). For organizers and the "
+                                 "organizing committee only; stored encrypted."),
     )
-    is_member = BooleanField("Union member")
+    is_member = BooleanField(lazy_gettext("Union member"))
     card_signed_on = DateField(
-        "Card signed on", validators=[Optional(), _not_in_the_future_nor_before(
-            EARLIEST_CARD_DAY, "a card cannot be signed on a day still to come")],
-        description="Only for members.")
-    email = StringField("Personal email", filters=[strip_text],
+        lazy_gettext("Card signed on"), validators=[Optional(), _not_in_the_future_nor_before(
+            EARLIEST_CARD_DAY, lazy_gettext("a card cannot be signed on a day still to come"))],
+        description=lazy_gettext("Only for members."))
+    email = StringField(lazy_gettext("Personal email"), filters=[strip_text],
                         validators=[Optional(), text.MaxLength(254), email_shape],
-                        description="Never a work address.")
-    phone = StringField("Personal phone", filters=[strip_text],
-                        validators=[Optional(), Regexp(_PHONE_SHAPE, message="Enter digits, spaces, + ( ) - only.")])
-    notes = TextAreaField("Organizer notes", filters=[strip_text, text.without_bidi_controls],
+                        description=lazy_gettext("Never a work address."))
+    phone = StringField(lazy_gettext("Personal phone"), filters=[strip_text],
+                        validators=[Optional(), Regexp(_PHONE_SHAPE,
+                                                       message=lazy_gettext("Enter digits, spaces, + ( ) - only."))])
+    notes = TextAreaField(lazy_gettext("Organizer notes"), filters=[strip_text, text.without_bidi_controls],
                           validators=[Optional(), *text.free_text_rules(2000)])
 
     def set_unit_choices(self, departments: list, shifts: list, *, no_department: bool = True) -> None:
@@ -123,28 +138,28 @@ class ChartFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    search = StringField("Name", filters=[strip_text],
+    search = StringField(lazy_gettext("Name"), filters=[strip_text],
                          validators=[Optional(), text.MaxLength(120), no_control_characters],
-                         description="Part of a name. Capitals and accents do not matter.")
-    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, message="Pages start at 1.")])
-    per_page = SelectField("Per page", coerce=int, default=DEFAULT_CHART_PAGE_SIZE, validate_choice=True,
+                         description=lazy_gettext("Part of a name. Capitals and accents do not matter."))
+    page = IntegerField(lazy_gettext("Page"), default=1,
+                        validators=[Optional(), NumberRange(min=1, message=lazy_gettext("Pages start at 1."))])
+    per_page = SelectField(lazy_gettext("Per page"), coerce=int, default=DEFAULT_CHART_PAGE_SIZE, validate_choice=True,
                            choices=[(size, str(size)) for size in CHART_PAGE_SIZES])
 
-    department = SelectField("Department", coerce=_optional_id, validate_choice=True)
-    shift = SelectField("Shift", coerce=_optional_id, validate_choice=True)
-    assessment = SelectField(
-        "Assessment", coerce=_optional_id, validate_choice=True,
-        choices=[(None, "Any")] + [(level, f"{level} · {label}") for level, label in ASSESSMENT_LABELS.items()],
-    )
-    membership = SelectField("Member", default="", choices=[("", "Any"), ("yes", "Members"), ("no", "Not members")])
+    department = SelectField(lazy_gettext("Department"), coerce=_optional_id, validate_choice=True)
+    shift = SelectField(lazy_gettext("Shift"), coerce=_optional_id, validate_choice=True)
+    assessment = SelectField(lazy_gettext("Assessment"), coerce=_optional_id, validate_choice=True,
+                             choices=lambda: [(None, ANY), *assessment_choices()])
+    membership = SelectField(lazy_gettext("Member"), default="", choices=[
+        ("", ANY), ("yes", lazy_gettext("Members")), ("no", lazy_gettext("Not members"))])
 
     @property
     def is_member(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.membership.data)
 
     def set_unit_choices(self, departments: list, shifts: list) -> None:
-        self.department.choices = [(None, "Any")] + [(d.id, d.name) for d in departments]
-        self.shift.choices = [(None, "Any")] + [(s.id, s.name) for s in shifts]
+        self.department.choices = [(None, ANY)] + [(d.id, d.name) for d in departments]
+        self.shift.choices = [(None, ANY)] + [(s.id, s.name) for s in shifts]
 
     def query_args(self) -> dict[str, object]:
         """The filters as given, for links to the other pages of the same list."""
@@ -156,32 +171,36 @@ class ChartFilterForm(FlaskForm):
 
 
 class SegmentRenameForm(FlaskForm):
-    name = StringField("New name", filters=[strip_text], validators=[DataRequired(), *text.name_rules(80)])
+    name = StringField(lazy_gettext("New name"), filters=[strip_text],
+                       validators=[DataRequired(), *text.name_rules(80)])
 
 
 class FloorsForm(FlaskForm):
     """A union's privacy floors (the service refuses values below PRIVACY.md's defaults)."""
 
     results = IntegerField(
-        "Show pulse, bargaining and vote results only when at least this many people answered",
+        lazy_gettext("Show pulse, bargaining and vote results only when at least this many people answered"),
         validators=[InputRequired(), NumberRange(2, 1000)],
-        description="The release threshold (k) for those surveys.")
+        description=lazy_gettext("The release threshold (k) for those surveys."))
     endorsements = IntegerField(
-        "Show how coworkers back a member's demand only when at least this many answered",
+        lazy_gettext("Show how coworkers back a member's demand only when at least this many answered"),
         validators=[InputRequired(), NumberRange(2, 1000)],
-        description="The release threshold (k) for endorsement surveys.")
+        description=lazy_gettext("The release threshold (k) for endorsement surveys."))
     comments = IntegerField(
-        "Show written comments only when at least this many people answered",
+        lazy_gettext("Show written comments only when at least this many people answered"),
         validators=[InputRequired(), NumberRange(2, 10000)],
-        description="The comment threshold: one sentence can give away who wrote it, so it needs more people.")
+        description=lazy_gettext("The comment threshold: one sentence can give away who wrote it, so it needs "
+                                 "more people."))
 
 
 class TimeZoneForm(FlaskForm):
     """The union's time zone: survey times are typed and shown in it."""
 
-    time_zone = SelectField("Time zone", choices=[(name, name.replace("_", " ")) for name in time_zone_names()],
-                            description="Where the union works. Opening and closing times of surveys are typed "
-                                        "and shown in this zone.")
+    # The zones' names are identifiers ("America/New York"), not words a translator should touch.
+    time_zone = SelectField(lazy_gettext("Time zone"), render_kw={"translate": "no"},
+                            choices=[(name, name.replace("_", " ")) for name in time_zone_names()],
+                            description=lazy_gettext("Where the union works. Opening and closing times of surveys "
+                                                     "are typed and shown in this zone."))
 
 
 def person_details(form: PersonForm) -> PersonDetails:
@@ -199,10 +218,10 @@ class ChartUploadForm(FlaskForm):
     """Step 1 of an import: a file, or rows pasted from a spreadsheet. What they hold
     is the import service's to read and judge (it names the limits)."""
 
-    file = FileField("A CSV file", description="From Excel, Google Sheets or Numbers: save or download it as "
-                                               "CSV (in Excel: File › Save as › CSV UTF-8).")
-    pasted = TextAreaField("Or paste the rows", description="Select the rows in the spreadsheet, column names "
-                                                            "included, copy them and paste them here.")
+    file = FileField(lazy_gettext("A CSV file"), description=lazy_gettext(
+        "From Excel, Google Sheets or Numbers: save or download it as CSV (in Excel: File › Save as › CSV UTF-8)."))
+    pasted = TextAreaField(lazy_gettext("Or paste the rows"), description=lazy_gettext(
+        "Select the rows in the spreadsheet, column names included, copy them and paste them here."))
 
 
 class _ColumnsFormBase(FlaskForm):
@@ -211,11 +230,12 @@ class _ColumnsFormBase(FlaskForm):
     `chart_columns_form`), and the new departments and shifts to add. The names ticked
     are checked by the import service against the file, not here."""
 
-    upload = HiddenField(validators=[DataRequired(message="The file did not come with the form: upload it again.")])
-    has_header = BooleanField("The first row holds the column names")
-    new_departments = SelectMultipleField("New departments", choices=[], validate_choice=False,
+    upload = HiddenField(validators=[DataRequired(
+        message=lazy_gettext("The file did not come with the form: upload it again."))])
+    has_header = BooleanField(lazy_gettext("The first row holds the column names"))
+    new_departments = SelectMultipleField(lazy_gettext("New departments"), choices=[], validate_choice=False,
                                           widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
-    new_shifts = SelectMultipleField("New shifts", choices=[], validate_choice=False,
+    new_shifts = SelectMultipleField(lazy_gettext("New shifts"), choices=[], validate_choice=False,
                                      widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
 
     def column_fields(self) -> list[SelectField]:
@@ -227,7 +247,8 @@ class _ColumnsFormBase(FlaskForm):
 
 def chart_columns_form(column_count: int, choices: list[tuple[str, str]], **given: object) -> _ColumnsFormBase:
     """The columns form for a file of `column_count` columns, each offering `choices`."""
-    fields = {f"column_{i}": SelectField(f"Column {i + 1}", choices=choices, validate_choice=True)
+    fields = {f"column_{i}": SelectField(lazy_gettext("Column %(number)d", number=i + 1), choices=choices,
+                                         validate_choice=True)
               for i in range(column_count)}
     form_class = type("ChartColumnsForm", (_ColumnsFormBase,), {"column_count": column_count, **fields})
     return form_class(**given)
@@ -237,13 +258,13 @@ class ChartExportForm(FlaskForm):
     """What the chart's download holds beyond names, departments and shifts, and the
     organizer's word that they read what the file risks."""
 
-    contacts = BooleanField("Personal emails and phones")
-    assessments = BooleanField("Assessments (where each coworker stands)")
-    membership = BooleanField("Who is a member, and the day their card was signed")
-    notes = BooleanField("Organizer notes")
+    contacts = BooleanField(lazy_gettext("Personal emails and phones"))
+    assessments = BooleanField(lazy_gettext("Assessments (where each coworker stands)"))
+    membership = BooleanField(lazy_gettext("Who is a member, and the day their card was signed"))
+    notes = BooleanField(lazy_gettext("Organizer notes"))
     understood = BooleanField(
-        "I understand that anyone who gets this file can read everyone in it",
-        validators=[DataRequired(message="Tick this to say you read what the file risks.")])
+        lazy_gettext("I understand that anyone who gets this file can read everyone in it"),
+        validators=[DataRequired(message=lazy_gettext("Tick this to say you read what the file risks."))])
 
 
 class _Cell:
@@ -254,11 +275,12 @@ class _Cell:
         self.raw_data = [data]
         self.errors: list[str] = []
 
+    # WTForms' own messages, in the language of the request, as a form field reads them.
     def gettext(self, message: str) -> str:
-        return message
+        return wtforms_translations.gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return singular if n == 1 else plural
+        return wtforms_translations.ngettext(singular, plural, n)
 
 
 #: Presence is the import's to judge (an empty cell is a missing name, or no email).

@@ -31,6 +31,11 @@ the server logs carry no form data.
 Duplicates are found as `people.add_many` finds them: the unit's roster names
 the few coworkers whose name key or email tag match a row, and only those rows
 are opened, in one query, never the whole unit.
+
+Every refusal and each row's problems are written in the organizer's language.
+Column names are recognised in English and Spanish, and an assessment written
+in words is read in English or in the organizer's language (the chart's own
+words, as a downloaded chart writes them).
 """
 
 from __future__ import annotations
@@ -48,9 +53,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext, lazy_gettext, ngettext
 
 from core.clock import utcnow
 from core.extensions import db
+from core.i18n import format_number
 from core.labels import LabelledEnum
 from core.sealing import field_cipher
 from crypto.fields import FieldCipherError, normalize_email
@@ -85,31 +92,35 @@ _EPOCH = datetime(1970, 1, 1)
 
 #: Files that are not text at all, by their first bytes, with what to do instead.
 _NOT_TEXT = (
-    (b"PK\x03\x04", "This is an Excel or other spreadsheet workbook, not a CSV file. In the spreadsheet, "
-                    "choose File › Save as (or Download) › CSV, and upload that file."),
-    (b"\xd0\xcf\x11\xe0", "This is an old Excel workbook (.xls), not a CSV file. In Excel, choose File › Save as "
-                          "› CSV UTF-8, and upload that file."),
-    (b"%PDF", "This is a PDF, not a CSV file. Leverage reads spreadsheets saved as CSV."),
+    (b"PK\x03\x04", lazy_gettext("This is an Excel or other spreadsheet workbook, not a CSV file. In the "
+                                 "spreadsheet, choose File › Save as (or Download) › CSV, and upload that file.")),
+    (b"\xd0\xcf\x11\xe0", lazy_gettext("This is an old Excel workbook (.xls), not a CSV file. In Excel, choose "
+                                       "File › Save as › CSV UTF-8, and upload that file.")),
+    (b"%PDF", lazy_gettext("This is a PDF, not a CSV file. Leverage reads spreadsheets saved as CSV.")),
 )
-_NOT_A_TABLE = ("This does not look like a spreadsheet saved as CSV: it holds characters that text files "
-                "do not. Save the spreadsheet as CSV (in Excel: File › Save as › CSV UTF-8) and upload that file.")
+_NOT_A_TABLE = lazy_gettext("This does not look like a spreadsheet saved as CSV: it holds characters that text "
+                            "files do not. Save the spreadsheet as CSV (in Excel: File › Save as › CSV UTF-8) and "
+                            "upload that file.")
+_EMPTY = lazy_gettext("This file is empty: there is nothing in it to import.")
+_ORGANIZERS_ONLY = lazy_gettext("Only the union's organizers can import a chart.")
 _DELIMITERS = ("\t", ";", ",")
-_DELIMITER_WORDS = {"\t": "tabs", ";": "semicolons", ",": "commas"}
+#: How the columns page names what separates the columns ("separated by commas").
+_DELIMITER_WORDS = {"\t": lazy_gettext("tabs"), ";": lazy_gettext("semicolons"), ",": lazy_gettext("commas")}
 
 
 class Field(LabelledEnum):
     """What a column of the file holds, as the chart names it."""
 
-    NOTHING = "nothing", "Leave out"
-    NAME = "name", "Name"
-    FIRST_NAME = "first_name", "First name"
-    LAST_NAME = "last_name", "Last name"
-    DEPARTMENT = "department", "Department"
-    SHIFT = "shift", "Shift"
-    EMAIL = "email", "Personal email"
-    PHONE = "phone", "Personal phone"
-    ASSESSMENT = "assessment", "Assessment (0 to 5)"
-    NOTES = "notes", "Organizer notes"
+    NOTHING = "nothing", lazy_gettext("Leave out")
+    NAME = "name", lazy_gettext("Name")
+    FIRST_NAME = "first_name", lazy_gettext("First name")
+    LAST_NAME = "last_name", lazy_gettext("Last name")
+    DEPARTMENT = "department", lazy_gettext("Department")
+    SHIFT = "shift", lazy_gettext("Shift")
+    EMAIL = "email", lazy_gettext("Personal email")
+    PHONE = "phone", lazy_gettext("Personal phone")
+    ASSESSMENT = "assessment", lazy_gettext("Assessment (0 to 5)")
+    NOTES = "notes", lazy_gettext("Organizer notes")
 
 
 # -- reading the file ------------------------------------------------------------------------------
@@ -134,18 +145,18 @@ class Upload:
 
     @property
     def delimiter_words(self) -> str:
-        return _DELIMITER_WORDS[self.delimiter]
+        return str(_DELIMITER_WORDS[self.delimiter])
 
 
 def read_upload(actor: Actor, unit: BargainingUnit, *, data: bytes | None = None,
                 pasted: str | None = None) -> Upload:
     """The file (its bytes) or the pasted rows, read as a table; refused with words
     that say what to do when it is not one."""
-    policy.require_organizer(actor, unit, "Only the union's organizers can import a chart.")
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     given_file = data is not None and len(data) > 0
     given_paste = bool(pasted and pasted.strip())
     if given_file and given_paste:
-        raise DomainError("Choose a file or paste rows, not both.")
+        raise DomainError(gettext("Choose a file or paste rows, not both."))
     if given_file:
         return _table(*_decoded(data))
     if given_paste:
@@ -153,15 +164,16 @@ def read_upload(actor: Actor, unit: BargainingUnit, *, data: bytes | None = None
             raise DomainError(too_large_words())
         return _table(pasted.removeprefix("\ufeff"), None)
     if data is not None:
-        raise DomainError("This file is empty: there is nothing in it to import.")
-    raise DomainError("Choose a CSV file, or paste the rows from your spreadsheet.")
+        raise DomainError(_EMPTY)
+    raise DomainError(gettext("Choose a CSV file, or paste the rows from your spreadsheet."))
 
 
 def too_large_words() -> str:
     """What to do with a file (or pasted rows) larger than Leverage reads at once."""
-    return (f"This is more than Leverage reads at once: a file of up to 1 MB, or about 500 KB of pasted rows "
-            f"(some {MAX_ROWS // 2:,} coworkers). Nothing was saved. Upload the file rather than pasting it, "
-            "leave out the columns you do not need, or split the list in two and import each part.")
+    return gettext("This is more than Leverage reads at once: a file of up to 1 MB, or about 500 KB of pasted rows "
+                   "(some %(coworkers)s coworkers). Nothing was saved. Upload the file rather than pasting it, "
+                   "leave out the columns you do not need, or split the list in two and import each part.",
+                   coworkers=format_number(MAX_ROWS // 2))
 
 
 def _decoded(data: bytes) -> tuple[str, str | None]:
@@ -185,19 +197,21 @@ def _decoded(data: bytes) -> tuple[str, str | None]:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
-        raise DomainError("Leverage cannot tell how the letters in this file are written. Save it as "
-                          "CSV UTF-8 (in Excel: File › Save as › CSV UTF-8) and upload it again.") from None
-    return text, ("This file was not saved as UTF-8, so Leverage read it as Windows Western European "
-                  "(cp1252), what Excel on Windows writes. Check that names with accents look right below "
-                  "(José, not JosÃ©). If they do not, save the file as CSV UTF-8 and upload it again.")
+        raise DomainError(gettext("Leverage cannot tell how the letters in this file are written. Save it "
+                                  "as CSV UTF-8 (in Excel: File › Save as › CSV UTF-8) and upload it "
+                                  "again.")) from None
+    # The note travels with the file between the steps, in the words of the step that read it.
+    return text, gettext("This file was not saved as UTF-8, so Leverage read it as Windows Western European "
+                         "(cp1252), what Excel on Windows writes. Check that names with accents look right below "
+                         "(José, not JosÃ©). If they do not, save the file as CSV UTF-8 and upload it again.")
 
 
 def _strictly(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError:
-        raise DomainError("The start of this file says how its letters are written, but the rest does not "
-                          "match. Save it again as CSV UTF-8 and upload it again.") from None
+        raise DomainError(gettext("The start of this file says how its letters are written, but the rest does "
+                                  "not match. Save it again as CSV UTF-8 and upload it again.")) from None
 
 
 def _looks_binary(text: str) -> bool:
@@ -207,7 +221,7 @@ def _looks_binary(text: str) -> bool:
 
 def _table(text: str, assumed_encoding: str | None) -> Upload:
     if not text.strip():
-        raise DomainError("This file is empty: there is nothing in it to import.")
+        raise DomainError(_EMPTY)
     if _looks_binary(text):
         raise DomainError(_NOT_A_TABLE)
     delimiter, body = _delimiter_of(text)
@@ -224,22 +238,26 @@ def _table(text: str, assumed_encoding: str | None) -> Upload:
             # One row more than the limit may be the column names; more still is too many,
             # and reading stops here rather than at the end of the file.
             if len(rows) > MAX_ROWS + 1:
-                raise DomainError(f"This file has more than {MAX_ROWS:,} rows. Leverage imports up to "
-                                  f"{MAX_ROWS:,} coworkers at a time: split the list into files of "
-                                  f"{MAX_ROWS:,} rows or fewer and import each one. Nothing was saved.")
+                raise DomainError(gettext("This file has more than %(rows)s rows. Leverage imports up to %(rows)s "
+                                          "coworkers at a time: split the list into files of %(rows)s rows or "
+                                          "fewer and import each one. Nothing was saved.",
+                                          rows=format_number(MAX_ROWS)))
     except csv.Error:
-        raise DomainError("This file could not be read as a table: a cell is too long, or a quotation mark "
-                          "opens a cell that never closes. Save it again as CSV and upload it again.") from None
+        raise DomainError(gettext("This file could not be read as a table: a cell is too long, or a quotation "
+                                  "mark opens a cell that never closes. Save it again as CSV and upload it "
+                                  "again.")) from None
     if not rows:
-        raise DomainError("This file is empty: there is nothing in it to import.")
+        raise DomainError(_EMPTY)
     upload = Upload(text, assumed_encoding, delimiter, tuple(rows), empty, tuple(numbers))
     if upload.column_count > MAX_COLUMNS:
-        raise DomainError(f"This file has {upload.column_count} columns; Leverage reads up to {MAX_COLUMNS}. "
-                          "Delete the columns you do not need and upload it again.")
+        raise DomainError(gettext("This file has %(columns)s columns; Leverage reads up to %(most)s. Delete the "
+                                  "columns you do not need and upload it again.",
+                                  columns=format_number(upload.column_count), most=format_number(MAX_COLUMNS)))
     if upload.column_count == 1 and guess_columns(upload)[1][0] not in (Field.NAME, Field.FIRST_NAME):
-        raise DomainError("Leverage found only one column in this, and its first row does not say Name. "
-                          "Columns must be separated by commas, semicolons or tabs, as a spreadsheet saves "
-                          "them in a CSV file. For a list of names only, put the word Name in the first row.")
+        raise DomainError(gettext("Leverage found only one column in this, and its first row does not say Name. "
+                                  "Columns must be separated by commas, semicolons or tabs, as a spreadsheet "
+                                  "saves them in a CSV file. For a list of names only, put the word Name in the "
+                                  "first row."))
     return upload
 
 
@@ -285,17 +303,19 @@ def seal(upload: Upload, binding: Binding) -> str:
     sealed = field_cipher().encrypt(zlib.compress(payload, 6), _purpose(binding, expires))
     carried = f"{_CARRY_FORMAT}.{expires}.{urlsafe_b64encode(sealed).decode('ascii').rstrip('=')}"
     if len(carried) > MAX_CARRIED_CHARS:
-        raise DomainError("This file does not pack small enough to carry through the next steps. Leave out "
-                          "the columns you do not need, or split the list into two files and import each one.")
+        raise DomainError(gettext("This file does not pack small enough to carry through the next steps. Leave "
+                                  "out the columns you do not need, or split the list into two files and import "
+                                  "each one."))
     return carried
 
 
 def reopen(actor: Actor, unit: BargainingUnit, carried: str, binding: Binding) -> Upload:
     """The file a page carried, read again; refused when it is not this account's,
     for this unit, in this browser, or has expired."""
-    policy.require_organizer(actor, unit, "Only the union's organizers can import a chart.")
-    start_again = (f"This import has expired or its file could not be read (a file is kept for "
-                   f"{CARRY_MINUTES} minutes, only in these pages). Nothing was saved: upload the file again.")
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
+    start_again = gettext("This import has expired or its file could not be read (a file is kept for "
+                          "%(minutes)s minutes, only in these pages). Nothing was saved: upload the file again.",
+                          minutes=format_number(CARRY_MINUTES))
     try:
         kind, expires_text, body = carried.split(".", 2)
         expires = int(expires_text)
@@ -330,7 +350,7 @@ _HEADER_WORDS: dict[Field, tuple[str, ...]] = {
     Field.PHONE: ("phone", "personal phone", "cell", "cell phone", "mobile", "telephone", "tel", "phone number",
                   "telefono", "celular", "movil"),
     Field.ASSESSMENT: ("assessment", "rating", "support", "score", "level", "assessed", "where they stand",
-                       "evaluacion"),
+                       "evaluacion", "postura"),
     Field.NOTES: ("notes", "note", "comments", "comment", "notas"),
 }
 _GUESSES = {words: target for target, spellings in _HEADER_WORDS.items() for words in spellings}
@@ -420,20 +440,22 @@ class Choices:
 
 def _refuse_unclear_columns(upload: Upload, choices: Choices) -> None:
     if len(choices.fields) != upload.column_count:
-        raise DomainError("Say what each column holds.")
+        raise DomainError(gettext("Say what each column holds."))
     chosen = Counter(f for f in choices.fields if f != Field.NOTHING)
-    twice = [f.label for f, times in chosen.items() if times > 1]
+    twice = [str(f.label) for f, times in chosen.items() if times > 1]
     if twice:
-        raise DomainError(f"Two columns are set to {', '.join(twice)}: choose one, and leave the other out.")
+        raise DomainError(gettext("Two columns are set to %(fields)s: choose one, and leave the other out.",
+                                  fields=", ".join(twice)))
     if Field.NAME in chosen and (Field.FIRST_NAME in chosen or Field.LAST_NAME in chosen):
-        raise DomainError("Choose a Name column, or First name and Last name columns, not both.")
+        raise DomainError(gettext("Choose a Name column, or First name and Last name columns, not both."))
     if not chosen.keys() & {Field.NAME, Field.FIRST_NAME, Field.LAST_NAME}:
-        raise DomainError("Choose the column that holds the coworkers' names.")
+        raise DomainError(gettext("Choose the column that holds the coworkers' names."))
     if len(upload.rows) - choices.has_header > MAX_ROWS:
-        raise DomainError(f"This file has more than {MAX_ROWS:,} coworkers. Split it into files of {MAX_ROWS:,} "
-                          "rows or fewer and import each one. Nothing was saved.")
+        raise DomainError(gettext("This file has more than %(rows)s coworkers. Split it into files of %(rows)s "
+                                  "rows or fewer and import each one. Nothing was saved.",
+                                  rows=format_number(MAX_ROWS)))
     if len(upload.rows) - choices.has_header < 1:
-        raise DomainError("This file holds only the column names: there is nobody in it to import.")
+        raise DomainError(gettext("This file holds only the column names: there is nobody in it to import."))
 
 
 # -- checking the rows ------------------------------------------------------------------------------
@@ -457,7 +479,7 @@ class Row:
 
     @property
     def assessment_label(self) -> str:
-        return ASSESSMENT_LABELS[self.assessment]
+        return str(ASSESSMENT_LABELS[self.assessment])
 
 
 @dataclass
@@ -491,8 +513,9 @@ class RowsToFix(DomainError):
 
     def __init__(self, check: Check) -> None:
         count = len(check.to_fix)
-        super().__init__(f"{count:,} {'row needs' if count == 1 else 'rows need'} fixing before anything can be "
-                         "imported. Nothing was saved.")
+        super().__init__(ngettext("%(shown)s row needs fixing before anything can be imported. Nothing was saved.",
+                                  "%(shown)s rows need fixing before anything can be imported. Nothing was saved.",
+                                  count, shown=format_number(count)))
         self.check = check
 
 
@@ -505,9 +528,17 @@ def _quoted(value: str) -> str:
 
 #: "2", "2.0" (a spreadsheet's number) or "2 · Supporter" (the chart's own words after it).
 _ASSESSMENT_NUMBER = re.compile(r"^([0-5])(?:[.,]0+)?(?:\s*[·:\-–—.)]\s*[^\d\s.,].*)?$")
+
+
+def _level_words(labels: dict[int, str]) -> dict[str, int]:
+    """Each level by its words ("Supporter"), and by each part of words with a slash in them."""
+    return {**{roster.name_key(label): level for level, label in labels.items()},
+            **{roster.name_key(part): level for level, label in labels.items() for part in label.split("/")}}
+
+
+#: The chart's English words (the labels read outside a request are English), and a few more.
 _ASSESSMENT_WORDS = {
-    **{roster.name_key(label): level for level, label in ASSESSMENT_LABELS.items()},
-    **{roster.name_key(part): level for level, label in ASSESSMENT_LABELS.items() for part in label.split("/")},
+    **_level_words({level: str(label) for level, label in ASSESSMENT_LABELS.items()}),
     "unknown": 0, "not assessed": 0, "unassessed": 0, "?": 0, "n/a": 0,
 }
 
@@ -518,7 +549,11 @@ def _assessment(value: str) -> int | None:
     number = _ASSESSMENT_NUMBER.match(value)
     if number:
         return int(number.group(1))
-    return _ASSESSMENT_WORDS.get(roster.name_key(value))
+    key = roster.name_key(value)
+    if key in _ASSESSMENT_WORDS:
+        return _ASSESSMENT_WORDS[key]
+    # Or the chart's words in the organizer's language, as their download of the chart writes them.
+    return _level_words({level: str(label) for level, label in ASSESSMENT_LABELS.items()}).get(key)
 
 
 class _Segments:
@@ -539,21 +574,31 @@ class _Segments:
             return value
         clean, refused = imported_cell("segment", value)
         if refused:
-            row.problems.append(f"{self.kind.capitalize()} “{_quoted(value)}”: {refused}")
+            row.problems.append(self._refused_words(_quoted(value), refused))
             return None
         spelled = self.spelled.setdefault(folded, clean)
         self.unknown[spelled] = self.unknown.get(spelled, 0) + 1
         if folded not in self.adding:
-            plural = "New departments" if self.kind == "department" else "New shifts"
-            row.problems.append(f"{self.kind.capitalize()} “{_quoted(clean)}” is not in this unit yet: tick it "
-                                f"under {plural} to add it, or correct the spelling in the file.")
+            row.problems.append(self._unknown_words(_quoted(clean)))
         return spelled
+
+    def _refused_words(self, value: str, refused: str) -> str:
+        if self.kind == "department":
+            return gettext("Department “%(value)s”: %(problem)s", value=value, problem=refused)
+        return gettext("Shift “%(value)s”: %(problem)s", value=value, problem=refused)
+
+    def _unknown_words(self, value: str) -> str:
+        if self.kind == "department":
+            return gettext("Department “%(value)s” is not in this unit yet: tick it under New departments to add "
+                           "it, or correct the spelling in the file.", value=value)
+        return gettext("Shift “%(value)s” is not in this unit yet: tick it under New shifts to add it, or correct "
+                       "the spelling in the file.", value=value)
 
 
 def check(actor: Actor, unit: BargainingUnit, upload: Upload, choices: Choices) -> Check:
     """Every row of the file checked against the person form's rules, the unit's
     departments and shifts, the chart, and the rows above it. Changes nothing."""
-    policy.require_organizer(actor, unit, "Only the union's organizers can import a chart.")
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     return _checked(unit, upload, choices, roster.of(unit))
 
 
@@ -583,33 +628,34 @@ def _row(number: int, cells: Sequence[str], at: dict[Field, int], departments: _
     for target in at:
         value = cell(target).strip()
         if value.startswith(_FORMULA_START) and target not in (Field.PHONE, Field.ASSESSMENT):
-            row.remarks.append(f"{target.label} “{_quoted(value)}” starts like a formula: it is kept as plain "
-                               "text and never worked out.")
+            row.remarks.append(gettext("%(column)s “%(value)s” starts like a formula: it is kept as plain text "
+                                       "and never worked out.", column=target.label, value=_quoted(value)))
     given = " ".join(part for part in (cell(Field.FIRST_NAME).strip(), cell(Field.LAST_NAME).strip()) if part)
     name, refused = imported_cell("name", cell(Field.NAME) if Field.NAME in at else given)
     row.name = " ".join(name.split()) if not refused else name
     if not row.name:
-        row.problems.append("The name is empty.")
+        row.problems.append(gettext("The name is empty."))
     elif refused:
-        row.problems.append(f"Name: {refused}")
+        row.problems.append(gettext("Name: %(problem)s", problem=refused))
     row.department = departments.place(imported_cell("segment", cell(Field.DEPARTMENT))[0], row)
     row.shift = shifts.place(imported_cell("segment", cell(Field.SHIFT))[0], row)
     email, refused = imported_cell("email", cell(Field.EMAIL))
     if refused:
-        row.problems.append(f"Email “{_quoted(email)}”: {refused}")
+        row.problems.append(gettext("Email “%(value)s”: %(problem)s", value=_quoted(email), problem=refused))
     row.email = normalize_email(email) if email and not refused else None
     phone, refused = imported_cell("phone", cell(Field.PHONE))
     if refused:
-        row.problems.append(f"Phone “{_quoted(phone)}”: {refused}")
+        row.problems.append(gettext("Phone “%(value)s”: %(problem)s", value=_quoted(phone), problem=refused))
     row.phone = phone or None
     assessment = _assessment(cell(Field.ASSESSMENT).strip())
     if assessment is None:
-        row.problems.append(f"Assessment “{_quoted(cell(Field.ASSESSMENT).strip())}” is not one Leverage knows: "
-                            "use 0 to 5 (1 leader, 5 opposed, 0 or empty not yet assessed).")
+        row.problems.append(gettext("Assessment “%(value)s” is not one Leverage knows: use 0 to 5 (1 leader, "
+                                    "5 opposed, 0 or empty not yet assessed).",
+                                    value=_quoted(cell(Field.ASSESSMENT).strip())))
     row.assessment = assessment or 0
     notes, refused = imported_cell("notes", cell(Field.NOTES))
     if refused:
-        row.problems.append(f"Notes: {refused}")
+        row.problems.append(gettext("Notes: %(problem)s", problem=refused))
     row.notes = notes or None
     return row
 
@@ -622,12 +668,12 @@ def _mark_repeats(rows: list[Row]) -> None:
         if row.name:
             earlier = names.setdefault(row.name.casefold(), row.number)
             if earlier != row.number:
-                row.problems.append(f"Same name as row {earlier:,}. Add a detail that tells them apart, "
-                                    "such as an initial.")
+                row.problems.append(gettext("Same name as row %(row)s. Add a detail that tells them apart, "
+                                            "such as an initial.", row=format_number(earlier)))
         if row.email:
             earlier = emails.setdefault(row.email, row.number)
             if earlier != row.number:
-                row.problems.append(f"Same email as row {earlier:,}.")
+                row.problems.append(gettext("Same email as row %(row)s.", row=format_number(earlier)))
 
 
 def _mark_already_charted(rows: list[Row], listed: roster.Roster) -> None:
@@ -646,10 +692,10 @@ def _mark_already_charted(rows: list[Row], listed: roster.Roster) -> None:
     for row in rows:
         if any(charted[pid].name.casefold() == row.name.casefold() for pid in by_name.get(row.number, ())
                if pid in charted):
-            row.problems.append("Someone with this name is already on the chart. Leave the row out, or add a "
-                                "detail that tells them apart, such as an initial.")
+            row.problems.append(gettext("Someone with this name is already on the chart. Leave the row out, or "
+                                        "add a detail that tells them apart, such as an initial."))
         if any(charted[pid].email == row.email for pid in by_email.get(row.number, ()) if pid in charted):
-            row.problems.append("This email is already on the chart.")
+            row.problems.append(gettext("This email is already on the chart."))
 
 
 # -- importing ------------------------------------------------------------------------------------
@@ -666,7 +712,7 @@ def import_rows(actor: Actor, unit: BargainingUnit, upload: Upload, choices: Cho
     again under the roster's lock (the chart may have changed since the check page),
     and any problem refuses the whole file. The new departments and shifts chosen are
     added with it. One audit entry says how many, never who."""
-    policy.require_organizer(actor, unit, "Only the union's organizers can import a chart.")
+    policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     found = _checked(unit, upload, choices, roster.lock(unit))
     if not found.ready:
         raise RowsToFix(found)

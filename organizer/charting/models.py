@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, validates
 
 from core.clock import today
@@ -21,14 +23,19 @@ from surveys.definitions import DEFAULT_COMMENT_THRESHOLD
 from surveys.models import SurveyKind
 
 #: Organizing assessment of a coworker (0 means not yet assessed).
-ASSESSMENT_LABELS: dict[int, str] = {
-    0: "Not yet assessed",
-    1: "Leader / strong supporter",
-    2: "Supporter",
-    3: "Undecided",
-    4: "Leaning against",
-    5: "Opposed",
+#: The words read in the language of whoever looks (`lazy_gettext`); `str()` fixes them
+#: in the language of that moment, as a file does.
+ASSESSMENT_LABELS: dict[int, LazyString] = {
+    0: lazy_gettext("Not yet assessed"),
+    1: lazy_gettext("Leader / strong supporter"),
+    2: lazy_gettext("Supporter"),
+    3: lazy_gettext("Undecided"),
+    4: lazy_gettext("Leaning against"),
+    5: lazy_gettext("Opposed"),
 }
+
+#: What a level outside ASSESSMENT_LABELS reads as.
+UNKNOWN_ASSESSMENT = lazy_gettext("Unknown")
 
 #: The floors PRIVACY.md sets (invariant 10), and the one place they are written
 #: on the union side: results of pulse, bargaining and vote surveys, and
@@ -190,8 +197,8 @@ class Person(db.Model):
     unit: Mapped[BargainingUnit] = relationship(back_populates="people")
 
     @property
-    def assessment_label(self) -> str:
-        return ASSESSMENT_LABELS.get(self.assessment, "Unknown")
+    def assessment_label(self) -> LazyString:
+        return ASSESSMENT_LABELS.get(self.assessment, UNKNOWN_ASSESSMENT)
 
     @validates("department_id", "shift_id")
     def _restart_segment_freeze(self, key: str, value: int | None) -> int | None:

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext, lazy_gettext
 
 from core.clock import today
 from core.extensions import db
+from core.i18n import format_number
 from crypto.fields import normalize_email
 from organizer import policy
 from organizer.audit import services as audit
@@ -42,7 +44,7 @@ class PersonDetails:
     notes: str | None = None
 
 
-_ORGANIZERS_ONLY = "Only the union's organizers can see or change its chart."
+_ORGANIZERS_ONLY = lazy_gettext("Only the union's organizers can see or change its chart.")
 
 
 def require_charts(actor: Actor, unit: BargainingUnit, department_id: int | None) -> None:
@@ -52,8 +54,8 @@ def require_charts(actor: Actor, unit: BargainingUnit, department_id: int | None
     if policy.charts_department(actor, unit, department_id):
         return
     if policy.charts_in(actor, unit):
-        raise DomainError("Committee members chart the coworkers of their own departments only: choose one of yours.",
-                          field="department_id")
+        raise DomainError(gettext("Committee members chart the coworkers of their own departments only: "
+                                  "choose one of yours."), field="department_id")
     raise NotAllowed(_ORGANIZERS_ONLY)
 
 #: The department and shift ids of a unit, to check the ids a coworker is given against.
@@ -63,14 +65,14 @@ _Segments = tuple[set[int], set[int]]
 def _validated(unit: BargainingUnit, details: PersonDetails, listed: roster.Roster, editing: Person | None,
                segments: _Segments | None = None) -> PersonDetails:
     if details.assessment not in ASSESSMENT_LABELS:
-        raise DomainError("Choose an assessment from 0 to 5.", field="assessment")
+        raise DomainError(gettext("Choose an assessment from 0 to 5."), field="assessment")
     # Department and shift are sealed ids with no foreign key: this check is what
     # keeps them pointing at a segment of the coworker's own unit.
     departments, shifts = segments or (None, None)
     if details.department_id is not None and not _belongs(Department, details.department_id, unit, departments):
-        raise DomainError("Choose one of this unit's departments.", field="department_id")
+        raise DomainError(gettext("Choose one of this unit's departments."), field="department_id")
     if details.shift_id is not None and not _belongs(Shift, details.shift_id, unit, shifts):
-        raise DomainError("Choose one of this unit's shifts.", field="shift_id")
+        raise DomainError(gettext("Choose one of this unit's shifts."), field="shift_id")
     name = " ".join(details.name.split())
     email = normalize_email(details.email) if details.email else None
     _refuse_duplicates(listed, name, email, editing.id if editing is not None else None)
@@ -92,12 +94,13 @@ def _refuse_duplicates(listed: roster.Roster, name: str, email: str | None, edit
         return
     others = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(same_name + same_email)))}
     if any(others[pid].name.casefold() == name.casefold() for pid in same_name if pid in others):
-        raise DomainError(
+        raise DomainError(gettext(
             "Someone with this name is already on the chart. Add a detail that tells them apart, "
-            "such as an initial.", field="name")
+            "such as an initial."), field="name")
     for pid in same_email:
         if pid in others and others[pid].email == email:
-            raise DomainError(f"{others[pid].name} already has this email on the chart.", field="email")
+            raise DomainError(gettext("%(name)s already has this email on the chart.", name=others[pid].name),
+                              field="email")
 
 
 def _belongs(model: type[Department] | type[Shift], segment_id: int, unit: BargainingUnit,
@@ -137,12 +140,13 @@ def add_many(actor: Actor, unit: BargainingUnit, details: Sequence[PersonDetails
         try:
             clean = _validated(unit, given, listed, editing=None, segments=segments)
             if clean.name.casefold() in names:
-                raise DomainError("This name is given twice. Add a detail that tells them apart, such as an initial.",
-                                  field="name")
+                raise DomainError(gettext("This name is given twice. Add a detail that tells them apart, "
+                                          "such as an initial."), field="name")
             if clean.email is not None and clean.email in emails:
-                raise DomainError("This email is given twice.", field="email")
+                raise DomainError(gettext("This email is given twice."), field="email")
         except DomainError as refused:
-            raise DomainError(f"Row {row}: {refused.message}", field=refused.field) from None
+            raise DomainError(gettext("Row %(row)s: %(problem)s", row=format_number(row), problem=refused.message),
+                              field=refused.field) from None
         names.add(clean.name.casefold())
         if clean.email is not None:
             emails.add(clean.email)

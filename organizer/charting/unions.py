@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext, lazy_gettext
 
 from core.extensions import db
+from core.i18n import format_number
 from core.timezones import is_time_zone
 from organizer import policy
 from organizer.audit import services as audit
@@ -43,14 +45,14 @@ def create_union(name: str) -> Union:
     """A new union, with the default floors (organizers may raise them later)."""
     name = name.strip()
     if db.session.scalar(sa.select(Union.id).where(Union.name == name)) is not None:
-        raise DomainError("A union with this name already exists.", field="name")
+        raise DomainError(gettext("A union with this name already exists."), field="name")
     union = Union(name=name)
     db.session.add(union)
     db.session.flush()
     return union
 
 
-_ORGANIZERS_ONLY = "Only the union's organizers can change it."
+_ORGANIZERS_ONLY = lazy_gettext("Only the union's organizers can change it.")
 
 
 def create_unit(actor: Actor, union: Union, name: str) -> BargainingUnit:
@@ -58,7 +60,7 @@ def create_unit(actor: Actor, union: Union, name: str) -> BargainingUnit:
     name = name.strip()
     exists = sa.select(BargainingUnit.id).where(BargainingUnit.union_id == union.id, BargainingUnit.name == name)
     if db.session.scalar(exists) is not None:
-        raise DomainError("This union already has a unit with this name.", field="name")
+        raise DomainError(gettext("This union already has a unit with this name."), field="name")
     unit = BargainingUnit(union=union, name=name)
     db.session.add(unit)
     db.session.flush()
@@ -70,15 +72,21 @@ def add_segment(actor: Actor, unit: BargainingUnit, kind: str, name: str) -> Dep
     policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     model = SEGMENT_MODELS.get(kind)
     if model is None:
-        raise DomainError("Choose department or shift.", field="kind")
+        raise DomainError(gettext("Choose department or shift."), field="kind")
     name = name.strip()
     if db.session.scalar(sa.select(model.id).where(model.unit_id == unit.id, model.name == name)) is not None:
-        raise DomainError(f"This unit already has a {kind} named {name!r}.", field="name")
+        raise DomainError(_already_named(kind, name), field="name")
     segment = model(unit_id=unit.id, name=name)
     db.session.add(segment)
     db.session.flush()
     audit.record(actor, AuditAction.SEGMENT_CREATED, f"Added {kind} {name}.", unit=unit)
     return segment
+
+
+def _already_named(kind: str, name: str) -> str:
+    if kind == "department":
+        return gettext("This unit already has a department named “%(name)s”.", name=name)
+    return gettext("This unit already has a shift named “%(name)s”.", name=name)
 
 
 def segment_kind(segment: Department | Shift) -> str:
@@ -90,12 +98,12 @@ def rename_segment(actor: Actor, segment: Department | Shift, name: str) -> Depa
     policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     kind, model, old_name, name = segment_kind(segment), type(segment), segment.name, name.strip()
     if not name:
-        raise DomainError("Give the new name.", field="name")
+        raise DomainError(gettext("Give the new name."), field="name")
     if name == old_name:
         return segment
     clash = sa.select(model.id).where(model.unit_id == unit.id, model.name == name, model.id != segment.id)
     if db.session.scalar(clash) is not None:
-        raise DomainError(f"This unit already has a {kind} named {name!r}.", field="name")
+        raise DomainError(_already_named(kind, name), field="name")
     segment.name = name
     db.session.flush()
     audit.record(actor, AuditAction.SEGMENT_RENAMED, f"Renamed {kind} {old_name} to {name}.", unit=unit)
@@ -127,23 +135,31 @@ def remove_segment(actor: Actor, segment: Department | Shift) -> int:
 
 # -- privacy floors -------------------------------------------------------------------------------
 
+_RESULTS_FLOOR_RANGE = lazy_gettext("The floor for results of pulse, bargaining and vote surveys must be between "
+                                    "%(lowest)s (the lowest Leverage allows) and %(highest)s.")
+_ENDORSEMENTS_FLOOR_RANGE = lazy_gettext("The floor for endorsement results must be between %(lowest)s (the lowest "
+                                         "Leverage allows) and %(highest)s.")
+_COMMENTS_FLOOR_RANGE = lazy_gettext("The floor for comments must be between %(lowest)s (the lowest Leverage "
+                                     "allows) and %(highest)s.")
+
+
 def update_floors(actor: Actor, union: Union, *, results: int, endorsements: int, comments: int) -> Union:
     """Raise (or bring back down) the union's floors. Never below PRIVACY.md's
     defaults: the floors defend members against whoever runs the union's surveys,
     organizers included, so the organizers cannot be the ones who lower them.
     Surveys already created keep their own k, which met the floor of its day."""
     policy.require_organizer(actor, union, _ORGANIZERS_ONLY)
-    for value, field, what in ((results, "results", "results of pulse, bargaining and vote surveys"),
-                               (endorsements, "endorsements", "endorsement results"),
-                               (comments, "comments", "comments")):
+    for value, field, words in ((results, "results", _RESULTS_FLOOR_RANGE),
+                                (endorsements, "endorsements", _ENDORSEMENTS_FLOOR_RANGE),
+                                (comments, "comments", _COMMENTS_FLOOR_RANGE)):
         lowest = DEFAULT_FLOORS[field]
         highest = HIGHEST_COMMENT_FLOOR if field == "comments" else HIGHEST_K
         if not lowest <= value <= highest:
-            raise DomainError(f"The floor for {what} must be between {lowest} (the lowest Leverage allows) "
-                              f"and {highest}.", field=field)
+            raise DomainError(words % {"lowest": format_number(lowest), "highest": format_number(highest)},
+                              field=field)
     if comments < max(results, endorsements):
-        raise DomainError("Comments need at least as many answers as any figure: raise the comment floor "
-                          "to at least the other two.", field="comments")
+        raise DomainError(gettext("Comments need at least as many answers as any figure: raise the comment floor "
+                                  "to at least the other two."), field="comments")
     before = (union.release_threshold, union.endorsement_threshold, union.comment_threshold)
     after = (results, endorsements, comments)
     if before == after:
@@ -168,7 +184,8 @@ def set_evidence_window(actor: Actor, union: Union, days: int) -> Union:
     policy.require_organizer(actor, union, _ORGANIZERS_ONLY)
     shortest, longest = EVIDENCE_WINDOW_RANGE
     if not shortest <= days <= longest:
-        raise DomainError(f"Count evidence from {shortest} to {longest} days back.", field="days")
+        raise DomainError(gettext("Count evidence from %(shortest)s to %(longest)s days back.",
+                                  shortest=format_number(shortest), longest=format_number(longest)), field="days")
     if days == union.evidence_window_days:
         return union
     before, union.evidence_window_days = union.evidence_window_days, days
@@ -183,7 +200,7 @@ def set_time_zone(actor: Actor, union: Union, name: str) -> Union:
     stored stay the same moments (they are kept in UTC); only how they read changes."""
     policy.require_organizer(actor, union, _ORGANIZERS_ONLY)
     if not is_time_zone(name):
-        raise DomainError("Choose a time zone from the list, such as America/Chicago.", field="time_zone")
+        raise DomainError(gettext("Choose a time zone from the list, such as America/Chicago."), field="time_zone")
     if name == union.time_zone:
         return union
     before, union.time_zone = union.time_zone, name

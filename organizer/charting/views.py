@@ -1,20 +1,24 @@
-"""Organizers' pages of the union's structure (the dashboard, privacy floors,
-units, segments, charting a coworker, importing and downloading the chart) and
-stewards' unit page. Charting a coworker is open to committee members too, in
-their own departments.
-The `organizing` blueprint is defined here; the packages above add their
-organizers' pages to it (the chart and invitations, the audit log, strength)."""
+"""Organizers' pages of the union's structure (privacy floors, segments,
+charting a coworker, importing and downloading the chart). Charting a coworker
+is open to committee members too, in their own departments.
+The `organizing` and `steward` blueprints are defined here; the packages above
+add their pages to them (the chart and invitations, the audit log, strength;
+the dashboard and the steward's unit page, in organizer.home, since their
+density counts union cards)."""
 
 from __future__ import annotations
 
 import secrets
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.authz import role_required
+from core.errors import HTTP_WORDS
 from core.extensions import db
+from core.i18n import format_number
 from core.views import render_form, unit_of_work
 from organizer import policy
 from organizer.charting import exporting, importing, people, unions
@@ -27,7 +31,6 @@ from organizer.charting.forms import (
     SegmentForm,
     SegmentRenameForm,
     TimeZoneForm,
-    UnitForm,
     chart_columns_form,
     person_details,
 )
@@ -35,7 +38,6 @@ from organizer.charting.loaders import (
     get_union_for_organizer_or_404,
     get_unit_for_charting_or_404,
     get_unit_for_organizer_or_404,
-    get_unit_for_steward_or_404,
 )
 from organizer.charting.models import BargainingUnit
 from organizer.roles import Role
@@ -64,27 +66,6 @@ def set_person_choices(form: PersonForm, unit: BargainingUnit) -> None:
     form.set_unit_choices(departments_charted(unit), unit.shifts, no_department=policy.organizes(current_user, unit))
 
 
-@organizing_bp.route("/unions/<int:union_id>")
-@organizer_required
-def dashboard(union_id: int):
-    union = get_union_for_organizer_or_404(union_id)
-    return render_template("organizing/dashboard.html", union=union, figures=unions.unit_figures(union.units),
-                           unit_form=UnitForm())
-
-
-@organizing_bp.route("/unions/<int:union_id>/units", methods=["POST"])
-@organizer_required
-def create_unit(union_id: int):
-    union = get_union_for_organizer_or_404(union_id)
-    form = UnitForm()
-    if form.validate_on_submit() and (created := unit_of_work(
-            lambda: unions.create_unit(current_user, union, form.name.data), form=form,
-            success=lambda unit: f"Unit {unit.name} created. Add its departments and shifts next.")):
-        return redirect(url_for("organizing.segments", unit_id=created.value.id))
-    return render_form("organizing/dashboard.html", form, union=union,
-                       figures=unions.unit_figures(union.units), unit_form=form)
-
-
 @organizing_bp.route("/units/<int:unit_id>/segments", methods=["GET", "POST"])
 @organizer_required
 def segments(unit_id: int):
@@ -92,9 +73,31 @@ def segments(unit_id: int):
     form = SegmentForm()
     if form.validate_on_submit() and unit_of_work(
             lambda: unions.add_segment(current_user, unit, form.kind.data, form.name.data), form=form,
-            success=lambda segment: f"{form.kind.data.capitalize()} {segment.name} added."):
+            success=lambda segment: _segment_added(form.kind.data, segment.name)):
         return redirect(url_for("organizing.segments", unit_id=unit.id))
     return render_form("organizing/segments.html", form, unit=unit, **_segment_forms(unit))
+
+
+def _segment_added(kind: str, name: str) -> str:
+    if kind == "department":
+        return gettext("Department %(name)s added.", name=name)
+    return gettext("Shift %(name)s added.", name=name)
+
+
+def _segment_renamed(kind: str, old_name: str, new_name: str) -> str:
+    if kind == "department":
+        return gettext("Department %(old)s is now %(new)s.", old=old_name, new=new_name)
+    return gettext("Shift %(old)s is now %(new)s.", old=old_name, new=new_name)
+
+
+def _segment_removed(kind: str, name: str, emptied: int) -> str:
+    if kind == "department":
+        return ngettext("Department %(name)s removed; %(shown)s charted person has no department now.",
+                        "Department %(name)s removed; %(shown)s charted people have no department now.",
+                        emptied, name=name, shown=format_number(emptied))
+    return ngettext("Shift %(name)s removed; %(shown)s charted person has no shift now.",
+                    "Shift %(name)s removed; %(shown)s charted people have no shift now.",
+                    emptied, name=name, shown=format_number(emptied))
 
 
 def _segment_forms(unit, failed: tuple[object, SegmentRenameForm] | None = None) -> dict:
@@ -126,7 +129,7 @@ def rename_segment(kind: str, segment_id: int):
     old_name = segment.name
     if form.validate_on_submit() and unit_of_work(
             lambda: unions.rename_segment(current_user, segment, form.name.data), form=form,
-            success=f"{kind.capitalize()} {old_name} is now {form.name.data}."):
+            success=lambda _: _segment_renamed(kind, old_name, form.name.data)):
         return redirect(url_for("organizing.segments", unit_id=unit.id))
     return render_template("organizing/segments.html", form=SegmentForm(formdata=None), unit=unit,
                            **_segment_forms(unit, (segment, form))), 400
@@ -138,10 +141,9 @@ def remove_segment(kind: str, segment_id: int):
     segment = _segment_for_organizer_or_404(kind, segment_id)
     unit_id, name = segment.unit_id, segment.name
     if not ConfirmForm().validate_on_submit():
-        abort(400, "The removal form was incomplete.")
-    unit_of_work(lambda: unions.remove_segment(current_user, segment), success=lambda emptied: (
-        f"{kind.capitalize()} {name} removed; {emptied} charted {'person has' if emptied == 1 else 'people have'} "
-        f"no {kind} now."))
+        abort(400, gettext("The removal form was incomplete."))
+    unit_of_work(lambda: unions.remove_segment(current_user, segment),
+                 success=lambda emptied: _segment_removed(kind, name, emptied))
     return redirect(url_for("organizing.segments", unit_id=unit_id))
 
 
@@ -156,7 +158,7 @@ def union_settings(union_id: int):
     if form.validate_on_submit() and unit_of_work(
             lambda: unions.update_floors(current_user, union, results=form.results.data,
                                          endorsements=form.endorsements.data, comments=form.comments.data),
-            form=form, success="Floors saved. Surveys created from now on are held to them."):
+            form=form, success=lambda _: gettext("Floors saved. Surveys created from now on are held to them.")):
         return redirect(url_for("organizing.dashboard", union_id=union.id))
     return render_form("organizing/settings.html", form, union=union, defaults=unions.DEFAULT_FLOORS,
                        zone_form=TimeZoneForm(formdata=None, prefix="zone", time_zone=union.time_zone))
@@ -169,7 +171,8 @@ def union_time_zone(union_id: int):
     form = TimeZoneForm(prefix="zone")
     if form.validate_on_submit() and unit_of_work(
             lambda: unions.set_time_zone(current_user, union, form.time_zone.data), form=form,
-            success=lambda saved: f"Time zone saved: survey times now read in {saved.time_zone}."):
+            success=lambda saved: gettext("Time zone saved: survey times now read in %(zone)s.",
+                                          zone=saved.time_zone)):
         return redirect(url_for("organizing.union_settings", union_id=union.id))
     floors = FloorsForm(formdata=None, results=union.release_threshold, endorsements=union.endorsement_threshold,
                         comments=union.comment_threshold)
@@ -187,7 +190,7 @@ def add_person(unit_id: int):
     set_person_choices(form, unit)
     if form.validate_on_submit() and unit_of_work(
             lambda: people.add_person(current_user, unit, person_details(form)), form=form,
-            success=lambda person: f"{person.name} is on the chart."):
+            success=lambda person: gettext("%(name)s is on the chart.", name=person.name)):
         return redirect(url_for("organizing.unit_chart", unit_id=unit.id))
     return render_form("organizing/person_form.html", form, unit=unit, person=None)
 
@@ -298,7 +301,9 @@ def save_chart_import(unit_id: int):
         return _columns_page(unit, upload, form, 400)
     # The flash names counts only: it travels in the session cookie, which is signed, not sealed.
     saved = unit_of_work(lambda: importing.import_rows(current_user, unit, upload, _choices(form)), form=form,
-                         success=lambda done: f"{done.charted:,} coworkers added to the chart.")
+                         success=lambda done: ngettext("%(shown)s coworker added to the chart.",
+                                                       "%(shown)s coworkers added to the chart.",
+                                                       done.charted, shown=format_number(done.charted)))
     if saved:
         return redirect(url_for("organizing.unit_chart", unit_id=unit.id))
     if isinstance(saved.refused, importing.RowsToFix):
@@ -316,7 +321,8 @@ def request_too_large(error: RequestEntityTooLarge):
     if (request.endpoint in _IMPORT_STEPS and unit is not None and current_user.is_authenticated
             and policy.organizes(current_user, unit)):
         return _upload_page(unit, ChartUploadForm(formdata=None), 413, importing.too_large_words())
-    return render_template("errors/error.html", code=413, title="Too large", message=error.description), 413
+    title, message = HTTP_WORDS[413]
+    return render_template("errors/error.html", code=413, title=title, message=message), 413
 
 
 @organizing_bp.route("/units/<int:unit_id>/chart/export", methods=["GET", "POST"])
@@ -335,11 +341,3 @@ def export_chart(unit_id: int):
 
 
 steward_bp = Blueprint("steward", __name__, url_prefix="/steward")
-
-
-@steward_bp.route("/units/<int:unit_id>")
-@role_required(Role.STEWARD)
-def unit(unit_id: int):
-    unit = get_unit_for_steward_or_404(unit_id)
-    [figures] = unions.unit_figures([unit])
-    return render_template("steward/unit.html", unit=unit, figures=figures)

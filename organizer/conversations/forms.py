@@ -6,6 +6,7 @@ does not offer reaches the service, which refuses it in words."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
@@ -27,26 +28,28 @@ def _account_id(value: object) -> int:
         return 0
 
 
-def _accounts_field(label: str, description: str | None = None) -> SelectField:
+def _accounts_field(label, description=None) -> SelectField:
     return SelectField(label, coerce=_account_id, validate_choice=False, description=description)
 
 
-def _next_step_field(label: str, required: bool) -> StringField:
-    presence = InputRequired(message="Say what the next step is, in a few words.") if required else Optional()
+def _next_step_field(label, required: bool) -> StringField:
+    presence = (InputRequired(message=lazy_gettext("Say what the next step is, in a few words.")) if required
+                else Optional())
     return StringField(label, filters=[strip_text], validators=[presence, *text.name_rules(services.STEP_MAX)],
-                       description="One line, for example: “Bring a union card to sign on Friday”.")
+                       description=lazy_gettext("One line, for example: “Bring a union card to sign on Friday”."))
 
 
 def _set_holders(field: SelectField, holders: list) -> None:
-    field.choices = [(account.id, account.display_name) for account in holders]
+    # Display names are people's own words: browsers' translators leave them as they are.
+    field.choices = [(account.id, account.display_name, {"translate": "no"}) for account in holders]
 
 
 class _StepFields:
     """What a next step needs, shared by both forms."""
 
-    owner_id = _accounts_field("Who does it", "Someone who holds one-on-ones with this coworker. It goes on "
-                                              "their home page when it is due.")
-    due_on = DateField("Due on", validators=[Optional()])
+    owner_id = _accounts_field(lazy_gettext("Who does it"), lazy_gettext(
+        "Someone who holds one-on-ones with this coworker. It goes on their home page when it is due."))
+    due_on = DateField(lazy_gettext("Due on"), validators=[Optional()])
 
     def next_step_given(self) -> services.NextStep | None:
         if not self.next_step.data:
@@ -55,20 +58,23 @@ class _StepFields:
 
 
 class ConversationForm(_StepFields, FlaskForm):
-    held_on = DateField("Day of the conversation", validators=[InputRequired(message="Give the day.")])
-    held_by_id = _accounts_field("Who spoke with them")
-    issues = SelectMultipleField("Issues they raised", choices=[(c.value, c.label) for c in Category],
+    held_on = DateField(lazy_gettext("Day of the conversation"),
+                        validators=[InputRequired(message=lazy_gettext("Give the day."))])
+    held_by_id = _accounts_field(lazy_gettext("Who spoke with them"))
+    issues = SelectMultipleField(lazy_gettext("Issues they raised"), choices=[(c.value, c.label) for c in Category],
                                  validate_choice=False, widget=ListWidget(prefix_label=False),
-                                 option_widget=CheckboxInput(), description="Tick every one that came up.")
+                                 option_widget=CheckboxInput(), description=lazy_gettext("Tick every one that came up."))
     assessment_after = SelectField(
-        "Where they stand now", coerce=int, validate_choice=True,
-        choices=[(level, f"{level} · {label}") for level, label in ASSESSMENT_LABELS.items()],
-        description="This becomes their assessment on the chart.")
-    note = TextAreaField("Note", filters=[strip_text, text.without_bidi_controls],
+        lazy_gettext("Where they stand now"), coerce=int, validate_choice=True,
+        # TRANSLATORS: a level of the assessment and its words, as in "2 · Supporter".
+        choices=[(level, lazy_gettext("%(level)d · %(label)s", level=level, label=label))
+                 for level, label in ASSESSMENT_LABELS.items()],
+        description=lazy_gettext("This becomes their assessment on the chart."))
+    note = TextAreaField(lazy_gettext("Note"), filters=[strip_text, text.without_bidi_controls],
                          validators=[Optional(), *text.free_text_rules(services.NOTE_MAX)],
-                         description="What was said, in your words. Stored encrypted; only those who chart "
-                                     "this coworker read it.")
-    next_step = _next_step_field("Next step (if there is one)", required=False)
+                         description=lazy_gettext("What was said, in your words. Stored encrypted; only those who "
+                                                  "chart this coworker read it."))
+    next_step = _next_step_field(lazy_gettext("Next step (if there is one)"), required=False)
 
     def set_holders(self, holders: list) -> None:
         _set_holders(self.held_by_id, holders)
@@ -82,7 +88,7 @@ class ConversationForm(_StepFields, FlaskForm):
 
 
 class FollowUpForm(_StepFields, FlaskForm):
-    next_step = _next_step_field("Next step", required=True)
+    next_step = _next_step_field(lazy_gettext("Next step"), required=True)
 
     def set_holders(self, holders: list) -> None:
         _set_holders(self.owner_id, holders)
@@ -92,7 +98,7 @@ class FollowUpForm(_StepFields, FlaskForm):
                                  due_on=self.due_on.data)
 
 
-_DAYS_RANGE = f"Choose from 1 to {services.SILENCE_DAYS_MAX} days."
+_DAYS_RANGE = lazy_gettext("Choose from 1 to %(most)d days.", most=services.SILENCE_DAYS_MAX)
 
 
 class SilenceForm(FlaskForm):
@@ -101,7 +107,7 @@ class SilenceForm(FlaskForm):
     class Meta:
         csrf = False
 
-    days = IntegerField("Not spoken to in how many days", default=services.DEFAULT_SILENCE_DAYS, validators=[
+    days = IntegerField(lazy_gettext("Not spoken to in how many days"), default=services.DEFAULT_SILENCE_DAYS, validators=[
         Optional(), NumberRange(1, services.SILENCE_DAYS_MAX, message=_DAYS_RANGE)])
 
     @property
@@ -115,6 +121,6 @@ class CoworkerSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    search = StringField("Find a coworker", filters=[strip_text],
+    search = StringField(lazy_gettext("Find a coworker"), filters=[strip_text],
                          validators=[Optional(), text.MaxLength(120), text.no_control_characters],
-                         description="Part of their name. Capitals and accents do not matter.")
+                         description=lazy_gettext("Part of their name. Capitals and accents do not matter."))

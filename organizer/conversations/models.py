@@ -35,7 +35,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.extensions import db
 from core.sealing import SealedDate, SealedId, SealedInt, SealedText, sealed_none
-from organizer.charting.models import ASSESSMENT_LABELS, BargainingUnit, Person
+from organizer.charting.models import ASSESSMENT_LABELS, UNKNOWN_ASSESSMENT, BargainingUnit, Person
 from organizer.ontology import Category
 
 
@@ -85,7 +85,7 @@ class Conversation(db.Model):
 
     @property
     def assessment_label(self) -> str:
-        return ASSESSMENT_LABELS.get(self.assessment_after, "Unknown")
+        return ASSESSMENT_LABELS.get(self.assessment_after, UNKNOWN_ASSESSMENT)
 
     @property
     def assessment_changed(self) -> bool:

@@ -13,17 +13,21 @@ The assessment after a conversation is written to the chart through the
 chart's own service (`charting.people.update_person`), so the chart, its roster
 and its audit entry stay what every other change makes them.
 
-Sealed fields cannot be searched in SQL, so a unit's rows are read with only
-the sealed fields a page needs and matched in Python (as the union cards are):
-a coworker's page opens the person id of each of the unit's conversations and
-follow-ups, the unit's page each conversation's coworker and day and each
-follow-up's coworker, owner, due day and done day, a home page the same of
-the follow-ups. Departments and shifts come from the unit's roster, segment by
-segment, never person by person. At 2,000 conversations and 1,000 follow-ups
-in a unit of 10,000 that is about 8,000 small decryptions for the unit's page,
-some tens of milliseconds, and the small-groups rule below runs over all
-10,000 people once per dimension; a sealed per-unit index, as the roster is
-for the chart, is the next step if units keep many more.
+Sealed fields cannot be searched in SQL, so a unit's rows are read as stored
+and matched in Python (as the union cards are), each sealed value opened only
+once it still decides something (`_still_sealed`, and the column type's own
+`opener`, which looks the key up once for all the values): a coworker's page
+opens the person id of each of the unit's conversations and follow-ups; the
+unit's page each conversation's day and, of the recent ones only, the
+coworker, and each follow-up's done day and, of the open ones only, its due
+day and coworker (and its owner first, on a home page); then only the listed
+follow-ups' step and owner. Departments and shifts come from the unit's
+roster, segment by segment, never person by person, and the small-groups rule
+below is handed a few stand-ins per group rather than every coworker. At
+2,000 conversations and 1,000 follow-ups in a unit of 10,000 (`seed-scale`)
+the unit's page opens about 5,000 values and takes some 35 ms of the
+processor (`bench/pages.py`); a sealed per-unit index, as the roster is for
+the chart, is the next step if units keep many more.
 
 Small groups. The unit's page counts coworkers by department and by shift the
 way the engine shows a breakdown (`surveys.release.plan_segments`, the app's one
@@ -41,7 +45,9 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext, lazy_gettext
 
+from core import i18n
 from core import text as words
 from core.columns import LARGEST_ROW_ID
 from core.clock import utcnow
@@ -52,7 +58,15 @@ from organizer.accounts.models import Account, RoleAssignment
 from organizer.audit import services as audit
 from organizer.audit.models import AuditAction
 from organizer.charting import people, roster
-from organizer.charting.models import ASSESSMENT_LABELS, BargainingUnit, Department, Person, Shift, Union
+from organizer.charting.models import (
+    ASSESSMENT_LABELS,
+    UNKNOWN_ASSESSMENT,
+    BargainingUnit,
+    Department,
+    Person,
+    Shift,
+    Union,
+)
 from organizer.conversations.models import Conversation, FollowUp
 from organizer.errors import DomainError, NotAllowed
 from organizer.ontology import Category
@@ -90,13 +104,16 @@ SEARCH_RESULTS = 20
 #: The largest id a row can have: an owner id above it names nobody.
 LARGEST_ID = LARGEST_ROW_ID
 
-_NOT_YOURS = "You can see and record conversations only with coworkers of the departments you chart."
+_NOT_YOURS = lazy_gettext("You can see and record conversations only with coworkers of the departments you chart.")
 
-_NOT_HERE = "Only the union's organizers and the unit's committee members hold its one-on-ones."
+_NOT_HERE = lazy_gettext("Only the union's organizers and the unit's committee members hold its one-on-ones.")
 
 #: The words of the contract: who may own a follow-up, and who may not.
-OUTSIDE_THE_UNION = ("That is someone outside the union's organizers and this unit's committee: a follow-up "
-                     "goes to someone who holds one-on-ones here. Choose them from the list.")
+OUTSIDE_THE_UNION = lazy_gettext("That is someone outside the union's organizers and this unit's committee: a "
+                                 "follow-up goes to someone who holds one-on-ones here. Choose them from the list.")
+
+#: Who a conversation or a follow-up names once their account is deleted.
+CLOSED_ACCOUNT = lazy_gettext("someone whose account has closed")
 
 
 # -- who --------------------------------------------------------------------------------------------
@@ -171,11 +188,11 @@ def record_conversation(actor: Account, person: Person, details: ConversationDet
     today = union_today(unit.union)
     held_on = _day_held(details.held_on, today)
     holder = _holder(details.held_by_id, person, field_name="held_by_id",
-                     refused="Choose who held the conversation from the list: someone who holds one-on-ones "
-                             "with this coworker.")
+                     refused=gettext("Choose who held the conversation from the list: someone who holds "
+                                     "one-on-ones with this coworker."))
     issues = _issues(details.issues)
     if details.assessment_after not in ASSESSMENT_LABELS:
-        raise DomainError("Choose where they stand now, from 0 to 5.", field="assessment_after")
+        raise DomainError(gettext("Choose where they stand now, from 0 to 5."), field="assessment_after")
     note = _note(details.note)
     step = _checked_step(person, details.next_step, today) if details.next_step is not None else None
     before = person.assessment
@@ -199,7 +216,7 @@ def _lock_and_reread(actor: Account, person: Person) -> None:
     coworker again: the assessment kept as "before", and the department that says who may,
     are what the chart holds now, not what it held when the page was loaded."""
     if roster.lock(person.unit).entry(person.id) is None:
-        raise DomainError("This coworker is no longer on the chart.")
+        raise DomainError(gettext("This coworker is no longer on the chart."))
     db.session.refresh(person)
     if not talks_with(actor, person):
         raise NotAllowed(_NOT_YOURS)
@@ -207,11 +224,12 @@ def _lock_and_reread(actor: Account, person: Person) -> None:
 
 def _day_held(held_on: date | None, today: date) -> date:
     if held_on is None:
-        raise DomainError("Give the day of the conversation.", field="held_on")
+        raise DomainError(gettext("Give the day of the conversation."), field="held_on")
     if held_on > today:
-        raise DomainError("The conversation cannot be on a day still to come.", field="held_on")
+        raise DomainError(gettext("The conversation cannot be on a day still to come."), field="held_on")
     if held_on < today - timedelta(days=CONVERSATION_DAYS_BACK):
-        raise DomainError(f"Give a day within the last {CONVERSATION_DAYS_BACK} days.", field="held_on")
+        raise DomainError(gettext("Give a day within the last %(days)d days.", days=CONVERSATION_DAYS_BACK),
+                          field="held_on")
     return held_on
 
 
@@ -221,8 +239,9 @@ def _holder(account_id: int, person: Person, *, field_name: str, refused: str) -
     if account is None or not policy.holds_one_on_ones(account, person.unit):
         raise DomainError(refused, field=field_name)
     if not talks_with(account, person):
-        raise DomainError(f"{account.display_name} does not chart this coworker's department, so they could "
-                          "not open this coworker's page. Choose someone who does.", field=field_name)
+        raise DomainError(gettext("%(name)s does not chart this coworker's department, so they could not open "
+                                  "this coworker's page. Choose someone who does.", name=account.display_name),
+                          field=field_name)
     return account
 
 
@@ -230,8 +249,8 @@ def _issues(given: Sequence[str]) -> list[Category]:
     known = {category.value: category for category in Category}
     unknown = [value for value in given if value not in known]
     if unknown:
-        raise DomainError(f"Choose the issues from the list: “{words.without_bidi_controls(unknown[0])[:40]}” "
-                          "is not one of them.", field="issues")
+        raise DomainError(gettext("Choose the issues from the list: “%(given)s” is not one of them.",
+                                  given=words.without_bidi_controls(unknown[0])[:40]), field="issues")
     chosen = set(given)
     return [category for category in Category if category.value in chosen]
 
@@ -239,9 +258,10 @@ def _issues(given: Sequence[str]) -> list[Category]:
 def _note(note: str | None) -> str | None:
     clean = (words.without_bidi_controls(note) or "").replace("\r\n", "\n").strip()
     if any(ord(ch) < 32 and ch not in "\n\t" for ch in clean):
-        raise DomainError("Remove the control characters from the note.", field="note")
+        raise DomainError(gettext("Remove the control characters from the note."), field="note")
     if len(clean) > NOTE_MAX:
-        raise DomainError(f"Keep the note to {NOTE_MAX} characters or fewer: this has {len(clean)}.", field="note")
+        raise DomainError(gettext("Keep the note to %(most)d characters or fewer: this has %(given)d.",
+                                  most=NOTE_MAX, given=len(clean)), field="note")
     return clean or None
 
 
@@ -265,18 +285,18 @@ def add_follow_up(actor: Account, person: Person, next_step: NextStep) -> Follow
 def _checked_step(person: Person, given: NextStep, today: date) -> tuple[str, Account, date]:
     step = " ".join((words.without_bidi_controls(given.step) or "").split())
     if not words.has_words(step):
-        raise DomainError("Say what the next step is, in a few words.", field="next_step")
+        raise DomainError(gettext("Say what the next step is, in a few words."), field="next_step")
     if len(step) > STEP_MAX:
-        raise DomainError(f"Keep the next step to {STEP_MAX} characters or fewer: this has {len(step)}.",
-                          field="next_step")
+        raise DomainError(gettext("Keep the next step to %(most)d characters or fewer: this has %(given)d.",
+                                  most=STEP_MAX, given=len(step)), field="next_step")
     owner = _holder(given.owner_id, person, field_name="owner_id", refused=OUTSIDE_THE_UNION)
     if given.due_on is None:
-        raise DomainError("Give the day it is due.", field="due_on")
+        raise DomainError(gettext("Give the day it is due."), field="due_on")
     if given.due_on < today - timedelta(days=FOLLOW_UP_DAYS_BACK):
-        raise DomainError(f"That day is long past: a follow-up may be due at most {FOLLOW_UP_DAYS_BACK} days "
-                          "ago. Give the day it is really due.", field="due_on")
+        raise DomainError(gettext("That day is long past: a follow-up may be due at most %(days)d days ago. Give "
+                                  "the day it is really due.", days=FOLLOW_UP_DAYS_BACK), field="due_on")
     if given.due_on > today + timedelta(days=FOLLOW_UP_DAYS_AHEAD):
-        raise DomainError("Give a due day within the coming year.", field="due_on")
+        raise DomainError(gettext("Give a due day within the coming year."), field="due_on")
     return step, owner, given.due_on
 
 
@@ -309,7 +329,8 @@ def mark_done(actor: Account, follow_up: FollowUp) -> FollowUp:
     roster.lock(follow_up.unit)
     db.session.refresh(follow_up)
     if follow_up.done_on is not None:
-        raise DomainError(f"This follow-up was already marked done on {follow_up.done_on:%d %b %Y}.")
+        raise DomainError(gettext("This follow-up was already marked done on %(day)s.",
+                                  day=i18n.format_day(follow_up.done_on)))
     follow_up.done_on = union_today(follow_up.unit.union)
     db.session.flush()
     audit.record(actor, AuditAction.FOLLOW_UP_DONE, f"Marked a follow-up done in {follow_up.unit.name}.",
@@ -330,11 +351,11 @@ class AssessmentChange:
 
     @property
     def before_label(self) -> str:
-        return ASSESSMENT_LABELS.get(self.before, "Unknown")
+        return ASSESSMENT_LABELS.get(self.before, UNKNOWN_ASSESSMENT)
 
     @property
     def after_label(self) -> str:
-        return ASSESSMENT_LABELS.get(self.after, "Unknown")
+        return ASSESSMENT_LABELS.get(self.after, UNKNOWN_ASSESSMENT)
 
 
 @dataclass(frozen=True)
@@ -352,7 +373,7 @@ class CoworkerHistory:
     shift: str | None = None
 
     def name_of(self, account_id: int) -> str:
-        return self.names.get(account_id, "someone whose account has closed")
+        return self.names.get(account_id, CLOSED_ACCOUNT)
 
     @property
     def assessment_changes(self) -> list[AssessmentChange]:
@@ -383,24 +404,48 @@ def coworker_history(actor: Account, person: Person) -> CoworkerHistory:
 
 def _rows(model: type[Conversation] | type[FollowUp], unit_id: int, person_ids: set[int]) -> list:
     """The unit's rows of these coworkers, opening only the sealed person id of the others."""
-    ids = [row_id for row_id, person_id in db.session.execute(
-        sa.select(model.id, model.person_id).where(model.unit_id == unit_id)) if person_id in person_ids]
+    open_person = model.person_id.type.opener()
+    ids = [row_id for row_id, person in _still_sealed(model, unit_id, model.person_id)
+           if open_person(person) in person_ids]
     if not ids:
         return []
     return list(db.session.scalars(sa.select(model).where(model.id.in_(ids))))
 
 
+def _still_sealed(model: type[Conversation] | type[FollowUp], unit_id: int, *columns) -> list[tuple]:
+    """The unit's rows as (id, *columns), the columns as stored: each sealed value is opened
+    (with its column type's `opener`) only once the page knows it needs it. A unit's page reads thousands of
+    rows, and opening a value is most of what reading one costs."""
+    stored = [sa.type_coerce(column, sa.LargeBinary) for column in columns]
+    return db.session.connection().execute(sa.select(model.id, *stored).where(model.unit_id == unit_id)).all()
+
+
 # -- the unit: who nobody has spoken to lately ----------------------------------------------------------
+
+#: What "Other" counts beside the small groups: the coworkers with no department (or shift).
+_NO_SEGMENT = {"department": lazy_gettext("no department"), "shift": lazy_gettext("no shift")}
+
 
 @dataclass(frozen=True)
 class GroupCount:
     """One department or shift (or "Other": small ones counted together)."""
 
+    #: The department's or shift's name, or "Other" in the page's language.
     label: str
     not_spoken_to: int
     headcount: int
-    #: For "Other": the groups counted in it (names; "no department" for those without one).
-    made_of: tuple[str, ...] = ()
+    #: For "Other": the names of the groups counted in it.
+    merged: tuple[str, ...] = ()
+    #: For "Other": whether it counts the coworkers with none (no department, or no shift) too.
+    with_none: bool = False
+    dimension: str = "department"
+    #: The rule's "Other", not a department someone named so.
+    is_other: bool = False
+
+    @property
+    def made_of(self) -> tuple[str, ...]:
+        """For "Other": the groups counted in it, "no department" (or "no shift") last."""
+        return self.merged + ((str(_NO_SEGMENT[self.dimension]),) if self.with_none else ())
 
 
 @dataclass(frozen=True)
@@ -462,7 +507,7 @@ def unit_conversations(actor: Account, unit: BargainingUnit, days: int = DEFAULT
     if not policy.holds_one_on_ones(actor, unit):
         raise NotAllowed(_NOT_HERE)
     if not 1 <= days <= SILENCE_DAYS_MAX:
-        raise DomainError(f"Choose a number of days from 1 to {SILENCE_DAYS_MAX}.", field="days")
+        raise DomainError(gettext("Choose a number of days from 1 to %(most)d.", most=SILENCE_DAYS_MAX), field="days")
     whole_unit = policy.charts_department(actor, unit, None)
     listed = roster.of(unit)
     # Segment by segment, over the roster's columns: a large unit is never opened person by person.
@@ -470,8 +515,11 @@ def unit_conversations(actor: Account, unit: BargainingUnit, days: int = DEFAULT
     in_department = {d: set(listed.in_segment("department", d)) for d in departments}
     visible = set(listed.person_ids()) if whole_unit else set().union(
         *(members for d, members in in_department.items() if policy.charts_department(actor, unit, d)))
-    segments = {"department": ({d: members & visible for d, members in in_department.items()}, departments),
-                "shift": ({s: set(listed.in_segment("shift", s)) & visible for s in shifts}, shifts)}
+    in_shift = {s: set(listed.in_segment("shift", s)) for s in shifts}
+    if not whole_unit:
+        in_department = {d: members & visible for d, members in in_department.items()}
+        in_shift = {s: members & visible for s, members in in_shift.items()}
+    segments = {"department": (in_department, departments), "shift": (in_shift, shifts)}
     today = union_today(unit.union)
     follow_ups, open_count = _open_follow_ups(unit, visible, today, limit=UNIT_FOLLOW_UPS_SHOWN)
     return UnitConversations(unit, _silence(unit, visible, segments, days, today), follow_ups, open_count,
@@ -486,54 +534,87 @@ def _silence(unit: BargainingUnit, visible: set[int], segments: _Segments, days:
     """Of these coworkers, who has had no conversation since `today - days`, counted by
     department and by shift under the small-groups rule (see the module's docstring)."""
     since = today - timedelta(days=days)
-    recent = {person_id for person_id, held_on in db.session.execute(
-        sa.select(Conversation.person_id, Conversation.held_on).where(Conversation.unit_id == unit.id))
-        if held_on >= since}
-    quiet = visible - recent
+    # The day first: only a recent talk's coworker needs opening.
+    open_day, open_person = Conversation.held_on.type.opener(), Conversation.person_id.type.opener()
+    recent = {open_person(person) for _, day, person in _still_sealed(
+        Conversation, unit.id, Conversation.held_on, Conversation.person_id) if open_day(day) >= since} & visible
+    # Counted, never listed: the few spoken to lately are taken from each group's size.
+    quiet = len(visible) - len(recent)
     k = unit.union.release_threshold
     if len(visible) < k:
-        return Silence(days, since, k, len(visible), len(quiet), Breakdown("department", []), Breakdown("shift", []))
-    return Silence(days, since, k, len(visible), len(quiet),
-                   *(_breakdown(dimension, members, names, visible, quiet, k)
+        return Silence(days, since, k, len(visible), quiet, Breakdown("department", []), Breakdown("shift", []))
+    return Silence(days, since, k, len(visible), quiet,
+                   *(_breakdown(dimension, members, names, len(visible), recent, k)
                      for dimension, (members, names) in segments.items()))
 
 
-def _breakdown(dimension: str, members: dict[int, set[int]], names: dict[int, str], everyone: set[int],
-               quiet: set[int], k: int) -> Breakdown:
-    # The rule is handed every coworker with their segment's id (not its name: a department
-    # someone named "Other" stays itself), one shared mapping per segment.
-    voters: dict[str, dict[str, str | None]] = {}
-    for segment, people_in in members.items():
-        shared = {dimension: str(segment)}
-        voters.update((str(person), shared) for person in people_in)
-    unplaced = everyone - set(map(int, voters))
-    nowhere = {dimension: None}
-    voters.update((str(person), nowhere) for person in unplaced)
-    plan, _ = plan_segments(voters, [dimension], k)
+def _breakdown(dimension: str, members: dict[int, set[int]], names: dict[int, str], everyone: int,
+               recent: set[int], k: int) -> Breakdown:
+    """The groups of one dimension: `members` are each group's coworkers among the `everyone`
+    counted (a coworker is in one department, and one shift, at most), `recent` those of
+    them spoken to lately."""
+    sizes = {segment: len(people_in) for segment, people_in in members.items()}
+    unplaced = everyone - sum(sizes.values())
+    plan, _ = plan_segments(_stand_ins(dimension, sizes, unplaced, k), [dimension], k)
     if not plan.dimensions:
-        groups = sum(1 for people_in in members.values() if people_in) + bool(unplaced)
-        if groups <= 1:
-            return Breakdown(dimension, [], f"They are all in one {dimension}: the count above is theirs.")
-        return Breakdown(dimension, [], f"Too few coworkers in each {dimension} to count any of them among at "
-                                        f"least {k}.")
+        groups = sum(1 for size in sizes.values() if size) + bool(unplaced)
+        return Breakdown(dimension, [], _all_in_one(dimension) if groups <= 1 else _too_few(dimension, k))
     kept = {int(cell[dimension]) for cell in plan.cells.values() if cell[dimension] != OTHER}
-    rows = sorted((GroupCount(names[segment], len(quiet & members[segment]), len(members[segment]))
+    quiet = {segment: sizes[segment] - len(recent & members[segment]) for segment in kept}
+    rows = sorted((GroupCount(names[segment], quiet[segment], sizes[segment], dimension=dimension)
                    for segment in kept), key=lambda row: row.label.casefold())
-    other = everyone.difference(*(members[segment] for segment in kept))
+    other = everyone - sum(sizes[segment] for segment in kept)
     if other:
-        made_of = sorted(names[segment] for segment, people_in in members.items() if people_in and segment not in kept)
-        rows.append(GroupCount("Other", len(quiet & other), len(other),
-                               tuple(made_of + ([f"no {dimension}"] if unplaced else []))))
+        merged = sorted(names[segment] for segment, size in sizes.items() if size and segment not in kept)
+        rows.append(GroupCount(gettext("Other"), everyone - len(recent) - sum(quiet.values()), other, tuple(merged),
+                               bool(unplaced), dimension, is_other=True))
     return Breakdown(dimension, rows)
 
 
-def _charted_by(actor: Account, unit: BargainingUnit) -> set[int]:
-    """The coworkers on the unit's chart whose department the actor charts."""
-    listed = roster.of(unit)
+def _all_in_one(dimension: str) -> str:
+    if dimension == "department":
+        return gettext("They are all in one department: the count above is theirs.")
+    return gettext("They are all in one shift: the count above is theirs.")
+
+
+def _too_few(dimension: str, k: int) -> str:
+    if dimension == "department":
+        return gettext("Too few coworkers in each department to count any of them among at least %(k)d.", k=k)
+    return gettext("Too few coworkers in each shift to count any of them among at least %(k)d.", k=k)
+
+
+def _stand_ins(dimension: str, sizes: dict[int, int], unplaced: int, k: int) -> dict[str, dict[str, str | None]]:
+    """Voters for the small-groups rule that it decides on exactly as on the coworkers themselves,
+    a few dozen in place of a unit's thousands (each of whom it would read five times over).
+
+    The rule is handed segment ids, not names (a department someone named "Other" stays
+    itself). For one dimension it reads only how many voters each segment has, and of a
+    segment of k or more only that it is k or more and how it ranks by size among those
+    (the smallest of them may be merged into "Other", and whatever joins "Other" makes it
+    at least k); of the voters with no segment, only whether they are fewer than k. So a
+    group of fewer than k stands in as itself, a larger one as k plus its rank among the
+    larger sizes (equal sizes, equal stand-ins: the rule then breaks the tie by id, as it
+    would have), and those with no segment as at most k. A test holds this to the rule run
+    over every coworker."""
+    large = sorted({size for size in sizes.values() if size >= k})
+    rank = {size: k + place for place, size in enumerate(large)}
+    voters: dict[str, dict[str, str | None]] = {}
+    for segment, size in sizes.items():
+        shared = {dimension: str(segment)}
+        voters.update((f"{segment}:{n}", shared) for n in range(rank.get(size, size)))
+    nowhere = {dimension: None}
+    voters.update((f"none:{n}", nowhere) for n in range(min(unplaced, k)))
+    return voters
+
+
+def _charted_by(actor: Account, unit: BargainingUnit, listed: roster.Roster | None = None) -> set[int]:
+    """The coworkers on the unit's chart whose department the actor charts. The policy is
+    asked department by department, over the roster's columns, never coworker by coworker."""
+    listed = listed if listed is not None else roster.of(unit)
     if policy.charts_department(actor, unit, None):
         return set(listed.person_ids())
-    return {entry.person_id for entry in listed.entries()
-            if policy.charts_department(actor, unit, entry.department_id)}
+    return set().union(*(listed.in_segment("department", department) for department in
+                         people.segment_names(Department, unit) if policy.charts_department(actor, unit, department)))
 
 
 def _open_follow_ups(unit: BargainingUnit, visible: set[int], today: date, *, limit: int,
@@ -541,28 +622,40 @@ def _open_follow_ups(unit: BargainingUnit, visible: set[int], today: date, *, li
     """The unit's open follow-ups of these coworkers (of this owner, due by this day, when
     given), soonest due first: the first `limit` of them, and how many there are. Only the
     sealed fields needed to choose are opened, then only the rows listed are loaded."""
-    # The owner is opened only when it chooses: each sealed column read is one decryption a row.
-    owner = FollowUp.owner_id if owner_id is not None else sa.null()
-    rows = db.session.execute(sa.select(FollowUp.id, FollowUp.person_id, owner, FollowUp.due_on, FollowUp.done_on)
-                              .where(FollowUp.unit_id == unit.id))
-    waiting = sorted((due_on, row_id) for row_id, person_id, owned_by, due_on, done_on in rows
-                     if done_on is None and person_id in visible and (owner_id is None or owned_by == owner_id)
-                     and (due_by is None or due_on <= due_by))
-    return _listed([row_id for _, row_id in waiting[:limit]], today), len(waiting)
+    # Each value is opened only when it still decides: a done follow-up needs nothing more
+    # opened, another owner's neither its coworker nor its day.
+    columns = (FollowUp.done_on, FollowUp.owner_id, FollowUp.due_on, FollowUp.person_id)
+    open_done, open_owner, open_due, open_person = (column.type.opener() for column in columns)
+    waiting = []
+    for row_id, done_on, owned_by, due_on, person_id in _still_sealed(FollowUp, unit.id, *columns):
+        if open_done(done_on) is not None or (owner_id is not None and open_owner(owned_by) != owner_id):
+            continue
+        due_on = open_due(due_on)
+        if due_by is not None and due_on > due_by:
+            continue
+        person_id = open_person(person_id)
+        if person_id in visible:
+            waiting.append((due_on, row_id, person_id))
+    waiting.sort()
+    return _listed(waiting[:limit], today), len(waiting)
 
 
-def _listed(follow_up_ids: list[int], today: date) -> list[OpenFollowUp]:
-    """The follow-ups with their coworkers' and owners' names, soonest due first."""
-    if not follow_up_ids:
+def _listed(chosen: list[tuple[date, int, int]], today: date) -> list[OpenFollowUp]:
+    """The chosen follow-ups, (due day, id, coworker) soonest due first, with their steps and
+    their coworkers' and owners' names. The rest of each row stays closed."""
+    if not chosen:
         return []
-    loaded = list(db.session.scalars(sa.select(FollowUp).where(FollowUp.id.in_(follow_up_ids))))
+    loaded = {row.id: row for row in db.session.execute(
+        sa.select(FollowUp.id, FollowUp.unit_id, FollowUp.owner_id, FollowUp.step)
+        .where(FollowUp.id.in_([row_id for _, row_id, _ in chosen])))}
+    # Coworkers of the follow-ups' own unit only: a coworker charted elsewhere is not theirs to show.
     coworkers = dict(db.session.execute(sa.select(Person.id, Person.name).where(
-        Person.id.in_({f.person_id for f in loaded}), Person.unit_id.in_({f.unit_id for f in loaded}))).all())
-    names = _names(f.owner_id for f in loaded)
-    listed = [OpenFollowUp(f.id, f.step, f.due_on, f.person_id, coworkers[f.person_id],
-                           names.get(f.owner_id, "someone whose account has closed"), f.due_on < today)
-              for f in loaded if f.person_id in coworkers]
-    return sorted(listed, key=lambda item: (item.due_on, item.follow_up_id))
+        Person.id.in_({person_id for _, _, person_id in chosen}),
+        Person.unit_id.in_({row.unit_id for row in loaded.values()}))).all())
+    names = _names(row.owner_id for row in loaded.values())
+    return [OpenFollowUp(row_id, loaded[row_id].step, due_on, person_id, coworkers[person_id],
+                         names.get(loaded[row_id].owner_id, CLOSED_ACCOUNT), due_on < today)
+            for due_on, row_id, person_id in chosen if row_id in loaded and person_id in coworkers]
 
 
 # -- a person's own follow-ups (their home page) -------------------------------------------------------
@@ -623,8 +716,8 @@ def find_coworkers(actor: Account, unit: BargainingUnit, search: str) -> list[Pe
     ids = listed.matching(search=search)
     if not policy.charts_department(actor, unit, None):
         # Not the whole unit (a committee member): only the departments the actor charts.
-        department_of = {entry.person_id: entry.department_id for entry in listed.entries()}
-        ids = [pid for pid in ids if policy.charts_department(actor, unit, department_of[pid])]
+        charted = _charted_by(actor, unit, listed)
+        ids = [pid for pid in ids if pid in charted]
     ids = ids[:SEARCH_RESULTS]
     if not ids:
         return []

@@ -10,6 +10,7 @@ role list here to keep in step with the policy's."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from core.views import render_form, safe_next_url, unit_of_work
@@ -24,11 +25,17 @@ from organizer.conversations.loaders import (
 
 conversations_bp = Blueprint("conversations", __name__)
 
-RECORDED = "Conversation recorded."
 
-FOLLOW_UP_SET = "Follow-up set. It shows on its owner's home page when it is due."
+def _recorded(_) -> str:
+    return gettext("Conversation recorded.")
 
-FOLLOW_UP_DONE = "Follow-up marked done."
+
+def _follow_up_set(_) -> str:
+    return gettext("Follow-up set. It shows on its owner's home page when it is due.")
+
+
+def _follow_up_done(_) -> str:
+    return gettext("Follow-up marked done.")
 
 
 @conversations_bp.route("/units/<int:unit_id>/conversations")
@@ -64,7 +71,7 @@ def record_conversation(person_id: int):
         owner_id=current_user.id, assessment_after=person.assessment)
     form.set_holders(services.holders_for(person))
     if form.validate_on_submit() and unit_of_work(
-            lambda: services.record_conversation(current_user, person, form.details()), form=form, success=RECORDED):
+            lambda: services.record_conversation(current_user, person, form.details()), form=form, success=_recorded):
         return redirect(url_for("conversations.coworker", person_id=person.id))
     return render_form("conversations/record.html", form, person=person, unit=person.unit)
 
@@ -76,7 +83,7 @@ def add_follow_up(person_id: int):
     form = FollowUpForm() if request.method == "POST" else FollowUpForm(formdata=None, owner_id=current_user.id)
     form.set_holders(services.holders_for(person))
     if form.validate_on_submit() and unit_of_work(
-            lambda: services.add_follow_up(current_user, person, form.step()), form=form, success=FOLLOW_UP_SET):
+            lambda: services.add_follow_up(current_user, person, form.step()), form=form, success=_follow_up_set):
         return redirect(url_for("conversations.coworker", person_id=person.id))
     return render_form("conversations/follow_up.html", form, person=person, unit=person.unit)
 
@@ -87,8 +94,8 @@ def mark_follow_up_done(follow_up_id: int):
     """Mark a follow-up done; back to the page the button was on (the home page or the coworker's)."""
     follow_up = get_follow_up_or_404(follow_up_id)
     if not ConfirmForm().validate_on_submit():
-        abort(400, "The form was incomplete.")
+        abort(400, gettext("The form was incomplete."))
     person_id = follow_up.person_id
-    unit_of_work(lambda: services.mark_done(current_user, follow_up), success=FOLLOW_UP_DONE)
+    unit_of_work(lambda: services.mark_done(current_user, follow_up), success=_follow_up_done)
     return redirect(safe_next_url(request.form.get("next"))
                     or url_for("conversations.coworker", person_id=person_id))

@@ -1,7 +1,9 @@
-"""Forms of claims, demands, employer responses and endorsement surveys."""
+"""Forms of claims, demands, employer responses and endorsement surveys. Their words are
+`lazy_gettext`: a form class is built once, at import, and read in each visitor's language."""
 
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -21,72 +23,87 @@ from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, 
 from organizer.demands.services import CLAIM_TEXT, DEMAND_TEXT, ENDORSEMENT_DAYS, FIRST_YEAR, NOTE_MAX, DemandFilters
 
 
+#: A box or an option holding a member's words, not the interface's (see `core.templating.untranslated`).
+_AS_WRITTEN = {"translate": "no"}
+
+
 def enum_choices(enum_class) -> list[tuple[str, str]]:
     return [(member.value, member.label) for member in enum_class]
 
 
 class DemandForm(FlaskForm):
     text = TextAreaField(
-        "Your demand, as a question the employer must answer", filters=[strip_text, rules.without_bidi_controls],
-        description="For example: “Will you pay the night differential on every night shift? How, and from when?” "
-                    f"Up to {DEMAND_TEXT[1]} characters.",
+        lazy_gettext("Your demand, as a question the employer must answer"),
+        filters=[strip_text, rules.without_bidi_controls], render_kw=_AS_WRITTEN,
+        description=lazy_gettext("For example: “Will you pay the night differential on every night shift? How, "
+                                 "and from when?” Up to %(max)d characters.", max=DEMAND_TEXT[1]),
         validators=[DataRequired(), *rules.free_text_rules(DEMAND_TEXT[1], DEMAND_TEXT[0]), rules.visible_words,
                     rules.not_repeated])
-    kind = RadioField("Kind", choices=enum_choices(DemandKind), default=DemandKind.DEMAND.value)
-    tier = RadioField("How important is it to you?",
-                      choices=[(t.value, f"{t.label}: {t.meaning}") for t in Tier], default=Tier.IMPORTANT.value)
-    basis = SelectField("What leverage does it rest on?", choices=enum_choices(Basis),
-                        description="Why the employer should say yes: your work, your growth, what you need, "
-                                    "what the whole unit needs, or what others are paid.")
-    category = SelectField("Category", choices=enum_choices(Category))
+    kind = RadioField(lazy_gettext("Kind"), choices=enum_choices(DemandKind), default=DemandKind.DEMAND.value)
+    tier = RadioField(lazy_gettext("How important is it to you?"),
+                      # TRANSLATORS: a tier's name, then what it means ("Priority: Strongly wanted; ...").
+                      choices=[(t.value, lazy_gettext("%(tier)s: %(meaning)s", tier=t.label, meaning=t.meaning))
+                               for t in Tier], default=Tier.IMPORTANT.value)
+    basis = SelectField(lazy_gettext("What leverage does it rest on?"), choices=enum_choices(Basis),
+                        description=lazy_gettext("Why the employer should say yes: your work, your growth, what "
+                                                 "you need, what the whole unit needs, or what others are paid."))
+    category = SelectField(lazy_gettext("Category"), choices=enum_choices(Category))
     claim_ids = SelectMultipleField(
-        "Claims from your profile it rests on", coerce=int, validate_choice=True,
-        description="Optional. Coworkers can endorse these claims too.")
+        lazy_gettext("Claims from your profile it rests on"), coerce=int, validate_choice=True,
+        description=lazy_gettext("Optional. Coworkers can endorse these claims too."))
     is_attributable = BooleanField(
-        "Stewards may show my name with this demand",
-        description="Leave it unticked to stay anonymous: stewards and summaries show it as from “a member”.")
+        lazy_gettext("Stewards may show my name with this demand"),
+        description=lazy_gettext("Leave it unticked to stay anonymous: stewards and summaries show it as from "
+                                 "“a member”."))
 
     def set_claim_choices(self, claims) -> None:
-        self.claim_ids.choices = [(c.id, c.text if len(c.text) <= 80 else c.text[:77] + "…") for c in claims]
+        # The member's own words: marked so that a browser's translator leaves them as written.
+        self.claim_ids.choices = [(c.id, c.text if len(c.text) <= 80 else c.text[:77] + "…", _AS_WRITTEN)
+                                  for c in claims]
 
 
 class ClaimForm(FlaskForm):
-    section = SelectField("Part of your profile", choices=enum_choices(ClaimSection))
-    year = IntegerField("Year", validators=[Optional(), NumberRange(min=FIRST_YEAR, max=9999)],
-                        description="The year you were hired, or of the achievement. Needed for performance.")
+    section = SelectField(lazy_gettext("Part of your profile"), choices=enum_choices(ClaimSection))
+    year = IntegerField(lazy_gettext("Year"), validators=[Optional(), NumberRange(min=FIRST_YEAR, max=9999)],
+                        description=lazy_gettext("The year you were hired, or of the achievement. Needed for "
+                                                 "performance."))
     text = TextAreaField(
-        "What you bring or need", filters=[strip_text, rules.without_bidi_controls],
-        description="The experience itself, never the name of a previous employer. "
-                    "For example: “Trained the four newest hires on the sorter.”",
+        lazy_gettext("What you bring or need"), filters=[strip_text, rules.without_bidi_controls],
+        render_kw=_AS_WRITTEN,
+        description=lazy_gettext("The experience itself, never the name of a previous employer. "
+                                 "For example: “Trained the four newest hires on the sorter.”"),
         validators=[DataRequired(), *rules.free_text_rules(CLAIM_TEXT[1], CLAIM_TEXT[0]), rules.visible_words,
                     rules.not_repeated])
 
     def validate_year(self, field: IntegerField) -> None:
         if field.data is not None and field.data > today().year:
-            raise ValidationError(f"That year is still to come: give a year from {FIRST_YEAR} to {today().year}.")
+            raise ValidationError(gettext("That year is still to come: give a year from %(first)d to %(last)d.",
+                                          first=FIRST_YEAR, last=today().year))
 
 
 class ResponseForm(FlaskForm):
-    response = SelectField("The employer's answer", choices=enum_choices(EmployerResponse))
-    note = TextAreaField("How they answered", filters=[strip_text, rules.without_bidi_controls],
+    response = SelectField(lazy_gettext("The employer's answer"), choices=enum_choices(EmployerResponse))
+    note = TextAreaField(lazy_gettext("How they answered"), filters=[strip_text, rules.without_bidi_controls],
+                         render_kw=_AS_WRITTEN,
                          validators=[Optional(), *rules.free_text_rules(NOTE_MAX)])
 
 
 class EndorsementLaunchForm(FlaskForm):
     request = HiddenField(validators=[DataRequired(), Length(max=64)])
-    days_open = IntegerField("Days open", default=7,
+    days_open = IntegerField(lazy_gettext("Days open"), default=7,
                              validators=[InputRequired(), NumberRange(min=ENDORSEMENT_DAYS[0], max=ENDORSEMENT_DAYS[1])])
 
 
 class SameAsForm(FlaskForm):
-    same_as = SelectField("Same demand as", coerce=lambda v: None if v in (None, "", "None") else int(v),
+    same_as = SelectField(lazy_gettext("Same demand as"), coerce=lambda v: None if v in (None, "", "None") else int(v),
                           validate_choice=True,
-                          description="Combine it with another member's demand that asks the same thing.")
+                          description=lazy_gettext("Combine it with another member's demand that asks the same "
+                                                   "thing."))
 
     def set_choices(self, others: list[tuple[int, str]]) -> None:
         """`others`: (id, words) of the demands it may be combined with."""
-        self.same_as.choices = [(None, "— not combined —")] + [
-            (other_id, text if len(text) <= 70 else text[:67] + "…") for other_id, text in others]
+        self.same_as.choices = [(None, gettext("— not combined —"))] + [
+            (other_id, text if len(text) <= 70 else text[:67] + "…", _AS_WRITTEN) for other_id, text in others]
 
 
 def _enum_or_none(enum_class):
@@ -103,7 +120,7 @@ def _enum_or_none(enum_class):
 
 
 #: The employer's answer as the filter of a unit's demands names it (NO_ANSWER takes in "none recorded").
-ANSWER_FILTER_CHOICES = [(None, "Any"), (EmployerResponse.NO_ANSWER.value, "No answer yet"),
+ANSWER_FILTER_CHOICES = [(None, lazy_gettext("Any")), (EmployerResponse.NO_ANSWER.value, lazy_gettext("No answer yet")),
                          *[(r.value, r.label) for r in EmployerResponse if r is not EmployerResponse.NO_ANSWER]]
 
 
@@ -115,16 +132,17 @@ class UnitDemandsFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    kind = SelectField("Kind", coerce=_enum_or_none(DemandKind), validate_choice=True,
-                       choices=[(None, "Any"), (DemandKind.DEMAND.value, "Demands"),
-                                (DemandKind.QUESTION.value, "Questions")])
-    tier = SelectField("Tier", coerce=_enum_or_none(Tier), validate_choice=True,
-                       choices=[(None, "Any"), *enum_choices(Tier)])
-    category = SelectField("Category", coerce=_enum_or_none(Category), validate_choice=True,
-                           choices=[(None, "Any"), *enum_choices(Category)])
-    answer = SelectField("Answer", coerce=_enum_or_none(EmployerResponse), validate_choice=True,
+    kind = SelectField(lazy_gettext("Kind"), coerce=_enum_or_none(DemandKind), validate_choice=True,
+                       choices=[(None, lazy_gettext("Any")), (DemandKind.DEMAND.value, lazy_gettext("Demands")),
+                                (DemandKind.QUESTION.value, lazy_gettext("Questions"))])
+    tier = SelectField(lazy_gettext("Tier"), coerce=_enum_or_none(Tier), validate_choice=True,
+                       choices=[(None, lazy_gettext("Any")), *enum_choices(Tier)])
+    category = SelectField(lazy_gettext("Category"), coerce=_enum_or_none(Category), validate_choice=True,
+                           choices=[(None, lazy_gettext("Any")), *enum_choices(Category)])
+    answer = SelectField(lazy_gettext("Answer"), coerce=_enum_or_none(EmployerResponse), validate_choice=True,
                          choices=ANSWER_FILTER_CHOICES)
-    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, message="Pages start at 1.")])
+    page = IntegerField(lazy_gettext("Page"), default=1,
+                        validators=[Optional(), NumberRange(min=1, message=lazy_gettext("Pages start at 1."))])
 
     @property
     def filters(self) -> DemandFilters:

@@ -6,6 +6,7 @@ import enum
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from core.clock import today
@@ -25,16 +26,17 @@ from surveys.models import Survey, SurveyState
 class ClaimSection(LabelledEnum):
     """Where a claim sits in the chronological leverage profile."""
 
-    HIRE = "hire", "Why I was hired (qualifications at hire)"  #: qualifications at hire
-    PERFORMANCE = "performance", "Performance and achievements"  #: a year's performance claims and achievements
-    NEED = "need", "Needs (training, accommodation)"  #: human needs: training, accommodation
+    HIRE = "hire", lazy_gettext("Why I was hired (qualifications at hire)")  #: qualifications at hire
+    #: a year's performance claims and achievements
+    PERFORMANCE = "performance", lazy_gettext("Performance and achievements")
+    NEED = "need", lazy_gettext("Needs (training, accommodation)")  #: human needs: training, accommodation
 
 
 class EmployerResponse(LabelledEnum):
-    SUPPORTS = "supports", "Supports"
-    PARTLY = "partly", "Partly"
-    REFUSES = "refuses", "Refuses"
-    NO_ANSWER = "no_answer", "No answer"
+    SUPPORTS = "supports", lazy_gettext("Supports")
+    PARTLY = "partly", lazy_gettext("Partly")
+    REFUSES = "refuses", lazy_gettext("Refuses")
+    NO_ANSWER = "no_answer", lazy_gettext("No answer")
 
 
 class EndorsementState(enum.StrEnum):
@@ -95,15 +97,15 @@ class _Endorsable:
 
     def ask_coworkers(self, on: date) -> None:
         if self.awaits_endorsement_survey:
-            raise EndorsementRefused("You have already asked; an organizer will send the survey.")
+            raise EndorsementRefused(gettext("You have already asked; an organizer will send the survey."))
         if self.survey_being_answered is not None:
-            raise EndorsementRefused("Coworkers are already being asked about it.")
+            raise EndorsementRefused(gettext("Coworkers are already being asked about it."))
         # The last survey stays linked: its words were weighed, so they stay fixed.
         self.endorsement_state, self.endorsement_requested_on = EndorsementState.REQUESTED, on
 
     def put_to_survey(self, survey: Survey) -> None:
         if not self.awaits_endorsement_survey:
-            raise EndorsementRefused("This request no longer awaits an endorsement survey.")
+            raise EndorsementRefused(gettext("This request no longer awaits an endorsement survey."))
         self.endorsement_state, self.endorsement_survey = EndorsementState.SURVEYED, survey
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.clock import today, utcnow
@@ -44,7 +45,7 @@ from organizer.unit_surveys import services as unit_surveys
 from organizer.unit_surveys.services import electorate
 from surveys import definitions, launch
 from surveys.errors import SurveyError
-from surveys.models import KeyMode, QuestionType, Survey, SurveyKind, SurveyState
+from surveys.models import KeyMode, QuestionType, SurveyKind, SurveyState
 
 DEMAND_TEXT = (10, 600)
 
@@ -60,6 +61,9 @@ FIRST_YEAR = 1950
 
 ENDORSEMENT_DAYS = (1, 30)
 
+# The endorsement survey's own words (its title, intro, prompts and scale) are stored with the
+# survey and read by every member of the unit, whatever their language: they stay English, like
+# the standard survey questions, until a survey holds its words in each language.
 AGREEMENT_LABELS = ["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"]
 
 DEMAND_PROMPT = "How strongly do you back this demand?"
@@ -93,19 +97,19 @@ def member_unit(actor: Account) -> BargainingUnit:
     """The unit a member raises demands in (a member belongs to one unit)."""
     unit_ids = sorted(actor.unit_ids_as(Role.MEMBER))
     if not unit_ids:
-        raise NotAllowed("Only members of a bargaining unit keep demands.")
+        raise NotAllowed(gettext("Only members of a bargaining unit keep demands."))
     return db.session.get(BargainingUnit, unit_ids[0])
 
 
 def _require_owner(actor: Account, item: Claim | Demand) -> None:
     if item.account_id != actor.id:
-        raise NotAllowed("Only its author can change it.")
+        raise NotAllowed(gettext("Only its author can change it."))
 
 
-_STEWARDS_ONLY = "Only the unit's stewards record the employer's answers."
+_STEWARDS_ONLY = lazy_gettext("Only the unit's stewards record the employer's answers.")
 
 
-_ORGANIZERS_ONLY = "Only the union's organizers send surveys."
+_ORGANIZERS_ONLY = lazy_gettext("Only the union's organizers send surveys.")
 
 
 # -- demands --------------------------------------------------------------------------------------
@@ -114,22 +118,24 @@ def _clean_text(text: str, bounds: tuple[int, int], field_name: str = "text") ->
     text = " ".join((text or "").split())
     low, high = bounds
     if not low <= len(text) <= high:
-        raise DomainError(f"Write between {low} and {high} characters.", field=field_name)
+        raise DomainError(gettext("Write between %(low)d and %(high)d characters.", low=low, high=high),
+                          field=field_name)
     return text
 
 
 def _validated(actor: Account, details: DemandDetails) -> tuple[DemandDetails, list[Claim]]:
     text = _clean_text(details.text, DEMAND_TEXT)
     if not any(mark in text for mark in QUESTION_MARKS):
-        raise DomainError("Phrase it as a question the employer must answer, e.g. “Will you …?”", field="text")
+        raise DomainError(gettext("Phrase it as a question the employer must answer, e.g. “Will you …?”"),
+                          field="text")
     if details.tier == Tier.CURIOUS and details.kind != DemandKind.QUESTION:
-        raise DomainError("“Curious” is for questions that ask for information; choose another tier for a demand.",
-                          field="tier")
+        raise DomainError(gettext("“Curious” is for questions that ask for information; choose another tier for "
+                                  "a demand."), field="tier")
     claims = []
     for claim_id in dict.fromkeys(details.claim_ids):
         claim = db.session.get(Claim, claim_id)
         if claim is None or claim.account_id != actor.id:
-            raise DomainError("A demand can rest only on claims from your own profile.", field="claim_ids")
+            raise DomainError(gettext("A demand can rest only on claims from your own profile."), field="claim_ids")
         claims.append(claim)
     return DemandDetails(details.kind, details.tier, details.basis, details.category, text,
                          details.is_attributable), claims
@@ -152,7 +158,7 @@ def _refuse_a_repeat(actor: Account, text: str, besides: Demand | None = None) -
     said = "".join(ch for ch in text.casefold() if is_word_character(ch))
     for other in db.session.scalars(sa.select(Demand).where(Demand.account_id == actor.id)):
         if other is not besides and "".join(ch for ch in other.text.casefold() if is_word_character(ch)) == said:
-            raise DomainError("You have already asked this: it is in your demands.", field="text")
+            raise DomainError(gettext("You have already asked this: it is in your demands."), field="text")
 
 
 def update_demand(actor: Account, demand: Demand, details: DemandDetails) -> Demand:
@@ -161,13 +167,14 @@ def update_demand(actor: Account, demand: Demand, details: DemandDetails) -> Dem
     _refuse_a_repeat(actor, clean.text, besides=demand)
     if demand.was_weighed and clean.text != demand.text:
         # Coworkers weighed these exact words; new words would borrow their backing.
-        raise DomainError("Coworkers have been asked about this wording, so it can no longer change. "
-                          "Write a new demand instead.", field="text")
+        raise DomainError(gettext("Coworkers have been asked about this wording, so it can no longer change. "
+                                  "Write a new demand instead."), field="text")
     if demand.is_attributable and not clean.is_attributable and _surveyed_beside_other_items(demand):
         # Named demands may share a survey; once they did, the unnamed one would still be tied to its author.
-        raise DomainError("Coworkers weighed this demand in one survey with your other named demands, so taking "
-                          "your name off it would not make it anonymous. Write a new demand without your name "
-                          "instead, and remove this one once no survey is open about it.", field="is_attributable")
+        raise DomainError(gettext("Coworkers weighed this demand in one survey with your other named demands, so "
+                                  "taking your name off it would not make it anonymous. Write a new demand without "
+                                  "your name instead, and remove this one once no survey is open about it."),
+                          field="is_attributable")
     demand.kind, demand.tier, demand.basis, demand.category = clean.kind, clean.tier, clean.basis, clean.category
     demand.text, demand.is_attributable, demand.claims = clean.text, clean.is_attributable, claims
     db.session.flush()
@@ -186,7 +193,7 @@ def _surveyed_beside_other_items(demand: Demand) -> bool:
 def _refuse_while_surveyed(item: Claim | Demand) -> None:
     survey = item.survey_being_answered
     if survey is not None and survey.state in (SurveyState.DRAFT, SurveyState.OPEN):
-        raise DomainError("Coworkers are answering a survey about it; remove it after the survey closes.")
+        raise DomainError(gettext("Coworkers are answering a survey about it; remove it after the survey closes."))
 
 
 def remove_item(actor: Account, item: Claim | Demand) -> None:
@@ -216,13 +223,13 @@ def demands_of(actor: Account) -> list[Demand]:
 
 def _require_officer(actor: Account, unit: BargainingUnit) -> None:
     if not policy.is_officer_of(actor, unit):
-        raise NotAllowed("Only the unit's stewards and the union's organizers see all its demands.")
+        raise NotAllowed(gettext("Only the unit's stewards and the union's organizers see all its demands."))
 
 
 def unit_demands(actor: Account, unit: BargainingUnit) -> list[Demand]:
     _require_officer(actor, unit)
     demands = db.session.scalars(sa.select(Demand).where(Demand.unit_id == unit.id).options(*_SHOWN_WITH))
-    return sorted(demands, key=lambda d: (d.kind != DemandKind.DEMAND, d.tier.rank, d.category.label, d.id))
+    return sorted(demands, key=lambda d: (d.kind != DemandKind.DEMAND, d.tier.rank, str(d.category.label), d.id))
 
 
 # -- a unit's demands, a page at a time ------------------------------------------------------------
@@ -264,8 +271,9 @@ class DemandsPage:
 
 
 def _listing_order() -> tuple:
-    """`unit_demands`' order, in SQL: demands before questions, by tier, by category's words, by id."""
-    by_words = sorted(Category, key=lambda category: category.label)
+    """`unit_demands`' order, in SQL: demands before questions, by tier, by category's words (in the
+    reader's language, as the page names them), by id."""
+    by_words = sorted(Category, key=lambda category: str(category.label))
     return (sa.case((Demand.kind == DemandKind.DEMAND, 0), else_=1),
             sa.case({tier: tier.rank for tier in Tier}, value=Demand.tier),
             sa.case({category: by_words.index(category) for category in Category}, value=Demand.category),
@@ -304,7 +312,7 @@ def unit_demands_page(actor: Account, unit: BargainingUnit, filters: DemandFilte
     the page's demands, and what they are shown with. A page past the last shows the last."""
     _require_officer(actor, unit)
     if page < 1:
-        raise DomainError("Pages start at 1.", field="page")
+        raise DomainError(gettext("Pages start at 1."), field="page")
     where = _matching(unit, filters)
     counts = dict(db.session.execute(
         sa.select(Demand.kind, sa.func.count()).where(*where).group_by(Demand.kind)).all())
@@ -342,7 +350,7 @@ def record_response(actor: Account, demand: Demand, response: EmployerResponse, 
     policy.require_steward(actor, demand.unit, _STEWARDS_ONLY)
     note = " ".join((note or "").split()) or None
     if note is not None and len(note) > NOTE_MAX:
-        raise DomainError(f"Keep the note under {NOTE_MAX} characters.", field="note")
+        raise DomainError(gettext("Keep the note under %(max)d characters.", max=NOTE_MAX), field="note")
     latest, day = demand.latest_answer, today()
     # The same answer sent twice in one day (a second click, a reload) is one answer, not two.
     if latest is None or (latest.response, latest.note, latest.recorded_on) != (response, note, day):
@@ -357,16 +365,16 @@ def mark_same_as(actor: Account, demand: Demand, other: Demand | None) -> Demand
     policy.require_steward(actor, demand.unit, _STEWARDS_ONLY)
     if other is not None:
         if other.unit_id != demand.unit_id or other.id == demand.id:
-            raise DomainError("Choose another demand of the same unit.", field="same_as")
+            raise DomainError(gettext("Choose another demand of the same unit."), field="same_as")
         if other.kind != demand.kind:
-            raise DomainError("A demand can only be combined with a demand, a question with a question.",
+            raise DomainError(gettext("A demand can only be combined with a demand, a question with a question."),
                               field="same_as")
         if other.same_as_id is not None:
-            raise DomainError("That one is itself combined with another; choose the one it is combined with.",
-                              field="same_as")
+            raise DomainError(gettext("That one is itself combined with another; choose the one it is combined "
+                                      "with."), field="same_as")
         followers = db.session.scalar(sa.select(sa.func.count()).select_from(Demand).where(Demand.same_as_id == demand.id))
         if followers:
-            raise DomainError("Other demands are combined with this one; combine them with the other first.",
+            raise DomainError(gettext("Other demands are combined with this one; combine them with the other first."),
                               field="same_as")
     demand.same_as = other
     db.session.flush()
@@ -380,9 +388,10 @@ def add_claim(actor: Account, details: ClaimDetails) -> Claim:
     text = _clean_text(details.text, CLAIM_TEXT)
     year = details.year
     if year is not None and not FIRST_YEAR <= year <= today().year:
-        raise DomainError(f"Give a year from {FIRST_YEAR} to {today().year}.", field="year")
+        raise DomainError(gettext("Give a year from %(first)d to %(last)d.", first=FIRST_YEAR, last=today().year),
+                          field="year")
     if details.section == ClaimSection.PERFORMANCE and year is None:
-        raise DomainError("Say which year this achievement belongs to.", field="year")
+        raise DomainError(gettext("Say which year this achievement belongs to."), field="year")
     claim = Claim(account_id=actor.id, section=details.section, year=year, text=text)
     db.session.add(claim)
     db.session.flush()
@@ -492,10 +501,11 @@ def launch_endorsement_survey(actor: Account, unit: BargainingUnit, request_key:
     endorsement floor as k, so the weights appear by themselves when it closes."""
     policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     if not ENDORSEMENT_DAYS[0] <= days_open <= ENDORSEMENT_DAYS[1]:
-        raise DomainError(f"Keep it open {ENDORSEMENT_DAYS[0]} to {ENDORSEMENT_DAYS[1]} days.", field="days_open")
+        raise DomainError(gettext("Keep it open %(low)d to %(high)d days.", low=ENDORSEMENT_DAYS[0],
+                                  high=ENDORSEMENT_DAYS[1]), field="days_open")
     request = next((r for r in pending_requests(actor, unit) if r.key == request_key), None)
     if request is None:
-        raise DomainError("This request no longer awaits an endorsement survey.")
+        raise DomainError(gettext("This request no longer awaits an endorsement survey."))
     union = unit.union
     k = union.floor_for(SurveyKind.ENDORSEMENT)
     single = len(request.items) == 1

@@ -7,6 +7,7 @@ demands an endorsement survey asks about; the answer page is the booth's."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext, ngettext
 from flask_login import current_user, login_required
 
 from core.authz import role_required
@@ -73,7 +74,7 @@ def new_demand():
     form.set_claim_choices(demands.claims_of(current_user))
     if form.validate_on_submit() and unit_of_work(
             lambda: demands.create_demand(current_user, _details(form)), form=form,
-            success="Demand saved. Ask your coworkers to back it when you are ready."):
+            success=gettext("Demand saved. Ask your coworkers to back it when you are ready.")):
         return redirect(url_for("demands.my_demands"))
     return render_form("demands/demand_form.html", form, demand=None)
 
@@ -87,7 +88,8 @@ def edit_demand(demand_id: int):
     if not form.is_submitted():
         form.claim_ids.data = [claim.id for claim in demand.claims]
     if form.validate_on_submit() and unit_of_work(
-            lambda: demands.update_demand(current_user, demand, _details(form)), form=form, success="Demand updated."):
+            lambda: demands.update_demand(current_user, demand, _details(form)), form=form,
+            success=gettext("Demand updated.")):
         return redirect(url_for("demands.my_demands"))
     return render_form("demands/demand_form.html", form, demand=demand)
 
@@ -95,18 +97,19 @@ def edit_demand(demand_id: int):
 def _button(action, item, done: str, back: str):
     """A confirmed button press on one of the member's own items: act, commit, say so, go back."""
     if not ConfirmForm().validate_on_submit():
-        abort(400, "The form was incomplete; reload the page and try again.")
-    unit_of_work(lambda: action(current_user, item), success=done)
+        abort(400, gettext("The form was incomplete; reload the page and try again."))
+    # Words now, in the reader's language: a flash cannot hold a lazy string.
+    unit_of_work(lambda: action(current_user, item), success=str(done))
     return redirect(back)
 
 
-ASKED = "Asked. An organizer will send your coworkers a short anonymous survey about it."
+ASKED = lazy_gettext("Asked. An organizer will send your coworkers a short anonymous survey about it.")
 
 
 @demands_bp.route("/demands/<int:demand_id>/remove", methods=["POST"])
 @member_required
 def remove_demand(demand_id: int):
-    return _button(demands.remove_item, get_demand_for_author_or_404(demand_id), "Demand removed.",
+    return _button(demands.remove_item, get_demand_for_author_or_404(demand_id), gettext("Demand removed."),
                    url_for("demands.my_demands"))
 
 
@@ -123,7 +126,7 @@ def profile():
     form = ClaimForm()
     if form.validate_on_submit() and unit_of_work(lambda: demands.add_claim(current_user, demands.ClaimDetails(
             section=ClaimSection(form.section.data), text=form.text.data, year=form.year.data)),
-            form=form, success="Added to your profile."):
+            form=form, success=gettext("Added to your profile.")):
         return redirect(url_for("demands.profile"))
     unit = demands.member_unit(current_user)
     claims = demands.claims_of(current_user)
@@ -134,7 +137,7 @@ def profile():
 @demands_bp.route("/claims/<int:claim_id>/remove", methods=["POST"])
 @member_required
 def remove_claim(claim_id: int):
-    return _button(demands.remove_item, get_claim_for_author_or_404(claim_id), "Removed from your profile.",
+    return _button(demands.remove_item, get_claim_for_author_or_404(claim_id), gettext("Removed from your profile."),
                    url_for("demands.profile"))
 
 
@@ -202,7 +205,7 @@ def record_response(demand_id: int):
     form, filters = ResponseForm(prefix=_prefix(demand)), _list_filters()
     if form.validate_on_submit() and unit_of_work(
             lambda: demands.record_response(current_user, demand, EmployerResponse(form.response.data), form.note.data),
-            form=form, success="The employer's answer is recorded."):
+            form=form, success=gettext("The employer's answer is recorded.")):
         return redirect(_list_url(demand.unit_id, filters, demand))
     return _unit_page(demand.unit, filters, (demand, form)), 400
 
@@ -217,8 +220,8 @@ def mark_same_as(demand_id: int):
     form.set_choices(demands.same_as_choices(current_user, demand))
     if form.validate_on_submit() and unit_of_work(
             lambda: demands.mark_same_as(current_user, demand, _demand_or_none(form.same_as.data)), form=form,
-            success=lambda marked: "Combined: the summary lists it once and counts both members."
-            if marked.same_as_id is not None else "No longer combined."):
+            success=lambda marked: gettext("Combined: the summary lists it once and counts both members.")
+            if marked.same_as_id is not None else gettext("No longer combined.")):
         return redirect(_back_to_its_page(demand))
     return render_template("demands/same_as.html", demand=demand, form=form, back=_back_to_its_page(demand)), (
         400 if form.is_submitted() else 200)
@@ -249,8 +252,10 @@ def launch_endorsement(unit_id: int):
     form = EndorsementLaunchForm()
     if form.validate_on_submit() and unit_of_work(
             lambda: demands.launch_endorsement_survey(current_user, unit, form.request.data, form.days_open.data),
-            form=form, success=lambda report: f"Endorsement survey sent to {report.eligible} coworkers. "
-                                              "Its weights appear when it closes."):
+            form=form, success=lambda report: ngettext(
+                "Endorsement survey sent to %(num)d coworker. Its weights appear when it closes.",
+                "Endorsement survey sent to %(num)d coworkers. Its weights appear when it closes.",
+                report.eligible)):
         return redirect(url_for("demands.endorsement_requests", unit_id=unit.id))
     return render_template("demands/endorsements.html", unit=unit,
                            requests=demands.pending_requests(current_user, unit), form=form), 400

@@ -26,8 +26,8 @@ from core.extensions import db
 from organizer.accounts import committee
 from organizer.accounts.models import Account
 from organizer.accounts.services import account_ref
+from organizer.cards import density
 from organizer.ceremony import services as ceremonies
-from organizer.charting import unions
 from organizer.charting.models import BargainingUnit, Union
 from organizer.conversations import services as conversations
 from organizer.demands import services as demands
@@ -188,14 +188,15 @@ class Places:
 
     organizer_unions: list[Union]
     steward_units: list[BargainingUnit]
-    member_figures: list[unions.UnitFigures]
+    #: The units they are a member of, with each one's density (see `organizer.cards.density`).
+    member_figures: list[density.Density]
     #: The units whose organizing committee they sit on, with their departments.
     committee_seats: list[committee.MySeat] = field(default_factory=list)
 
 
 def places_of(actor: Account) -> Places:
     return Places(organizer_unions=_organized_unions(actor), steward_units=_units(actor.unit_ids_as(Role.STEWARD)),
-                  member_figures=unions.unit_figures(_units(actor.unit_ids_as(Role.MEMBER))),
+                  member_figures=density.densities(_units(actor.unit_ids_as(Role.MEMBER))),
                   committee_seats=committee.seats_of(actor))
 
 

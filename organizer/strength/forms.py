@@ -3,10 +3,12 @@ and which pulse is the unit's temperature check."""
 
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
+from core.i18n import format_percent
 from organizer.strength.models import StructureTestKind
 
 
@@ -14,12 +16,21 @@ def enum_choices(enum_class) -> list[tuple[str, str]]:
     return [(member.value, member.label) for member in enum_class]
 
 
+def structure_test_choices() -> list[tuple[str, str]]:
+    """Each rung with its target ("Rally (target 75%)"), in the language of the request."""
+    return [(k.value, gettext("%(action)s (target %(target)s)", action=k.label, target=format_percent(k.target)))
+            for k in StructureTestKind]
+
+
 class StructureTestForm(FlaskForm):
-    kind = SelectField("Action", choices=[(k.value, f"{k.label} (target {k.target:.0%})") for k in StructureTestKind])
-    held_on = DateField("Held on", validators=[InputRequired(message="Give the day it took place.")])
-    participants = IntegerField("Coworkers who took part", validators=[InputRequired(), NumberRange(min=0, max=100_000)])
-    headcount = IntegerField("Headcount that day", validators=[Optional(), NumberRange(min=1, max=100_000)],
-                             description="Leave empty to use the chart's headcount.")
+    kind = SelectField(lazy_gettext("Action"), choices=structure_test_choices)
+    held_on = DateField(lazy_gettext("Held on"),
+                        validators=[InputRequired(message=lazy_gettext("Give the day it took place."))])
+    participants = IntegerField(lazy_gettext("Coworkers who took part"),
+                                validators=[InputRequired(), NumberRange(min=0, max=100_000)])
+    headcount = IntegerField(lazy_gettext("Headcount that day"),
+                             validators=[Optional(), NumberRange(min=1, max=100_000)],
+                             description=lazy_gettext("Leave empty to use the chart's headcount."))
 
 
 WINDOW_PREFIX = "window"
@@ -30,9 +41,9 @@ class EvidenceWindowForm(FlaskForm):
     (the service holds it to `unions.EVIDENCE_WINDOW_RANGE`). Built with `prefix=WINDOW_PREFIX`:
     it sits on the strength page beside the structure test's form."""
 
-    days = IntegerField("Count evidence from the last … days", validators=[
-        InputRequired(message="Give a number of days."), NumberRange(min=1, max=10_000)],
-        description="For every unit of the union. Older evidence stays listed as history.")
+    days = IntegerField(lazy_gettext("Count evidence from the last … days"), validators=[
+        InputRequired(message=lazy_gettext("Give a number of days.")), NumberRange(min=1, max=10_000)],
+        description=lazy_gettext("For every unit of the union. Older evidence stays listed as history."))
 
 
 class TemperatureCheckForm(FlaskForm):

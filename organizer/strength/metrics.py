@@ -21,11 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext, lazy_gettext
 
 from core.clock import today
 from core.extensions import db
-from organizer.cards import services as union_cards
-from organizer.charting import roster, unions
+from core.i18n import format_day, format_number, format_percent
+from organizer.cards import density as unit_density
+from organizer.charting import roster
 from organizer.charting.models import BargainingUnit
 from organizer.strength import temperature
 from organizer.strength.card import BackingWords, StrengthCard, backing_words, strength_card
@@ -49,10 +51,10 @@ AGREEMENT_SCORES = (0.0, 0.25, 0.5, 0.75, 1.0)
 AGREEING_POINTS = (3, 4)
 
 #: What the ranking weight is, for the page that ranks by it (it is not a share of anyone).
-WEIGHT_RULE = (f"Backing in the score is a weight from 0 to 1 made from coworkers' average answer "
-               f"(1 = strongly disagree is 0, 5 = strongly agree is 1), pulled toward the middle (0.5) as if "
-               f"{PRIOR_ANSWERS} more coworkers had answered \u201cneither\u201d, so that a few keen answers do not "
-               f"outrank many mixed ones; it is not the share who agree.")
+WEIGHT_RULE = lazy_gettext("Backing in the score is a weight from 0 to 1 made from coworkers' average answer "
+                           "(1 = strongly disagree is 0, 5 = strongly agree is 1), pulled toward the middle (0.5) as "
+                           "if %(prior)s more coworkers had answered \u201cneither\u201d, so that a few keen answers "
+                           "do not outrank many mixed ones; it is not the share who agree.", prior=PRIOR_ANSWERS)
 
 #: A figure that fewer than this share of the unit stands behind is marked as such.
 SMALL_SHARE = 1 / 3
@@ -64,15 +66,23 @@ DISAGREEMENT_GAP = 2
 class StrengthTier(enum.Enum):
     """Organizing milestones, each a share of the whole unit (PRODUCT.md)."""
 
-    BUILDING = ("building", "Building", "under 30% of the unit")
-    SHOWING_OF_INTEREST = ("showing_of_interest", "Showing of interest",
-                           "at least 30% of the unit, enough to petition for an election")
-    MAJORITY = ("majority", "Majority", "more than half the unit")
-    SUPERMAJORITY = ("supermajority", "Supermajority", "at least 70% of the unit, where campaigns commonly go public")
-    STRIKE_READY = ("strike_ready", "Strike-ready", "at least 90% of the unit in a vote or a structure test")
+    BUILDING = ("building", lazy_gettext("Building"), lazy_gettext("under %(share)s of the unit"), 0.3)
+    SHOWING_OF_INTEREST = ("showing_of_interest", lazy_gettext("Showing of interest"),
+                           lazy_gettext("at least %(share)s of the unit, enough to petition for an election"), 0.3)
+    MAJORITY = ("majority", lazy_gettext("Majority"), lazy_gettext("more than half the unit"), 0.5)
+    SUPERMAJORITY = ("supermajority", lazy_gettext("Supermajority"),
+                     lazy_gettext("at least %(share)s of the unit, where campaigns commonly go public"), 0.7)
+    STRIKE_READY = ("strike_ready", lazy_gettext("Strike-ready"),
+                    lazy_gettext("at least %(share)s of the unit in a vote or a structure test"), 0.9)
 
-    def __init__(self, key: str, label: str, meaning: str) -> None:
-        self.key, self.label, self.meaning = key, label, meaning
+    def __init__(self, key: str, label: str, meaning: str, share: float) -> None:
+        self.key, self.label = key, label
+        self._meaning, self._share = meaning, share
+
+    @property
+    def meaning(self) -> str:
+        """What the tier means, in the language of the moment (its share written the language's way)."""
+        return self._meaning % {"share": format_percent(self._share)}
 
     @property
     def level(self) -> int:
@@ -314,32 +324,29 @@ def temperature_check(unit: BargainingUnit) -> tuple[Survey | None, Survey | Non
 def unit_strength(unit: BargainingUnit, *, for_organizers: bool = False) -> UnitStrength:
     """The unit's strength; `for_organizers` adds assessed support and per-segment participation
     (the caller decides who is an organizer)."""
-    [figures] = unions.unit_figures([unit])
-    headcount, members = figures.headcount, figures.members
-    # Once a unit has union cards, its density is the coworkers holding a valid one:
-    # a signed card is evidence, a tick on the chart only an organizer's word.
-    valid_cards = union_cards.valid_card_count(unit)
-    if valid_cards is not None:
-        members = valid_cards
+    # The one density every page shows (valid union cards once the unit has any, else the chart).
+    density = unit_density.density_of(unit)
+    headcount, members = density.headcount, density.counted
     window_days = unit.union.evidence_window_days
     window_start = today() - timedelta(days=window_days)
     evidence: list[Evidence] = []
     if headcount:
-        source = EvidenceSource.MEMBERSHIP if valid_cards is None else EvidenceSource.UNION_CARDS
+        source = EvidenceSource.UNION_CARDS if density.from_cards else EvidenceSource.MEMBERSHIP
         evidence.append(Evidence(source, members, headcount, today(), True))
     pulse, one_off = temperature_check(unit)
     pulse_result = results.released(pulse) if pulse is not None else None
     participation = support = None
-    support_note = ("No pulse survey has been released yet." if one_off is None else
-                    "No temperature check yet: no recurring pulse, or one an organizer counts, has been released.")
+    support_note = (gettext("No pulse survey has been released yet.") if one_off is None else
+                    gettext("No temperature check yet: no recurring pulse, or one an organizer counts, has been "
+                            "released."))
     if pulse_result is not None:
         answered = pulse_result.whole.respondents
         if max(headcount, answered):
             participation = Participation(answered, max(headcount, answered), pulse_result.eligible)
         yes = _yes_count(pulse_result)
         if yes is None:
-            support_note = (f"The temperature check had fewer than {pulse.release_threshold} answers, "
-                            "or no yes/no question.")
+            support_note = gettext("The temperature check had fewer than %(k)s answers, or no yes/no question.",
+                                   k=format_number(pulse.release_threshold))
         else:
             support, support_note = Share.of(*yes), None
             evidence.append(_survey_evidence(EvidenceSource.PULSE, pulse, yes, participation.headcount, window_start))
@@ -359,7 +366,7 @@ def unit_strength(unit: BargainingUnit, *, for_organizers: bool = False) -> Unit
     organizer = _organizer_figures(unit, pulse_result, headcount) if for_organizers else None
     return UnitStrength(unit, headcount, members, pulse, participation, support, support_note, tier, rests_on,
                         window_days, window_start, evidence, tests, one_off, organizer,
-                        members_from_cards=valid_cards is not None)
+                        members_from_cards=density.from_cards)
 
 
 def _survey_evidence(source: EvidenceSource, survey: Survey, yes: tuple[int, int], unit_headcount: int,
@@ -384,6 +391,9 @@ def _organizer_figures(unit: BargainingUnit, pulse: ReleasedResult | None, headc
 
 # -- coworker weighting ---------------------------------------------------------------------------
 
+NOT_YET_ASKED = lazy_gettext("Not yet put to coworkers.")
+
+
 @dataclass(frozen=True)
 class Backing:
     """How strongly coworkers back one claim or demand: shown as the share who agree
@@ -397,7 +407,7 @@ class Backing:
     #: Mean agreement on the 1-5 scale.
     mean_agreement: float | None = None
     #: What to say when there is no weight.
-    note: str = "Not yet put to coworkers."
+    note: str = NOT_YET_ASKED
     #: The released endorsement survey the weight comes from.
     survey_id: int | None = None
     #: Of `answers`, those who answered 4 (agree) or 5 (strongly agree).
@@ -454,7 +464,7 @@ def backings(unit: BargainingUnit, items: Iterable) -> dict[str, Backing]:
         ref = item.subject_ref
         pending = _pending_note(item)
         if ref not in latest:
-            found[ref] = Backing(note=pending or "Not yet put to coworkers.")
+            found[ref] = Backing(note=pending or gettext("Not yet put to coworkers."))
             continue
         question, result = latest[ref]
         survey = result.survey
@@ -462,7 +472,8 @@ def backings(unit: BargainingUnit, items: Iterable) -> dict[str, Backing]:
         counts = result.whole.counts_for(question)
         counted = weight_from_counts(list(counts)) if counts is not None else None
         if counted is None or counted[1] < k:
-            found[ref] = Backing(note=pending or f"Not enough answers yet (fewer than {k} coworkers).",
+            found[ref] = Backing(note=pending or gettext("Not enough answers yet (fewer than %(k)s coworkers).",
+                                                         k=format_number(k)),
                                  survey_id=survey.id)
             continue
         weight, answers, mean = counted
@@ -475,8 +486,9 @@ def backings(unit: BargainingUnit, items: Iterable) -> dict[str, Backing]:
 def _pending_note(item) -> str | None:
     survey = item.survey_being_answered
     if survey is not None:
-        closes = f" until {survey.closes_at:%d %b %Y}" if survey.closes_at else ""
-        return f"Coworkers are weighing in{closes}."
+        if survey.closes_at:
+            return gettext("Coworkers are weighing in until %(day)s.", day=format_day(survey.closes_at.date()))
+        return gettext("Coworkers are weighing in.")
     if item.awaits_endorsement_survey:
-        return "Asked for coworkers' endorsement; waiting for an organizer to send the survey."
+        return gettext("Asked for coworkers' endorsement; waiting for an organizer to send the survey.")
     return None

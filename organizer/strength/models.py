@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import today
@@ -21,11 +22,11 @@ class StructureTestKind(LabelledEnum):
     """Collective actions on the organizing ladder, each with the share of the
     unit it should reach before the campaign climbs to the next."""
 
-    PETITION = "petition", "Majority petition"
-    GEAR_DAY = "gear_day", "Union gear day"
-    RALLY = "rally", "Rally"
-    MOCK_STRIKE_VOTE = "mock_strike_vote", "Mock strike vote"
-    STRIKE = "strike", "Strike"
+    PETITION = "petition", lazy_gettext("Majority petition")
+    GEAR_DAY = "gear_day", lazy_gettext("Union gear day")
+    RALLY = "rally", lazy_gettext("Rally")
+    MOCK_STRIKE_VOTE = "mock_strike_vote", lazy_gettext("Mock strike vote")
+    STRIKE = "strike", lazy_gettext("Strike")
 
     @property
     def target(self) -> float:

@@ -11,6 +11,7 @@ leaves out, so that nothing is replaced, or left out, silently."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext, lazy_gettext
 
 from core.extensions import db
 from organizer import policy
@@ -24,7 +25,7 @@ from organizer.unit_surveys.services import unit_of, unit_scope
 from surveys import results
 from surveys.models import Survey, SurveyKind, SurveyState
 
-_ORGANIZERS_ONLY = "Only the union's organizers choose the unit's temperature check."
+_ORGANIZERS_ONLY = lazy_gettext("Only the union's organizers choose the unit's temperature check.")
 
 
 def is_recurring(survey: Survey) -> bool:
@@ -52,14 +53,14 @@ def set_temperature_check(actor: Account, survey: Survey, counts: bool) -> bool:
     Returns whether it counts now."""
     unit = unit_of(survey)
     if unit is None:
-        raise DomainError("This survey belongs to no bargaining unit.")
+        raise DomainError(gettext("This survey belongs to no bargaining unit."))
     policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     if survey.kind != SurveyKind.PULSE:
-        raise DomainError("Only a pulse survey takes the unit's temperature.")
+        raise DomainError(gettext("Only a pulse survey takes the unit's temperature."))
     if is_recurring(survey):
-        raise DomainError("A recurring pulse is the unit's temperature check already.")
+        raise DomainError(gettext("A recurring pulse is the unit's temperature check already."))
     if survey.state != SurveyState.RELEASED:
-        raise DomainError("Only a pulse whose results are released can count.")
+        raise DomainError(gettext("Only a pulse whose results are released can count."))
     mark = db.session.get(TemperatureCheck, survey.id)
     if counts == (mark is not None):
         return counts

@@ -5,9 +5,11 @@ is the unit's temperature check (pages of the `organizing` blueprint)."""
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from core.authz import role_required
+from core.i18n import format_number
 from core.views import unit_of_work
 from organizer.charting import unions
 from organizer.charting.forms import ConfirmForm
@@ -50,7 +52,9 @@ def unit_strength(unit_id: int):
             current_user, unit, structure_tests.ActionDetails(
                 kind=StructureTestKind(form.kind.data), held_on=form.held_on.data,
                 participants=form.participants.data, headcount=form.headcount.data)), form=form,
-            success=lambda test: f"{test.kind.label} recorded: {test.participants} of {test.headcount} took part."):
+            success=lambda test: gettext("%(action)s recorded: %(participants)s of %(headcount)s took part.",
+                                         action=test.kind.label, participants=format_number(test.participants),
+                                         headcount=format_number(test.headcount))):
         return redirect(url_for("organizing.unit_strength", unit_id=unit.id))
     return _strength_page(unit, form)
 
@@ -63,10 +67,17 @@ def set_evidence_window(unit_id: int):
     form = EvidenceWindowForm(prefix=WINDOW_PREFIX)
     if form.validate_on_submit() and unit_of_work(
             lambda: unions.set_evidence_window(current_user, unit.union, form.days.data), form=form,
-            success=lambda union: f"Evidence from the last {union.evidence_window_days} days counts now, "
-                                  f"for every unit of {union.name}."):
+            success=lambda union: gettext("Evidence from the last %(days)s days counts now, for every unit of "
+                                          "%(union)s.", days=format_number(union.evidence_window_days),
+                                          union=union.name)):
         return redirect(url_for("organizing.unit_strength", unit_id=unit.id))
     return _strength_page(unit, window_form=form)
+
+
+def _temperature_check_words(title: str, counts: bool) -> str:
+    if counts:
+        return gettext("“%(title)s” counts as the unit's temperature check.", title=title)
+    return gettext("“%(title)s” no longer counts as the unit's temperature check.", title=title)
 
 
 @organizing_bp.route("/surveys/<int:survey_id>/temperature-check", methods=["POST"])
@@ -76,10 +87,9 @@ def set_temperature_check(survey_id: int):
     survey, unit = get_survey_for_organizer_or_404(survey_id)
     form = TemperatureCheckForm()
     if not form.validate_on_submit():
-        abort(400, "The form was incomplete.")
+        abort(400, gettext("The form was incomplete."))
     unit_of_work(lambda: temperature.set_temperature_check(current_user, survey, form.counts.data == "yes"),
-                 success=lambda counts: f"“{survey.title}” {'counts' if counts else 'no longer counts'} "
-                                        "as the unit's temperature check.")
+                 success=lambda counts: _temperature_check_words(survey.title, counts))
     return redirect(url_for("organizing.unit_strength", unit_id=unit.id))
 
 
@@ -89,6 +99,6 @@ def remove_structure_test(test_id: int):
     test = get_structure_test_for_organizer_or_404(test_id)
     unit_id = test.unit_id
     if not ConfirmForm().validate_on_submit():
-        abort(400, "The removal form was incomplete.")
-    unit_of_work(lambda: structure_tests.remove(current_user, test), success="Structure test removed.")
+        abort(400, gettext("The removal form was incomplete."))
+    unit_of_work(lambda: structure_tests.remove(current_user, test), success=gettext("Structure test removed."))
     return redirect(url_for("organizing.unit_strength", unit_id=unit_id))

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -32,6 +34,7 @@ from wtforms.validators import (
 
 from core import text
 from core.clock import utcnow
+from core.templating import untranslated
 from core.timezones import DEFAULT_TIME_ZONE, to_local
 from organizer.errors import DomainError
 from organizer.unit_surveys.services import SERVER_KEY_RISK, device_encryption_by_default
@@ -43,18 +46,18 @@ from surveys.models import KeyMode, Question, QuestionType, SurveyKind
 CANT = "cant"
 
 KIND_LABELS = {
-    SurveyKind.PULSE: "Pulse: how the unit feels (can repeat)",
-    SurveyKind.ENDORSEMENT: "Endorsement: coworkers back a member's claims and demands",
-    SurveyKind.BARGAINING: "Bargaining: which issues come first",
-    SurveyKind.VOTE: "Vote: yes or no (for example, to authorize a strike)",
+    SurveyKind.PULSE: lazy_gettext("Pulse: how the unit feels (can repeat)"),
+    SurveyKind.ENDORSEMENT: lazy_gettext("Endorsement: coworkers back a member's claims and demands"),
+    SurveyKind.BARGAINING: lazy_gettext("Bargaining: which issues come first"),
+    SurveyKind.VOTE: lazy_gettext("Vote: yes or no (for example, to authorize a strike)"),
 }
 
 QUESTION_TYPE_LABELS = {
-    QuestionType.SCALE: "Scale from 1 to 5",
-    QuestionType.YES_NO: "Yes or no",
-    QuestionType.SINGLE_CHOICE: "Pick one",
-    QuestionType.MULTIPLE_CHOICE: "Pick several",
-    QuestionType.FREE_TEXT: "Written comment",
+    QuestionType.SCALE: lazy_gettext("Scale from 1 to 5"),
+    QuestionType.YES_NO: lazy_gettext("Yes or no"),
+    QuestionType.SINGLE_CHOICE: lazy_gettext("Pick one"),
+    QuestionType.MULTIPLE_CHOICE: lazy_gettext("Pick several"),
+    QuestionType.FREE_TEXT: lazy_gettext("Written comment"),
 }
 
 #: The farthest ahead a survey may open or close: a later time is a typing slip
@@ -62,9 +65,11 @@ QUESTION_TYPE_LABELS = {
 FURTHEST_AHEAD = timedelta(days=366)
 
 KEY_MODE_CHOICES = [
-    (KeyMode.SERVER_KEY.value, f"The server, by itself, when the survey closes (simplest): {SERVER_KEY_RISK}"),
-    (KeyMode.TRUSTEES.value, "Trustees: results are unlocked only when enough of the stewards and organizers "
-                             "you name each enter their own passphrase (safest)"),
+    (KeyMode.SERVER_KEY.value, lazy_gettext("The server, by itself, when the survey closes (simplest): %(risk)s",
+                                            risk=SERVER_KEY_RISK)),
+    (KeyMode.TRUSTEES.value, lazy_gettext("Trustees: results are unlocked only when enough of the union's trustees "
+                                          "take part, each on their own device, with the survey key they made "
+                                          "together (safest)")),
 ]
 
 
@@ -74,35 +79,41 @@ class SurveyForm(FlaskForm):
 
     time_zone = DEFAULT_TIME_ZONE
 
-    kind = SelectField("What kind of survey", choices=[(k.value, label) for k, label in KIND_LABELS.items()])
-    title = StringField("Title", filters=[text.trim], validators=[DataRequired(), *text.name_rules(200)])
-    intro = TextAreaField("Introduction", filters=[text.trim, text.without_bidi_controls],
+    kind = SelectField(lazy_gettext("What kind of survey"),
+                       choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    title = StringField(lazy_gettext("Title"), filters=[text.trim], validators=[DataRequired(), *text.name_rules(200)])
+    intro = TextAreaField(lazy_gettext("Introduction"), filters=[text.trim, text.without_bidi_controls],
                           validators=[Optional(), *text.free_text_rules(2000)],
-                          description="Shown above the questions. Say why you ask and who will see what.")
-    key_mode = RadioField("Who can unlock the results", choices=KEY_MODE_CHOICES,
-                          description="Answers are stored locked (encrypted). Only totals are ever unlocked.")
+                          description=lazy_gettext("Shown above the questions. Say why you ask and who will see "
+                                                   "what."))
+    key_mode = RadioField(lazy_gettext("Who can unlock the results"), choices=KEY_MODE_CHOICES,
+                          description=lazy_gettext("Answers are stored locked (encrypted). Only totals are ever "
+                                                   "unlocked."))
     trustee_threshold = IntegerField(
-        "How many trustees must take part",
+        lazy_gettext("How many trustees must take part"),
         validators=[Optional(), NumberRange(MIN_TRUSTEE_QUORUM, MAX_TRUSTEES, message=TRUSTEE_QUORUM_TOO_SMALL)],
-        description=f"Only with trustees: at least {MIN_TRUSTEE_QUORUM}. This is the t of \u201ct of n "
-                    "trustees\u201d: fewer than t cannot unlock the results, even together.")
-    release_threshold = IntegerField("Show results only when at least this many people answered",
+        description=lazy_gettext("Only with trustees: at least %(min)d. This is the t of \u201ct of n "
+                                 "trustees\u201d: fewer than t cannot unlock the results, even together.",
+                                 min=MIN_TRUSTEE_QUORUM))
+    release_threshold = IntegerField(lazy_gettext("Show results only when at least this many people answered"),
                                      validators=[Optional(), NumberRange(2, 1000)])
-    comment_threshold = IntegerField("Show written comments only when at least this many people answered",
+    comment_threshold = IntegerField(lazy_gettext("Show written comments only when at least this many people "
+                                                  "answered"),
                                      validators=[Optional(), NumberRange(2, 10000)])
-    opens_at = DateTimeLocalField("Opens", validators=[Optional()], format="%Y-%m-%dT%H:%M")
-    closes_at = DateTimeLocalField("Closes", validators=[Optional()], format="%Y-%m-%dT%H:%M")
-    recurrence_weeks = IntegerField("Repeat every this many weeks (pulse only)",
+    opens_at = DateTimeLocalField(lazy_gettext("Opens"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    closes_at = DateTimeLocalField(lazy_gettext("Closes"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    recurrence_weeks = IntegerField(lazy_gettext("Repeat every this many weeks (pulse only)"),
                                     validators=[Optional(), NumberRange(1, 52)],
-                                    description="Leave empty for a survey that runs once.")
+                                    description=lazy_gettext("Leave empty for a survey that runs once."))
     standard_questions = BooleanField(
-        "Start with the standard questions", default=True,
-        description="Pulse: support for the union, willingness to act, the issues that matter most, and a comment. "
-                    "Vote: the yes-or-no question. Other kinds start with no questions.")
+        lazy_gettext("Start with the standard questions"), default=True,
+        description=lazy_gettext("Pulse: support for the union, willingness to act, the issues that matter most, "
+                                 "and a comment. Vote: the yes-or-no question. Other kinds start with no "
+                                 "questions."))
 
     def validate_trustee_threshold(self, field: IntegerField) -> None:
         if self.key_mode.data == KeyMode.TRUSTEES.value and not field.data:
-            raise ValidationError("Say how many trustees must take part.")
+            raise ValidationError(gettext("Say how many trustees must take part."))
 
     def _local_now(self) -> datetime:
         return to_local(utcnow(), self.time_zone).replace(tzinfo=None)
@@ -110,87 +121,95 @@ class SurveyForm(FlaskForm):
     def validate_opens_at(self, field: DateTimeLocalField) -> None:
         now = self._local_now()
         if field.data and field.data.date() < now.date():
-            raise ValidationError("That day has passed. Leave it empty to open the survey when you launch it.")
+            raise ValidationError(gettext("That day has passed. Leave it empty to open the survey when you launch it."))
         if field.data and field.data > now + FURTHEST_AHEAD:
-            raise ValidationError("Open it within a year from today.")
+            raise ValidationError(gettext("Open it within a year from today."))
 
     def validate_closes_at(self, field: DateTimeLocalField) -> None:
         if not field.data:
             return
         now = self._local_now()
         if field.data <= now:
-            raise ValidationError("That time has passed: choose a closing time still to come.")
+            raise ValidationError(gettext("That time has passed: choose a closing time still to come."))
         opens = self.opens_at.data if isinstance(self.opens_at.data, datetime) else now
         if field.data > max(opens, now) + FURTHEST_AHEAD:
-            raise ValidationError("Close it within a year of its opening.")
+            raise ValidationError(gettext("Close it within a year of its opening."))
 
 
 def survey_form_for(union, *, trustees_ready: bool, union_key=None) -> SurveyForm:
     """The survey form for a union: k and the comment threshold start at its floors
     and say what they are (the service refuses anything lower either way), times
-    read in its zone, and the results are unlocked by trustees only when enough
-    of them have set a passphrase; until then by the server, saying so."""
+    read in its zone, and the results are unlocked by trustees only once the
+    union's trustees have made its survey key; until then by the server, saying so."""
     form = SurveyForm(release_threshold=union.release_threshold, comment_threshold=union.comment_threshold,
                       key_mode=(KeyMode.TRUSTEES if trustees_ready else KeyMode.SERVER_KEY).value,
                       trustee_threshold=(union_key.threshold if union_key is not None
                                          else MIN_TRUSTEE_QUORUM if trustees_ready else None))
     form.time_zone = union.time_zone
-    form.release_threshold.description = (
-        f"The release threshold (k). The union's floor: {union.release_threshold} "
-        f"(endorsements {union.endorsement_threshold}); you may raise it, never go below. "
-        "Empty: the floor for the survey's kind.")
-    form.comment_threshold.description = (
-        f"The comment threshold. The union's floor: {union.comment_threshold}; you may raise it, never go below. "
-        "A sentence can give away who wrote it, so comments need more people than figures.")
+    form.release_threshold.description = gettext(
+        "The release threshold (k). The union's floor: %(floor)d (endorsements %(endorsements)d); you may raise "
+        "it, never go below. Empty: the floor for the survey's kind.",
+        floor=union.release_threshold, endorsements=union.endorsement_threshold)
+    form.comment_threshold.description = gettext(
+        "The comment threshold. The union's floor: %(floor)d; you may raise it, never go below. A sentence can "
+        "give away who wrote it, so comments need more people than figures.", floor=union.comment_threshold)
     zone = union.time_zone.replace("_", " ")
-    form.opens_at.description = f"In {zone} time. Leave empty to open it when you launch it."
-    form.closes_at.description = f"In {zone} time. Leave empty to close it by hand."
+    form.opens_at.description = _around_a_name(gettext("In %(zone)s time. Leave empty to open it when you launch it."),
+                                               zone=zone)
+    form.closes_at.description = _around_a_name(gettext("In %(zone)s time. Leave empty to close it by hand."), zone=zone)
     if union_key is not None:
-        form.trustee_threshold.description = (
-            f"The union's survey key, which its trustees made together, needs {union_key.threshold} of its "
-            f"{union_key.trustee_count} trustees: a survey unlocked by trustees uses it, with that number.")
+        form.trustee_threshold.description = gettext(
+            "The union's survey key, which its trustees made together, needs %(t)d of its %(n)d trustees: a "
+            "survey unlocked by trustees uses it, with that number.", t=union_key.threshold,
+            n=union_key.trustee_count)
     if not trustees_ready:
-        form.key_mode.description = (
-            f"Fewer than {MIN_TRUSTEE_QUORUM} stewards or organizers have set a trustee passphrase yet, so the "
-            f"server unlocks the results when the survey closes. That is simplest, but {SERVER_KEY_RISK}. "
-            "For trustees instead, each of them sets a passphrase on their trustee key page first.")
+        form.key_mode.description = gettext(
+            "The union's trustees have not made its survey key yet, so the server unlocks the results when the "
+            "survey closes. That is simplest, but %(risk)s. For trustees instead, an organizer first starts the "
+            "key ceremony on the union's Survey key page.", risk=SERVER_KEY_RISK)
     return form
 
 
+def _around_a_name(words: str, **names: str) -> Markup:
+    """Translated words (their placeholders not yet filled) around names that are
+    not the interface's (a time zone's), which browsers' translators leave alone."""
+    return escape(words) % {key: untranslated(name) for key, name in names.items()}
+
+
 class QuestionForm(FlaskForm):
-    type = SelectField("Kind of answer", choices=[(t.value, label) for t, label in QUESTION_TYPE_LABELS.items()])
-    prompt = StringField("Question", filters=[text.trim, text.without_bidi_controls],
+    type = SelectField(lazy_gettext("Kind of answer"),
+                       choices=[(t.value, label) for t, label in QUESTION_TYPE_LABELS.items()])
+    prompt = StringField(lazy_gettext("Question"), filters=[text.trim, text.without_bidi_controls],
                          validators=[DataRequired(), text.MaxLength(500), text.no_control_characters,
                                      text.visible_words])
     options = TextAreaField(
-        "Options, one per line", filters=[text.without_bidi_controls],
+        lazy_gettext("Options, one per line"), filters=[text.without_bidi_controls],
         validators=[Optional(), text.MaxLength(4000), text.no_control_characters],
-        description="For “pick one” and “pick several”. For a scale: five labels, from 1 to 5, or leave it empty "
-                    "for “Strongly disagree” to “Strongly agree”.")
-    max_choices = IntegerField("At most this many choices", default=1, validators=[Optional(), NumberRange(1, 20)],
-                               description="Only for “pick several”.")
-    allows_cant_say = BooleanField("Offer \u201ccan't say\u201d")
+        description=lazy_gettext("For “pick one” and “pick several”. For a scale: five labels, from 1 to 5, or "
+                                 "leave it empty for “Strongly disagree” to “Strongly agree”."))
+    max_choices = IntegerField(lazy_gettext("At most this many choices"), default=1,
+                               validators=[Optional(), NumberRange(1, 20)],
+                               description=lazy_gettext("Only for “pick several”."))
+    allows_cant_say = BooleanField(lazy_gettext("Offer \u201ccan't say\u201d"))
 
     def validate_options(self, field: TextAreaField) -> None:
         lines = [line for line in (field.data or "").splitlines() if line.strip()]
         if lines and self.type.data in (QuestionType.YES_NO.value, QuestionType.FREE_TEXT.value):
-            raise ValidationError("This kind of question takes no options: clear the box, or choose "
-                                  "\u201cPick one\u201d to offer your own answers.")
+            raise ValidationError(gettext("This kind of question takes no options: clear the box, or choose "
+                                          "\u201cPick one\u201d to offer your own answers."))
         for number, line in enumerate(lines, start=1):
             if not text.has_visible_text(line):
-                raise ValidationError(f"Option {number} is only blank or invisible characters: write it, or "
-                                      "remove the line.")
+                raise ValidationError(gettext("Option %(number)d is only blank or invisible characters: write it, "
+                                              "or remove the line.", number=number))
 
 
 class LaunchForm(FlaskForm):
-    trustees = SelectMultipleField("Trustees", coerce=int, option_widget=widgets.CheckboxInput(),
-                                   widget=widgets.ListWidget(prefix_label=False))
     device_encryption_required = BooleanField(
-        "Answers must be locked on the member's own phone or computer",
-        description="Then nobody running the server can read an answer, even as it arrives. Members need a "
-                    "browser with JavaScript on (any recent phone has one); without it they cannot answer. "
-                    "Left unticked, a member without JavaScript can still answer, and the server locks their "
-                    "answers as they arrive.")
+        lazy_gettext("Answers must be locked on the member's own phone or computer"),
+        description=lazy_gettext("Then nobody running the server can read an answer, even as it arrives. Members "
+                                 "need a browser with JavaScript on (any recent phone has one); without it they "
+                                 "cannot answer. Left unticked, a member without JavaScript can still answer, and "
+                                 "the server locks their answers as they arrive."))
 
 
 def launch_form_for(survey) -> LaunchForm:
@@ -199,15 +218,17 @@ def launch_form_for(survey) -> LaunchForm:
 
 
 class TrusteeKeyForm(FlaskForm):
-    passphrase = PasswordField("Trustee passphrase",
+    passphrase = PasswordField(lazy_gettext("Trustee passphrase"),
                                validators=[DataRequired(), text.MaxLength(200, min=MIN_PASSPHRASE)],
-                               description=f"At least {MIN_PASSPHRASE} characters, and not your password. Nobody "
-                                           "can recover it: without it, your part of each survey's key is lost.")
-    confirm = PasswordField("Repeat it", validators=[DataRequired(), EqualTo("passphrase", "The passphrases differ.")])
+                               description=lazy_gettext("At least %(min)d characters, and not your password. "
+                                                        "Nobody can recover it: without it, your part of each "
+                                                        "survey's key is lost.", min=MIN_PASSPHRASE))
+    confirm = PasswordField(lazy_gettext("Repeat it"),
+                            validators=[DataRequired(), EqualTo("passphrase", lazy_gettext("The passphrases differ."))])
 
 
 class DecryptForm(FlaskForm):
-    passphrase = PasswordField("Trustee passphrase", validators=[DataRequired(), text.MaxLength(200)])
+    passphrase = PasswordField(lazy_gettext("Trustee passphrase"), validators=[DataRequired(), text.MaxLength(200)])
 
 
 class _MultiCheckbox(SelectMultipleField):
@@ -237,29 +258,31 @@ class _QuestionShape:
 
 @lru_cache(maxsize=256)
 def _answer_form_class(questions: tuple[_QuestionShape, ...]) -> type[FlaskForm]:
+    # Built once for every reader: its words are lazy, and read in each reader's language.
     class AnswerForm(FlaskForm):
         pass
 
     for question in questions:
-        cant = [(CANT, "Can't say")] if question.allows_cant_say else []
+        cant = [(CANT, lazy_gettext("Can't say"))] if question.allows_cant_say else []
         name = f"q{question.id}"
         if question.type == QuestionType.FREE_TEXT:
             field = TextAreaField(question.prompt, filters=[text.without_bidi_controls],
                                   validators=[Optional(), text.MaxLength(MAX_COMMENT)],
-                                  description="Optional. Comments are shown only in a shuffled batch, and only "
-                                              "when enough people answered.")
+                                  description=lazy_gettext("Optional. Comments are shown only in a shuffled "
+                                                           "batch, and only when enough people answered."))
         elif question.type == QuestionType.MULTIPLE_CHOICE:
             field = _MultiCheckbox(question.prompt, choices=[(str(i), o) for i, o in enumerate(question.options)] + cant,
-                                   description=f"Choose up to {question.max_choices}.", validators=[Optional()])
+                                   description=lazy_gettext("Choose up to %(num)d.", num=question.max_choices),
+                                   validators=[Optional()])
         else:
             if question.type == QuestionType.SCALE:
                 choices = [(str(i + 1), f"{i + 1} · {label}") for i, label in enumerate(question.options)]
             elif question.type == QuestionType.YES_NO:
-                choices = [("yes", "Yes"), ("no", "No")]
+                choices = [("yes", lazy_gettext("Yes")), ("no", lazy_gettext("No"))]
             else:
                 choices = [(str(i), option) for i, option in enumerate(question.options)]
             field = RadioField(question.prompt, choices=choices + cant,
-                               validators=[InputRequired(message="Choose an answer.")])
+                               validators=[InputRequired(message=lazy_gettext("Choose an answer."))])
         setattr(AnswerForm, name, field)
     return AnswerForm
 
@@ -287,11 +310,11 @@ def answers_from(form: FlaskForm, questions: list[Question]) -> dict[int, object
             chosen = [value for value in (data or []) if value]
             if CANT in chosen:
                 if len(chosen) > 1:
-                    raise AnswerInvalid(field.name, "Choose options or \u201ccan't say\u201d, not both.")
+                    raise AnswerInvalid(field.name, gettext("Choose options or \u201ccan't say\u201d, not both."))
                 answers[question.id] = CANT_SAY
                 continue
             if len(chosen) > question.max_choices:
-                raise AnswerInvalid(field.name, f"Choose at most {question.max_choices}.")
+                raise AnswerInvalid(field.name, gettext("Choose at most %(num)d.", num=question.max_choices))
             answers[question.id] = [_option_index(field.name, value, len(question.options)) for value in chosen]
         elif data == CANT:
             answers[question.id] = CANT_SAY
@@ -306,5 +329,5 @@ def answers_from(form: FlaskForm, questions: list[Question]) -> dict[int, object
 
 def _option_index(field: str, value: object, limit: int) -> int:
     if not isinstance(value, str) or not value.isdigit() or int(value) >= limit:
-        raise AnswerInvalid(field, "Choose one of the answers offered.")
+        raise AnswerInvalid(field, gettext("Choose one of the answers offered."))
     return int(value)

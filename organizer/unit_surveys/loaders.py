@@ -31,10 +31,13 @@ def get_survey_for_organizer_or_404(survey_id: int) -> tuple[Survey, BargainingU
     return allowed_or_404((survey, unit), policy.organizes(current_user, unit))
 
 
-def get_survey_for_member_or_404(survey_id: int) -> Survey:
+def get_survey_for_member_or_404(survey_id: int, *, with_questions: bool = True) -> Survey:
     """A survey of one of the member's units. Decided from the survey's scope
-    alone, with its questions in the same query: this runs on every answer."""
-    survey = db.session.get(Survey, survey_id, options=[joinedload(Survey.questions)])
+    alone, with its questions in the same query: this runs on every answer. The
+    booth's endpoints need the survey's row alone (the ballot box knows a
+    launched survey's questions already) and ask `with_questions=False`."""
+    options = [joinedload(Survey.questions)] if with_questions else []
+    survey = db.session.get(Survey, survey_id, options=options)
     member_scopes = {unit_scope_of(unit_id) for unit_id in current_user.unit_ids_as(Role.MEMBER)}
     if survey is None or survey.scope not in member_scopes:
         abort(404)

@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask
+from flask_babel import gettext, lazy_gettext, ngettext
 
+from core import i18n
 from core.clock import today
 from core.extensions import db
 from core.timezones import DEFAULT_TIME_ZONE
@@ -27,14 +29,13 @@ from organizer.audit.models import AuditAction
 from organizer.charting import roster
 from organizer.charting.people import segment_names
 from organizer.charting.models import BargainingUnit, Department, Shift, Union
-from organizer.errors import DomainError, NotAllowed
+from organizer.errors import DomainError
 from organizer.ontology import Category
 from organizer.roles import Role
 from surveys import ballot_box, ceremony, definitions, keys, launch, results, scopes, tally
-from surveys.definitions import MIN_TRUSTEE_QUORUM
 from surveys.errors import AlreadyAnswered, SurveyError, SurveyNotOpen
-from surveys.keys import trustee_key
 from surveys.models import KeyMode, QuestionType, Survey, SurveyKind, SurveyState
+from surveys.release import OTHER
 from surveys.scopes import Electorate
 
 SCOPE_PREFIX = "unit"
@@ -45,8 +46,9 @@ DIMENSIONS = ("department", "shift")
 
 #: The pulse's standard top issues: the job-quality categories of the importance
 #: ontology, by label. Released surveys store these strings as their options, so
-#: they come from `Category` itself and never from a copy that could drift.
-ISSUE_CATEGORIES = [category.label for category in Category]
+#: they come from `Category` itself and never from a copy that could drift. Fixed in
+#: English at import (outside any request): a survey's options are stored, never translated.
+ISSUE_CATEGORIES = [str(category.label) for category in Category]
 
 
 def unit_scope(unit: BargainingUnit) -> str:
@@ -125,6 +127,13 @@ def _resolve_scope(scope: str) -> Electorate:
 def init_app(app: Flask) -> None:
     scopes.register_resolver(app, SCOPE_PREFIX, _resolve_scope)
     app.add_template_global(time_zone_of)
+    app.add_template_global(plain_withheld_reason)
+    app.add_template_global(group_label)
+    app.add_template_global(DIMENSION_WORDS, "dimension_words")
+    app.add_template_global(DIMENSION_NAMES, "dimension_names")
+    app.add_template_global(STATE_WORDS, "state_words")
+    app.add_template_global(KIND_WORDS, "kind_words")
+    app.add_template_global(SURVEY_KIND_WORDS, "survey_kind_words")
 
 
 def time_zone_of(survey: Survey) -> str:
@@ -133,28 +142,18 @@ def time_zone_of(survey: Survey) -> str:
     return unit.union.time_zone if unit is not None else DEFAULT_TIME_ZONE
 
 
-def trustee_candidates(unit: BargainingUnit) -> list[Account]:
-    """Stewards of the unit and organizers of its union, ready or not."""
-    accounts = db.session.scalars(
-        sa.select(Account).join(RoleAssignment).where(sa.or_(
-            sa.and_(RoleAssignment.role == Role.STEWARD, RoleAssignment.unit_id == unit.id),
-            sa.and_(RoleAssignment.role == Role.ORGANIZER, RoleAssignment.union_id == unit.union_id)))
-        .distinct())
+def trustee_candidates(union: Union) -> list[Account]:
+    """Who may hold part of the union's survey key: its organizers and the stewards of its units."""
+    units = sa.select(BargainingUnit.id).where(BargainingUnit.union_id == union.id)
+    accounts = db.session.scalars(sa.select(Account).join(RoleAssignment).where(sa.or_(
+        sa.and_(RoleAssignment.role == Role.STEWARD, RoleAssignment.unit_id.in_(units)),
+        sa.and_(RoleAssignment.role == Role.ORGANIZER, RoleAssignment.union_id == union.id))).distinct())
     return sorted(set(accounts), key=lambda a: a.display_name.casefold())
 
 
-def has_trustee_key(account: Account) -> bool:
-    return trustee_key(account_ref(account)) is not None
-
-
-def ready_trustees(unit: BargainingUnit) -> list[Account]:
-    """The unit's possible trustees who have set a trustee passphrase."""
-    return [account for account in trustee_candidates(unit) if has_trustee_key(account)]
-
-
-def enough_trustees_ready(unit: BargainingUnit, needed: int = MIN_TRUSTEE_QUORUM) -> bool:
-    """A survey key the trustees made together, or enough trustees with a passphrase for a key dealt at launch."""
-    return union_key(unit) is not None or len(ready_trustees(unit)) >= needed
+def enough_trustees_ready(unit: BargainingUnit) -> bool:
+    """Whether a trustee survey can launch: the union's trustees have made its survey key together."""
+    return union_key(unit) is not None
 
 
 @dataclass(frozen=True)
@@ -192,7 +191,7 @@ def accounts_by_ref(refs: list[str]) -> dict[str, Account]:
     return {account_ref(a): a for a in found}
 
 
-_ORGANIZERS_ONLY = "Only the union's organizers can run its surveys."
+_ORGANIZERS_ONLY = lazy_gettext("Only the union's organizers can run its surveys.")
 
 
 def settings_within_floors(union: Union, *, kind: SurveyKind, title: str, intro: str | None, key_mode: KeyMode,
@@ -215,12 +214,13 @@ def require_floors(union: Union, settings: definitions.SurveySettings) -> None:
     the union side makes passes here, whichever page or service asked for it."""
     floor = union.floor_for(settings.kind)
     if settings.release_threshold < floor:
-        raise DomainError(f"Results must wait for at least {floor} people: k must be at least {floor}, the union's "
-                          f"floor for {settings.kind.value} surveys. A survey may raise it, never go below it.",
-                          field="release_threshold")
+        raise DomainError(gettext("Results must wait for at least %(floor)d people: k must be at least %(floor)d, "
+                                  "the union's floor for %(surveys)s. A survey may raise it, never go below it.",
+                                  floor=floor, surveys=KIND_PLURALS[settings.kind]), field="release_threshold")
     if settings.comment_threshold < union.comment_threshold:
-        raise DomainError(f"Comments need at least {union.comment_threshold} answers: the union's floor for "
-                          "comments. A survey may raise it, never go below it.", field="comment_threshold")
+        raise DomainError(gettext("Comments need at least %(floor)d answers: the union's floor for comments. A "
+                                  "survey may raise it, never go below it.", floor=union.comment_threshold),
+                          field="comment_threshold")
 
 
 def create(actor: Account, unit: BargainingUnit, settings: definitions.SurveySettings,
@@ -272,12 +272,12 @@ class LaunchCheck:
 
     #: The unit's members with accounts today: who the survey would go to.
     eligible: int
-    #: Possible trustees who have set a trustee passphrase (trustee surveys).
-    ready_trustees: list[Account]
-    #: Possible trustees who have not yet.
-    waiting_trustees: list[Account]
-    #: Trustee surveys: how many more trustees must set a passphrase before launch.
-    trustees_short: int
+    #: Trustee surveys with the union's survey key: those of its trustees who still have an account.
+    key_trustees: list[Account]
+    #: Trustee surveys without one: who could make it together (the union's organizers and stewards).
+    possible_trustees: list[Account]
+    #: A trustee survey in a union whose trustees have not yet made its survey key: they must first.
+    needs_union_key: bool
     #: Everything else to fix first, in words; empty when it can launch.
     blockers: list[str]
     #: Trustee surveys in a union with a survey key: the key ceremony whose key the survey will use.
@@ -285,41 +285,41 @@ class LaunchCheck:
 
     @property
     def can_launch(self) -> bool:
-        return not self.blockers and not self.trustees_short
+        return not self.blockers and not self.needs_union_key
 
 
 def launch_check(survey: Survey, unit: BargainingUnit) -> LaunchCheck:
     """What launching the draft now would do, and what must be fixed first. The
     engine checks all of this again at launch; this is so that the page shows the
     way past each obstacle before it shows a launch button."""
-    candidates = trustee_candidates(unit)
-    ready = [account for account in candidates if has_trustee_key(account)]
     eligible = len(electorate(unit).voters)
     blockers = []
     if not definitions.ballot_questions(survey):
-        blockers.append("Add at least one question that is not a written comment: results are counted from those.")
+        blockers.append(gettext("Add at least one question that is not a written comment: results are counted "
+                                "from those."))
     try:
         definitions.require_ready_to_launch(survey)
     except SurveyError as refused:
         blockers.append(refused.message)
     if eligible < survey.release_threshold:
-        members = ("1 member of the unit has an account" if eligible == 1
-                   else f"{eligible} members of the unit have accounts")
-        blockers.append(f"Only {members}, and results are shown only when at "
-                        f"least {survey.release_threshold} answered: none could ever be shown. Invite more "
-                        "coworkers first.")
-    short = 0
+        blockers.append(ngettext(
+            "Only %(num)d member of the unit has an account, and results are shown only when at least %(k)d "
+            "answered: none could ever be shown. Invite more coworkers first.",
+            "Only %(num)d members of the unit have accounts, and results are shown only when at least %(k)d "
+            "answered: none could ever be shown. Invite more coworkers first.", eligible, k=survey.release_threshold))
     key = union_key(unit) if survey.key_mode == KeyMode.TRUSTEES else None
     if key is not None:
         holders = list(accounts_by_ref(list(key.trustee_refs)).values())
         if len(holders) < key.threshold:
-            blockers.append(f"Only {len(holders)} of the survey key's trustees still have an account, and "
-                            f"{key.threshold} must take part to open results: run a new key ceremony first.")
-        return LaunchCheck(eligible, sorted(holders, key=lambda a: a.display_name.casefold()), [], 0, blockers, key)
+            blockers.append(gettext("Only %(left)d of the survey key's trustees still have an account, and "
+                                    "%(t)d must take part to open results: run a new key ceremony first.",
+                                    left=len(holders), t=key.threshold))
+        return LaunchCheck(eligible, sorted(holders, key=lambda a: a.display_name.casefold()), [], False, blockers,
+                           key)
     if survey.key_mode == KeyMode.TRUSTEES:
-        short = max(0, (survey.trustee_threshold or MIN_TRUSTEE_QUORUM) - len(ready))
-    ready_ids = {account.id for account in ready}
-    return LaunchCheck(eligible, ready, [a for a in candidates if a.id not in ready_ids], short, blockers)
+        # No key is dealt at launch any more: the trustees make the union's survey key together first.
+        return LaunchCheck(eligible, [], trustee_candidates(unit.union), True, blockers)
+    return LaunchCheck(eligible, [], [], False, blockers)
 
 
 def device_encryption_by_default(kind: SurveyKind) -> bool:
@@ -329,25 +329,27 @@ def device_encryption_by_default(kind: SurveyKind) -> bool:
     return kind == SurveyKind.VOTE
 
 
-def launch_for_unit(actor: Account, survey: Survey, trustee_ids: list[int], *,
+def launch_for_unit(actor: Account, survey: Survey, *,
                     device_encryption_required: bool | None = None) -> launch.LaunchReport:
     """Launch the draft to the unit's members with accounts. `device_encryption_required`
     None takes the kind's default (`device_encryption_by_default`).
 
-    A trustee survey in a union with a survey key uses it, and its trustees are
-    the key's (`trustee_ids` is not asked for). Without one, the key is dealt at
-    launch to the chosen trustees, each of whom has set a trustee passphrase."""
+    A trustee survey uses the union's survey key, which its trustees made
+    together in a key ceremony, and its trustees are the key's. Without one it is
+    refused: no key is dealt at launch any more, so nobody, the server included,
+    ever holds a new survey's whole key (surveys launched with a dealt key stay
+    decryptable: `surveys.tally.contribute`)."""
     unit = unit_of(survey)
     policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     key = union_key(unit) if survey.key_mode == KeyMode.TRUSTEES else None
-    allowed = {a.id: a for a in trustee_candidates(unit)}
-    if key is None and any(i not in allowed for i in trustee_ids):
-        raise NotAllowed("Trustees must be stewards of this unit or organizers of the union.")
+    if survey.key_mode == KeyMode.TRUSTEES and key is None:
+        raise DomainError(gettext("The trustees must first make the union's survey key together: an organizer "
+                                  "starts it on the union's Survey key page. Or let the server unlock the "
+                                  "results instead."))
     survey.device_encryption_required = (device_encryption_by_default(survey.kind)
                                          if device_encryption_required is None else device_encryption_required)
     people = electorate(unit)
     report = launch.launch(survey, people.voters, people.dimensions,
-                           [] if key is not None else [account_ref(allowed[i]) for i in trustee_ids],
                            key_ceremony_id=key.id if key is not None else None)
     record_launch(actor, unit, report)
     return report
@@ -355,17 +357,20 @@ def launch_for_unit(actor: Account, survey: Survey, trustee_ids: list[int], *,
 
 def record_launch(actor: Account, unit: BargainingUnit, report: launch.LaunchReport) -> None:
     survey = report.survey
+    # The audit log stores its sentences in English (docs/translating.md), whoever launched.
+    with i18n.in_language(i18n.DEFAULT_LANGUAGE):
+        decrypted_by = who_can_decrypt(survey)
     audit.record(actor, AuditAction.SURVEY_LAUNCHED,
                  f"Launched {survey.kind.value} survey \u201c{survey.title}\u201d to {report.eligible} members "
                  f"with accounts (results only when at least {survey.release_threshold} answered; "
-                 f"{answers_locked_where(survey)}; {who_can_decrypt(survey)}).", unit=unit)
+                 f"{answers_locked_where(survey)}; {decrypted_by}).", unit=unit)
 
 
 def end_voting(actor: Account, survey: Survey) -> bool:
     unit = unit_of(survey)
     policy.require_organizer(actor, unit, _ORGANIZERS_ONLY)
     if survey.state != SurveyState.OPEN:
-        raise SurveyNotOpen("Only an open survey can be closed.")
+        raise SurveyNotOpen(gettext("Only an open survey can be closed."))
     ended = tally.end_voting(survey)
     if ended:
         audit.record(actor, AuditAction.SURVEY_CLOSED,
@@ -385,56 +390,85 @@ def require_answerable(survey: Survey, ref: str) -> None:
     box checks all of this again when a ballot arrives, in the transaction that
     stores it; this is only so that nobody fills in a form that will be refused."""
     if survey.state != SurveyState.OPEN:
-        raise SurveyNotOpen("This survey is not open for answers.")
+        raise SurveyNotOpen(gettext("This survey is not open for answers."))
     if ballot_box.eligibility(survey, ref) is None:
-        raise SurveyNotOpen("This survey was not sent to you: it was launched before you joined, "
-                            "or it asks your coworkers about your own claims and demands.")
+        raise SurveyNotOpen(gettext("This survey was not sent to you: it was launched before you joined, "
+                                    "or it asks your coworkers about your own claims and demands."))
     if ballot_box.has_answered(survey, ref):
-        raise AlreadyAnswered("You have already answered this survey. Each person answers once.")
+        raise AlreadyAnswered(gettext("You have already answered this survey. Each person answers once."))
 
 
 def require_closed(survey: Survey) -> None:
     """Ballot fingerprints are published once voting has ended, never while it runs."""
     if survey.state not in (SurveyState.CLOSED, SurveyState.RELEASED):
-        raise SurveyNotOpen("The list of ballot fingerprints is published when the survey closes.")
+        raise SurveyNotOpen(gettext("The list of ballot fingerprints is published when the survey closes."))
 
 
 def require_released(survey: Survey) -> None:
     if survey.state != SurveyState.RELEASED:
-        raise SurveyNotOpen("Results appear only after the survey closes and they are released.")
+        raise SurveyNotOpen(gettext("Results appear only after the survey closes and they are released."))
 
 
 # -- what pages may say about a survey ------------------------------------------------------------
 
 #: What the server-held key risks, in the words the survey form offers it with
 #: and every result shows it with (PRIVACY.md invariant 5).
-SERVER_KEY_RISK = "whoever runs the server could read answers as they arrive"
+SERVER_KEY_RISK = lazy_gettext("whoever runs the server could read answers as they arrive")
 
-SERVER_KEY_WORDS = f"Decrypted by the server alone (one key holder): {SERVER_KEY_RISK}"
+SERVER_KEY_WORDS = lazy_gettext("Decrypted by the server alone (one key holder): %(risk)s", risk=SERVER_KEY_RISK)
 
 
 #: A survey's state as its page names it.
-STATE_WORDS = {SurveyState.DRAFT: "Draft", SurveyState.OPEN: "Open", SurveyState.CLOSED: "Closed",
-               SurveyState.RELEASED: "Results out"}
+STATE_WORDS = {SurveyState.DRAFT: lazy_gettext("Draft"), SurveyState.OPEN: lazy_gettext("Open"),
+               SurveyState.CLOSED: lazy_gettext("Closed"), SurveyState.RELEASED: lazy_gettext("Results out")}
+
+#: A survey's kind as a list of surveys names it.
+KIND_WORDS = {SurveyKind.PULSE: lazy_gettext("Pulse"), SurveyKind.ENDORSEMENT: lazy_gettext("Endorsement"),
+              SurveyKind.BARGAINING: lazy_gettext("Bargaining"), SurveyKind.VOTE: lazy_gettext("Vote")}
+
+#: A survey's kind as its own page names it.
+SURVEY_KIND_WORDS = {SurveyKind.PULSE: lazy_gettext("Pulse survey"),
+                     SurveyKind.ENDORSEMENT: lazy_gettext("Endorsement survey"),
+                     SurveyKind.BARGAINING: lazy_gettext("Bargaining survey"), SurveyKind.VOTE: lazy_gettext("Vote")}
+
+#: Surveys of a kind, as a sentence names them ("the union's floor for pulse surveys").
+KIND_PLURALS = {SurveyKind.PULSE: lazy_gettext("pulse surveys"),
+                SurveyKind.ENDORSEMENT: lazy_gettext("endorsement surveys"),
+                SurveyKind.BARGAINING: lazy_gettext("bargaining surveys"), SurveyKind.VOTE: lazy_gettext("vote surveys")}
+
+#: The breakdowns' dimensions as a results page names them: its heading, and its table's column.
+DIMENSION_WORDS = {"department": (lazy_gettext("By department"), lazy_gettext("Department")),
+                   "shift": (lazy_gettext("By shift"), lazy_gettext("Shift"))}
+
+#: A dimension inside a sentence ("no results by department").
+DIMENSION_NAMES = {"department": lazy_gettext("department"), "shift": lazy_gettext("shift")}
 
 
 def who_can_decrypt(survey: Survey) -> str:
     """Who can decrypt, in plain words with the survey's own t and n (PRIVACY.md invariant 5:
     the choice is shown on every result)."""
     if survey.key_mode == KeyMode.SERVER_KEY:
-        return SERVER_KEY_WORDS
+        return str(SERVER_KEY_WORDS)
     t, n = survey.trustee_threshold, len(keys.trustees_of(survey))
     if not n:
         key = union_key(unit_of(survey)) if unit_of(survey) is not None else None
         if key is not None:
-            return (f"{key.threshold} of the {key.trustee_count} trustees (stewards or organizers) of the union's "
-                    f"survey key will have to take part, each in their own browser")
-        return f"{t} trustees (stewards or organizers), of those named at launch, will have to take part"
-    verb = "had to" if survey.state == SurveyState.RELEASED else "must"
+            return gettext("%(t)d of the %(n)d trustees (stewards or organizers) of the union's survey key will "
+                           "have to take part, each in their own browser", t=key.threshold, n=key.trustee_count)
+        return gettext("Trustees (stewards or organizers) will have to take part, each in their own browser, "
+                       "with the survey key they first make together")
+    released = survey.state == SurveyState.RELEASED
     if survey.key_made_in_ceremony:
-        return (f"{t} of {n} trustees (stewards or organizers) {verb} take part, each in their own browser: they "
-                "made the key together, and nobody, the server included, ever held all of it")
-    return f"{t} of {n} trustees (stewards or organizers) {verb} take part"
+        if released:
+            return gettext("%(t)d of %(n)d trustees (stewards or organizers) had to take part, each in their own "
+                           "browser: they made the key together, and nobody, the server included, ever held all "
+                           "of it", t=t, n=n)
+        return gettext("%(t)d of %(n)d trustees (stewards or organizers) must take part, each in their own "
+                       "browser: they made the key together, and nobody, the server included, ever held all of it",
+                       t=t, n=n)
+    if released:
+        return gettext("%(t)d of %(n)d trustees (stewards or organizers) had to take part", t=t, n=n)
+    return gettext("%(t)d of %(n)d trustees (stewards or organizers) must take part", t=t, n=n)
 
 
 def answers_locked_where(survey: Survey) -> str:
@@ -453,17 +487,19 @@ def answers_locked_where(survey: Survey) -> str:
 _VALUE = r"(?P<value>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
 _BREAKDOWN_NOTES = (
     (re.compile(rf"^(?P<dimension>\w+) {_VALUE} has fewer than (?P<k>\d+) people: counted in 'Other'\.$"),
-     "{value} ({dimension}) has fewer than {k} people with accounts: its answers count under \u201cOther\u201d."),
+     lazy_gettext("%(value)s (%(dimension)s) has fewer than %(k)s people with accounts: its answers count under "
+                  "\u201cOther\u201d.")),
     (re.compile(rf"^(?P<dimension>\w+) {_VALUE} also counted in 'Other', so that 'Other' is not a group of "
                 r"fewer than (?P<k>\d+)\.$"),
-     "{value} ({dimension}) counts under \u201cOther\u201d too, so that \u201cOther\u201d has at least {k} "
-     "people with accounts."),
+     lazy_gettext("%(value)s (%(dimension)s) counts under \u201cOther\u201d too, so that \u201cOther\u201d has at "
+                  "least %(k)s people with accounts.")),
     (re.compile(r"^No breakdown by (?P<dimension>\w+): it would not hide anyone behind (?P<k>\d+) others\.$"),
-     "No results by {dimension}: too few people with accounts in each {dimension} to keep every answer among "
-     "at least {k}."),
+     lazy_gettext("No results by %(dimension)s: too few people with accounts in each %(dimension)s to keep every "
+                  "answer among at least %(k)s.")),
     (re.compile(r"^No breakdown by (?P<dimension>\w+): combined with (?P<rest>.+), some groups would have "
                 r"fewer than (?P<k>\d+) people\.$"),
-     "No results by {dimension}: together with {rest}, some groups would have fewer than {k} people with accounts."),
+     lazy_gettext("No results by %(dimension)s: together with %(rest)s, some groups would have fewer than %(k)s "
+                  "people with accounts.")),
 )
 
 
@@ -479,11 +515,65 @@ def plain_breakdown_note(note: str) -> str:
     for pattern, words in _BREAKDOWN_NOTES:
         found = pattern.match(note)
         if found:
-            parts = {**found.groupdict(), "dimension": found["dimension"].lower()}
+            parts = {**found.groupdict(), "dimension": _dimension_name(found["dimension"])}
             if "value" in parts:
                 parts["value"] = f"\u201c{ast.literal_eval(parts['value'])}\u201d"
-            return words.format(**parts)
+            if "rest" in parts:
+                parts["rest"] = ", ".join(_dimension_name(d) for d in parts["rest"].split(", "))
+            return str(words) % parts
     return note
+
+
+def _dimension_name(engine_word: str) -> str:
+    """A dimension (or the planner's "the rest") as the engine's note names it, in the reader's words."""
+    word = engine_word.lower()
+    return gettext("the rest") if word == "the rest" else str(DIMENSION_NAMES.get(word, word))
+
+
+#: The release rules' reasons for withholding a group, as `surveys.release` and
+#: `surveys.record` store them (in English, with the survey's k), and the words a
+#: results page shows for each. A reason no pattern knows is shown as stored.
+_WITHHELD_REASONS = (
+    (re.compile(r"^fewer than (?P<k>\d+) answered$"), lazy_gettext("fewer than %(k)s answered")),
+    (re.compile(r"^fewer than (?P<k>\d+) answered in the whole survey$"),
+     lazy_gettext("fewer than %(k)s answered in the whole survey")),
+    (re.compile(r"^the whole survey is withheld$"), lazy_gettext("the whole survey is withheld")),
+    (re.compile(r"^withheld so that no group of fewer than (?P<k>\d+) can be worked out by subtraction from this "
+                r"survey's other groups$"),
+     lazy_gettext("withheld so that no group of fewer than %(k)s can be worked out by subtraction from this "
+                  "survey's other groups")),
+    (re.compile(r"^withheld: taking away people whose answers may already be known would leave fewer than "
+                r"(?P<k>\d+), and their answers could be worked out by subtraction$"),
+     lazy_gettext("withheld: taking away people whose answers may already be known would leave fewer than "
+                  "%(k)s, and their answers could be worked out by subtraction")),
+    (re.compile(r"^withheld: it overlaps earlier surveys' results in too many small ways to check that no group "
+                r"of fewer than (?P<k>\d+) can be worked out$"),
+     lazy_gettext("withheld: it overlaps earlier surveys' results in too many small ways to check that no group "
+                  "of fewer than %(k)s can be worked out")),
+    (re.compile(r"^withheld: it differs from earlier surveys' results by fewer than (?P<k>\d+) people, whose "
+                r"answers could be worked out by subtraction$"),
+     lazy_gettext("withheld: it differs from earlier surveys' results by fewer than %(k)s people, whose answers "
+                  "could be worked out by subtraction")),
+    (re.compile(r"^withheld so that the published list of ballots never puts fewer than (?P<k>\d+) people's "
+                r"ballots in a group of their own$"),
+     lazy_gettext("withheld so that the published list of ballots never puts fewer than %(k)s people's ballots "
+                  "in a group of their own")),
+)
+
+
+def plain_withheld_reason(reason: str | None) -> str:
+    """Why a group of a released survey is withheld, in the reader's language."""
+    for pattern, words in _WITHHELD_REASONS:
+        found = pattern.match(reason or "")
+        if found:
+            return str(words) % found.groupdict()
+    return reason or ""
+
+
+def group_label(group) -> str:
+    """A released group's name as a results page shows it: a department's or a
+    shift's own name, or the engine's merged group in the reader's words."""
+    return gettext("Other") if group.dimension and group.label == OTHER else group.label
 
 
 def answered_count(survey: Survey) -> int | None:

@@ -7,12 +7,14 @@ the ballot endpoints it posts to (the booth), by booth.views."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, stream_with_context, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
 from core.authz import role_required
 from core.extensions import db
 from core.timezones import format_local, to_utc
 from core.views import render_form, unit_of_work
+from organizer import policy
 from organizer.accounts import services as accounts
 from organizer.charting.forms import ConfirmForm
 from organizer.charting.loaders import get_unit_for_organizer_or_404
@@ -22,7 +24,6 @@ from organizer.unit_surveys import services as unit_surveys
 from organizer.unit_surveys.forms import (
     DecryptForm,
     QUESTION_TYPE_LABELS,
-    LaunchForm,
     QuestionForm,
     SurveyForm,
     TrusteeKeyForm,
@@ -67,18 +68,11 @@ def unit_surveys_page(unit_id: int):
                            union_key=unit_surveys.union_key(unit))
     if form.validate_on_submit() and (created := unit_of_work(
             lambda: unit_surveys.create(current_user, unit, _settings(form, unit.union), form.standard_questions.data),
-            form=form, success="Draft created. Check the questions, then preview and launch it.")):
+            form=form, success=gettext("Draft created. Check the questions, then preview and launch it."))):
         return redirect(url_for("surveys_ui.manage", survey_id=created.value.id))
     surveys = definitions.surveys_in_scope(unit_surveys.unit_scope(unit))
     return render_form("surveys/unit_surveys.html", form, unit=unit, surveys=surveys,
                        who_can_decrypt=unit_surveys.who_can_decrypt)
-
-
-def _with_trustee_choices(form: LaunchForm, check: unit_surveys.LaunchCheck) -> LaunchForm:
-    """Only stewards and organizers who have set a trustee key can be chosen; none
-    where the union's survey key decides who the trustees are."""
-    form.trustees.choices = [] if check.union_key else [(a.id, a.display_name) for a in check.ready_trustees]
-    return form
 
 
 def _manage_context(survey, unit, **forms):
@@ -109,7 +103,7 @@ def add_question(survey_id: int):
     if form.validate_on_submit() and unit_of_work(lambda: definitions.add_question(
             survey, type=QuestionType(form.type.data), prompt=form.prompt.data,
             options=(form.options.data or "").splitlines(), max_choices=form.max_choices.data or 1,
-            allows_cant_say=form.allows_cant_say.data), form=form, success="Question added."):
+            allows_cant_say=form.allows_cant_say.data), form=form, success=gettext("Question added.")):
         return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
     return render_template("surveys/manage.html", **_manage_context(survey, unit, question_form=form)), 400
 
@@ -121,8 +115,8 @@ def remove_question(survey_id: int, question_id: int):
     question = db.session.get(Question, question_id)
     if question is None or question.survey_id != survey.id:
         abort(404)
-    ConfirmForm().validate_on_submit() or abort(400, "The form was incomplete.")
-    unit_of_work(lambda: definitions.remove_question(survey, question), success="Question removed.")
+    ConfirmForm().validate_on_submit() or abort(400, gettext("The form was incomplete."))
+    unit_of_work(lambda: definitions.remove_question(survey, question), success=gettext("Question removed."))
     return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
 
 
@@ -130,9 +124,9 @@ def remove_question(survey_id: int, question_id: int):
 @organizer_required
 def use_server_key(survey_id: int):
     survey, _ = get_survey_for_organizer_or_404(survey_id)
-    ConfirmForm().validate_on_submit() or abort(400, "The form was incomplete.")
+    ConfirmForm().validate_on_submit() or abort(400, gettext("The form was incomplete."))
     unit_of_work(lambda: unit_surveys.switch_to_server_key(current_user, survey),
-                 success="The server will unlock this survey's results when it closes.")
+                 success=gettext("The server will unlock this survey's results when it closes."))
     return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
 
 
@@ -144,9 +138,9 @@ def launch(survey_id: int):
     if not survey.is_editable:  # launched already: its page says what happened
         return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
     check = unit_surveys.launch_check(survey, unit)
-    form = _with_trustee_choices(launch_form_for(survey), check)
+    form = launch_form_for(survey)
     if form.validate_on_submit() and unit_of_work(
-            lambda: unit_surveys.launch_for_unit(current_user, survey, form.trustees.data or [],
+            lambda: unit_surveys.launch_for_unit(current_user, survey,
                                                  device_encryption_required=form.device_encryption_required.data),
             form=form,
             success=lambda report: _launched(report, unit.union.time_zone)):
@@ -160,26 +154,35 @@ def launch(survey_id: int):
 def _launched(report, zone: str) -> str:
     """Everything a launch did, in one message; the breakdown notes wait on the survey's page."""
     survey = report.survey
-    opens = "It is open now" if report.opens_now else f"It opens {format_local(survey.opens_at, zone)}"
-    closes = f" and closes {format_local(survey.closes_at, zone)}" if survey.closes_at else " until you close it"
-    merged = (" Some small groups are counted together, to keep every answer hidden: see the survey's page."
-              if report.notes else "")
-    return f"Launched to {report.eligible} members with accounts. {opens}{closes}.{merged}"
+    sentences = [ngettext("Launched to %(num)d member with an account.", "Launched to %(num)d members with accounts.",
+                          report.eligible)]
+    opens, closes = (format_local(moment, zone) if moment else None for moment in (survey.opens_at, survey.closes_at))
+    if report.opens_now:
+        sentences.append(gettext("It is open now and closes %(closes)s.", closes=closes) if closes
+                         else gettext("It is open now until you close it."))
+    else:
+        sentences.append(gettext("It opens %(opens)s and closes %(closes)s.", opens=opens, closes=closes) if closes
+                         else gettext("It opens %(opens)s until you close it.", opens=opens))
+    if report.notes:
+        sentences.append(gettext("Some small groups are counted together, to keep every answer hidden: see the "
+                                 "survey's page."))
+    return " ".join(sentences)
 
 
 @surveys_bp.route("/surveys/<int:survey_id>/close", methods=["POST"])
 @organizer_required
 def close(survey_id: int):
     survey, _ = get_survey_for_organizer_or_404(survey_id)
-    ConfirmForm().validate_on_submit() or abort(400, "The form was incomplete.")
+    ConfirmForm().validate_on_submit() or abort(400, gettext("The form was incomplete."))
     # Two units of work: voting ends (and new answers are refused) before the tally runs.
     if not (unit_of_work(lambda: unit_surveys.end_voting(current_user, survey))
             and unit_of_work(lambda: unit_surveys.tally_and_release(current_user, survey))):
         return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
     if survey.state == SurveyState.RELEASED:
-        flash("Closed, and the results are out.", "success")
+        flash(gettext("Closed, and the results are out."), "success")
         return redirect(url_for("surveys_ui.results", survey_id=survey.id))
-    flash("Closed. The trustees can now unlock the results: each does their part from their Surveys page.", "success")
+    flash(gettext("Closed. The trustees can now unlock the results: each does their part from their Surveys page."),
+          "success")
     return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
 
 
@@ -235,7 +238,8 @@ def trustee_key():
     ref = accounts.account_ref(current_user)
     if form.validate_on_submit() and unit_of_work(
             lambda: keys.register_trustee_key(ref, form.passphrase.data), form=form,
-            success="Your trustee passphrase is set. Organizers can now name you as a trustee."):
+            success=gettext("Your trustee passphrase is set. It opens your part of surveys whose key was dealt "
+                            "at launch.")):
         return redirect(url_for("surveys_ui.my_surveys"))
     return render_form("surveys/trustee_key.html", form, has_key=keys.trustee_key(ref) is not None)
 
@@ -246,7 +250,7 @@ def decrypt(survey_id: int):
     survey, unit = get_survey_for_trustee_or_404(survey_id)
     if survey.key_made_in_ceremony:
         # The trustee's part is done in their browser; no passphrase is ever read here.
-        return _decrypt_in_browser(survey)
+        return _decrypt_in_browser(survey, unit)
     form = DecryptForm()
     ref = accounts.account_ref(current_user)
     shares = keys.trustees_of(survey)
@@ -260,16 +264,20 @@ def decrypt(survey_id: int):
                        decrypted=sum(t.has_decrypted for t in shares))
 
 
-def _decrypt_in_browser(survey: Survey):
+def _decrypt_in_browser(survey: Survey, unit):
     ref = accounts.account_ref(current_user)
     shares = keys.trustees_of(survey)
     task = unit_surveys.browser_decryption_or_none(survey, ref)
+    # A trustee may hold part of the union's key without reading this unit's results.
     return render_template("surveys/decrypt_in_browser.html", survey=survey, task=task.to_json() if task else None,
                            mine=next(t for t in shares if t.trustee_ref == ref),
-                           decrypted=sum(t.has_decrypted for t in shares))
+                           decrypted=sum(t.has_decrypted for t in shares), unit=unit,
+                           can_read_results=policy.belongs_to(current_user, unit))
 
 
 def _decrypted(survey: Survey, given: int) -> str:
     if survey.state == SurveyState.RELEASED:
-        return "Yours was the last part needed: the results are out."
-    return f"Thank you. {given} of the {survey.trustee_threshold} trustees needed have done their part."
+        return gettext("Yours was the last part needed: the results are out.")
+    return ngettext("Thank you. %(num)d of the %(t)d trustees needed has done their part.",
+                    "Thank you. %(num)d of the %(t)d trustees needed have done their part.", given,
+                    t=survey.trustee_threshold)

@@ -8,8 +8,9 @@ document.addEventListener("click", (event) => {
   if (!source) return;
   source.select();
   navigator.clipboard?.writeText(source.value).then(
-    () => { button.textContent = "Copied"; },
-    () => { button.textContent = "Select and copy the link"; },
+    // The words come from the page (data-copied, data-copy-failed), in its language.
+    () => { button.textContent = button.dataset.copied || "Copied"; },
+    () => { button.textContent = button.dataset.copyFailed || "Select and copy the link"; },
   );
 });
 

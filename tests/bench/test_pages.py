@@ -43,6 +43,7 @@ def test_every_page_of_every_role_is_timed_and_counted(bench_pages, printed):
         assert set(figures[role]) == expected, role
         for name, page in figures[role].items():
             assert 0 < page["p50_ms"] <= page["p95_ms"], (role, name)
+            assert 0 < page["cpu_p50_ms"] <= page["cpu_p95_ms"], (role, name)
             assert page["statements"] > 0, (role, name)
             assert "unexpected_status" not in page, (role, name)
     assert printed["unexpected_status"] == []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -32,11 +32,16 @@ from core.timezones import format_local
 from organizer import demo
 from organizer.accounts import invitations
 from organizer.accounts import services as accounts
-from organizer.accounts.models import Invitation
+from organizer.accounts.models import Invitation, RoleAssignment
+from organizer.cards import services as union_cards
 from organizer.charting.models import Person
+from organizer.demands.models import Demand
 from organizer.notifications import services as notifications
 from organizer.notifications.models import SurveyEvent
 from organizer.roles import Role
+from organizer.unit_surveys import services as unit_surveys
+from surveys import ballot_box, definitions, results
+from surveys.models import KeyMode, SurveyKind
 from tests import factories
 from tests.organizer.notifications.builders import Outbox
 
@@ -54,6 +59,27 @@ INTERFACE_TERMS = [
     "coworkers?", "trustee", "results", "delete", "change", "save", "create", "repeat", "current", "new",
     "skip to content", "your", "the", "and", "with", "not", "page", "back", "only", "never",
     "encrypted", "sealed", "leverage keeps", "anonymous", "attempts", "minutes", "try again", "language",
+    # organizing: the chart, its import and export, strength, committee, settings
+    "spreadsheet", "import(ed|ing)?", "download(ed)?", "rows?", "columns?", "strength", "tier", "structure tests?",
+    "rally", "petition", "gear day", "strike", "settings", "floors?", "time zone", "audit log", "invite",
+    "invitations", "revoke", "expired", "pending", "filter", "clear", "supporter", "undecided", "opposed",
+    "leaning against", "not yet assessed", "bargaining units?", "units", "members", "manage", "rename", "remove",
+    "name", "notes", "phone", "per page", "temperature check", "target", "held on", "took part", "evidence",
+    "record", "support",
+    # surveys, the booth and the key ceremony
+    "ballots?", "tracker", "fingerprints?", "receipts?", "lock(ed|ing)?", "unlock", "decrypt(ed|s)?", "draft",
+    "launch(ed)?", "rounds?", "threshold", "breakdowns?", "participation", "answers?", "answered", "questions?",
+    "closes", "withheld", "can't say", "yes", "likely between", "booth",
+    # the key ceremony and trustees
+    "passphrases?", "ceremony", "ceremonies", "pieces?", "trustees", "device", "dealt", "key", "browser", "step",
+    # home, demands, cards, conversations, the steward's pages, the summary
+    # demands, cards and the summary
+    "dealbreaker", "nice to have", "curious", "backing", "claims?", "endorse(ment|ments)?", "employer",
+    "bargaining", "summary", "score", "raised by", "cards?", "signature", "withdraw(n)?", "paper", "legal name",
+    "exports?", "combined", "leverage profile", "prepare", "versions?", "words", "item", "rank", "kind",
+    # home, conversations and the steward's pages
+    "follow-ups?", "one-on-ones?", "conversations?", "overdue", "due", "spoken", "next step", "welcome",
+    "headcount", "density", "committee", "chart", "departments?", "shifts?", "assessment", "signed",
 ]
 
 #: The pages walked in Spanish: who signs in first (a demo login, or None for a
@@ -69,6 +95,83 @@ SPANISH_PAGES: list[tuple[str | None, str]] = [
     ("member2@example.org", "/no-such-page"),
     ("steward@example.org", "/account/password"),
     ("organizer@example.org", "/account/password"),
+    # organizing: the chart, its import and export, strength, committee, settings
+    ("organizer@example.org", "/unions/{union}"),
+    ("organizer@example.org", "/units/{survey_unit}/chart"),
+    ("organizer@example.org", "/units/{survey_unit}/chart?search=a&membership=yes&per_page=25"),
+    ("organizer@example.org", "/units/{survey_unit}/chart?search=no-such-coworker"),
+    ("organizer@example.org", "/people/{talked_with}/edit"),
+    ("organizer@example.org", "/units/{survey_unit}/people/new"),
+    ("organizer@example.org", "/units/{survey_unit}/segments"),
+    ("organizer@example.org", "/unions/{union}/settings"),
+    ("organizer@example.org", "/units/{survey_unit}/strength"),
+    ("organizer@example.org", "/units/{survey_unit}/committee"),
+    ("organizer@example.org", "/unions/{union}/invitations"),
+    ("organizer@example.org", "/people/{talked_with}/invite"),
+    ("organizer@example.org", "/units/{survey_unit}/chart/import"),
+    ("organizer@example.org", "/units/{survey_unit}/chart/export"),
+    ("organizer@example.org", "/unions/{union}/audit"),
+    ("organizer@example.org", "/units/{survey_unit}/audit"),
+    ("steward@example.org", "/units/{survey_unit}/audit"),
+    ("member1@example.org", "/units/{survey_unit}/chart"),
+    # surveys, the booth and the key ceremony
+    ("member1@example.org", "/my/surveys"),
+    ("member1@example.org", "/surveys/{open_survey}/answer"),
+    ("member1@example.org", "/surveys/{released_pulse}/answer"),
+    ("member1@example.org", "/surveys/{released_pulse}/results"),
+    ("member1@example.org", "/surveys/{released_pulse}/receipts"),
+    ("steward@example.org", "/my/surveys"),
+    ("steward@example.org", "/surveys/{released_pulse}/results"),
+    ("organizer@example.org", "/my/surveys"),
+    ("organizer@example.org", "/units/{survey_unit}/surveys"),
+    ("organizer@example.org", "/surveys/{released_pulse}"),
+    ("organizer@example.org", "/surveys/{open_survey}"),
+    ("organizer@example.org", "/surveys/{draft_survey}"),
+    # the key ceremony and trustees
+    ("organizer@example.org", "/unions/{union}/survey-key"),
+    ("organizer@example.org", "/survey-key/{ceremony}"),
+    ("steward2@example.org", "/survey-key/{ceremony}"),
+    ("organizer@example.org", "/surveys/{draft_survey}/launch"),
+    ("organizer@example.org", "/surveys/{trustee_draft}/launch"),
+    ("organizer@example.org", "/surveys/{unkeyed_draft}/launch"),
+    ("steward@example.org", "/surveys/{trustee_closed}/decrypt"),
+    ("steward@example.org", "/trustee/key"),
+    # home, demands, cards, conversations, the steward's pages, the summary
+    # demands, cards and the summary
+    ("member2@example.org", "/my/demands"),
+    ("member2@example.org", "/my/demands/new"),
+    ("member2@example.org", "/demands/{demand}/edit"),
+    ("member2@example.org", "/my/profile"),
+    ("member2@example.org", "/my/card"),
+    ("member7@example.org", "/my/card"),
+    ("member7@example.org", "/cards/{card}/withdraw"),
+    ("steward@example.org", "/units/{survey_unit}/demands"),
+    ("steward@example.org", "/units/{survey_unit}/demands?kind=question&answer=no_answer"),
+    ("steward@example.org", "/demands/{demand}/same-as"),
+    ("steward@example.org", "/units/{survey_unit}/summary"),
+    ("steward@example.org", "/units/{survey_unit}/summary.pdf"),
+    ("organizer@example.org", "/units/{survey_unit}/demands"),
+    ("organizer@example.org", "/units/{survey_unit}/endorsements"),
+    ("organizer@example.org", "/unions/{union}/cards"),
+    ("organizer@example.org", "/unions/{union}/cards/words"),
+    ("organizer@example.org", "/units/{survey_unit}/cards"),
+    ("organizer@example.org", "/units/{card_unit}/cards?search=a"),
+    ("organizer@example.org", "/people/{talked_with}/paper-card"),
+    ("organizer@example.org", "/units/{card_unit}/cards/export/pdf"),
+    ("organizer@example.org", "/units/{card_unit}/cards/export/csv"),
+    # home, conversations and the steward's pages
+    ("organizer@example.org", "/"),
+    ("steward@example.org", "/"),
+    ("steward2@example.org", "/"),
+    ("member1@example.org", "/"),
+    ("member2@example.org", "/"),
+    ("steward@example.org", "/steward/units/{survey_unit}"),
+    ("organizer@example.org", "/units/{survey_unit}/conversations"),
+    ("organizer@example.org", "/units/{survey_unit}/conversations?search=a"),
+    ("member1@example.org", "/units/{survey_unit}/conversations"),
+    ("organizer@example.org", "/people/{talked_with}/conversations"),
+    ("organizer@example.org", "/people/{talked_with}/conversations/new"),
+    ("organizer@example.org", "/people/{talked_with}/follow-ups/new"),
 ]
 
 #: The attributes whose words a person meets (read aloud, shown on hover, in a field).
@@ -98,8 +201,12 @@ def _extracted() -> set[str | tuple[str, ...]]:
     with open(ROOT / "babel.cfg", encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
     keywords = {**DEFAULT_KEYWORDS, **_makefile_keywords()}
+    # As the Makefile's --ignore-dirs: Babel's default would also skip templates/_macros.
+    def walked(path: str) -> bool:
+        return not (Path(path).name.startswith(".") or Path(path).name == "__pycache__")
     found = set()
-    for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options_map, keywords=keywords):
+    for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options_map, keywords=keywords,
+                                                directory_filter=walked):
         found.add(message if isinstance(message, str) else tuple(message))
     return found
 
@@ -452,6 +559,26 @@ class DemoPlaces:
     """What the walked pages' placeholders stand for in the seeded demo union."""
 
     invitation: str
+    #: The warehouse, whose surveys the walk reads; the last released round of its pulse; a
+    #: round of the pulse open for the demo's members (as the demo's third round is), and a draft.
+    survey_unit: int = 0
+    released_pulse: int = 0
+    open_survey: int = 0
+    draft_survey: int = 0
+    #: A coworker of the warehouse the demo organizer has talked with (its first one-on-one).
+    talked_with: int = 0
+    #: The demo union: its dashboard, settings, invitations and audit log.
+    union: int = 0
+    #: Demands, cards and the summary: Lena's first demand; a union card signed in the drivers' unit.
+    demand: int = 0
+    card: int = 0
+    card_unit: int = 0
+    #: The key ceremony and trustees: the demo's survey key; a trustee draft that will use it; a
+    #: trustee draft in a unit of a union without one; a closed trustee survey waiting for its trustees.
+    ceremony: int = 0
+    trustee_draft: int = 0
+    unkeyed_draft: int = 0
+    trustee_closed: int = 0
 
 
 @pytest.fixture
@@ -462,9 +589,60 @@ def demo_places(app) -> DemoPlaces:
         warehouse = next(unit for unit in union.units if unit.name == demo.WAREHOUSE)
         uninvited = factories.create_person(warehouse, "Sam Uninvited")
         _, token = invitations.invite(organizer, uninvited, Role.MEMBER)
+        pulse = definitions.SurveySettings(kind=SurveyKind.PULSE, title="Warehouse pulse", key_mode=KeyMode.SERVER_KEY,
+                                           release_threshold=union.floor_for(SurveyKind.PULSE))
+        open_survey = unit_surveys.create(organizer, warehouse, pulse, standard_questions=True)
+        unit_surveys.launch_for_unit(organizer, open_survey)
+        draft = unit_surveys.create(organizer, warehouse, pulse, standard_questions=True)
+        released_pulse = results.latest_released(unit_surveys.unit_scope(warehouse), SurveyKind.PULSE).survey
+        places = DemoPlaces(invitation=token, survey_unit=warehouse.id, released_pulse=released_pulse.id,
+                            open_survey=open_survey.id, draft_survey=draft.id)
+        places = replace(places, talked_with=db.session.scalar(
+            sa.select(sa.func.min(Person.id)).where(Person.unit_id == warehouse.id)))
+        places = replace(places, union=union.id)
+        places = replace(places, **_demand_and_card_places(union, organizer))
+        places = replace(places, **_ceremony_places(union, organizer, warehouse))
         db.session.commit()
         db.session.remove()
-    return DemoPlaces(invitation=token)
+    return places
+
+
+def _demand_and_card_places(union, organizer) -> dict[str, int]:
+    """Lena's first demand, and the union's card words with a card signed in the drivers' unit (the
+    demo has none), so that the card pages a member and an organizer reach have something on them."""
+    lena = accounts.find_account_by_email("member2@example.org")
+    words = union_cards.set_card_text(organizer, union, "I want Riverside Logistics Workers to represent me.")
+    signer = accounts.find_account_by_email("member7@example.org")
+    unit = union_cards.member_unit(signer)
+    card = union_cards.sign(signer, unit, union_cards.Signature(
+        legal_name="Demo Signer", email="demo.signer@example.net", phone="+1 555 0100",
+        typed_signature="Demo Signer", text_id=words.id, text_digest=words.digest))
+    return {"demand": db.session.scalar(sa.select(sa.func.min(Demand.id)).where(Demand.account_id == lena.id)),
+            "card": card.id, "card_unit": unit.id}
+
+
+def _ceremony_places(union, organizer, warehouse) -> dict[str, int]:
+    """The demo's survey key; trustee pulses of the warehouse, a draft and one answered and closed; and
+    a trustee draft in a union that has no survey key yet (the launch page says what to do first)."""
+    trustee_pulse = definitions.SurveySettings(
+        kind=SurveyKind.PULSE, title="Warehouse pulse", key_mode=KeyMode.TRUSTEES,
+        release_threshold=union.floor_for(SurveyKind.PULSE), trustee_threshold=2)
+    closed = unit_surveys.create(organizer, warehouse, trustee_pulse, standard_questions=True)
+    unit_surveys.launch_for_unit(organizer, closed)
+    for ref in sorted(unit_surveys.electorate(warehouse).voters):
+        ballot_box.cast(closed, ref, {closed.questions[0].id: True, closed.questions[1].id: 4,
+                                      closed.questions[2].id: [0], closed.questions[3].id: ""})
+    unit_surveys.end_voting(organizer, closed)
+    unit_surveys.tally_and_release(organizer, closed)
+    elsewhere = factories.create_union("Harbor Workers United")
+    demo_organizer_there = RoleAssignment(role=Role.ORGANIZER, union_id=elsewhere.id, account_id=organizer.id)
+    db.session.add(demo_organizer_there)
+    db.session.flush()
+    db.session.expire(organizer)
+    unkeyed = unit_surveys.create(organizer, elsewhere.units[0], trustee_pulse, standard_questions=True)
+    return {"ceremony": unit_surveys.union_key(union).id,
+            "trustee_draft": unit_surveys.create(organizer, warehouse, trustee_pulse, standard_questions=True).id,
+            "unkeyed_draft": unkeyed.id, "trustee_closed": closed.id}
 
 
 def test_the_translated_pages_in_spanish_show_no_english(app, demo_places):

@@ -29,11 +29,19 @@ from typing import Any
 
 import pytest
 
+from crypto import ballot as ballots
 from crypto import dkg
-from crypto.elgamal import encrypt, sum_ciphertexts
+from crypto.ballot import QuestionKind, QuestionSpec
+from crypto.elgamal import PublicKey, encrypt, generate_keypair, sum_ciphertexts
 from crypto.errors import SealError
-from crypto.group import Point, Scalar
-from crypto.sealing import ScryptParams, open_with_passphrase, seal_with_passphrase
+from crypto.group import ORDER, Point, Scalar
+from crypto.sealing import (
+    ScryptParams,
+    open_with_passphrase,
+    proven_sealed_text_ephemeral,
+    seal_text,
+    seal_with_passphrase,
+)
 from crypto.threshold import (
     KeyShare,
     PartialDecryption,
@@ -535,15 +543,23 @@ def test_the_worker_joins_deals_checks_and_decrypts_in_plain_words():
     dealings = [dealing, *python_dealings]
     dealing_json = [d.to_json() for d in dealings]
     key = dkg.joint_key(threshold, 3, dealings)
-    total = sum_ciphertexts(encrypt(key.public_key, v) for v in (1, 1, 1, 0))
-    targets = [b64(total.alpha.to_bytes()), b64(Point.base_times(Scalar.random()).to_bytes())]
+    votes = [encrypt(key.public_key, v) for v in (1, 1, 1, 0)]
+    total = sum_ciphertexts(votes)
+    targets = [b64(total.alpha.to_bytes())]
+    # Four one-question ballots of one slot, in one part: what the worker adds up before it decrypts.
+    check = {"release_threshold": 2, "comment_threshold": 10, "width": 1, "part_sizes": [4],
+             "groups": [{"parts": [0], "respondents": 4}], "comments": [],
+             "alphas": b64(b"".join(v.alpha.to_bytes() for v in votes))}
     later = run_js("worker", messages=[
         {"id": 9, "type": "check", **ceremony, "passphrase": PASSPHRASE, "dealings": dealing_json},
         {"id": 10, "type": "decrypt", **ceremony, "dealings": dealing_json, "thresholdKey": b64(key.to_bytes()),
-         "targets": targets, "context": b64(DECRYPTION_CONTEXT)},
+         "targets": targets, "context": b64(DECRYPTION_CONTEXT), "check": check},
         {"id": 11, "type": "decrypt", **ceremony, "dealings": dealing_json,
          "thresholdKey": b64(ThresholdKey(2, 3, (Point.generator(), Point.generator())).to_bytes()),
-         "targets": targets, "context": b64(DECRYPTION_CONTEXT)},
+         "targets": targets, "context": b64(DECRYPTION_CONTEXT), "check": check},
+        {"id": 13, "type": "decrypt", **ceremony, "dealings": dealing_json, "thresholdKey": b64(key.to_bytes()),
+         "targets": [*targets, b64(Point.base_times(Scalar.random()).to_bytes())],
+         "context": b64(DECRYPTION_CONTEXT), "check": check},
     ])
     by_id = {}
     for message in later:
@@ -552,22 +568,90 @@ def test_the_worker_joins_deals_checks_and_decrypts_in_plain_words():
     assert checked["type"] == "checked"
     assert dkg.verify_acknowledgement(context, dealings, 1, unb64(checked["acknowledgement"]))
     decrypted = by_id[10][-1]
-    assert decrypted["type"] == "decrypted" and len(decrypted["partials"]) == 2
+    assert decrypted["type"] == "decrypted" and len(decrypted["partials"]) == 1
     partials = [PartialDecryption.from_bytes(unb64(p)) for p in decrypted["partials"]]
     assert [verify_partial(key, Point.from_bytes(unb64(t)), p, DECRYPTION_CONTEXT)
-            for t, p in zip(targets, partials)] == [True, True]
+            for t, p in zip(targets, partials)] == [True]
     python_share = dkg.final_share(context, dealings, 3, others[1])
     partner = partial_decrypt(key, python_share, total.alpha, DECRYPTION_CONTEXT)
     assert decrypt_with_partials(key, total, [partials[0], partner], DECRYPTION_CONTEXT).value == 3
     assert by_id[11][-1]["type"] == "error" and "not made by this ceremony" in by_id[11][-1]["message"]
+    assert by_id[13][-1]["type"] == "error" and "not the sums of the survey's ballots" in by_id[13][-1]["message"]
     assert PASSPHRASE not in json.dumps(first + later)
+
+
+# ------------------------------------------------------------------ what the browser checks before it decrypts
+
+
+def _sealed_variants() -> list[tuple[str, bytes, bytes, bytes]]:
+    """(what, public key, sealed text, context): comments sealed by crypto/, and every way of spoiling one."""
+    key = generate_keypair().public_key
+    other = generate_keypair().public_key
+    context = b"leverage-survey:5:round:1:comment:9"
+    sealed = seal_text(key, "The loading bay needs heat before winter.", context, random_scalar=stream("comment"))
+    long = seal_text(key, "x" * 300, context)
+    variants = [("good", key.to_bytes(), sealed, context), ("long", key.to_bytes(), long, context),
+                ("other key", other.to_bytes(), sealed, context),
+                ("other context", key.to_bytes(), sealed, context + b"0"),
+                ("version 1", key.to_bytes(), bytes([1]) + sealed[1:], context),
+                ("identity", key.to_bytes(), sealed[:1] + bytes(32) + sealed[33:], context),
+                ("challenge too big", key.to_bytes(), sealed[:33] + ORDER.to_bytes(32, "little") + sealed[65:],
+                 context),
+                ("short body", key.to_bytes(), sealed[:-64], context),
+                ("body not whole blocks", key.to_bytes(), sealed + b"\0", context),
+                ("empty", key.to_bytes(), b"", context)]
+    for at in (1, 20, 33, 50, 65, 90, 97, len(sealed) - 17, len(sealed) - 1):
+        spoiled = bytearray(sealed)
+        spoiled[at] ^= 4
+        variants.append((f"byte {at} changed", key.to_bytes(), bytes(spoiled), context))
+    return variants
+
+
+def test_the_browser_takes_a_comments_point_exactly_when_python_would():
+    variants = _sealed_variants()
+    answers = batch(*({"op": "comment_points", "public_key": b64(key),
+                       "comments": [{"sealed": b64(sealed), "context": b64(context)}]}
+                      for _, key, sealed, context in variants))
+    for (what, key, sealed, context), [point] in zip(variants, answers, strict=True):
+        try:
+            expected = b64(proven_sealed_text_ephemeral(PublicKey.from_bytes(key), sealed, context).to_bytes())
+        except SealError:
+            expected = None
+        assert point == expected, what
+    assert answers[0][0] is not None and answers[1][0] is not None, "a good comment is accepted"
+    assert sum(a[0] is None for a in answers) == len(variants) - 2
+
+
+def test_the_browser_adds_up_ballots_as_python_tallies_them():
+    specs = [QuestionSpec(QuestionKind.YES_NO, 2, 1, True), QuestionSpec(QuestionKind.MULTIPLE_CHOICE, 4, 2, False)]
+    key = generate_keypair().public_key
+    answers = [[True, [0]], [False, [1, 2]], [ballots.CANT_SAY, [3]], [True, []], [False, [0, 3]], [True, [2]],
+               [True, [1]]]
+    payloads = [ballots.serialize(ballots.encrypt_ballot(key, b"ctx", specs, a)) for a in answers]
+    width = sum(spec.slot_count for spec in specs)
+    alphas = b"".join(ballots.slot_ciphertexts(specs, p)[slot * 64:slot * 64 + 32] for p in payloads
+                      for slot in range(width))
+    part_sizes = [3, 4]
+
+    def python_sums(chosen: list[bytes]) -> str:
+        return b64(b"".join(c.alpha.to_bytes() for row in ballots.tally_serialized(specs, chosen) for c in row))
+
+    stride = width * 32
+    whole, tail, beyond = batch(
+        {"op": "sum_ballots", "alphas": b64(alphas), "width": width, "part_sizes": part_sizes, "first": 0},
+        {"op": "sum_ballots", "alphas": b64(alphas[2 * stride:]), "width": width, "part_sizes": part_sizes, "first": 2},
+        {"op": "sum_ballots", "alphas": b64(alphas[:stride]), "width": width, "part_sizes": part_sizes, "first": 7})
+    assert whole == [[0, python_sums(payloads[:3])], [1, python_sums(payloads[3:])]]
+    assert tail == [[0, python_sums(payloads[2:3])], [1, python_sums(payloads[3:])]]
+    assert "damaged or incomplete" in beyond["error"]
 
 
 # ------------------------------------------------------------------ what the ceremony's scripts load
 
 
 def test_the_ceremony_crypto_loads_nothing_but_its_own_files():
-    for path in [CEREMONY_JS / "dkg.js", CEREMONY_JS / "worker.js", CEREMONY_JS.parent / "crypto" / "common.js"]:
+    for path in [CEREMONY_JS / "dkg.js", CEREMONY_JS / "worker.js", CEREMONY_JS / "approved.js",
+                 CEREMONY_JS.parent / "crypto" / "common.js"]:
         text = path.read_text()
         for specifier in re.findall(r"^\s*(?:import|export)\b[^;]*?\bfrom\s+[\"']([^\"']+)[\"']", text, re.M):
             assert specifier.startswith(("./", "../")), (path.name, specifier)

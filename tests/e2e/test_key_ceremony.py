@@ -2,7 +2,10 @@
 per trustee) with t = 2: an organizer starts it from the union's survey key
 page; each trustee joins, deals and checks on their own screen, typing their
 passphrase into the page only; a survey launched with the key is answered and
-closed; two trustees unlock it in their browsers and the results are out.
+closed; a server that hands a trustee's browser one person's ballot to unlock
+in the place of a total is refused by that browser, which adds the ballots up
+itself, and nothing is sent; two trustees unlock it in their browsers and the
+results are out.
 
 Every request each browser sends is captured, headers and bodies included:
 no passphrase appears in any of them, in any encoding. The election record
@@ -12,6 +15,7 @@ fits a 390 px phone and passes axe (the checks of tests/e2e/test_phone_width.py)
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import re
 import subprocess
@@ -26,7 +30,7 @@ from playwright.sync_api import Page, expect
 from core.extensions import db
 from organizer.accounts import services as accounts
 from organizer.roles import Role
-from surveys import ballot_box, ceremony, record
+from surveys import ballot_box, ceremony, record, tally
 from surveys.ceremony import CeremonyState
 from surveys.models import Survey, SurveyState
 from tests import factories
@@ -127,7 +131,7 @@ def _take_step(trustee: Trustee, base: str, ceremony_id: int, button: str, walk:
 
 
 def test_three_browsers_make_a_key_and_two_release_a_survey_with_no_passphrase_sent(
-        app, browser, live_server, harbor, screenshots):
+        app, browser, live_server, harbor, screenshots, monkeypatch):
     walk = Walk(live_server, None)
     organizer = _sign_in(browser, live_server, ORGANIZER)
     trustees = [organizer, *(_sign_in(browser, live_server, email) for email in STEWARDS)]
@@ -197,9 +201,32 @@ def test_three_browsers_make_a_key_and_two_release_a_survey_with_no_passphrase_s
     page.get_by_role("button", name="Close now").click()
     expect(page.get_by_text("The trustees can now unlock the results")).to_be_visible()
 
+    # A server that hands a trustee's browser another point than an approved sum (here one person's
+    # ballot, in the place of the first sum) is refused by the browser, which adds the ballots up itself.
+    honest_task = tally.browser_decryption
+
+    def one_ballot_instead(survey, trustee_ref):
+        task = honest_task(survey, trustee_ref)
+        one_ballot = task.check.alphas[:32]
+        return dataclasses.replace(task, targets=(one_ballot, *task.targets[1:]))
+
+    monkeypatch.setattr(tally, "browser_decryption", one_ballot_instead)
+    cheated = trustees[1]
+    sent_before = len(cheated.sent)
+    cheated.page.goto(f"{live_server}/surveys/{survey_id}/decrypt")
+    refusal = cheated.page.locator("[data-ceremony-error]")
+    expect(refusal).to_contain_text("are not the sums of the survey's ballots", timeout=SLOW)
+    expect(refusal).to_contain_text("Nothing was sent")
+    expect(cheated.page.get_by_role("button", name="Do my part")).to_be_disabled()
+    _shot(cheated.page, screenshots, "unlock-refused")
+    assert not [r for r in cheated.sent[sent_before:] if r["url"].endswith("/partials")], "nothing was posted"
+    monkeypatch.setattr(tally, "browser_decryption", honest_task)
+
     # Two trustees, in their own browsers, give their parts; the second releases the results.
     for trustee, then in ((trustees[1], "You have done your part"), (trustees[2], "Results")):
         trustee.page.goto(f"{live_server}/surveys/{survey_id}/decrypt")
+        expect(trustee.page.get_by_text("This device added up the survey's ballots itself")).to_be_visible(
+            timeout=SLOW)
         walk.check(trustee.page, trustee.email, "unlocking the results")
         _shot(trustee.page, screenshots, f"unlock-{trustee.email.split('@')[0]}")
         trustee.page.get_by_label("Your passphrase for the survey key").fill(trustee.passphrase)

@@ -45,7 +45,7 @@ from organizer.conversations import services as conversations
 from organizer.demands import services as demands
 from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, Tier
 from organizer.unit_surveys import services as unit_surveys
-from surveys import ballot_box, definitions, keys, tally
+from surveys import ballot_box, definitions, tally
 from surveys.models import KeyMode, SurveyKind
 
 pytestmark = pytest.mark.e2e
@@ -56,7 +56,6 @@ LAYOUT_PROBLEMS = (HERE / "layout_problems.js").read_text(encoding="utf-8")
 WIDTHS = (390, 1280)
 #: 120 letters with no place to break: a name or word like this must break inside its box.
 LONG_WORD = "Forklift" * 15
-TRUSTEE_PASSPHRASE = "trustee passphrase for the warehouse"
 
 RUN_AXE = """async () => {
   const { violations } = await axe.run(document, { resultTypes: ["violations"] });
@@ -119,7 +118,7 @@ def demo_world(app) -> DemoWorld:
             open_survey_id=_open_pulse(organizer, warehouse).id,
             draft_survey_id=unit_surveys.create(organizer, warehouse, _settings(
                 warehouse, "Strike authorization", kind=SurveyKind.VOTE), standard_questions=True).id,
-            trustee_survey_id=_survey_waiting_for_trustees(organizer, steward, warehouse).id,
+            trustee_survey_id=_survey_waiting_for_trustees(organizer, warehouse).id,
             ceremony_id=ceremonies.start(organizer, union, [organizer.id, steward.id], 2).id)
         db.session.commit()
         db.session.remove()
@@ -139,17 +138,16 @@ def _settings(unit: BargainingUnit, title: str, kind=SurveyKind.PULSE, **more) -
 def _open_pulse(organizer, unit: BargainingUnit):
     survey = unit_surveys.create(organizer, unit, _settings(unit, f"Check-in on the {LONG_WORD} line"),
                                  standard_questions=True)
-    unit_surveys.launch_for_unit(organizer, survey, [])
+    unit_surveys.launch_for_unit(organizer, survey)
     return survey
 
 
-def _survey_waiting_for_trustees(organizer, steward, unit: BargainingUnit):
-    """Closed, answered by the warehouse's members, and waiting for its two trustees to decrypt."""
-    for trustee in (organizer, steward):
-        keys.register_trustee_key(accounts.account_ref(trustee), TRUSTEE_PASSPHRASE)
+def _survey_waiting_for_trustees(organizer, unit: BargainingUnit):
+    """Locked with the demo's survey key, closed, answered by the warehouse's members, and waiting for
+    its trustees to decrypt."""
     survey = unit_surveys.create(organizer, unit, _settings(
         unit, "Overtime check", key_mode=KeyMode.TRUSTEES, trustee_threshold=2), standard_questions=True)
-    unit_surveys.launch_for_unit(organizer, survey, [organizer.id, steward.id])
+    unit_surveys.launch_for_unit(organizer, survey)
     yes_no, willing, issues, comment = survey.questions
     for ref in sorted(unit_surveys.electorate(unit).voters):
         ballot_box.cast(survey, ref, {yes_no.id: True, willing.id: 4, issues.id: [0, 1], comment.id: ""})

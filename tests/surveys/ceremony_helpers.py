@@ -7,7 +7,7 @@ would post reaches the engine."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crypto import dkg, sealing
 from crypto.group import Point, Scalar
@@ -26,6 +26,8 @@ class PythonTrustee:
     what the server offers and opens the personal secret with the passphrase."""
 
     ref: str
+    #: scrypt's parameters for the seal of the personal secret (None: the sealing module's default).
+    scrypt: sealing.ScryptParams | None = field(default=None, compare=False)
 
     @property
     def passphrase(self) -> str:
@@ -41,8 +43,9 @@ class PythonTrustee:
         context = dkg.join_context(material.ceremony_id, material.trustee_index)
         return {"personal_key": public.to_bytes(),
                 "possession_proof": dkg.prove_possession(secret, public, context),
-                "sealed_secret": sealing.seal_with_passphrase(secret.to_bytes(), self.passphrase,
-                                                              associated_data=context)}
+                "sealed_secret": sealing.seal_with_passphrase(
+                    secret.to_bytes(), self.passphrase, associated_data=context,
+                    **({"params": self.scrypt} if self.scrypt is not None else {}))}
 
     def join(self, ceremony_id: int) -> ceremony.CeremonyStatus:
         return ceremony.join(ceremony_id, self.ref, **self.join_message(ceremony_id))
@@ -91,10 +94,11 @@ class PythonTrustee:
         return tally.contribute_partials(survey, self.ref, self.partials(survey))
 
 
-def run_ceremony(scope: str, refs: Sequence[str], threshold: int) -> ceremony.CeremonyStatus:
-    """A whole ceremony among honest Python trustees, to DONE."""
+def run_ceremony(scope: str, refs: Sequence[str], threshold: int, *,
+                 scrypt: sealing.ScryptParams | None = None) -> ceremony.CeremonyStatus:
+    """A whole ceremony among honest Python trustees, to DONE (their seals at `scrypt`, if given)."""
     started = ceremony.start(scope, refs, threshold)
-    trustees = [PythonTrustee(ref) for ref in refs]
+    trustees = [PythonTrustee(ref, scrypt) for ref in refs]
     for step in (PythonTrustee.join, PythonTrustee.deal, PythonTrustee.check):
         for trustee in trustees:
             status = step(trustee, started.id)

@@ -17,7 +17,7 @@ from core.clock import utcnow
 from core.extensions import db
 from crypto import ballot as crypto_ballot
 from crypto import sealing
-from crypto.elgamal import PublicKey
+from crypto.elgamal import PublicKey, generate_keypair
 from surveys import ballot_box, tally
 from surveys.ballot_box import CANT_SAY
 from surveys.definitions import ballot_questions, question_spec
@@ -181,6 +181,20 @@ def test_a_ballot_encrypted_elsewhere_is_accepted_when_its_proofs_verify(survey)
     receipt = ballot_box.cast_encrypted(survey, "voter:0", payload, dict([_sealed_comment(survey, "hello")]))
     assert receipt.fingerprint == hashlib.sha256(payload).hexdigest()
     assert _stored(survey) == (1, 1, 1)
+
+
+def test_what_the_ballot_box_learnt_of_a_survey_is_never_used_for_another_key(survey):
+    """The ballot box keeps a launched survey's key and question specs between
+    answers; a survey row carrying another key (another database, say, with the
+    same ids) is checked against its own key, never the remembered one."""
+    ballot_box.cast_encrypted(survey, "voter:0", _payload(survey), {})
+    remembered = bytes(survey.public_key)
+    replacement = generate_keypair().public_key.to_bytes()
+    survey.public_key = replacement
+    # A ballot for the remembered key now fails; one for the survey's own key passes.
+    with pytest.raises(BallotRejected, match="proofs do not verify"):
+        ballot_box.cast_encrypted(survey, "voter:1", _payload(survey, public_key=remembered), {})
+    ballot_box.cast_encrypted(survey, "voter:2", _payload(survey, public_key=replacement), {})
 
 
 def test_a_replayed_ballot_is_refused(survey):

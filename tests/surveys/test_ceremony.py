@@ -14,10 +14,12 @@ import binascii
 import io
 import itertools
 import json
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from core.clock import utcnow
 from core.extensions import db
 from crypto import ballot as crypto_ballot
 from crypto import dkg, sealing
@@ -40,7 +42,8 @@ from surveys.models import (
     TrusteeKey,
 )
 from tests.surveys.ceremony_helpers import PythonTrustee, run_ceremony
-from tests.surveys.helpers import cast_all, expected_counts, pulse, row_count, voters
+from surveys.scopes import Electorate
+from tests.surveys.helpers import cast_all, expected_counts, pulse, row_count, run_job, voters
 
 SCOPE = "union:1"
 TRUSTEES = ("trustee:1", "trustee:2", "trustee:3")
@@ -376,6 +379,26 @@ def test_surveys_keep_their_key_when_a_new_ceremony_replaces_it(app_ctx):
     assert ceremony.unreleased_surveys_using(old.id) == []
 
 
+def test_the_next_round_of_a_recurring_pulse_takes_the_newest_key_of_its_scope(app, app_ctx, electorates):
+    old = run_ceremony(SCOPE, TRUSTEES, 2)
+    electorates["test:series"] = Electorate(PEOPLE, ())
+    first = pulse(key_mode=KeyMode.TRUSTEES, t=2, scope="test:series", recurrence_weeks=2)
+    launch.launch(first, PEOPLE, (), key_ceremony_id=old.id)
+    cast_all(first, REFS)
+    tally.close(first)
+    # The trustees change before the next round: a new ceremony, which the round must use.
+    new = run_ceremony(SCOPE, ("trustee:1", "trustee:4", "trustee:5"), 2)
+    first.opens_at = utcnow() - timedelta(weeks=2, days=1)
+    first.closes_at = first.opens_at + timedelta(weeks=1)
+    assert run_job(app, "open_next_pulse_rounds") == 1
+    second = db.session.scalars(sa.select(Survey).where(Survey.series_id == first.id, Survey.round_number == 2)).one()
+    assert second.state == SurveyState.OPEN and second.key_ceremony_id == new.id
+    assert second.threshold_key == ceremony.joint_key(new.id).to_bytes()
+    assert sorted(t.trustee_ref for t in second.trustees) == ["trustee:1", "trustee:4", "trustee:5"]
+    assert all(t.sealed_share is None for t in second.trustees), "nothing dealt"
+    assert row_count(TrusteeKey) == 0, "no trustee passphrase was needed on the server"
+
+
 # -- the election record --------------------------------------------------------------------------
 
 def _released_record() -> tuple[Survey, dict]:
@@ -506,3 +529,158 @@ def test_nothing_the_server_stores_alone_decrypts_anything(app_ctx):
             with pytest.raises(sealing.SealError):
                 sealing.open_with_passphrase(bytes(trustee.sealed_secret), text, associated_data=context)
     assert len(scalars) > 100 and len(texts) > 10
+
+
+# -- the browser adds up what it is asked to decrypt ----------------------------------------------
+#
+# The real worker (static/js/ceremony/worker.js) under node, given the very JSON
+# the decryption page embeds (BrowserDecryption.to_json()), as a trustee's
+# browser gets it: it decrypts what the engine asks, and refuses, before it
+# opens the key with the passphrase, a server that asks for anything else.
+
+ROOMS = ("Day", "Night")
+
+
+def _segmented_ceremony_survey() -> Survey:
+    """Closed, with comments, its sums released for the whole survey and for each of two departments."""
+    done = run_ceremony(SCOPE, TRUSTEES, 2)
+    people = voters(12, departments=ROOMS)
+    survey = pulse(key_mode=KeyMode.TRUSTEES, t=2, comment_threshold=10)
+    launch.launch(survey, people, ("department",), (), key_ceremony_id=done.id)
+    cast_all(survey, list(people), comment=lambda i: f"browser-checked comment {i}")
+    tally.close(survey)
+    assert [g.is_approved for g in survey.groups] == [True, True, True]
+    return survey
+
+
+def _decrypt_message(task: dict, passphrase: str, message_id: int = 1, **changes) -> dict:
+    """The worker's "decrypt" message, made from the page's JSON as static/js/ceremony/page.js makes it."""
+    material = task["ceremony"]
+    return {"id": message_id, "type": "decrypt", "ceremonyId": material["ceremony_id"],
+            "trusteeIndex": material["trustee_index"], "threshold": material["threshold"],
+            "personalKeys": material["personal_keys"], "sealedSecret": material["sealed_secret"],
+            "dealings": material["dealings"], "thresholdKey": task["threshold_key"], "targets": task["targets"],
+            "context": task["context"], "check": task["check"], "passphrase": passphrase, **changes}
+
+
+def _run_worker(messages: list[dict]) -> dict[int, list[dict]]:
+    from tests.crypto.test_ceremony_vectors import run_js
+
+    by_id: dict[int, list[dict]] = {}
+    for message in run_js("worker", messages=messages):
+        by_id.setdefault(message["id"], []).append(message)
+    return by_id
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def test_the_browser_adds_up_the_ballots_itself_and_decrypts_the_approved_sums(app_ctx):
+    survey = _segmented_ceremony_survey()
+    trustee = PythonTrustee("trustee:2")
+    task = tally.browser_decryption(survey, trustee.ref).to_json()
+    check = task["check"]
+    assert len(check["part_sizes"]) == 2 and sum(check["part_sizes"]) == 12
+    assert [g["parts"] for g in check["groups"]] == [[0, 1], [0], [1]] or \
+        [g["parts"] for g in check["groups"]] == [[0, 1], [1], [0]]
+    width = check["width"]
+    alphas = base64.b64decode(check["alphas"])
+    # What a page with two workers does: each adds up half the ballots; the worker that decrypts adds their sums.
+    half = 5 * width * 32
+    by_id = _run_worker([
+        {"id": 1, "type": "sum", "alphas": _b64(alphas[:half]), "width": width, "partSizes": check["part_sizes"],
+         "first": 0},
+        {"id": 2, "type": "sum", "alphas": _b64(alphas[half:]), "width": width, "partSizes": check["part_sizes"],
+         "first": 5},
+    ])
+    pieces = [[index, _b64(bytes(sums.values()) if isinstance(sums, dict) else sums)]
+              for message in (by_id[1][-1], by_id[2][-1]) for index, sums in message["parts"]]
+    assert {index for index, _ in pieces} == {0, 1} and len(pieces) == 3, "the first half spans both parts"
+    decrypted = _run_worker([
+        {"id": 3, "type": "verify", "thresholdKey": task["threshold_key"], "targets": task["targets"],
+         "check": check, "partSums": pieces},
+        _decrypt_message(task, trustee.passphrase, 4, partSums=pieces),
+        _decrypt_message(task, trustee.passphrase, 5),  # adding up alone, with no part sums given
+    ])
+    assert decrypted[3][-1] == {"id": 3, "type": "verified"}
+    for message_id in (4, 5):
+        assert decrypted[message_id][-1]["type"] == "decrypted", decrypted[message_id][-1]
+    partials = [base64.b64decode(p) for p in decrypted[4][-1]["partials"]]
+    assert len(partials) == len(task["targets"]) == 3 * width + 12
+    assert tally.contribute_partials(survey, trustee.ref, partials) == 1
+    assert PythonTrustee("trustee:3").decrypt(survey) == 2 and survey.state == SurveyState.RELEASED
+    assert survey.groups[0].counts == expected_counts(survey, [f"voter:{i}" for i in range(12)], survey.groups[0])
+
+
+def _one_ballot_alphas(check: dict) -> tuple[bytes, list[bytes]]:
+    alphas = base64.b64decode(check["alphas"])
+    width = check["width"]
+    first = alphas[:width * 32]
+    return first, [first[slot * 32:(slot + 1) * 32] for slot in range(width)]
+
+
+def _tampered(task: dict, how: str) -> dict:
+    """The task as a server that wants more than the approved sums decrypted would send it."""
+    task = json.loads(json.dumps(task))
+    check = task["check"]
+    width = check["width"]
+    first_ballot, first_alphas = _one_ballot_alphas(check)
+    if how == "one ballot's ciphertext for a sum":
+        task["targets"][0] = _b64(first_alphas[0])
+    elif how == "one ballot's ciphertext for a comment":
+        task["targets"][3 * width] = _b64(first_alphas[1])
+    elif how == "a comment whose proof fails":
+        sealed = bytearray(base64.b64decode(check["comments"][0]["sealed"]))
+        sealed[40] ^= 1
+        check["comments"][0]["sealed"] = _b64(bytes(sealed))
+    elif how == "a comment moved to another round":
+        context = base64.b64decode(check["comments"][0]["context"])
+        check["comments"][0]["context"] = _b64(context.replace(b"round:1", b"round:2", 1))
+    elif how == "a ballot counted twice":
+        # The first ballot again, in its own part: every figure then adds up, with one ballot twice.
+        part = 0
+        alphas = base64.b64decode(check["alphas"])
+        check["alphas"] = _b64(alphas[:check["part_sizes"][0] * width * 32] + first_ballot
+                               + alphas[check["part_sizes"][0] * width * 32:])
+        check["part_sizes"][part] += 1
+        for group in check["groups"]:
+            group["respondents"] += part in group["parts"]
+        sums = [Point.from_bytes(base64.b64decode(t)) for t in task["targets"]]
+        for position, group in enumerate(check["groups"]):
+            if part in group["parts"]:
+                for slot in range(width):
+                    at = position * width + slot
+                    task["targets"][at] = _b64((sums[at] + Point.from_bytes(first_alphas[slot])).to_bytes())
+    elif how == "a group of fewer than k":
+        check["release_threshold"] = 7
+    elif how == "a sum missing":
+        task["targets"] = task["targets"][width:]
+    return task
+
+
+@pytest.mark.parametrize("how, refusal", [
+    ("one ballot's ciphertext for a sum", "are not the sums of the survey's ballots"),
+    ("one ballot's ciphertext for a comment", "is not a written comment with a valid proof"),
+    ("a comment whose proof fails", "is not a written comment with a valid proof"),
+    ("a comment moved to another round", "is not a written comment with a valid proof"),
+    ("a ballot counted twice", "count one ballot twice"),
+    ("a group of fewer than k", "fewer people than the survey allows"),
+    ("a sum missing", "are not the sums of the survey's ballots"),
+])
+def test_the_browser_refuses_a_server_that_asks_for_anything_but_the_approved_sums(app_ctx, how, refusal):
+    survey = _segmented_ceremony_survey()
+    trustee = PythonTrustee("trustee:1")
+    task = _tampered(tally.browser_decryption(survey, trustee.ref).to_json(), how)
+    by_id = _run_worker([
+        {"id": 1, "type": "verify", "thresholdKey": task["threshold_key"], "targets": task["targets"],
+         "check": task["check"]},
+        _decrypt_message(task, trustee.passphrase, 2),
+    ])
+    for message_id in (1, 2):
+        answer = by_id[message_id][-1]
+        assert answer["type"] == "error" and refusal in answer["message"], answer
+        assert "Nothing was sent" in answer["message"]
+    # Refused before the passphrase opened anything: no unlocking, no decrypting.
+    assert not {m.get("step") for m in by_id[2]} & {"unlock", "decrypt"}
+    assert all(t.partials is None for t in survey.trustees)

@@ -18,15 +18,26 @@
 // posts (ciphertexts and proofs; a tracker) and the worker's own static files.
 // A browser that cannot run the worker gets the server's form where the survey
 // allows it, and the reason where it does not.
+//
+// Every word this script shows comes from the page (the booth-words block), in
+// the reader's language; a {name} in them is filled here.
 
 const booth = document.getElementById("booth");
 const form = document.getElementById("booth-form");
 const parametersElement = document.getElementById("booth-parameters");
+const wordsElement = document.getElementById("booth-words");
 
-if (booth && form && parametersElement) start();
+if (booth && form && parametersElement && wordsElement) start();
+
+/** The page's words for `key`, each {name} in them replaced by values[name]. */
+function say(words, key, values = {}) {
+  return words[key].replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
 
 function start() {
   const params = JSON.parse(parametersElement.textContent);
+  const words = JSON.parse(wordsElement.textContent);
+  const language = document.documentElement.lang || undefined;
   const ballotSection = document.getElementById("booth-ballot");
   const checkSection = document.getElementById("booth-check");
   const within = (root, name) => root.querySelector(`[data-${name}]`);
@@ -60,7 +71,7 @@ function start() {
     fallBackToServer();
     return;
   }
-  const worker = startWorker(params, fallBackToServer);
+  const worker = startWorker(params, words, fallBackToServer);
   document.querySelectorAll("[data-booth-only]").forEach((element) => { element.hidden = false; });
   setAnswersLocked(false);
 
@@ -76,7 +87,7 @@ function start() {
   // -- answering --------------------------------------------------------------------------------
 
   function lock() {
-    const { answers, comments, problems } = readAnswers(params);
+    const { answers, comments, problems } = readAnswers(params, words, language);
     showProblems(problems);
     if (problems.size) return;
     state.answers = answers;
@@ -106,7 +117,7 @@ function start() {
   async function encrypt() {
     const job = ++state.job;
     state.ballot = null;
-    ui.heading.textContent = state.checks ? "Locking your answers again" : "Locking your answers";
+    ui.heading.textContent = words[state.checks ? "locking_again" : "locking"];
     ui.progress.hidden = false;
     ui.locked.hidden = true;
     ui.error.hidden = true;
@@ -115,14 +126,16 @@ function start() {
     if (!state.checks) ballotSection.focus();
     const started = performance.now();
     try {
-      const locked = await worker.ask({ type: "encrypt", params, answers: state.answers, comments: state.comments },
+      const locked = await worker.ask({
+        type: "encrypt", params, answers: state.answers, comments: state.comments, failed: words.encrypt_failed,
+      },
         (done, total) => { if (job === state.job) showProgress(done, total); });
       if (job !== state.job) return;
       ballotSection.dataset.lockedInMs = String(Math.round(performance.now() - started));
       state.ballot = locked;
       showLocked(locked.tracker);
     } catch (error) {
-      if (job === state.job) showError(`Your answers could not be locked: ${error.message} Nothing was sent.`);
+      if (job === state.job) showError(say(words, "lock_failed", { reason: error.message }));
     }
   }
 
@@ -131,15 +144,14 @@ function start() {
     ui.progressBar.value = done;
     // Announced in quarters, not on every step, so that a screen reader is not flooded.
     const quarter = Math.floor((4 * done) / Math.max(total, 1));
-    const words = `Locking your answers on this phone or computer… ${quarter * 25}% done`;
     if (ui.progressText.dataset.quarter !== String(quarter)) {
       ui.progressText.dataset.quarter = String(quarter);
-      ui.progressText.textContent = words;
+      ui.progressText.textContent = words.progress[Math.min(quarter, words.progress.length - 1)];
     }
   }
 
   function showLocked(tracker) {
-    ui.heading.textContent = state.checks ? "Your answers, locked again" : "Your answers are locked";
+    ui.heading.textContent = words[state.checks ? "locked_again" : "locked"];
     ui.progress.hidden = true;
     fillTracker(ui.locked, tracker);
     ui.locked.hidden = false;
@@ -173,7 +185,7 @@ function start() {
       return;
     }
     showError(answer.status === 201
-      ? `The server stored a ballot with another code (${answer.body.fingerprint}). Tell an organizer.`
+      ? say(words, "other_code", { code: answer.body.fingerprint })
       : answer.message);
   }
 
@@ -183,7 +195,7 @@ function start() {
     booth.replaceChildren(receipt);
     worker.stop();
     if (state.downloadUrl) URL.revokeObjectURL(state.downloadUrl);
-    document.title = `Receipt · ${document.title.split(" · ").pop()}`;
+    document.title = `${words.receipt} · ${document.title.split(" · ").pop()}`;
     window.scrollTo(0, 0);
     receipt.querySelector("h1").focus();
   }
@@ -198,7 +210,7 @@ function start() {
     // The server hears the code before anything is opened: once it answers, that ballot can never count.
     const told = await post(form.dataset.checkedUrl, { tracker: ballot.tracker });
     if (told.status !== 201) {
-      showError(`${told.message} The ballot was not opened: you can still send it, or try the check again.`);
+      showError(`${told.message} ${words.not_opened}`);
       return;
     }
     state.ballot = null;
@@ -216,9 +228,9 @@ function start() {
 
   function showCheckStarted(tracker) {
     ui.checkCode.textContent = shortTracker(tracker);
-    ui.checkHeading.firstChild.textContent = "Checking ballot ";
+    ui.checkHeading.firstChild.textContent = `${words.checking} `;
     ui.checkStatus.hidden = false;
-    ui.checkStatus.textContent = "Opening the ballot and checking it on this phone or computer…";
+    ui.checkStatus.textContent = words.check_status;
     ui.checkResult.hidden = true;
     checkSection.hidden = false;
     checkSection.focus();
@@ -230,12 +242,9 @@ function start() {
     const held = result.ok ? result.answers : ballot.reveal.answers;
     const matches = result.ok && JSON.stringify(held) === chosen;
     ui.verdict.className = `booth-verdict ${matches ? "booth-ok" : "booth-bad"}`;
-    ui.verdict.textContent = matches
-      ? "Checked on this phone or computer: the ballot held exactly the answers you chose, below, and its proofs are valid."
-      : result.ok
-        ? "The ballot checks out, but it does not hold the answers you chose. Do not send answers from this page: tell an organizer."
-        : `This ballot did not check out: ${result.reason} Do not send answers from this page: tell an organizer.`;
-    ui.checkHeading.firstChild.textContent = "Checked ballot ";
+    ui.verdict.textContent = matches ? words.verdict_ok
+      : result.ok ? words.verdict_mismatch : say(words, "verdict_bad", { reason: result.reason });
+    ui.checkHeading.firstChild.textContent = `${words.checked} `;
     ui.checkStatus.hidden = true;
     ui.opened.replaceChildren(...params.questions.flatMap((question, index) => [
       element("dt", promptOf(question.question_id)),
@@ -256,7 +265,7 @@ function start() {
 
   function promptOf(questionId) {
     const legend = form.querySelector(`fieldset[data-question="${questionId}"] legend`);
-    return legend ? legend.textContent.trim().replace(/^\d+\.\s*/, "") : `Question ${questionId}`;
+    return legend ? legend.textContent.trim().replace(/^\d+\.\s*/, "") : say(words, "question", { number: questionId });
   }
 
   function labelOf(questionId, value) {
@@ -270,7 +279,7 @@ function start() {
     if (answer === "cant_say") return labelOf(id, "cant");
     if (question.kind === "yes_no") return labelOf(id, answer ? "yes" : "no");
     if (question.kind === "multiple_choice") {
-      return answer.length ? answer.map((index) => labelOf(id, index)).join("; ") : "Nothing chosen";
+      return answer.length ? answer.map((index) => labelOf(id, index)).join("; ") : words.nothing_chosen;
     }
     return labelOf(id, answer);
   }
@@ -286,10 +295,12 @@ function start() {
         body: JSON.stringify(body),
       });
     } catch (_) {
-      return { status: 0, body: {}, message: "The server could not be reached: check your connection and try again." };
+      return { status: 0, body: {}, message: words.unreachable };
     }
     const answer = await response.json().catch(() => ({}));
-    return { status: response.status, body: answer, message: answer.error || `The server refused it (${response.status}).` };
+    return {
+      status: response.status, body: answer, message: answer.error || say(words, "refused", { status: response.status }),
+    };
   }
 
   // -- browsers that cannot lock -----------------------------------------------------------------
@@ -322,7 +333,7 @@ function canLockHere() {
 }
 
 /** One worker for the page, asked one thing at a time by id; `broken` runs if it cannot start. */
-function startWorker(params, broken) {
+function startWorker(params, words, broken) {
   const worker = new Worker(document.getElementById("booth-form").dataset.worker, { type: "module" });
   const waiting = new Map();
   let nextId = 1;
@@ -341,7 +352,7 @@ function startWorker(params, broken) {
   });
   worker.addEventListener("error", (event) => {
     event.preventDefault();
-    for (const job of waiting.values()) job.reject(new Error("The page's locking code stopped."));
+    for (const job of waiting.values()) job.reject(new Error(words.worker_stopped));
     waiting.clear();
     if (!started) broken();
   });
@@ -355,7 +366,7 @@ function startWorker(params, broken) {
   return { ask, stop: () => worker.terminate() };
 }
 
-function readAnswers(params) {
+function readAnswers(params, words, language) {
   const problems = new Map();
   const chosenIn = (id) => [...document.querySelectorAll(`#booth-form input[name="q${id}"]:checked`)].map((i) => i.value);
   const answers = params.questions.map((question) => {
@@ -363,14 +374,14 @@ function readAnswers(params) {
     const chosen = chosenIn(id);
     if (question.kind === "multiple_choice") {
       if (chosen.includes("cant")) {
-        if (chosen.length > 1) problems.set(id, "Choose options or “can't say”, not both.");
+        if (chosen.length > 1) problems.set(id, words.options_or_cant);
         return "cant_say";
       }
-      if (chosen.length > question.max_choices) problems.set(id, `Choose at most ${question.max_choices}.`);
+      if (chosen.length > question.max_choices) problems.set(id, say(words, "too_many", { max: question.max_choices }));
       return chosen.map(Number);
     }
     if (chosen.length !== 1) {
-      problems.set(id, "Choose an answer.");
+      problems.set(id, words.choose_answer);
       return null;
     }
     const [value] = chosen;
@@ -385,7 +396,7 @@ function readAnswers(params) {
     const text = (box ? box.value : "").replace(/[\u202A-\u202E\u2066-\u2069]/g, "").trim();
     const length = [...text].length;
     if (length > params.max_comment) {
-      problems.set(id, `Keep it to ${params.max_comment} characters or fewer: this has ${length}.`);
+      problems.set(id, say(words, "too_long", { length: length.toLocaleString(language) }));
     } else if (text) {
       comments[id] = text;
     }

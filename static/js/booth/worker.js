@@ -2,7 +2,7 @@
 // ballot, away from the page so it stays responsive. Started as
 // new Worker(url, {type: "module"}); the messages are the booth's interface:
 //
-// in  {id, type: "encrypt", params, answers, comments: {question_id: text}}
+// in  {id, type: "encrypt", params, answers, comments: {question_id: text}, failed}
 // out {id, type: "progress", done, total} (repeated), then
 //     {id, type: "encrypted", payload: base64, tracker, reveal,
 //      comments: {question_id: base64}, opening}
@@ -10,7 +10,8 @@
 // out {id, type: "checked", ok, answers, reason}
 // in  {id, type: "prepare", params}   (optional: builds the key's tables early)
 // out {id, type: "prepared"}
-// any failure: {id, type: "error", message}
+// any failure: {id, type: "error", message} (`failed`, the page's words, when the
+// failure is not one the booth names itself)
 //
 // `opening` is the document to offer for download when the member checks the
 // ballot (crypto.ballot.read_opening reads it). Blank comments are left out.
@@ -55,9 +56,9 @@ function prepare({ id, params }) {
 
 const handlers = { encrypt, check, prepare };
 
-function plainWords(error) {
+function plainWords(error, failed) {
   if (error instanceof BoothError) return error.message;
-  return "Your answers could not be encrypted on this device. Reload the page and try again.";
+  return failed || "Your answers could not be encrypted on this device. Reload the page and try again.";
 }
 
 scope.addEventListener("message", async (event) => {
@@ -67,6 +68,6 @@ scope.addEventListener("message", async (event) => {
     if (handler === undefined) throw new BoothError("The booth was asked to do something it does not know.");
     scope.postMessage(await handler(message));
   } catch (error) {
-    scope.postMessage({ id: message.id, type: "error", message: plainWords(error) });
+    scope.postMessage({ id: message.id, type: "error", message: plainWords(error, message.failed) });
   }
 });

@@ -642,6 +642,11 @@ function readThresholdKey(bytes) {
   return { bytes, threshold, trusteeCount, commitments };
 }
 
+/** The survey's public key: the threshold key's first commitment, 32 bytes. */
+export function thresholdPublicKey(thresholdKeyBytes) {
+  return readThresholdKey(asBytes(thresholdKeyBytes, "The survey key")).commitments[0].toBytes();
+}
+
 /** ThresholdKey.verification_key: s_i·G from the commitments alone. */
 export function verificationKey(thresholdKeyBytes, index) {
   const key = readThresholdKey(asBytes(thresholdKeyBytes, "The survey key"));

@@ -5,6 +5,7 @@
 // (SHA-512 of a tag, a seed and a counter, reduced mod the order), so both
 // sides draw the same scalars in the same order.
 
+import * as approved from "../../../static/js/ceremony/approved.js";
 import * as dkg from "../../../static/js/ceremony/dkg.js";
 import { answerOneRequest, deterministicScalars, runWorker } from "./harness.mjs";
 
@@ -105,6 +106,13 @@ const operations = {
   open_personal: ({ sealed, passphrase, ceremony_id: id, index }) =>
     guarded(async () => scalarText(await dkg.openPersonalKey(unb64(sealed), passphrase, id, index))),
   points: ({ encodings }) => encodings.map((e) => dkg.isCanonicalPoint(Uint8Array.from(Buffer.from(e, "hex")))),
+  comment_points: ({ public_key: key, comments }) => comments.map(({ sealed, context }) => {
+    const point = approved.provenCommentPoint(unb64(key), unb64(sealed), unb64(context));
+    return point === null ? null : b64(point);
+  }),
+  sum_ballots: ({ alphas, width, part_sizes: partSizes, first }) =>
+    guarded(() => approved.sumBallots({ alphas: unb64(alphas), width, partSizes, first })
+      .map(([part, sums]) => [part, b64(sums)])),
   worker,
 };
 

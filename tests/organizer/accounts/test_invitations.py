@@ -38,7 +38,7 @@ def test_organizer_invites_and_the_invitee_joins(app, client, world, login):
     response = client.post(path, data=NEW_MEMBER)
     assert response.status_code == 302
     home = client.get("/")
-    assert b"Night owl" in home.data and b"Your unit: Dock crew" in home.data
+    assert b"Night owl" in home.data and b'Your unit: <span translate="no">Dock crew</span>' in home.data
     with app.app_context():
         account = accounts.find_account_by_email("owl@example.net")
         assert account.person_id == world.person_id

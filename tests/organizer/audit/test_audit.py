@@ -61,7 +61,7 @@ def test_each_service_records_what_it_did(scene, crowd):
     survey = unit_surveys.create(organizer, unit, definitions.SurveySettings(
         kind=SurveyKind.PULSE, title="Pulse", key_mode=KeyMode.SERVER_KEY, release_threshold=5), False)
     definitions.add_question(survey, type=QuestionType.YES_NO, prompt="Yes?")
-    unit_surveys.launch_for_unit(organizer, survey, [])
+    unit_surveys.launch_for_unit(organizer, survey)
     unit_surveys.end_voting(organizer, survey)
     coworkers.remove_person(organizer, factories.create_person(unit, "Leaving Soon"))
 

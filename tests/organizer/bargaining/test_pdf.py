@@ -14,6 +14,7 @@ import zlib
 import pytest
 
 from core.charts import Point, Series, share_trend_chart
+from core.i18n import format_day
 from core.extensions import db
 from organizer.accounts import services as accounts
 from organizer.bargaining import exports, summary
@@ -93,7 +94,7 @@ def test_an_arabic_note_leaves_the_day_before_it_in_order(steward_and_unit):
     demands.record_response(steward, demand, EmployerResponse.REFUSES, "لن ندفع")
     text = _squeezed(read_pdf(exports.to_pdf(summary.build(steward, unit))).text)
     # The label and the day read left to right, brackets the right way round; the Arabic right to left.
-    day = demand.latest_answer.recorded_on.isoformat()
+    day = _squeezed(format_day(demand.latest_answer.recorded_on))
     assert f"Refuses({day}):{_squeezed('لن ندفع')[::-1]}" in text
 
 
@@ -107,7 +108,7 @@ def test_a_character_no_font_holds_is_marked_and_explained(steward_and_unit, cap
     squeezed = _squeezed(text)
     assert f"Kavya{exports.MISSING_MARK}" in squeezed, "the emoji vanished without a mark"
     assert "Willyouprinttherotain" in squeezed and "too?" in squeezed
-    assert _squeezed(exports.MISSING_NOTE) in squeezed
+    assert _squeezed(str(exports.MISSING_NOTE)) in squeezed
 
 
 def test_a_word_of_120_letters_wraps_inside_its_cell(steward_and_unit):

@@ -158,8 +158,8 @@ def test_every_export_carries_each_answer_with_its_day(unit_people, monkeypatch)
     built = summary.build(steward, unit_people["unit"])
 
     markdown = exports.to_markdown(built)
-    assert "Employer's answer: Partly (2026-11-20): Scheduled nights only" in markdown
-    assert "Earlier answers: No answer (2026-11-02); Refuses (2026-10-14): Not this year" in markdown
+    assert "Employer's answer: Partly (20 Nov 2026): Scheduled nights only" in markdown
+    assert "Earlier answers: No answer (2 Nov 2026); Refuses (14 Oct 2026): Not this year" in markdown
 
     [row] = csv.DictReader(io.StringIO(exports.to_csv(built)))
     assert (row["employer_response"], row["employer_response_note"], row["responded_on"]) == (
@@ -167,5 +167,5 @@ def test_every_export_carries_each_answer_with_its_day(unit_people, monkeypatch)
     assert row["earlier_responses"].splitlines() == ["2026-11-02 no_answer", "2026-10-14 refuses: Not this year"]
 
     text = _pdf_text(exports.to_pdf(built)).replace(" ", "")
-    latest, earlier = text.index("Partly(2026-11-20):Schedulednightsonly"), text.index("Earlier:")
-    assert latest < earlier < text.index("Noanswer(2026-11-02)") < text.index("Refuses(2026-10-14):Notthisyear")
+    latest, earlier = text.index("Partly(20Nov2026):Schedulednightsonly"), text.index("Earlier:")
+    assert latest < earlier < text.index("Noanswer(2Nov2026)") < text.index("Refuses(14Oct2026):Notthisyear")

@@ -40,7 +40,7 @@ def open_booth_survey(unit: BargainingUnit, organizer_email: str, *, kind: Surve
         comment_threshold=unit.union.comment_threshold), standard_questions=False)
     for question in QUESTIONS:
         definitions.add_question(survey, **question)
-    unit_surveys.launch_for_unit(organizer, survey, [], device_encryption_required=device_encryption_required)
+    unit_surveys.launch_for_unit(organizer, survey, device_encryption_required=device_encryption_required)
     db.session.flush()
     return survey
 

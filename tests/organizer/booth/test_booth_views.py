@@ -8,6 +8,7 @@ can never be cast."""
 from __future__ import annotations
 
 import base64
+import html
 import re
 
 import pytest
@@ -28,7 +29,7 @@ from surveys.models import Ballot, KeyMode, ParticipationEntry, Survey, SurveyKi
 from tests import factories
 from tests.csrf import sign_in as csrf_sign_in
 from tests.csrf import token_of
-from tests.organizer.booth.builders import ANSWERS, device_ballot, open_booth_survey, tracker_of
+from tests.organizer.booth.builders import device_ballot, open_booth_survey, tracker_of
 
 NEEDS_JAVASCRIPT = "This survey needs JavaScript."
 OTHER_MEMBER = "elsewhere@example.org"
@@ -117,7 +118,7 @@ def test_the_launch_form_ticks_the_box_for_votes_and_launches_as_ticked(app, wor
     page = organizer.get(f"/surveys/{survey_id}/launch").get_data(as_text=True)
     checkbox = re.search(r'<input[^>]*name="device_encryption_required"[^>]*>', page).group(0)
     assert ("checked" in checkbox) is box
-    assert "Answers must be locked on the member&#39;s own phone or computer" in page
+    assert "Answers must be locked on the member's own phone or computer" in html.unescape(page)
     # The organizer decides: the box as ticked on the page, or the other way round.
     data = {"device_encryption_required": "y"} if box else {}
     other = {} if box else {"device_encryption_required": "y"}

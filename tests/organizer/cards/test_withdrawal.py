@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from core.clock import today
+from core.clock import utcnow
 from core.extensions import db
+from core.timezones import to_local
 from organizer.accounts import services as accounts
 from organizer.cards import services
 from organizer.cards.models import UnionCard
@@ -19,6 +20,12 @@ from organizer.roles import Role
 from tests import factories
 from tests.csrf import post_form, sign_in
 from tests.organizer.cards.helpers import set_words, sign, sign_over_http
+
+
+def _union_today(card: UnionCard):
+    """The day where the card's union works, which is the day a withdrawal carries
+    (in the evening of the union's day, UTC is already on the next)."""
+    return to_local(utcnow(), card.unit.union.time_zone).date()
 
 
 @pytest.fixture
@@ -39,7 +46,7 @@ def test_a_member_withdraws_their_card_and_it_is_dated_and_kept(app, client, wor
     assert response.status_code == 302 and response.headers["Location"] == "/my/card"
     with app.app_context():
         card = db.session.get(UnionCard, card_id)
-        assert card.withdrawn_on == today() and not card.is_valid
+        assert card.withdrawn_on == _union_today(card) and not card.is_valid
         assert card.legal_name, "the withdrawn card is kept whole"
         assert services.valid_card_count(db.session.get(BargainingUnit, world.unit_id)) == 0
     shown = client.get("/my/card").get_data(as_text=True)
@@ -63,7 +70,8 @@ def test_withdrawing_twice_is_refused_with_a_message(app, client, world, card_id
     again = client.post(f"/cards/{card_id}/withdraw", follow_redirects=True)
     assert again.status_code == 200 and "already withdrawn" in again.get_data(as_text=True)
     with app.app_context():
-        assert db.session.get(UnionCard, card_id).withdrawn_on == today()
+        card = db.session.get(UnionCard, card_id)
+        assert card.withdrawn_on == _union_today(card)
 
 
 def test_no_one_else_withdraws_a_card(app, world, card_id, login):

@@ -15,6 +15,7 @@ from core.clock import today
 from core.extensions import db
 from crypto import dkg
 from crypto.group import Point, Scalar
+from organizer import demo
 from organizer.accounts.models import RoleAssignment
 from organizer.accounts.services import account_ref, find_account_by_email
 from organizer.audit.models import AuditAction, AuditEntry
@@ -26,7 +27,7 @@ from organizer.roles import Role
 from organizer.unit_surveys import services as unit_surveys
 from surveys import ceremony, tally
 from surveys.ceremony import CeremonyError, CeremonyState
-from surveys.models import KeyCeremony, KeyMode, SurveyKind
+from surveys.models import KeyCeremony, KeyMode, SurveyKind, SurveyState, SurveyTrustee
 from tests import factories
 from tests.organizer.notifications.builders import answer, close, turn_on_email
 from tests.surveys.ceremony_helpers import PythonTrustee
@@ -71,7 +72,7 @@ def _pulse(world, title: str = "Heat check"):
         unit.union, kind=SurveyKind.PULSE, title=title, intro=None, key_mode=KeyMode.TRUSTEES, release_threshold=None,
         comment_threshold=None, trustee_threshold=2, opens_at=None, closes_at=None, recurrence_weeks=None),
         standard_questions=True)
-    unit_surveys.launch_for_unit(organizer, survey, [])
+    unit_surveys.launch_for_unit(organizer, survey)
     return survey
 
 
@@ -187,7 +188,28 @@ def test_a_trustee_survey_launched_in_the_union_uses_its_key(app_ctx, world, tru
     assert survey.threshold_key == ceremony.joint_key(done.id).to_bytes()
     assert "each in their own browser" in unit_surveys.who_can_decrypt(survey)
     check = unit_surveys.launch_check(_pulse_draft(world), _unit(world))
-    assert check.union_key.id == done.id and check.can_launch and not check.trustees_short
+    assert check.union_key.id == done.id and check.can_launch and not check.needs_union_key
+    assert [a.display_name for a in check.key_trustees] == sorted(
+        (_account(e).display_name for e in trustees.emails), key=str.casefold)
+
+
+def test_without_the_unions_key_a_trustee_survey_is_not_launched_and_no_key_is_dealt(app_ctx, world, trustees, crowd):
+    draft = _pulse_draft(world)
+    check = unit_surveys.launch_check(draft, _unit(world))
+    assert check.needs_union_key and not check.can_launch and check.union_key is None
+    assert {a.id for a in check.possible_trustees} == set(_ids(trustees.emails))
+    with pytest.raises(DomainError, match="must first make the union's survey key together"):
+        unit_surveys.launch_for_unit(_account(world.organizer), draft)
+    assert draft.public_key is None and draft.threshold_key is None and not draft.trustees
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyTrustee)) == 0
+    # A union may still let the server unlock a pulse by itself, and every result says so.
+    unit_surveys.switch_to_server_key(_account(world.organizer), draft)
+    unit_surveys.launch_for_unit(_account(world.organizer), draft)
+    assert draft.key_mode == KeyMode.SERVER_KEY and draft.public_key is not None
+    assert unit_surveys.who_can_decrypt(draft).startswith("Decrypted by the server alone")
+    # Once the trustees have made the key, the same kind of draft launches with it.
+    done = _finish(world, trustees)
+    assert _pulse(world).key_ceremony_id == done.id
 
 
 def _pulse_draft(world):
@@ -278,3 +300,37 @@ def test_a_notice_names_no_union_and_no_trustee(app, app_ctx, world, trustees, o
     raw = outbox.raw().decode()
     assert _union(world).name not in raw and "Sam Second" not in raw
     assert all(m["Subject"] == str(ceremonies.notifications.SUBJECT) for m in outbox.messages())
+
+
+# -- the demo -------------------------------------------------------------------------------------
+
+class DemoTrustee(PythonTrustee):
+    """A demo trustee's browser: it opens their part with the passphrase the demo prints."""
+
+    @property
+    def passphrase(self) -> str:
+        return demo.DEMO_TRUSTEE_PASSPHRASE
+
+
+def test_the_demo_has_a_survey_key_two_of_its_three_trustees_unlock_with_the_printed_passphrase(app_ctx):
+    union = demo.seed_demo_union()
+    key = unit_surveys.union_key(union)
+    trustees = [_account(email) for email in demo.DEMO_TRUSTEES]
+    assert key is not None and key.state == CeremonyState.DONE
+    assert (key.threshold, key.trustee_count) == (2, 3)
+    assert set(key.trustee_refs) == {account_ref(a) for a in trustees}
+    assert demo.DEMO_TRUSTEE_PASSPHRASE in demo.logins_text() and len(demo.DEMO_TRUSTEE_PASSPHRASE) >= 12
+    # A trustee survey the new organizer launches uses it, and two trustees' browsers release it.
+    warehouse = next(unit for unit in union.units if unit.name == demo.WAREHOUSE)
+    organizer = _account(demo.DEMO_TRUSTEES[0])
+    survey = unit_surveys.create(organizer, warehouse, unit_surveys.settings_within_floors(
+        union, kind=SurveyKind.PULSE, title="Heat check", intro=None, key_mode=KeyMode.TRUSTEES,
+        release_threshold=None, comment_threshold=None, trustee_threshold=2, opens_at=None, closes_at=None,
+        recurrence_weeks=None), standard_questions=True)
+    unit_surveys.launch_for_unit(organizer, survey)
+    assert survey.key_ceremony_id == key.id
+    answer(survey, [_account(f"member{n}@example.org") for n in range(1, 6)])
+    close(survey, organizer)
+    steward, steward2 = (DemoTrustee(account_ref(_account(e))) for e in demo.DEMO_TRUSTEES[1:])
+    assert steward.decrypt(survey) == 1 and steward2.decrypt(survey) == 2
+    assert survey.state == SurveyState.RELEASED

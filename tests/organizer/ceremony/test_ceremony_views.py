@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -25,7 +26,7 @@ from surveys import ballot_box
 from surveys.ceremony import CeremonyState
 from surveys.models import KeyCeremony, KeyMode, Survey, SurveyKind, SurveyState
 from tests import csrf, factories
-from tests.surveys.ceremony_helpers import passphrase_of
+from tests.surveys.ceremony_helpers import PythonTrustee, passphrase_of
 from tests.surveys.helpers import answers
 
 
@@ -237,7 +238,7 @@ def test_a_passphrase_posted_to_the_decrypt_page_of_a_ceremony_survey_does_nothi
             unit.union, kind=SurveyKind.PULSE, title="Pulse", intro=None,
             key_mode=KeyMode.TRUSTEES, release_threshold=None, comment_threshold=None, trustee_threshold=2,
             opens_at=None, closes_at=None, recurrence_weeks=None), standard_questions=True)
-        unit_surveys.launch_for_unit(find_account_by_email(world.organizer), survey, [])
+        unit_surveys.launch_for_unit(find_account_by_email(world.organizer), survey)
         for email in crowd[:5]:
             ballot_box.cast(survey, account_ref(find_account_by_email(email)), answers(survey, yes=True, scale=2))
         survey_id = survey.id
@@ -286,3 +287,76 @@ def test_a_trustee_not_of_the_ceremony_sees_nothing_of_it(app, client, login, wo
     outsider = login(app.test_client(), "outsider@example.org")
     assert outsider.get(f"/survey-key/{ceremony_id}").status_code == 404
     assert outsider.post(f"/survey-key/{ceremony_id}/join", json={}).status_code == 404
+
+
+# -- the words of the trustee's page script -------------------------------------------------------
+
+CEREMONY_JS = ("static/js/ceremony/dkg.js", "static/js/ceremony/worker.js", "static/js/ceremony/approved.js",
+               "static/js/ceremony/page.js")
+
+
+def _words(page: str) -> dict:
+    found = re.search(r'<script type="application/json" id="ceremony-words">(.*?)</script>', page, re.S)
+    assert found, "the page gives its script no words"
+    return json.loads(found.group(1))
+
+
+def _thrown_by_the_scripts(message: str) -> bool:
+    """Whether the ceremony's JavaScript can show exactly `message` ({trustee}: any trustee's number)."""
+    root = Path(__file__).resolve().parents[3]
+    # Long messages are written as "..." + "..." across lines: read them joined.
+    sources = [re.sub(r'"\s*\+\s*"', "", (root / path).read_text()) for path in CEREMONY_JS]
+    pattern = re.escape(message).replace(re.escape("{trustee}"), r"\$\{[^}]+\}").replace(
+        re.escape("12"), r"(?:12|\$\{MIN_PASSPHRASE\})")
+    return any(re.search(pattern, source) for source in sources)
+
+
+def test_the_scripts_words_come_from_the_page_in_the_readers_language(app, client, login, world, trustees):
+    login(client, world.organizer)
+    ceremony_id = _start(client, world, trustees)
+    steward = login(app.test_client(), world.steward)
+    english = _words(steward.get(f"/survey-key/{ceremony_id}").data.decode())
+    steward.post("/language", data={"language-language": "es", "language-next": "/"})
+    spanish = _words(steward.get(f"/survey-key/{ceremony_id}").data.decode())
+    assert english["errors"] and set(english["errors"]) == set(spanish["errors"])
+    for message, words in english["errors"].items():
+        assert words == message, "in English the device's own words are shown"
+        assert _thrown_by_the_scripts(message), f"no script says {message!r}: the page's table has drifted"
+    sums = ("The totals this device was asked to unlock are not the sums of the survey's ballots, so it will "
+            "not unlock them. Nothing was sent: tell the other trustees and the organizers.")
+    assert spanish["errors"][sums].startswith("Los totales que se le pidieron descifrar")
+    assert spanish["steps"]["sum"] == "Sumando las boletas de la encuesta en este dispositivo…"
+    assert english["unknown_error"] is None and spanish["unknown_error"].startswith("Algo que recibió")
+    assert all(spanish["errors"][m] != m for m in spanish["errors"]), "every refusal is in Spanish"
+
+
+def test_a_trustee_of_another_unit_unlocks_its_part_and_is_not_sent_to_results_it_may_not_read(
+        app, client, login, world, crowd):
+    with app.app_context():
+        union = db.session.get(BargainingUnit, world.unit_id).union
+        yard = BargainingUnit(union_id=union.id, name="Yard")
+        db.session.add(yard)
+        db.session.flush()
+        yard_steward = factories.create_account(Role.STEWARD, unit=yard, email="yard.steward@example.org")
+        organizer = find_account_by_email(world.organizer)
+        factories.finished_ceremony(union, [organizer, yard_steward])
+        unit = db.session.get(BargainingUnit, world.unit_id)
+        survey = unit_surveys.create(organizer, unit, unit_surveys.settings_within_floors(
+            union, kind=SurveyKind.PULSE, title="Pulse", intro=None, key_mode=KeyMode.TRUSTEES,
+            release_threshold=None, comment_threshold=None, trustee_threshold=2, opens_at=None, closes_at=None,
+            recurrence_weeks=None), standard_questions=True)
+        unit_surveys.launch_for_unit(organizer, survey)
+        for email in crowd[:5]:
+            ballot_box.cast(survey, account_ref(find_account_by_email(email)), answers(survey, yes=True, scale=4))
+        unit_surveys.end_voting(organizer, survey)
+        unit_surveys.tally_and_release(organizer, survey)
+        PythonTrustee(account_ref(organizer)).decrypt(survey)
+        partials = [_b64(p) for p in PythonTrustee(account_ref(yard_steward)).partials(survey)]
+        survey_id = survey.id
+        db.session.commit()
+    yard_client = login(app.test_client(), "yard.steward@example.org")
+    given = yard_client.post(f"/surveys/{survey_id}/partials", json={"partials": partials}).get_json()
+    assert given["released"] and given["results"] is None, "no link to results the Yard's steward may not read"
+    assert yard_client.get(f"/surveys/{survey_id}/results").status_code == 404
+    page = yard_client.get(f"/surveys/{survey_id}/decrypt").data.decode()
+    assert "The results are out" in page and f"/surveys/{survey_id}/results" not in page

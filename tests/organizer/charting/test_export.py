@@ -19,7 +19,7 @@ from organizer.charting.models import BargainingUnit, Person, Union
 from organizer.errors import NotAllowed
 from tests.csrf import post_form, sign_in
 from tests.factories import OrganizerOf
-from tests.organizer.charting.test_import_pages import next_step, upload
+from tests.organizer.charting.test_import_pages import _form, next_step, upload
 
 
 @pytest.fixture
@@ -134,3 +134,46 @@ def test_only_the_unions_organizers_download(app_ctx, world):
     other = OrganizerOf(db.session.get(Union, world.other_union_id))
     with pytest.raises(NotAllowed):
         exporting.chart_csv(other, db.session.get(BargainingUnit, world.unit_id), exporting.ExportChoices())
+
+
+# -- in the organizer's language ------------------------------------------------------------------
+
+@pytest.fixture
+def spanish_organizer(app, client, world, csrf_on):
+    """The world's organizer, reading Leverage in Spanish (their account's language)."""
+    with app.app_context():
+        accounts.find_account_by_email(world.organizer).language = "es"
+        db.session.commit()
+    return sign_in(client, world.organizer)
+
+
+def test_a_spanish_organizers_download_is_in_spanish(spanish_organizer, world, charted):
+    response = post_form(spanish_organizer, f"/units/{world.unit_id}/chart/export", {
+        "understood": "y", "contacts": "y", "assessments": "y", "membership": "y", "notes": "y"})
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="mapa-dock-crew-')
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["Nombre", "Departamento", "Turno", "Evaluación", "Postura", "Miembro", "Tarjeta firmada el",
+                       "Correo personal", "Teléfono personal", "Notas"]
+    bo = next(row for row in rows[1:] if row[0] == "Bo Chen")
+    assert bo[3:6] == ["4", "Más bien en contra", "sí"]
+    ana = next(row for row in rows[1:] if row[0].startswith("'=HYPERLINK"))
+    assert ana[3:6] == ["1", "Líder / muy a favor", "no"]
+
+
+def test_a_spanish_download_imports_back_with_its_columns_recognised(app, spanish_organizer, world, charted):
+    exported = post_form(spanish_organizer, f"/units/{world.unit_id}/chart/export",
+                         {"understood": "y", "contacts": "y", "assessments": "y", "membership": "y",
+                          "notes": "y"}).data
+    with app.app_context():
+        unit = db.session.get(BargainingUnit, world.unit_id)
+        target = unions.create_unit(accounts.find_account_by_email(world.organizer), unit.union, "Night crew").id
+        db.session.commit()
+    columns = upload(spanish_organizer, target, exported)
+    guessed = {name: values[0] for name, values in _form(columns, "check")["fields"].items()
+               if name.startswith("column_")}
+    assert guessed == {"column_0": "name", "column_1": "department", "column_2": "shift", "column_3": "assessment",
+                       "column_4": "nothing", "column_5": "nothing", "column_6": "nothing", "column_7": "email",
+                       "column_8": "phone", "column_9": "notes"}
+    page = next_step(spanish_organizer, columns, "check").get_data(as_text=True)
+    assert "Bo Chen" in page and "Más bien en contra" in page
+    assert "El departamento “Loading” todavía no está en esta unidad" in page

@@ -32,6 +32,7 @@ from organizer.charting import people, roster, unions
 from organizer.charting.models import BargainingUnit, Department, Person, Shift, UnitRoster
 from tests.csrf import sign_in, token_of
 from tests.dumps import raw_database
+from tests.core.test_i18n import _english_in as english_in
 from tests.factories import OrganizerOf
 
 
@@ -236,7 +237,7 @@ def test_a_column_left_out_is_stored_nowhere(app, organizer, world):
     columns = upload(organizer, world.unit_id, b"Name,Badge number\nAna Lopez,ZX-98765-QQ\n")
     assert _form(columns, "check")["fields"]["column_1"] == ["nothing"]
     checked = next_step(organizer, columns, "check")
-    assert "ZX-98765-QQ" not in _text(checked).split("as they will be charted")[1]
+    assert "ZX-98765-QQ" not in _text(checked).split("as it will be charted")[1]
     assert next_step(organizer, checked, "save").status_code == 302
     with app.app_context():
         raw = raw_database(db.engine.url)
@@ -321,6 +322,42 @@ def test_formula_cells_are_stored_as_text_and_said_so(app, organizer, world):
                 roster.name_key('=HYPERLINK("http://evil.example","x")')))))
         assert (person.name, person.notes) == ('=HYPERLINK("http://evil.example","x")', "@SUM(A1)")
         db.session.remove()
+
+
+# -- in the organizer's language ------------------------------------------------------------------
+
+#: A Spanish organizer's file: Spanish column names, the chart's Spanish words for a level, and a
+#: second row with three things to fix.
+SPANISH = ("Nombre,Departamento,Turno,Correo,Evaluación,Notas\n"
+           "Ana López,Loading,Night,ana.lopez@example.net,A favor,Habló en el comedor\n"
+           "Bruno Díaz,Devoluciones,Day,bruno-sin-arroba,regular,\n")
+
+
+@pytest.fixture
+def spanish_organizer(app, client, world, csrf_on):
+    with app.app_context():
+        accounts.find_account_by_email(world.organizer).language = "es"
+        db.session.commit()
+    return sign_in(client, world.organizer)
+
+
+def test_a_spanish_organizer_imports_through_pages_in_spanish(spanish_organizer, world):
+    columns = upload(spanish_organizer, world.unit_id, SPANISH.encode())
+    assert columns.status_code == 200 and "Asigna las columnas" in _text(columns)
+    assert "separadas por comas" in _text(columns)
+    assert {name: values[0] for name, values in _form(columns, "check")["fields"].items()
+            if name.startswith("column_")} == {"column_0": "name", "column_1": "department", "column_2": "shift",
+                                                 "column_3": "email", "column_4": "assessment", "column_5": "notes"}
+    assert english_in(_text(columns), html=True) == []
+    checked = next_step(spanish_organizer, columns, "check")
+    page = _text(checked)
+    assert checked.status_code == 200 and "Filas por corregir (1)" in page
+    assert "El departamento “Devoluciones” todavía no está en esta unidad" in page
+    assert "Correo “bruno-sin-arroba”: Escribe un correo como nombre@example.org." in page
+    assert "La evaluación “regular” no es una que Leverage conozca" in page
+    # The chart's Spanish words for a level are read as that level: Ana's row has nothing to fix.
+    assert '<span class="badge level-2">2</span> A favor' in page
+    assert english_in(page, html=True) == []
 
 
 # -- where the file is, and is not ------------------------------------------------------------------

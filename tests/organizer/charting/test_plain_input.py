@@ -39,7 +39,7 @@ def _names(app) -> list[str]:
     ({"name": "\u2067Alex\u2069"}, "direction text is shown in"),
     ({"is_member": "y", "card_signed_on": (today() + timedelta(days=30)).isoformat()},
      "a card cannot be signed on a day still to come"),
-    ({"is_member": "y", "card_signed_on": "1900-05-01"}, "Give a day between 01 Jan 1950 and today"),
+    ({"is_member": "y", "card_signed_on": "1900-05-01"}, "Give a day between 1 Jan 1950 and today"),
     ({"is_member": "y", "card_signed_on": "9999-12-31"}, "a card cannot be signed on a day still to come"),
     ({"notes": "n" * 2001}, "Keep it to 2000 characters or fewer: this has 2001."),
 ])

@@ -5,6 +5,7 @@ decrypt, and nobody sees how many answered before a survey closes."""
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 
@@ -19,6 +20,7 @@ from organizer.errors import DomainError, NotAllowed
 from organizer.unit_surveys import services as unit_surveys
 from surveys import definitions
 from surveys.models import KeyMode, Survey, SurveyKind
+from tests import factories
 
 PULSE = definitions.SurveySettings(kind=SurveyKind.PULSE, title="Pulse", key_mode=KeyMode.SERVER_KEY,
                                    release_threshold=5, comment_threshold=10)
@@ -198,16 +200,19 @@ def test_the_manage_page_shows_who_could_answer_never_how_many_did_until_it_clos
 
 
 def test_trustee_pages_name_t_and_n(app, client, world, login, crowd):
-    for email, phrase in ((world.steward, "steward passphrase 1"), (world.organizer, "organizer passphrase")):
-        who = login(app.test_client(), email)
-        assert who.post("/trustee/key", data={"passphrase": phrase, "confirm": phrase}).status_code == 302
     login(client, world.organizer)
     survey_id = _open_pulse(client, world, key_mode="trustees", trustee_threshold="2")
     draft = client.get(f"/surveys/{survey_id}").data.decode()
-    assert "2 trustees (stewards or organizers), of those named at launch, will have to take part" in draft
+    assert "will have to take part, each in their own browser, with the survey key they first make" in draft
+    # The steward and the organizer make the union's survey key together, 2 of 2.
     with app.app_context():
-        ids = [str(accounts.find_account_by_email(e).id) for e in (world.steward, world.organizer)]
-    assert client.post(f"/surveys/{survey_id}/launch", data={"trustees": ids}).status_code == 302
+        union = db.session.get(Union, world.union_id)
+        factories.finished_ceremony(union, [accounts.find_account_by_email(e) for e in (world.steward, world.organizer)])
+        db.session.commit()
+    draft = client.get(f"/surveys/{survey_id}").data.decode()
+    assert "2 of the 2 trustees (stewards or organizers) of the union's survey key will have to take part" in (
+        html.unescape(draft))
+    assert client.post(f"/surveys/{survey_id}/launch", data={}).status_code == 302
     assert "2 of 2 trustees (stewards or organizers) must take part" in client.get(f"/surveys/{survey_id}").data.decode()
     listing = client.get(f"/units/{world.unit_id}/surveys").data.decode()
     assert "2 of 2 trustees (stewards or organizers) must take part" in listing and "trustee quorum" not in listing

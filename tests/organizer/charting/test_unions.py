@@ -100,5 +100,5 @@ def test_steward_sees_their_unit_figures(client, world, login):
 def test_member_home_shows_their_unit(client, world, login):
     login(client, world.member)
     page = client.get("/")
-    assert b"Your unit: Dock crew" in page.data
+    assert b'Your unit: <span translate="no">Dock crew</span>' in page.data
     assert b"Organizing" not in page.data

@@ -3,6 +3,7 @@ the real services, with details distinctive enough to search a raw database for.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -17,6 +18,11 @@ from organizer.conversations.models import Conversation, FollowUp
 #: A note and a step no page, log or dump should show in the clear except to those who may read them.
 NOTE = "Worried that Kowalczyk-Adeyemi in scheduling retaliates against night pickers"
 STEP = "Bring Oyelaran-Fitzgerald a card before the Thursday huddle"
+
+
+def words_of(html: str) -> str:
+    """A page's words as a reader meets them: tags (names marked not to translate among them) left out."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def days_ago(person: Person, days: int) -> date:

@@ -16,7 +16,7 @@ from organizer.charting.models import BargainingUnit, Person
 from organizer.conversations import services
 from organizer.conversations.models import FollowUp
 from tests import factories
-from tests.organizer.conversations.helpers import NOTE, STEP, follow_up
+from tests.organizer.conversations.helpers import NOTE, STEP, follow_up, words_of
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_a_conversation_recorded_over_http_shows_on_the_coworkers_page(app, worl
     assert "Pay; Job security and working conditions (incl. safety)" in page
     assert "from 2 · Supporter to" in page and "1 · Leader / strong supporter" in page
     assert STEP in page
-    home = organizer_client.get("/").get_data(as_text=True)
+    home = words_of(organizer_client.get("/").get_data(as_text=True))
     assert STEP in home and "Your follow-ups in Dock crew" in home and "overdue" not in home
     for record in caplog.records:
         assert NOTE not in record.getMessage() and STEP not in record.getMessage()

@@ -78,3 +78,25 @@ def test_a_coworker_removed_from_the_chart_takes_their_notes_along(talking):
     db.session.commit()
     assert db.session.scalars(sa.select(Conversation.id)).all() == [kept_talk.id]
     assert db.session.scalars(sa.select(FollowUp.id)).all() == [kept_step.id]
+
+
+def test_the_pages_open_stored_values_as_loading_a_row_opens_them(talking):
+    """The unit's page opens the values it needs one by one (`SealedText.opener`), not
+    whole rows: each reads what the loaded row reads, an open follow-up's sealed
+    blank as None, and a value sealed for another column does not open at all."""
+    organizer, person = talking.organizer, talking.person
+    talk(organizer, person, issues=("pay", "career"), days_back=2)
+    done, still_open = follow_up(organizer, person), follow_up(organizer, person, due_in=5)
+    services.mark_done(organizer, done)
+    db.session.flush()
+    columns = (FollowUp.person_id, FollowUp.owner_id, FollowUp.due_on, FollowUp.done_on, FollowUp.step)
+    stored = {row[0]: row[1:] for row in services._still_sealed(FollowUp, person.unit_id, *columns)}
+    for row in (done, still_open):
+        opened = [column.type.opener()(value) for column, value in zip(columns, stored[row.id], strict=True)]
+        assert opened == [row.person_id, row.owner_id, row.due_on, row.done_on, row.step]
+        assert all(isinstance(value, bytes) for value in stored[row.id]), "read as stored, sealed"
+    assert stored[still_open.id][3] is not None and FollowUp.done_on.type.opener()(stored[still_open.id][3]) is None
+    [(_, issues)] = services._still_sealed(Conversation, person.unit_id, Conversation.issues)
+    assert Conversation.issues.type.opener()(issues) == [Category.PAY, Category.CAREER]
+    with pytest.raises(FieldCipherError):
+        FollowUp.due_on.type.opener()(stored[done.id][0])

@@ -141,3 +141,21 @@ def test_one_department_alone_is_counted_once_and_said_so(app_ctx):
     silence = services.unit_conversations(organizer, unit).silence
     assert silence.not_spoken_to == 8 and silence.by_department.rows == []
     assert silence.by_department.withheld == "They are all in one department: the count above is theirs."
+
+
+@settings(max_examples=300, deadline=None)
+@given(sizes=st.lists(st.integers(0, 60), min_size=0, max_size=7), unplaced=st.integers(0, 40),
+       k=st.integers(2, 12))
+def test_the_rule_decides_on_the_stand_ins_as_on_everyone(sizes, unplaced, k):
+    """The page hands the engine's rule a few stand-ins per group instead of every coworker
+    (`services._stand_ins`): whatever the groups' sizes and k, the rule declares the same
+    groups, in the same cells, with the same notes, as it does over every coworker."""
+    everyone: dict[str, dict[str, str | None]] = {}
+    for segment, size in enumerate(sizes, 1):
+        everyone.update((f"{segment}-{n}", {"department": str(segment)}) for n in range(size))
+    everyone.update((f"none-{n}", {"department": None}) for n in range(unplaced))
+    full, _ = plan_segments(everyone, ["department"], k)
+    stand_ins = services._stand_ins("department", dict(enumerate(sizes, 1)), unplaced, k)
+    shrunk, _ = plan_segments(stand_ins, ["department"], k)
+    assert (shrunk.dimensions, shrunk.cells, shrunk.notes) == (full.dimensions, full.cells, full.notes)
+    assert len(stand_ins) <= sum(min(size, k + len(sizes)) for size in sizes) + min(unplaced, k)

@@ -15,9 +15,11 @@ from organizer.accounts.models import Account
 from organizer.accounts.services import account_ref, find_account_by_email
 from organizer.charting.models import BargainingUnit
 from organizer.unit_surveys import services as unit_surveys
-from surveys import ballot_box, tally
+from surveys import ballot_box
 from surveys.models import KeyMode, Survey, SurveyKind
-from tests.surveys.helpers import answers, passphrase, register_trustees
+from tests import factories
+from tests.surveys.ceremony_helpers import PythonTrustee
+from tests.surveys.helpers import answers
 
 #: Words of the test data that no notice may carry.
 SURVEY_TITLE = "Heat in bay four pulse"
@@ -32,14 +34,17 @@ def account(address: str) -> Account:
 
 def unit_pulse(unit: BargainingUnit, organizer: Account, *, trustees: list[Account] = (), title: str = SURVEY_TITLE,
                **settings) -> Survey:
-    """A launched pulse with the standard questions (open now unless `opens_at` says later)."""
+    """A launched pulse with the standard questions (open now unless `opens_at` says later).
+    With `trustees`, they first make the union's survey key (2 of them to unlock
+    results), unless it has one, and the pulse is locked with it."""
     key_mode = KeyMode.TRUSTEES if trustees else KeyMode.SERVER_KEY
-    register_trustees(*[account_ref(t) for t in trustees])
+    if trustees and unit_surveys.union_key(unit) is None:
+        factories.finished_ceremony(unit.union, trustees)
     survey = unit_surveys.create(organizer, unit, unit_surveys.settings_within_floors(
         unit.union, kind=SurveyKind.PULSE, title=title, intro=None, key_mode=key_mode, release_threshold=None,
         comment_threshold=None, trustee_threshold=2 if trustees else None, opens_at=settings.get("opens_at"),
         closes_at=settings.get("closes_at"), recurrence_weeks=None), standard_questions=True)
-    unit_surveys.launch_for_unit(organizer, survey, [t.id for t in trustees])
+    unit_surveys.launch_for_unit(organizer, survey)
     return survey
 
 
@@ -55,7 +60,8 @@ def close(survey: Survey, organizer: Account) -> None:
 
 
 def give_part(survey: Survey, trustee: Account) -> None:
-    tally.contribute(survey, account_ref(trustee), passphrase(account_ref(trustee)))
+    """The trustee's part of the decryption, as their browser gives it."""
+    PythonTrustee(account_ref(trustee)).decrypt(survey)
 
 
 def turn_on_email(*addresses: str) -> None:

@@ -84,9 +84,10 @@ def test_backing_reads_as_the_share_who_agree_with_n(app_ctx, app, world):
 
 
 def test_the_ranking_weight_is_explained_where_the_ranking_is(app_ctx, world):
-    assert metrics.WEIGHT_RULE in summary.SCORE_RULE
-    assert "not the share who agree" in metrics.WEIGHT_RULE
-    assert str(metrics.PRIOR_ANSWERS) in metrics.WEIGHT_RULE
+    # Both are read in the language of whoever looks: compared as the words of this moment.
+    assert str(metrics.WEIGHT_RULE) in str(summary.SCORE_RULE)
+    assert "not the share who agree" in str(metrics.WEIGHT_RULE)
+    assert str(metrics.PRIOR_ANSWERS) in str(metrics.WEIGHT_RULE)
 
 
 def test_the_summary_and_its_csv_carry_the_share_who_agree_beside_the_ranking_weight(app_ctx, world, crowd):

@@ -10,6 +10,8 @@ import re
 import pytest
 
 from core.extensions import db
+from core import i18n
+from core.i18n import format_day
 from organizer.accounts import services as accounts
 from organizer.accounts.services import account_ref
 from organizer.charting import unions
@@ -113,7 +115,7 @@ def test_the_tier_rests_on_recent_evidence_and_older_evidence_is_history(app_ctx
     assert "evidence from the last 90 days" in card.window
     page = _card_page(app, result)
     assert "Earlier, not counted in the tier (1)" in page
-    assert f"Strike, {strike.held_on}:" in page.split("Earlier, not counted")[1]
+    assert f"Strike, {format_day(strike.held_on)}:" in page.split("Earlier, not counted")[1]
     assert f"Counted: {card.window}" in page
 
     # A wider window takes the strike in again: the window, not the record, decides.
@@ -167,7 +169,7 @@ def test_a_rally_beside_low_support_shows_the_disagreement(app_ctx, app):
     assert disagreeing.source is metrics.EvidenceSource.PULSE
     said = metrics.Share.of(4, 20)
     assert result.card.disagreements == [
-        f"only {percent(0.2)} of the 20 who answered “{pulse.title}” of {pulse.closed_on} said yes "
+        f"only {percent(0.2)} of the 20 who answered “{pulse.title}” of {format_day(pulse.closed_on)} said yes "
         f"({likely_between(said)})"]
     assert ("The figures disagree", result.card.disagreements[0]) in result.card.lines()
     assert "The figures disagree:" in _card_page(app, result)
@@ -214,7 +216,7 @@ def test_the_card_writes_each_figure_with_its_own_headcount(app_ctx):
     held(organizer, unit, StructureTestKind.GEAR_DAY, 50, days_ago_held=3, headcount=72)
     card = metrics.unit_strength(unit).card
     assert card.rests_on == "50 of 72 (the headcount that day) took part in the union gear day of " \
-                            f"{card.tests[0].held_on} — {percent(50 / 72)} of the unit"
+                            f"{format_day(card.tests[0].held_on)} — {percent(50 / 72)} of the unit"
     assert "headcount 73" not in " ".join(text for _, text in card.lines())
     density = next(f for f in card.figures if f.name == "Density")
     assert density.detail == "20 members of the 73 coworkers on the chart"
@@ -235,3 +237,18 @@ def _card_page(app, strength) -> str:
         macro = app.jinja_env.get_template("_macros/context.html").module.strength_card
         html = str(macro(strength))
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_card_is_written_in_the_language_it_is_read_in(app_ctx):
+    """An export written `in_language` of a Spanish reader takes the card's words in Spanish."""
+    unit, organizer = charted_unit(10)
+    rally = held(organizer, unit, StructureTestKind.RALLY, 8, days_ago_held=1)
+    strength = metrics.unit_strength(unit)
+    with i18n.in_language("es"):
+        lines = dict(strength.card.lines())
+        day = format_day(rally.held_on)
+    assert lines["Nivel"] == ("Supermayoría (al menos el 70\u00a0% de la unidad, cuando las campañas suelen "
+                              "hacerse públicas)")
+    assert lines["El nivel se basa en"] == f"8 de 10 participaron el {day} en el mitin — el 80\u00a0% de la unidad"
+    assert lines["Prueba de estructura"] == f"Mitin, {day}: 80\u00a0% (8 de 10), alcanzó su meta del 75\u00a0%"
+    assert dict(strength.card.lines())["Tier"].startswith("Supermajority (at least 70% of the unit")

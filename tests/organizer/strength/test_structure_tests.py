@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from core.clock import today
+from core.i18n import format_day
 from core.extensions import db
 from organizer.accounts import services as accounts
 from organizer.accounts.services import account_ref
@@ -141,7 +142,7 @@ def test_organizers_record_and_remove_actions_on_the_strength_page(app, client, 
                                                                   "participants": "3", "headcount": "4"})
     assert good.status_code == 302
     page = client.get(f"/units/{world.unit_id}/strength").data.decode()
-    assert f"Union gear day, {day}: <strong>75%</strong> (3 of 4)" in page
+    assert f"Union gear day, {format_day(today())}: <strong>75%</strong> (3 of 4)" in page
     with app.app_context():
         [test_id] = db.session.query(StructureTest.id).all()[0]
     assert client.post(f"/structure-tests/{test_id}/remove").status_code == 302
@@ -201,3 +202,16 @@ def test_the_evidence_window_is_set_on_the_strength_page_and_refused_out_of_rang
         assert db.session.get(Union, world.union_id).evidence_window_days == 180
     page = client.get(f"/units/{world.unit_id}/strength").data.decode()
     assert "evidence from the last 180 days" in page and 'value="180"' in page
+
+
+def test_a_spanish_organizer_is_refused_in_spanish(app, client, world, login):
+    with app.app_context():
+        accounts.find_account_by_email(world.organizer).language = "es"
+        db.session.commit()
+    login(client, world.organizer)
+    refused = client.post(f"/units/{world.unit_id}/strength", data={
+        "kind": "rally", "held_on": today().isoformat(), "participants": "5000"})
+    assert refused.status_code == 400
+    assert "Pueden participar entre 0 y el total de personas ese día" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(StructureTest).count() == 0

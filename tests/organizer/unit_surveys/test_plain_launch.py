@@ -1,6 +1,7 @@
 """The first survey, as a new organizer meets it, over HTTP with CSRF on: the
 form starts with the key the union can actually use and says what it means; a
-trustee survey walks the organizer to trustee setup before any launch button;
+trustee survey walks the organizer to the union's key ceremony before any
+launch button (no key is dealt at launch);
 a vote gets its yes/no question, a preview and a confirmation; a launch says
 what it did in one message and the survey's page lists the breakdown notes in
 words about people with accounts; bad questions and times are refused with
@@ -8,6 +9,7 @@ nothing stored."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -17,10 +19,12 @@ import sqlalchemy as sa
 from core.clock import utcnow
 from core.extensions import db
 from core.timezones import to_local
+from organizer.accounts.services import find_account_by_email
 from organizer.charting.models import Union
 from organizer.unit_surveys import services as unit_surveys
-from surveys.models import KeyMode, Question, QuestionType, Survey, SurveyKind, SurveyState
+from surveys.models import KeyMode, Question, QuestionType, Survey, SurveyState
 from surveys.release import plan_segments
+from tests import factories
 from tests.csrf import post_form, sign_in
 
 SURVEY = {"kind": "pulse", "title": "October pulse", "key_mode": "server_key", "release_threshold": "5",
@@ -52,9 +56,13 @@ def _selected_key_mode(page: str) -> str:
     return checked
 
 
-def _set_trustee_passphrase(app, email: str, phrase: str) -> None:
-    trustee = sign_in(app.test_client(), email)
-    assert post_form(trustee, "/trustee/key", {"passphrase": phrase, "confirm": phrase}).status_code == 302
+def _make_the_unions_key(app, world) -> None:
+    """The world's organizer and steward make the union's survey key together, 2 of 2."""
+    with app.app_context():
+        union = db.session.get(Union, world.union_id)
+        factories.finished_ceremony(union, [find_account_by_email(world.organizer),
+                                            find_account_by_email(world.steward)])
+        db.session.commit()
 
 
 # -- the key a first survey starts with ------------------------------------------------------------
@@ -62,32 +70,40 @@ def _set_trustee_passphrase(app, email: str, phrase: str) -> None:
 def test_with_no_trustee_ready_the_form_starts_with_the_server_key_and_says_what_it_means(organizer, world):
     page = organizer.get(_surveys_page(world)).get_data(as_text=True)
     assert _selected_key_mode(page) == KeyMode.SERVER_KEY.value
-    assert "Fewer than 2 stewards or organizers have set a trustee passphrase yet" in page
-    assert unit_surveys.SERVER_KEY_RISK in page
+    assert "The union's trustees have not made its survey key yet" in html.unescape(page)
+    assert str(unit_surveys.SERVER_KEY_RISK) in page
     assert "Show results only when at least this many people answered" in page
     assert "The release threshold (k)" in page, "the precise term stays, in the help line"
 
 
-def test_with_two_trustees_ready_the_form_starts_with_trustees(app, organizer, world):
-    _set_trustee_passphrase(app, world.steward, "steward passphrase 1")
-    _set_trustee_passphrase(app, world.organizer, "organizer passphrase")
+def test_with_the_unions_survey_key_the_form_starts_with_trustees(app, organizer, world):
+    _make_the_unions_key(app, world)
     page = organizer.get(_surveys_page(world)).get_data(as_text=True)
     assert _selected_key_mode(page) == KeyMode.TRUSTEES.value
     assert re.search(r'name="trustee_threshold"[^>]*value="2"', page)
-    assert "Fewer than 2 stewards" not in page
+    assert "have not made its survey key yet" not in page
 
 
-def test_a_trustee_survey_walks_the_organizer_to_trustee_setup_before_any_launch_button(app, organizer, world, crowd):
+def test_a_trustee_survey_walks_the_organizer_to_the_key_ceremony_before_any_launch_button(app, organizer, world,
+                                                                                          crowd):
     survey_id = _create(organizer, world, key_mode="trustees", trustee_threshold="2")
+    ceremony_page = f'href="/unions/{world.union_id}/survey-key"'
     draft = organizer.get(f"/surveys/{survey_id}").get_data(as_text=True)
-    assert "Trustees first." in draft and 'href="/trustee/key"' in draft
-    assert "Preview and launch" not in draft
+    assert "First the trustees make the survey key together." in draft and ceremony_page in draft
+    assert "Preview and launch" not in draft and 'href="/trustee/key"' not in draft
     preview = organizer.get(f"/surveys/{survey_id}/launch").get_data(as_text=True)
-    assert "Trustees first." in preview and "Launch: send it to" not in preview
+    assert "First the trustees make the survey key together." in preview and ceremony_page in preview
+    assert "Launch: send it to" not in preview and 'name="trustees"' not in preview
+    # Who the trustees could be: the union's organizers and stewards, by name.
+    with app.app_context():
+        names = [find_account_by_email(e).display_name for e in (world.organizer, world.steward)]
+    assert all(name in preview for name in names)
     refused = post_form(organizer, f"/surveys/{survey_id}/launch", {})
     assert refused.status_code == 400
+    assert "must first make the union's survey key together" in html.unescape(refused.get_data(as_text=True))
     with app.app_context():
-        assert db.session.get(Survey, survey_id).public_key is None
+        survey = db.session.get(Survey, survey_id)
+        assert survey.public_key is None and survey.threshold_key is None and not survey.trustees
 
     switched = post_form(organizer, f"/surveys/{survey_id}", {}, action=f"/surveys/{survey_id}/server-key")
     assert switched.status_code == 302
@@ -95,7 +111,7 @@ def test_a_trustee_survey_walks_the_organizer_to_trustee_setup_before_any_launch
         survey = db.session.get(Survey, survey_id)
         assert (survey.key_mode, survey.trustee_threshold) == (KeyMode.SERVER_KEY, None)
     draft = organizer.get(f"/surveys/{survey_id}").get_data(as_text=True)
-    assert "Trustees first." not in draft and "Preview and launch" in draft
+    assert "First the trustees make the survey key together." not in draft and "Preview and launch" in draft
 
 
 # -- one message, and the notes on the page ---------------------------------------------------------
@@ -159,7 +175,8 @@ def test_a_vote_gets_its_yes_no_question_a_preview_and_a_confirmation(app, organ
     preview = organizer.get(f"/surveys/{survey_id}/launch").get_data(as_text=True)
     assert "What members will see" in preview and "Do you vote yes on \u201cStrike authorization\u201d?" in preview
     assert re.search(r'<fieldset class="question" disabled>', preview)
-    assert "7 members of Dock crew with accounts" in preview and "Launch: send it to 7 members" in preview
+    assert '7 members of <span translate="no">Dock crew</span> with accounts' in preview
+    assert "Launch: send it to 7 members" in preview
     with app.app_context():
         assert db.session.get(Survey, survey_id).state == SurveyState.DRAFT, "a preview launches nothing"
     assert post_form(organizer, f"/surveys/{survey_id}/launch", {}).status_code == 302
@@ -245,7 +262,8 @@ def test_times_are_typed_and_shown_in_the_unions_time_zone(app, organizer, world
                       action=f"/unions/{world.union_id}/settings/time-zone")
     assert saved.status_code == 302
     form = organizer.get(_surveys_page(world)).get_data(as_text=True)
-    assert "In Asia/Tokyo time." in form and "(UTC)" not in form
+    # The zone's name is marked as a name, not words to translate.
+    assert 'In <span translate="no">Asia/Tokyo</span> time.' in form and "(UTC)" not in form
     closes = _ahead(10)
     survey_id = _create(organizer, world, closes_at=closes)
     with app.app_context():

@@ -60,7 +60,7 @@ def _launch(world, unit: BargainingUnit) -> SegmentPlan:
     survey = unit_surveys.create(organizer, unit, definitions.SurveySettings(
         kind=SurveyKind.PULSE, title="Pulse", key_mode=KeyMode.SERVER_KEY, release_threshold=K),
         standard_questions=True)
-    unit_surveys.launch_for_unit(organizer, survey, [])
+    unit_surveys.launch_for_unit(organizer, survey)
     return SegmentPlan.from_json(survey.segment_plan)
 
 
