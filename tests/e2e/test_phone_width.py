@@ -263,7 +263,7 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, walk, demo_world):
         f"/surveys/{w.trustee_survey_id}", f"/surveys/{w.trustee_survey_id}/decrypt", f"{warehouse}/strength",
         f"{warehouse}/demands", f"{warehouse}/summary", f"{warehouse}/endorsements", f"{warehouse}/segments",
         f"{warehouse}/audit", f"/unions/{w.union_id}/settings", f"/unions/{w.union_id}/audit",
-        f"/unions/{w.union_id}/survey-key",
+        f"/unions/{w.union_id}/survey-key", "/trustee/key",
         f"{warehouse}/conversations", f"/people/{w.long_name_person_id}/conversations",
         f"/people/{w.long_name_person_id}/conversations/new", f"/people/{w.long_name_person_id}/follow-ups/new"])
     organizer.goto(walk.base + f"/people/{w.long_name_person_id}/invite")

@@ -196,6 +196,17 @@ def test_encrypted_ballot_endpoint_accepts_a_valid_ballot_once_and_refuses_its_r
         assert ballot_box.counts(db.session.get(Survey, survey_id)) == (1, 1)
 
 
+def test_the_surveys_page_offers_a_passphrase_of_ones_own_only_to_who_already_has_one(app, client, world, login):
+    """New trustee surveys use the key the trustees make together: a passphrase of
+    one's own only opens surveys dealt before, so it is not offered to a newcomer."""
+    login(client, world.steward)
+    assert "/trustee/key" not in client.get("/my/surveys").get_data(as_text=True)
+    assert client.post("/trustee/key", data={"passphrase": "steward passphrase 1",
+                                             "confirm": "steward passphrase 1"}).status_code == 302
+    page = client.get("/my/surveys").get_data(as_text=True)
+    assert "/trustee/key" in page and "Your trustee key is set." in page
+
+
 def test_trustees_decrypt_a_survey_launched_with_a_dealt_key_through_the_web(app, client, world, login, crowd):
     """Surveys launched before key ceremonies (their key dealt at launch, no
     longer done) are still unlocked the old way: each trustee's passphrase on the
