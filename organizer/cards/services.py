@@ -39,6 +39,7 @@ from organizer.cards import exports
 from organizer.cards.models import UnionCard, UnionCardText, digest_of
 from organizer.charting import roster
 from organizer.charting.models import BargainingUnit, Person, Union
+from organizer.charting.unions import lock_union
 from organizer.errors import DomainError, NotAllowed
 from organizer.roles import Role
 
@@ -91,7 +92,8 @@ def set_card_text(actor: Account, union: Union, text: str) -> UnionCardText:
     if len(clean) > CARD_TEXT_MAX:
         raise DomainError(gettext("Keep the card to %(max)d characters or fewer: this has %(length)d.",
                                   max=CARD_TEXT_MAX, length=len(clean)), field="text")
-    _lock_union(union)
+    # Two organizers saving new words at once take turns, so neither version number is taken twice.
+    lock_union(union)
     current = current_text(union)
     if current is not None and current.text == clean:
         raise DomainError(gettext("These are the card's words already: nothing changed."), field="text")
@@ -102,16 +104,6 @@ def set_card_text(actor: Account, union: Union, text: str) -> UnionCardText:
                  f"Set the union card's words (version {version.version}). Cards signed before keep the words "
                  "they were signed under.", union_id=union.id)
     return version
-
-
-def _lock_union(union: Union) -> None:
-    """Two organizers saving new words at once take turns, so neither version number is taken twice."""
-    connection = db.session.connection()
-    if connection.dialect.name == "sqlite":
-        driver = connection.connection.driver_connection
-        if not driver.in_transaction:
-            driver.execute("BEGIN IMMEDIATE")
-    connection.execute(sa.select(Union.id).where(Union.id == union.id).with_for_update(key_share=True))
 
 
 # -- reading cards --------------------------------------------------------------------------------

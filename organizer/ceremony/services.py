@@ -30,6 +30,7 @@ from organizer.audit import services as audit
 from organizer.audit.models import AuditAction
 from organizer.ceremony.models import CeremonyAnnouncement, CeremonyNotice
 from organizer.charting.models import Union
+from organizer.charting.unions import lock_union
 from organizer.errors import DomainError, NotAllowed
 from organizer.notifications import services as notifications
 from organizer.unit_surveys import services as unit_surveys
@@ -129,7 +130,10 @@ def start(actor: Account, union: Union, trustee_ids: list[int], threshold: int |
     if threshold is None:
         raise DomainError(gettext("Say how many trustees must take part to open the results."), field="threshold")
     accounts = sorted((allowed[i] for i in chosen), key=lambda a: a.display_name.casefold())
-    _lock_union(union)
+    # Two organizers starting the union's first ceremony at the same instant would
+    # otherwise both find none under way (the engine can lock only ceremonies that
+    # exist) and both start one: the second waits here, then sees the first's and is refused.
+    lock_union(union)
     started = ceremony.start(key_scope(union), [account_ref(a) for a in accounts], threshold)
     # The audit log stores its sentences in English (docs/translating.md), whoever started it.
     audit.record(actor, AuditAction.KEY_CEREMONY_STARTED,
@@ -137,20 +141,6 @@ def start(actor: Account, union: Union, trustee_ids: list[int], threshold: int |
                  f"({', '.join(a.display_name for a in accounts)}) will have to take part to open results.",
                  union_id=union.id)
     return started
-
-
-def _lock_union(union: Union) -> None:
-    """Hold the union's row until commit. Two organizers starting the union's
-    first ceremony at the same instant would otherwise both find none under way
-    (the engine can lock only ceremonies that exist) and both start one: the
-    second waits here, then sees the first's and is refused."""
-    connection = db.session.connection()
-    if connection.dialect.name == "sqlite":
-        # SQLite takes its one writer's lock at BEGIN IMMEDIATE; later it would refuse rather than wait.
-        driver = connection.connection.driver_connection
-        if not driver.in_transaction:
-            driver.execute("BEGIN IMMEDIATE")
-    connection.execute(sa.select(Union.id).where(Union.id == union.id).with_for_update(key_share=True))
 
 
 def stop(actor: Account, union: Union, ceremony_id: int) -> CeremonyStatus:

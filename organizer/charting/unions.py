@@ -52,6 +52,20 @@ def create_union(name: str) -> Union:
     return union
 
 
+def lock_union(union: Union) -> None:
+    """Hold the union's row until commit, so a second writer of the same union
+    waits here for the first to commit. On PostgreSQL the row is taken FOR NO
+    KEY UPDATE, which leaves free the inserts of rows that merely point to the
+    union; on SQLite the one writer's lock is taken at BEGIN IMMEDIATE, since
+    taken later it would refuse rather than wait."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        driver = connection.connection.driver_connection
+        if not driver.in_transaction:
+            driver.execute("BEGIN IMMEDIATE")
+    connection.execute(sa.select(Union.id).where(Union.id == union.id).with_for_update(key_share=True))
+
+
 _ORGANIZERS_ONLY = lazy_gettext("Only the union's organizers can change it.")
 
 

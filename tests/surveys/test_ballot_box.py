@@ -7,7 +7,6 @@ exactly as many people as there are ballots."""
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import timedelta
 
 import pytest
@@ -23,6 +22,7 @@ from surveys.ballot_box import CANT_SAY
 from surveys.definitions import ballot_questions, question_spec
 from surveys.errors import AlreadyAnswered, BallotRejected, NotEligible, SurveyError, SurveyNotOpen
 from surveys.models import Ballot, ParticipationEntry, SealedComment, Survey
+from tests.concurrency import postgresql_only
 from tests.surveys.helpers import answers, cast_all, launched_pulse, pulse, row_count, voters
 
 PEOPLE = voters(12, ("A", "B"))
@@ -303,14 +303,7 @@ def test_a_cast_rolled_back_by_its_caller_leaves_neither_ledger_entry_nor_ballot
 
 # -- on PostgreSQL -------------------------------------------------------------------------------------
 
-@pytest.fixture
-def postgresql(app_ctx) -> None:
-    dialect = db.engine.dialect.name
-    if dialect == "postgresql":
-        return
-    if os.environ.get("LEVERAGE_TEST_DATABASE_URL") or os.environ.get("LEVERAGE_REQUIRE_POSTGRES"):
-        pytest.fail(f"PostgreSQL was asked for, but the database under test is {dialect}")
-    pytest.skip("binary rows are PostgreSQL's (set LEVERAGE_TEST_DATABASE_URL to run this)")
+postgresql = postgresql_only("binary rows are PostgreSQL's")
 
 
 def test_on_postgresql_every_answer_reads_the_pool_in_binary_and_whole(postgresql, survey):

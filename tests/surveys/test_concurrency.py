@@ -14,13 +14,11 @@ tests skip on SQLite, and fail (never skip) when PostgreSQL was asked for."""
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
-import pytest
 from flask import Flask
 
 from core.extensions import db
@@ -30,6 +28,7 @@ from surveys import ballot_box, tally
 from surveys.definitions import ballot_questions, question_spec
 from surveys.errors import AlreadyAnswered, BallotRejected, SurveyNotOpen
 from surveys.models import Ballot, KeyMode, ParticipationEntry, ReleasedComment, Survey, SurveyState
+from tests.concurrency import postgresql_only
 from tests.surveys.helpers import (
     answer_plan,
     answers,
@@ -43,16 +42,7 @@ from tests.surveys.helpers import (
 
 THREADS = 8
 
-
-@pytest.fixture
-def postgresql(app_ctx) -> None:
-    dialect = db.engine.dialect.name
-    if dialect == "postgresql":
-        return
-    if os.environ.get("LEVERAGE_TEST_DATABASE_URL") or os.environ.get("LEVERAGE_REQUIRE_POSTGRES"):
-        pytest.fail(f"PostgreSQL was asked for, but the database under test is {dialect}")
-    pytest.skip("concurrent submissions race only on PostgreSQL; SQLite admits one writer at a time "
-                "(set LEVERAGE_TEST_DATABASE_URL to run this)")
+postgresql = postgresql_only("concurrent submissions race only on PostgreSQL; SQLite admits one writer at a time")
 
 
 def _submit_concurrently(app: Flask, survey_id: int, submissions: list[tuple[str, Callable[[Survey, str], object]]],

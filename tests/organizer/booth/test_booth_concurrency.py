@@ -10,7 +10,6 @@ test skips on SQLite, and fails (never skips) when PostgreSQL was asked for."""
 from __future__ import annotations
 
 import base64
-import os
 import threading
 import time
 
@@ -27,20 +26,12 @@ from organizer.roles import Role
 from surveys import ballot_box
 from surveys.models import Survey
 from tests import factories
+from tests.concurrency import postgresql_only
 from tests.organizer.booth.builders import device_ballot, open_booth_survey, tracker_of
 
 RACES = 24
 
-
-@pytest.fixture
-def postgresql(app_ctx) -> None:
-    dialect = db.engine.dialect.name
-    if dialect == "postgresql":
-        return
-    if os.environ.get("LEVERAGE_TEST_DATABASE_URL") or os.environ.get("LEVERAGE_REQUIRE_POSTGRES"):
-        pytest.fail(f"PostgreSQL was asked for, but the database under test is {dialect}")
-    pytest.skip("a check and a cast race only on PostgreSQL; SQLite admits one writer at a time "
-                "(set LEVERAGE_TEST_DATABASE_URL to run this)")
+postgresql = postgresql_only("a check and a cast race only on PostgreSQL; SQLite admits one writer at a time")
 
 
 def _race(app, survey_id: int, email: str, body: dict, cast_looked: threading.Event | None = None) -> dict[str, str]:

@@ -8,25 +8,12 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
 from core.extensions import db
-from organizer.charting.models import BargainingUnit
 from surveys.models import Survey
-from tests.organizer.booth.builders import device_ballot, open_booth_survey
+from tests.organizer.booth.builders import device_ballot
 
 ENGLISH_RECEIPT = ("Your answers are in", "The server locked (encrypted) your answers", "Your ballot's code",
                    "Copy the fingerprint", "Back to surveys")
-
-
-@pytest.fixture
-def launch(app, world, crowd):
-    def launched(**options) -> int:
-        with app.app_context():
-            survey = open_booth_survey(db.session.get(BargainingUnit, world.unit_id), world.organizer, **options)
-            db.session.commit()
-            return survey.id
-    return launched
 
 
 def _in(language: str, client):

@@ -35,17 +35,6 @@ NEEDS_JAVASCRIPT = "This survey needs JavaScript."
 OTHER_MEMBER = "elsewhere@example.org"
 
 
-@pytest.fixture
-def launch(app, world, crowd):
-    """Launch a booth survey to the world's unit; returns its id."""
-    def launched(**options) -> int:
-        with app.app_context():
-            survey = open_booth_survey(db.session.get(BargainingUnit, world.unit_id), world.organizer, **options)
-            db.session.commit()
-            return survey.id
-    return launched
-
-
 def _survey(survey_id: int) -> Survey:
     return db.session.get(Survey, survey_id)
 

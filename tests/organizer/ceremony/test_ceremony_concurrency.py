@@ -10,33 +10,20 @@ test skips on SQLite, and fails (never skips) when PostgreSQL was asked for."""
 
 from __future__ import annotations
 
-import os
-import threading
-
-import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
-from core.refusals import Refused
 from organizer.accounts.services import find_account_by_email
 from organizer.ceremony import services as ceremonies
 from organizer.charting.models import Union
 from organizer.roles import Role
 from surveys.models import KeyCeremony
 from tests import factories
+from tests.concurrency import at_once, postgresql_only
 
 RACES = 12
 
-
-@pytest.fixture
-def postgresql(app_ctx) -> None:
-    dialect = db.engine.dialect.name
-    if dialect == "postgresql":
-        return
-    if os.environ.get("LEVERAGE_TEST_DATABASE_URL") or os.environ.get("LEVERAGE_REQUIRE_POSTGRES"):
-        pytest.fail(f"PostgreSQL was asked for, but the database under test is {dialect}")
-    pytest.skip("two ceremonies race only on PostgreSQL; SQLite admits one writer at a time "
-                "(set LEVERAGE_TEST_DATABASE_URL to run this)")
+postgresql = postgresql_only("two ceremonies race only on PostgreSQL; SQLite admits one writer at a time")
 
 
 def _union_with_two_organizers(race: int) -> tuple[int, list[str], list[int]]:
@@ -51,33 +38,11 @@ def _union_with_two_organizers(race: int) -> tuple[int, list[str], list[int]]:
 
 def _start_at_once(app, union_id: int, emails: list[str], trustee_ids: list[int]) -> list[str]:
     """Both organizers start a ceremony among the same trustees, released together; what each got."""
-    start = threading.Barrier(len(emails))
-    outcomes: list[str] = []
-    lock = threading.Lock()
+    def starting(email: str):
+        return lambda: ceremonies.start(find_account_by_email(email), db.session.get(Union, union_id), trustee_ids, 2)
 
-    def side(email: str) -> None:
-        with app.app_context():
-            actor = find_account_by_email(email)
-            union = db.session.get(Union, union_id)
-            start.wait()
-            try:
-                ceremonies.start(actor, union, trustee_ids, 2)
-                db.session.commit()
-                outcome = "started"
-            except Refused as refused:
-                db.session.rollback()
-                outcome = refused.message
-            finally:
-                db.session.remove()
-            with lock:
-                outcomes.append(outcome)
-
-    threads = [threading.Thread(target=side, args=(email,)) for email in emails]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return sorted(outcomes)
+    return sorted(at_once(app, [starting(email) for email in emails], succeeded="started",
+                          refusal=lambda refused: refused.message))
 
 
 def test_two_first_ceremonies_started_at_the_same_instant_make_one(app, postgresql):

@@ -138,15 +138,6 @@ def test_only_the_unions_organizers_download(app_ctx, world):
 
 # -- in the organizer's language ------------------------------------------------------------------
 
-@pytest.fixture
-def spanish_organizer(app, client, world, csrf_on):
-    """The world's organizer, reading Leverage in Spanish (their account's language)."""
-    with app.app_context():
-        accounts.find_account_by_email(world.organizer).language = "es"
-        db.session.commit()
-    return sign_in(client, world.organizer)
-
-
 def test_a_spanish_organizers_download_is_in_spanish(spanish_organizer, world, charted):
     response = post_form(spanish_organizer, f"/units/{world.unit_id}/chart/export", {
         "understood": "y", "contacts": "y", "assessments": "y", "membership": "y", "notes": "y"})

@@ -333,14 +333,6 @@ SPANISH = ("Nombre,Departamento,Turno,Correo,Evaluación,Notas\n"
            "Bruno Díaz,Devoluciones,Day,bruno-sin-arroba,regular,\n")
 
 
-@pytest.fixture
-def spanish_organizer(app, client, world, csrf_on):
-    with app.app_context():
-        accounts.find_account_by_email(world.organizer).language = "es"
-        db.session.commit()
-    return sign_in(client, world.organizer)
-
-
 def test_a_spanish_organizer_imports_through_pages_in_spanish(spanish_organizer, world):
     columns = upload(spanish_organizer, world.unit_id, SPANISH.encode())
     assert columns.status_code == 200 and "Asigna las columnas" in _text(columns)
