@@ -1,13 +1,25 @@
-"""Defining surveys: drafts, their questions, and what each question accepts."""
+"""Defining surveys: drafts, their questions, what each question accepts, and
+their wording in languages other than their own.
+
+A survey is written in one language (`Survey.language`) and may be written again
+in others: its title and intro, each question's prompt and options. Only the
+words change: a question's type, its number of options and its id are the
+same in every language, so a ballot has one shape whatever its member read
+and one tally counts every language's answers. The standard questions' words
+come from the catalogue, so they are written in every language the interface
+is (`add_standard_question`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import gettext, lazy_gettext, ngettext
 
+from core import i18n
 from core.extensions import db
 from crypto.ballot import QuestionSpec
 from surveys.errors import SurveyError
@@ -15,6 +27,12 @@ from surveys.models import DEFAULT_COMMENT_THRESHOLD, KeyMode, Question, Questio
 
 SCALE_POINTS = 5
 DEFAULT_SCALE_LABELS = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+#: The same five, in each language (`default_scale_labels`).
+STANDARD_SCALE_LABELS = (lazy_gettext("Strongly disagree"), lazy_gettext("Disagree"), lazy_gettext("Neutral"),
+                         lazy_gettext("Agree"), lazy_gettext("Strongly agree"))
+MAX_TITLE = 200
+MAX_INTRO = 2000
+MAX_PROMPT = 500
 MAX_OPTIONS = 20
 MAX_QUESTIONS = 40
 #: PRIVACY.md invariant 5 and 10: a quorum of one is one person who can read
@@ -39,9 +57,64 @@ class SurveySettings:
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     recurrence_weeks: int | None = None
+    #: The language its title, intro and questions are written in.
+    language: str = i18n.DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class SurveyWording:
+    """A survey's title and intro in one language; either may be left out (None or empty)."""
+
+    title: str | None = None
+    intro: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionWording:
+    """A question's prompt and options in one language. The options are as many
+    as the question's own, in the same order (a scale's may be left out where the
+    question has the standard labels: they come in the language)."""
+
+    prompt: str
+    options: tuple[str, ...] = ()
+
+
+#: The languages' names as a sentence says them ("in Spanish"), in the reader's language.
+LANGUAGE_NAMES = {"en": lazy_gettext("English"), "es": lazy_gettext("Spanish")}
+
+
+def language_name(code: str) -> str:
+    """`code`'s name in the reader's words ("Spanish", "español")."""
+    return str(LANGUAGE_NAMES.get(code, i18n.LANGUAGES.get(code, code)))
+
+
+def other_languages(survey: Survey) -> list[str]:
+    """The interface's languages a survey can be written again in: all but its own."""
+    return [code for code in i18n.LANGUAGES if code != survey.language]
+
+
+T = TypeVar("T")
+
+
+def in_each_language(word: Callable[[], T]) -> dict[str, T]:
+    """`word()` once in each language of the interface, by code: the catalogue's
+    words for something the app itself writes into a survey."""
+    found = {}
+    for code in i18n.LANGUAGES:
+        with i18n.in_language(code):
+            found[code] = word()
+    return found
+
+
+def default_scale_labels(language: str) -> list[str]:
+    """The standard labels of a scale's five points, in `language`."""
+    with i18n.in_language(language):
+        return [str(label) for label in STANDARD_SCALE_LABELS]
 
 
 def _check_settings(settings: SurveySettings) -> None:
+    if settings.language not in i18n.LANGUAGES:
+        raise SurveyError(gettext("Choose one of the languages offered."), field="language")
     if not 2 <= settings.release_threshold <= 1000:
         raise SurveyError(gettext("The release threshold k must be between %(low)d and %(high)d.", low=2, high=1000),
                           field="release_threshold")
@@ -79,6 +152,10 @@ def create_survey(scope: str, settings: SurveySettings) -> Survey:
 def update_settings(survey: Survey, settings: SurveySettings) -> None:
     _require_draft(survey)
     _check_settings(settings)
+    if settings.language != survey.language and _written_in(survey, settings.language):
+        raise SurveyError(gettext("This survey already has a wording in %(language)s, so it cannot be written in "
+                                  "%(language)s too.",
+                                  language=language_name(settings.language)), field="language")
     for name, value in settings.__dict__.items():
         setattr(survey, name, value)
     db.session.flush()
@@ -92,7 +169,10 @@ def _require_draft(survey: Survey) -> None:
 def add_question(
     survey: Survey, *, type: QuestionType, prompt: str, options: list[str] | None = None,
     max_choices: int = 1, allows_cant_say: bool = False, subject_ref: str | None = None,
+    translations: Mapping[str, QuestionWording] | None = None,
 ) -> Question:
+    """Add a question in the survey's own language, and, in `translations`, in
+    others (each checked as `write_wording` checks it)."""
     _require_draft(survey)
     if len(survey.questions) >= MAX_QUESTIONS:
         raise SurveyError(gettext("A survey has at most %(max)d questions.", max=MAX_QUESTIONS))
@@ -101,7 +181,7 @@ def add_question(
         raise SurveyError(gettext("Write the question."), field="prompt")
     options = [option.strip() for option in (options or []) if option.strip()]
     if type == QuestionType.SCALE:
-        options = _scale_labels(options)
+        options = _scale_labels(options, survey.language)
     elif type == QuestionType.YES_NO:
         options = ["Yes", "No"]
     elif type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
@@ -118,29 +198,48 @@ def add_question(
                               field="max_choices")
     else:
         max_choices = 1
+    number = len(survey.questions) + 1
+    worded = {}
+    for language, wording in (translations or {}).items():
+        _require_other_language(survey, language)
+        checked = _checked_wording(survey, type, options, language, wording, number, field_prefix="")
+        if checked is not None:
+            worded[language] = checked
     question = Question(
         survey=survey, position=len(survey.questions), type=type, prompt=prompt, options=options,
-        max_choices=max_choices, allows_cant_say=allows_cant_say, subject_ref=subject_ref,
+        max_choices=max_choices, allows_cant_say=allows_cant_say, subject_ref=subject_ref, translations=worded,
     )
     db.session.add(question)
     db.session.flush()
     return question
 
 
-def _scale_labels(given: list[str]) -> list[str]:
+def add_standard_question(survey: Survey, *, type: QuestionType, word: Callable[[], QuestionWording],
+                          **shape: Any) -> Question:
+    """A question the app writes itself, whose words come from the catalogue
+    (`word()` says them in the language it is called in): written in the
+    survey's own language and, the same, in each of the others."""
+    wordings = in_each_language(word)
+    own = wordings.pop(survey.language)
+    return add_question(survey, type=type, prompt=own.prompt, options=list(own.options), translations=wordings,
+                        **shape)
+
+
+def _scale_labels(given: list[str], language: str = i18n.DEFAULT_LANGUAGE) -> list[str]:
     """The labels an organizer wrote for the five points, kept as written, or the
-    standard agreement labels when they wrote none. Any other number is refused
-    rather than replaced: a scale whose words changed silently would be read
-    against labels nobody chose."""
+    standard agreement labels (in the survey's language) when they wrote none.
+    Any other number is refused rather than replaced: a scale whose words changed
+    silently would be read against labels nobody chose."""
     if not given:
-        return list(DEFAULT_SCALE_LABELS)
+        return default_scale_labels(language)
     if len(given) != SCALE_POINTS:
         raise SurveyError(ngettext(
             "A scale needs %(points)d labels, one per line from 1 to %(points)d; %(num)d was given. Leave the box "
             "empty for \u201c%(lowest)s\u201d to \u201c%(highest)s\u201d.",
             "A scale needs %(points)d labels, one per line from 1 to %(points)d; %(num)d were given. Leave the box "
             "empty for \u201c%(lowest)s\u201d to \u201c%(highest)s\u201d.",
-            len(given), points=SCALE_POINTS, lowest=DEFAULT_SCALE_LABELS[0], highest=DEFAULT_SCALE_LABELS[-1]),
+            len(given), points=SCALE_POINTS, lowest=default_scale_labels(language)[0],
+            highest=default_scale_labels(language)[-1]),
             field="options")
     if len({label.casefold() for label in given}) != len(given):
         raise SurveyError(gettext("Each point of the scale needs its own label."), field="options")
@@ -148,14 +247,16 @@ def _scale_labels(given: list[str]) -> list[str]:
 
 
 def vote_prompt(title: str) -> str:
-    """The yes/no question of a vote, from the survey's title."""
-    return f"Do you vote yes on \u201c{title.strip()}\u201d?"
+    """The yes/no question of a vote, from the survey's title, in the language of the moment."""
+    return gettext("Do you vote yes on \u201c%(title)s\u201d?", title=title.strip())
 
 
 def add_standard_vote_question(survey: Survey) -> Question:
     """The question a vote is for: yes or no, with no \u201ccan't say\u201d (whoever
-    does not want to vote leaves the survey unanswered)."""
-    return add_question(survey, type=QuestionType.YES_NO, prompt=vote_prompt(survey.title))
+    does not want to vote leaves the survey unanswered), in every language, each
+    around the title in that language where it has one."""
+    return add_standard_question(survey, type=QuestionType.YES_NO, word=lambda: QuestionWording(
+        vote_prompt(survey.title_in(i18n.current_language()))))
 
 
 def require_ready_to_launch(survey: Survey) -> None:
@@ -163,7 +264,91 @@ def require_ready_to_launch(survey: Survey) -> None:
     a vote needs a yes/no question."""
     if survey.kind == SurveyKind.VOTE and not any(q.type == QuestionType.YES_NO for q in survey.questions):
         raise SurveyError(gettext("A vote needs a yes/no question: add one (for example \u201c%(prompt)s\u201d) "
-                                  "before launching.", prompt=vote_prompt(survey.title)))
+                                  "before launching.", prompt=vote_prompt(survey.title_in(i18n.current_language()))))
+
+
+# -- the wording in other languages -----------------------------------------------------------------
+
+def _require_other_language(survey: Survey, language: str) -> None:
+    if language not in i18n.LANGUAGES:
+        raise SurveyError(gettext("Choose one of the languages offered."))
+    if language == survey.language:
+        raise SurveyError(gettext("This survey is written in %(language)s already.",
+                                  language=language_name(language)))
+
+
+def _written_in(survey: Survey, language: str) -> bool:
+    return language in (survey.translations or {}) or any(language in (q.translations or {})
+                                                          for q in survey.questions)
+
+
+def _without(translations: Mapping[str, Any] | None, language: str, wording: Any) -> dict[str, Any]:
+    """`translations` with `language` replaced by `wording` (or removed, for none): a
+    new dict, so that the JSON column sees the change."""
+    kept = {code: value for code, value in (translations or {}).items() if code != language}
+    return {**kept, language: wording} if wording else kept
+
+
+def write_wording(survey: Survey, language: str, wording: SurveyWording,
+                  questions: Mapping[int, QuestionWording | None] | None = None) -> None:
+    """Write a draft's title and intro in `language` (not its own), and, unless
+    `questions` is None, each question's prompt and options: every question,
+    by id; one left out, or with an empty prompt, has no words in `language`,
+    and its readers read the survey's own. Everything is checked before anything
+    is written, so a refusal leaves the wording as it was."""
+    _require_draft(survey)
+    _require_other_language(survey, language)
+    title, intro = (wording.title or "").strip(), (wording.intro or "").strip()
+    if len(title) > MAX_TITLE:
+        raise SurveyError(gettext("Keep the title to %(max)d characters.", max=MAX_TITLE), field="title")
+    if len(intro) > MAX_INTRO:
+        raise SurveyError(gettext("Keep the introduction to %(max)d characters.", max=MAX_INTRO), field="intro")
+    checked: dict[int, dict[str, Any] | None] = {}
+    if questions is not None:
+        if set(questions) - {q.id for q in survey.questions}:
+            raise SurveyError(gettext("That question belongs to another survey."))
+        for number, question in enumerate(survey.questions, start=1):
+            checked[question.id] = _checked_wording(survey, question.type, question.options, language,
+                                                    questions.get(question.id), number,
+                                                    field_prefix=f"q{question.id}_")
+    survey.translations = _without(survey.translations, language,
+                                   {key: value for key, value in (("title", title), ("intro", intro)) if value})
+    for question in survey.questions:
+        if question.id in checked:
+            question.translations = _without(question.translations, language, checked[question.id])
+    db.session.flush()
+
+
+def _checked_wording(survey: Survey, type: QuestionType, options: list[str], language: str,
+                     wording: QuestionWording | None, number: int, *, field_prefix: str) -> dict[str, Any] | None:
+    """A question's words in `language`, checked against the question (its type and
+    its options in the survey's language); None when it has none."""
+    prompt = (wording.prompt if wording is not None else "").strip()
+    given = [option.strip() for option in (wording.options if wording is not None else ()) if option.strip()]
+    name = language_name(language)
+    if not prompt:
+        if given:
+            raise SurveyError(gettext("Question %(number)d: write the question in %(language)s too, or clear its "
+                                      "options.", number=number, language=name), field=f"{field_prefix}prompt")
+        return None
+    if len(prompt) > MAX_PROMPT:
+        raise SurveyError(gettext("Question %(number)d: keep it to %(max)d characters.", number=number,
+                                  max=MAX_PROMPT), field=f"{field_prefix}prompt")
+    if type not in (QuestionType.SCALE, QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+        return {"prompt": prompt, "options": []}
+    if not given and type == QuestionType.SCALE and options == default_scale_labels(survey.language):
+        given = default_scale_labels(language)
+    if len(given) != len(options):
+        raise SurveyError(ngettext(
+            "Question %(number)d has %(expected)d options, and its wording in %(language)s must have as many, one "
+            "per line in the same order; %(num)d was given.",
+            "Question %(number)d has %(expected)d options, and its wording in %(language)s must have as many, one "
+            "per line in the same order; %(num)d were given.",
+            len(given), number=number, expected=len(options), language=name), field=f"{field_prefix}options")
+    if len({option.casefold() for option in given}) != len(given):
+        raise SurveyError(gettext("Question %(number)d: each option must be different in %(language)s too.",
+                                  number=number, language=name), field=f"{field_prefix}options")
+    return {"prompt": prompt, "options": given}
 
 
 def remove_question(survey: Survey, question: Question) -> None:

@@ -6,9 +6,11 @@ holding back the others."""
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -115,6 +117,7 @@ def _next_opening(survey: Survey) -> datetime | None:
 def _start_next_round(previous: Survey, opens_at: datetime) -> Survey:
     round_ = Survey(
         scope=previous.scope, kind=previous.kind, title=previous.title, intro=previous.intro,
+        language=previous.language, translations=_copied(previous.translations),
         key_mode=previous.key_mode, release_threshold=previous.release_threshold,
         comment_threshold=previous.comment_threshold, trustee_threshold=previous.trustee_threshold,
         opens_at=opens_at, closes_at=opens_at + _round_duration(previous), recurrence_weeks=previous.recurrence_weeks,
@@ -126,7 +129,7 @@ def _start_next_round(previous: Survey, opens_at: datetime) -> Survey:
         round_.questions.append(Question(
             position=question.position, type=question.type, prompt=question.prompt, options=list(question.options),
             max_choices=question.max_choices, allows_cant_say=question.allows_cant_say,
-            subject_ref=question.subject_ref))
+            subject_ref=question.subject_ref, translations=_copied(question.translations)))
     db.session.flush()
     people = scopes.electorate(previous.scope)
     # A round made with a ceremony's key takes the newest key its scope's trustees
@@ -138,6 +141,12 @@ def _start_next_round(previous: Survey, opens_at: datetime) -> Survey:
     launch.launch(round_, people.voters, people.dimensions, trustees,
                   key_ceremony_id=newest.id if newest is not None else None)
     return round_
+
+
+def _copied(translations: dict[str, dict[str, Any]] | None) -> dict[str, dict[str, Any]]:
+    """A round's wording in other languages, copied whole for the next round: the
+    rounds of a series ask the same questions in the same words, in every language."""
+    return copy.deepcopy(translations or {})
 
 
 JOBS = {

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.columns import enum_column
 from core.extensions import db
+from core.i18n import DEFAULT_LANGUAGE
 from core.labels import LabelledEnum
 from core.sealing import SealedBytes, SealedText
 
@@ -92,6 +93,13 @@ class Survey(db.Model):
     title: Mapped[str] = mapped_column(sa.String(200))
     #: A short introduction shown above the questions.
     intro: Mapped[str | None] = mapped_column(sa.String(2000))
+    #: The language the title, the intro and the questions are written in (a code of
+    #: `core.i18n.LANGUAGES`): what a reader of any language the survey was not
+    #: written again in reads.
+    language: Mapped[str] = mapped_column(sa.String(8), default=DEFAULT_LANGUAGE)
+    #: The title and intro written again in other languages, by code:
+    #: {"es": {"title": "...", "intro": "..."}}. Written whole, never changed in place.
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON, default=dict)
     #: Lifecycle: draft -> open -> closed -> released.
     state: Mapped[SurveyState] = mapped_column(enum_column(SurveyState), default=SurveyState.DRAFT)
     #: How sums are decrypted: a trustee quorum or a server-held key.
@@ -183,6 +191,30 @@ class Survey(db.Model):
         """What every proof and sealed comment of this survey is bound to."""
         return f"leverage-survey:{self.id}:round:{self.round_number}".encode()
 
+    # -- its words, in the reader's language ------------------------------------------------------
+    # Only the wording changes with the language: the questions, their types, their
+    # number of options and their ids are one, so every ballot has the same shape
+    # whatever language its member read (nothing in it tells the language), and one
+    # tally counts them all.
+
+    def title_in(self, language: str | None) -> str:
+        """The title in `language`, or in the survey's own language when it was not written in it."""
+        return (self.translations or {}).get(language or "", {}).get("title") or self.title
+
+    def title_language(self, language: str | None) -> str:
+        """The language `title_in(language)` is written in."""
+        return language if (self.translations or {}).get(language or "", {}).get("title") else self.language
+
+    def intro_in(self, language: str | None) -> str | None:
+        """The introduction in `language`, or in the survey's own language."""
+        return (self.translations or {}).get(language or "", {}).get("intro") or self.intro
+
+    def missing_wording(self, language: str) -> list[Question]:
+        """The questions not written in `language` (none in the survey's own)."""
+        if language == self.language:
+            return []
+        return [question for question in self.questions if not question.is_written_in(language)]
+
 
 class Question(db.Model):
     __tablename__ = "survey_questions"
@@ -205,12 +237,36 @@ class Question(db.Model):
     allows_cant_say: Mapped[bool] = mapped_column(default=False)
     #: The caller's opaque reference to what is being asked about ("claim:7").
     subject_ref: Mapped[str | None] = mapped_column(sa.String(64))
+    #: The prompt and options written again in other languages, by code:
+    #: {"es": {"prompt": "...", "options": [...]}}, with exactly as many options as
+    #: `options` (the ballot has one shape). Written whole, never changed in place.
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(sa.JSON, default=dict)
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
 
     @property
     def is_free_text(self) -> bool:
         return self.type == QuestionType.FREE_TEXT
+
+    def is_written_in(self, language: str | None) -> bool:
+        """Whether its prompt (and options) exist in `language`, its survey's own included."""
+        return language == self.survey.language or bool(self._wording(language).get("prompt"))
+
+    def _wording(self, language: str | None) -> dict[str, Any]:
+        return (self.translations or {}).get(language or "", {})
+
+    def prompt_in(self, language: str | None) -> str:
+        """The prompt in `language`, or in the survey's own language when it was not written in it."""
+        return self._wording(language).get("prompt") or self.prompt
+
+    def options_in(self, language: str | None) -> list[str]:
+        """The options in `language`, slot for slot the same as `options`, or `options` themselves."""
+        given = self._wording(language).get("options") if self._wording(language).get("prompt") else None
+        return list(given) if given and len(given) == len(self.options) else list(self.options)
+
+    def language_in(self, language: str | None) -> str:
+        """The language `prompt_in(language)` and `options_in(language)` are written in."""
+        return language if self._wording(language).get("prompt") else self.survey.language
 
 
 class EligibleVoter(db.Model):

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from flask_babel import gettext
 
 from core.extensions import db
+from core.i18n import DEFAULT_LANGUAGE
 from crypto import record as crypto_record
 from crypto.elgamal import PublicKey, SecretKey
 from crypto.group import Point
@@ -158,6 +159,24 @@ def _group_parameters(group: TallyGroup) -> dict[str, Any]:
     return entry
 
 
+def _description(survey: Survey) -> dict[str, Any]:
+    """The survey's words, for people: in its own language and, when it was written
+    again in others, in those too. The wording in other languages is added only
+    then, so that the parameters of a survey written in English alone (every one
+    closed before surveys had languages) stay exactly what they were: their digest
+    binds every decryption since their close. Only words vary with the language;
+    the questions' ids and shapes, which the ballots are bound to, are one."""
+    questions = [{"question_id": q.id, "type": q.type.value, "prompt": q.prompt, "options": list(q.options)}
+                 for q in survey.questions]
+    description: dict[str, Any] = {"title": survey.title, "kind": survey.kind.value, "questions": questions}
+    if survey.language != DEFAULT_LANGUAGE or survey.translations or any(q.translations for q in survey.questions):
+        description["language"] = survey.language
+        description["translations"] = dict(survey.translations or {})
+        for entry, question in zip(questions, survey.questions, strict=True):
+            entry["translations"] = dict(question.translations or {})
+    return description
+
+
 def parameters(survey: Survey, evidence: RecordEvidence) -> dict[str, Any]:
     """The record's parameters: everything fixed by the close, bound by its digest."""
     approved = [g for g in survey.groups if g.is_approved]
@@ -166,11 +185,7 @@ def parameters(survey: Survey, evidence: RecordEvidence) -> dict[str, Any]:
         "survey_id": survey.id,
         "round": survey.round_number,
         "context": crypto_record.b64(survey.context),
-        "description": {
-            "title": survey.title, "kind": survey.kind.value,
-            "questions": [{"question_id": q.id, "type": q.type.value, "prompt": q.prompt, "options": list(q.options)}
-                          for q in survey.questions],
-        },
+        "description": _description(survey),
         "release_threshold": survey.release_threshold,
         "comment_threshold": survey.comment_threshold,
         "key": _key_parameters(survey),

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload
 
 from core.charts import Point, Series, share_trend_chart
 from core.extensions import db
-from core.i18n import format_day
+from core.i18n import current_language, format_day
 from surveys.definitions import ballot_questions
 from surveys.models import (
     EligibleVoter,
@@ -277,9 +277,10 @@ class SurveyResults:
 
 
 def _labels(question: Question) -> list[str]:
-    """The words of each slot, in the reader's language where they are the interface's
-    own (yes and no, "can't say"); the options an organizer wrote stay as written."""
-    labels = list(question.options)
+    """The words of each slot, in the reader's language: the interface's own (yes and
+    no, "can't say") from the catalogue, the options as the survey was written in it
+    (or in its own language, where it was not)."""
+    labels = question.options_in(current_language())
     if question.type == QuestionType.SCALE:
         labels = [f"{i + 1} · {label}" for i, label in enumerate(labels)]
     elif question.type == QuestionType.YES_NO:

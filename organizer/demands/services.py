@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from core.clock import today, utcnow
 from core.extensions import db
+from core.i18n import DEFAULT_LANGUAGE
 from core.text import is_word_character
 from organizer import policy
 from organizer.accounts.models import Account, RoleAssignment
@@ -62,15 +63,29 @@ FIRST_YEAR = 1950
 ENDORSEMENT_DAYS = (1, 30)
 
 # The endorsement survey's own words (its title, intro, prompts and scale) are stored with the
-# survey and read by every member of the unit, whatever their language: they stay English, like
-# the standard survey questions, until a survey holds its words in each language.
-AGREEMENT_LABELS = ["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"]
+# survey in every language the interface is written in, each member reading theirs: written in
+# English, and again in each other language from the catalogue (surveys.definitions).
+AGREEMENT_LABELS = (lazy_gettext("Strongly disagree"), lazy_gettext("Disagree"), lazy_gettext("Neither"),
+                    lazy_gettext("Agree"), lazy_gettext("Strongly agree"))
 
-DEMAND_PROMPT = "How strongly do you back this demand?"
+DEMAND_PROMPT = lazy_gettext("How strongly do you back this demand?")
 
-QUESTION_PROMPT = "How strongly do you back this question to the employer?"
+QUESTION_PROMPT = lazy_gettext("How strongly do you back this question to the employer?")
 
-CLAIM_PROMPT = "Does this match what you have seen at work?"
+CLAIM_PROMPT = lazy_gettext("Does this match what you have seen at work?")
+
+#: The endorsement survey's title and intro: for a claim, one demand, several demands.
+ENDORSEMENT_WORDS = {
+    "claim": (lazy_gettext("Back a coworker's claim"),
+              lazy_gettext("A coworker asked the unit to weigh in. Say how strongly you agree with it; the weights "
+                           "stand beside it at the bargaining table.")),
+    "demand": (lazy_gettext("Back a coworker's demand"),
+               lazy_gettext("A coworker asked the unit to weigh in. Say how strongly you agree with it; the weights "
+                            "stand beside it at the bargaining table.")),
+    "demands": (lazy_gettext("Back a coworker's demands"),
+                lazy_gettext("A coworker asked the unit to weigh in. Say how strongly you agree with each item; the "
+                             "weights stand beside it at the bargaining table.")),
+}
 
 
 @dataclass(frozen=True)
@@ -509,20 +524,20 @@ def launch_endorsement_survey(actor: Account, unit: BargainingUnit, request_key:
     union = unit.union
     k = union.floor_for(SurveyKind.ENDORSEMENT)
     single = len(request.items) == 1
+    title, intro = ENDORSEMENT_WORDS["claim" if request.claims else "demand" if single else "demands"]
+    words = definitions.in_each_language(lambda: definitions.SurveyWording(str(title), str(intro)))
+    own = words.pop(DEFAULT_LANGUAGE)
     survey = unit_surveys.create(actor, unit, definitions.SurveySettings(
-        kind=SurveyKind.ENDORSEMENT, key_mode=KeyMode.SERVER_KEY,
-        title="Back a coworker's " + ("claim" if request.claims else "demand" if single else "demands"),
-        release_threshold=k, comment_threshold=max(k, union.comment_threshold),
-        intro=("A coworker asked the unit to weigh in. Say how strongly you agree"
-               + (" with it" if single else " with each item") + "; the weights stand beside it at the bargaining table."),
+        kind=SurveyKind.ENDORSEMENT, key_mode=KeyMode.SERVER_KEY, title=own.title,
+        release_threshold=k, comment_threshold=max(k, union.comment_threshold), intro=own.intro,
         closes_at=utcnow() + timedelta(days=days_open)), standard_questions=False)
+    for language, wording in words.items():
+        definitions.write_wording(survey, language, wording)
     for demand in request.demands:
-        definitions.add_question(survey, type=QuestionType.SCALE, options=AGREEMENT_LABELS, allows_cant_say=True,
-                                 subject_ref=demand.subject_ref,
-                                 prompt=QUESTION_PROMPT if demand.kind == DemandKind.QUESTION else DEMAND_PROMPT)
+        _add_backing_question(survey, demand.subject_ref,
+                              QUESTION_PROMPT if demand.kind == DemandKind.QUESTION else DEMAND_PROMPT)
     for claim in request.claims:
-        definitions.add_question(survey, type=QuestionType.SCALE, options=AGREEMENT_LABELS, allows_cant_say=True,
-                                 subject_ref=claim.subject_ref, prompt=CLAIM_PROMPT)
+        _add_backing_question(survey, claim.subject_ref, CLAIM_PROMPT)
     author = db.session.get(Account, request.author_id)
     voters = {ref: segments for ref, segments in electorate(unit).voters.items() if ref != account_ref(author)}
     try:
@@ -535,6 +550,13 @@ def launch_endorsement_survey(actor: Account, unit: BargainingUnit, request_key:
     db.session.flush()
     unit_surveys.record_launch(actor, unit, report)
     return report
+
+
+def _add_backing_question(survey, subject_ref: str, prompt) -> None:
+    """One item's agreement scale, with "can't say", worded in every language."""
+    definitions.add_standard_question(
+        survey, type=QuestionType.SCALE, allows_cant_say=True, subject_ref=subject_ref,
+        word=lambda: definitions.QuestionWording(str(prompt), tuple(str(label) for label in AGREEMENT_LABELS)))
 
 
 def subject_texts(questions) -> dict[str, str]:

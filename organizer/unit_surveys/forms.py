@@ -1,6 +1,8 @@
-"""Forms for surveys: defining one, adding questions, launching (with the
-choice of where answers are locked), answering, and a trustee's passphrase. The answer form is built per survey from its
-questions."""
+"""Forms for surveys: defining one, adding questions, writing it again in
+another language, launching (with the choice of where answers are locked),
+answering, and a trustee's passphrase. The answer form and the wording form
+are built per survey from its questions; the answer form words them in the
+reader's language."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext, ngettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import (
@@ -32,14 +34,25 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core import text
+from core import i18n, text
 from core.clock import utcnow
 from core.templating import untranslated
 from core.timezones import DEFAULT_TIME_ZONE, to_local
 from organizer.errors import DomainError
 from organizer.unit_surveys.services import SERVER_KEY_RISK, device_encryption_by_default
 from surveys.ballot_box import CANT_SAY, MAX_COMMENT
-from surveys.definitions import MAX_TRUSTEES, MIN_TRUSTEE_QUORUM, TRUSTEE_QUORUM_TOO_SMALL
+from surveys.definitions import (
+    MAX_INTRO,
+    MAX_PROMPT,
+    MAX_TITLE,
+    MAX_TRUSTEES,
+    MIN_TRUSTEE_QUORUM,
+    TRUSTEE_QUORUM_TOO_SMALL,
+    QuestionWording,
+    SurveyWording,
+    default_scale_labels,
+    language_name,
+)
 from surveys.keys import MIN_PASSPHRASE
 from surveys.models import KeyMode, Question, QuestionType, SurveyKind
 
@@ -81,6 +94,12 @@ class SurveyForm(FlaskForm):
 
     kind = SelectField(lazy_gettext("What kind of survey"),
                        choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    # Each language named in its own words, as the language switch names it.
+    language = SelectField(lazy_gettext("Written in"), choices=list(i18n.LANGUAGES.items()),
+                           description=lazy_gettext("The language you write its title and questions in. Before "
+                                                    "launching, you can write them again in the other language on "
+                                                    "the survey's page: each member reads the one they read "
+                                                    "Leverage in."))
     title = StringField(lazy_gettext("Title"), filters=[text.trim], validators=[DataRequired(), *text.name_rules(200)])
     intro = TextAreaField(lazy_gettext("Introduction"), filters=[text.trim, text.without_bidi_controls],
                           validators=[Optional(), *text.free_text_rules(2000)],
@@ -142,6 +161,7 @@ def survey_form_for(union, *, trustees_ready: bool, union_key=None) -> SurveyFor
     read in its zone, and the results are unlocked by trustees only once the
     union's trustees have made its survey key; until then by the server, saying so."""
     form = SurveyForm(release_threshold=union.release_threshold, comment_threshold=union.comment_threshold,
+                      language=i18n.current_language(),
                       key_mode=(KeyMode.TRUSTEES if trustees_ready else KeyMode.SERVER_KEY).value,
                       trustee_threshold=(union_key.threshold if union_key is not None
                                          else MIN_TRUSTEE_QUORUM if trustees_ready else None))
@@ -184,9 +204,8 @@ class QuestionForm(FlaskForm):
                                      text.visible_words])
     options = TextAreaField(
         lazy_gettext("Options, one per line"), filters=[text.without_bidi_controls],
-        validators=[Optional(), text.MaxLength(4000), text.no_control_characters],
-        description=lazy_gettext("For “pick one” and “pick several”. For a scale: five labels, from 1 to 5, or "
-                                 "leave it empty for “Strongly disagree” to “Strongly agree”."))
+        validators=[Optional(), text.MaxLength(4000), text.no_control_characters])
+    # Its help names the standard scale labels in the draft's own language: see `question_form_for`.
     max_choices = IntegerField(lazy_gettext("At most this many choices"), default=1,
                                validators=[Optional(), NumberRange(1, 20)],
                                description=lazy_gettext("Only for “pick several”."))
@@ -201,6 +220,79 @@ class QuestionForm(FlaskForm):
             if not text.has_visible_text(line):
                 raise ValidationError(gettext("Option %(number)d is only blank or invisible characters: write it, "
                                               "or remove the line.", number=number))
+
+
+def wording_form_for(survey, language: str) -> FlaskForm:
+    """The form that writes a draft again in `language`: its title and intro, and
+    each question's prompt and (for a scale or a choice) options, filled in with
+    what is written in it already."""
+    name = language_name(language)
+    # What is typed is the survey's words, in `language`: browsers check its spelling in it, and leave it untranslated.
+    typed = {"lang": language, "translate": "no"}
+    fields: dict[str, object] = {
+        "title": StringField(gettext("Title in %(language)s", language=name), filters=[text.trim],
+                             validators=[Optional(), *text.name_rules(MAX_TITLE)], render_kw=typed),
+        "intro": TextAreaField(gettext("Introduction in %(language)s", language=name),
+                               filters=[text.trim, text.without_bidi_controls],
+                               validators=[Optional(), *text.free_text_rules(MAX_INTRO)], render_kw=typed),
+    }
+    written = (survey.translations or {}).get(language, {})
+    data = {"title": written.get("title", ""), "intro": written.get("intro", "")}
+    for number, question in enumerate(survey.questions, start=1):
+        fields[f"q{question.id}_prompt"] = StringField(
+            gettext("Question %(number)d in %(language)s", number=number, language=name),
+            filters=[text.trim, text.without_bidi_controls],
+            validators=[Optional(), text.MaxLength(MAX_PROMPT), text.no_control_characters, text.visible_words],
+            render_kw=typed)
+        words = (question.translations or {}).get(language, {})
+        data[f"q{question.id}_prompt"] = words.get("prompt", "")
+        if question.type in CHOICE_TYPES:
+            fields[f"q{question.id}_options"] = TextAreaField(
+                gettext("Its options in %(language)s, one per line", language=name),
+                filters=[text.without_bidi_controls], description=_options_help(survey, question, language),
+                validators=[Optional(), text.MaxLength(4000), text.no_control_characters],
+                render_kw={**typed, "rows": len(question.options) + 1})
+            data[f"q{question.id}_options"] = "\n".join(words.get("options", []))
+    form_class = type("WordingForm", (FlaskForm,), fields)
+    return form_class(data=data)
+
+
+#: The kinds of question whose options an organizer writes (yes and no are the interface's words).
+CHOICE_TYPES = (QuestionType.SCALE, QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
+
+
+def _options_help(survey, question: Question, language: str) -> str:
+    if question.type == QuestionType.SCALE and question.options == default_scale_labels(survey.language):
+        labels = default_scale_labels(language)
+        words = gettext("Leave it empty for the standard labels in %(language)s, from \u201c%(lowest)s\u201d to "
+                        "\u201c%(highest)s\u201d.")
+        # The labels are the survey's words, not the interface's: marked so, around translated words.
+        return escape(words) % {"language": language_name(language), "lowest": untranslated(labels[0]),
+                                "highest": untranslated(labels[-1])}
+    return ngettext("%(num)d option, in the same order as above.", "%(num)d options, in the same order as above.",
+                    len(question.options))
+
+
+def wording_from(form: FlaskForm, survey) -> tuple[SurveyWording, dict[int, QuestionWording]]:
+    """The engine's wording from a validated wording form."""
+    questions = {}
+    for question in survey.questions:
+        options = getattr(form, f"q{question.id}_options", None)
+        lines = tuple(line for line in (options.data or "").splitlines() if line.strip()) if options else ()
+        questions[question.id] = QuestionWording(getattr(form, f"q{question.id}_prompt").data or "", lines)
+    return SurveyWording(form.title.data, form.intro.data), questions
+
+
+def question_form_for(survey, **kwargs) -> QuestionForm:
+    """The question form of a draft, its help naming the standard scale labels in
+    the survey's own language (what an empty box gives), as the survey's words."""
+    form = QuestionForm(**kwargs)
+    labels = default_scale_labels(survey.language)
+    form.options.description = _around_a_name(
+        gettext("For \u201cpick one\u201d and \u201cpick several\u201d. For a scale: five labels, from 1 to 5, or "
+                "leave it empty for \u201c%(lowest)s\u201d to \u201c%(highest)s\u201d."),
+        lowest=labels[0], highest=labels[-1])
+    return form
 
 
 class LaunchForm(FlaskForm):
@@ -236,11 +328,15 @@ class _MultiCheckbox(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def answer_form_class(questions: list[Question]) -> type[FlaskForm]:
-    """A form with one field per question, named q<id>. Built once per distinct
-    set of questions (a launched survey's never change), not on every answer."""
+def answer_form_class(questions: list[Question], language: str | None = None) -> type[FlaskForm]:
+    """A form with one field per question, named q<id>, worded in `language` (the
+    reader's, by default) where the survey is written in it. Built once per distinct
+    set of questions and words (a launched survey's never change), not on every
+    answer. The fields and their values are the same in every language: only labels differ."""
+    language = language or i18n.current_language()
     return _answer_form_class(tuple(
-        _QuestionShape(q.id, q.type, q.prompt, tuple(q.options), q.max_choices, q.allows_cant_say)
+        _QuestionShape(q.id, q.type, q.prompt_in(language), tuple(q.options_in(language)), q.max_choices,
+                       q.allows_cant_say)
         for q in questions))
 
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from babel.lists import format_list
 from flask import Flask
 from flask_babel import gettext, lazy_gettext, ngettext
 
 from core import i18n
 from core.clock import today
+from core.i18n import format_number
 from core.extensions import db
 from core.timezones import DEFAULT_TIME_ZONE
 from organizer import policy
@@ -47,8 +49,21 @@ DIMENSIONS = ("department", "shift")
 #: The pulse's standard top issues: the job-quality categories of the importance
 #: ontology, by label. Released surveys store these strings as their options, so
 #: they come from `Category` itself and never from a copy that could drift. Fixed in
-#: English at import (outside any request): a survey's options are stored, never translated.
+#: English at import (outside any request); `issue_categories` says them in the
+#: language of the moment, as a survey stores them in each language it is written in.
 ISSUE_CATEGORIES = [str(category.label) for category in Category]
+
+
+def issue_categories() -> tuple[str, ...]:
+    """The pulse's standard top issues, in the language of the moment."""
+    return tuple(str(category.label) for category in Category)
+
+
+#: The standard pulse's questions, as the catalogue words them in each language.
+SUPPORT_PROMPT = lazy_gettext("If a union vote were held tomorrow, would you vote yes?")
+WILLINGNESS_PROMPT = lazy_gettext("I am willing to take part in collective action to win our demands.")
+ISSUES_PROMPT = lazy_gettext("Which issues matter most to you? Choose up to three.")
+COMMENT_PROMPT = lazy_gettext("Anything else the organizing committee should hear?")
 
 
 def unit_scope(unit: BargainingUnit) -> str:
@@ -197,7 +212,8 @@ _ORGANIZERS_ONLY = lazy_gettext("Only the union's organizers can run its surveys
 def settings_within_floors(union: Union, *, kind: SurveyKind, title: str, intro: str | None, key_mode: KeyMode,
                            release_threshold: int | None, comment_threshold: int | None,
                            trustee_threshold: int | None, opens_at: datetime | None, closes_at: datetime | None,
-                           recurrence_weeks: int | None) -> definitions.SurveySettings:
+                           recurrence_weeks: int | None,
+                           language: str = i18n.DEFAULT_LANGUAGE) -> definitions.SurveySettings:
     """A survey's settings as an organizer gave them, with what they left empty
     filled in: k and the comment threshold default to the union's floors for the
     kind (comments never below k), and only a trustee survey keeps a t."""
@@ -206,7 +222,7 @@ def settings_within_floors(union: Union, *, kind: SurveyKind, title: str, intro:
         kind=kind, title=title.strip(), intro=(intro or "").strip() or None, key_mode=key_mode,
         release_threshold=k, comment_threshold=comment_threshold or max(union.comment_threshold, k),
         trustee_threshold=trustee_threshold if key_mode == KeyMode.TRUSTEES else None,
-        opens_at=opens_at, closes_at=closes_at, recurrence_weeks=recurrence_weeks)
+        opens_at=opens_at, closes_at=closes_at, recurrence_weeks=recurrence_weeks, language=language)
 
 
 def require_floors(union: Union, settings: definitions.SurveySettings) -> None:
@@ -250,19 +266,95 @@ def switch_to_server_key(actor: Account, survey: Survey) -> Survey:
         kind=survey.kind, title=survey.title, intro=survey.intro, key_mode=survey.key_mode,
         release_threshold=survey.release_threshold, comment_threshold=survey.comment_threshold,
         trustee_threshold=survey.trustee_threshold, opens_at=survey.opens_at, closes_at=survey.closes_at,
-        recurrence_weeks=survey.recurrence_weeks)
+        recurrence_weeks=survey.recurrence_weeks, language=survey.language)
     return update(actor, survey, replace(settings, key_mode=KeyMode.SERVER_KEY, trustee_threshold=None))
 
 
 def add_standard_pulse_questions(survey: Survey) -> None:
-    definitions.add_question(survey, type=QuestionType.YES_NO, allows_cant_say=True,
-                             prompt="If a union vote were held tomorrow, would you vote yes?")
-    definitions.add_question(survey, type=QuestionType.SCALE, allows_cant_say=True,
-                             prompt="I am willing to take part in collective action to win our demands.")
-    definitions.add_question(survey, type=QuestionType.MULTIPLE_CHOICE, options=ISSUE_CATEGORIES, max_choices=3,
-                             prompt="Which issues matter most to you? Choose up to three.")
-    definitions.add_question(survey, type=QuestionType.FREE_TEXT,
-                             prompt="Anything else the organizing committee should hear?")
+    """Support, willingness to act, the issues that matter most and a comment, in
+    every language the interface is written in (the scale with its standard labels)."""
+    wording = definitions.QuestionWording
+    definitions.add_standard_question(survey, type=QuestionType.YES_NO, allows_cant_say=True,
+                                      word=lambda: wording(str(SUPPORT_PROMPT)))
+    definitions.add_standard_question(survey, type=QuestionType.SCALE, allows_cant_say=True,
+                                      word=lambda: wording(str(WILLINGNESS_PROMPT)))
+    definitions.add_standard_question(survey, type=QuestionType.MULTIPLE_CHOICE, max_choices=3,
+                                      word=lambda: wording(str(ISSUES_PROMPT), issue_categories()))
+    definitions.add_standard_question(survey, type=QuestionType.FREE_TEXT, word=lambda: wording(str(COMMENT_PROMPT)))
+
+
+def write_wording(actor: Account, survey: Survey, language: str, wording: definitions.SurveyWording,
+                  questions: dict[int, definitions.QuestionWording | None]) -> Survey:
+    """A draft's title, intro and questions written again in `language` (see
+    `surveys.definitions.write_wording`), by one of its union's organizers."""
+    policy.require_organizer(actor, unit_of(survey), _ORGANIZERS_ONLY)
+    definitions.write_wording(survey, language, wording, questions)
+    return survey
+
+
+@dataclass(frozen=True)
+class WordingStatus:
+    """How far a survey is written in one of its other languages."""
+
+    #: The language's code.
+    language: str
+    #: The survey's own language, which its readers read wherever words are missing.
+    own_language: str
+    #: Whether its title is written in it.
+    has_title: bool
+    #: Whether the survey has an introduction that is not written in it.
+    lacks_intro: bool
+    #: The numbers (from 1) of its questions not written in it.
+    missing: list[int]
+    #: How many questions the survey has.
+    questions: int
+
+    @property
+    def is_started(self) -> bool:
+        return self.has_title or len(self.missing) < self.questions
+
+    @property
+    def is_complete(self) -> bool:
+        return self.has_title and not self.lacks_intro and not self.missing
+
+    @property
+    def name(self) -> str:
+        return definitions.language_name(self.language)
+
+    def notes(self) -> list[str]:
+        """What is not written in the language, each in a sentence that says what its readers see instead."""
+        language, own = self.name, definitions.language_name(self.own_language)
+        if not self.is_started:
+            return [gettext("Nothing is written in %(language)s yet: members who read Leverage in %(language)s "
+                            "will see the whole survey in %(own)s.", language=language, own=own)]
+        if self.is_complete:
+            return [gettext("The title and every question are written in %(language)s too.", language=language)]
+        notes = []
+        if not self.has_title:
+            notes.append(gettext("The title is not written in %(language)s: members who read Leverage in "
+                                 "%(language)s will see it in %(own)s.", language=language, own=own))
+        if self.lacks_intro:
+            notes.append(gettext("The introduction is not written in %(language)s: members who read Leverage in "
+                                 "%(language)s will see it in %(own)s.", language=language, own=own))
+        if self.missing:
+            numbers = format_list([format_number(number) for number in self.missing], locale=i18n.locale())
+            notes.append(ngettext(
+                "Question %(numbers)s is not written in %(language)s: members who read Leverage in %(language)s "
+                "will see it in %(own)s.",
+                "Questions %(numbers)s are not written in %(language)s: members who read Leverage in %(language)s "
+                "will see them in %(own)s.", len(self.missing), numbers=numbers, language=language, own=own))
+        return notes
+
+
+def wording_status(survey: Survey) -> list[WordingStatus]:
+    """For each language the survey is not written in: what is written in it already."""
+    statuses = []
+    for language in definitions.other_languages(survey):
+        written = (survey.translations or {}).get(language, {})
+        statuses.append(WordingStatus(
+            language, survey.language, bool(written.get("title")), bool(survey.intro) and not written.get("intro"),
+            [question.position + 1 for question in survey.missing_wording(language)], len(survey.questions)))
+    return statuses
 
 
 @dataclass(frozen=True)
@@ -282,6 +374,9 @@ class LaunchCheck:
     blockers: list[str]
     #: Trustee surveys in a union with a survey key: the key ceremony whose key the survey will use.
     union_key: ceremony.CeremonyStatus | None = None
+    #: How far the survey is written in each of its other languages. Never a blocker: where
+    #: words are missing, their readers read the survey's own language.
+    wording: list[WordingStatus] = field(default_factory=list)
 
     @property
     def can_launch(self) -> bool:
@@ -293,6 +388,7 @@ def launch_check(survey: Survey, unit: BargainingUnit) -> LaunchCheck:
     engine checks all of this again at launch; this is so that the page shows the
     way past each obstacle before it shows a launch button."""
     eligible = len(electorate(unit).voters)
+    wording = wording_status(survey)
     blockers = []
     if not definitions.ballot_questions(survey):
         blockers.append(gettext("Add at least one question that is not a written comment: results are counted "
@@ -315,11 +411,11 @@ def launch_check(survey: Survey, unit: BargainingUnit) -> LaunchCheck:
                                     "%(t)d must take part to open results: run a new key ceremony first.",
                                     left=len(holders), t=key.threshold))
         return LaunchCheck(eligible, sorted(holders, key=lambda a: a.display_name.casefold()), [], False, blockers,
-                           key)
+                           key, wording)
     if survey.key_mode == KeyMode.TRUSTEES:
         # No key is dealt at launch any more: the trustees make the union's survey key together first.
-        return LaunchCheck(eligible, [], trustee_candidates(unit.union), True, blockers)
-    return LaunchCheck(eligible, [], [], False, blockers)
+        return LaunchCheck(eligible, [], trustee_candidates(unit.union), True, blockers, wording=wording)
+    return LaunchCheck(eligible, [], [], False, blockers, wording=wording)
 
 
 def device_encryption_by_default(kind: SurveyKind) -> bool:

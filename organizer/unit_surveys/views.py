@@ -24,12 +24,14 @@ from organizer.unit_surveys import services as unit_surveys
 from organizer.unit_surveys.forms import (
     DecryptForm,
     QUESTION_TYPE_LABELS,
-    QuestionForm,
     SurveyForm,
     TrusteeKeyForm,
     answer_form_class,
     launch_form_for,
+    question_form_for,
     survey_form_for,
+    wording_form_for,
+    wording_from,
 )
 from organizer.unit_surveys.loaders import (
     get_survey_for_organizer_or_404,
@@ -55,7 +57,8 @@ def _settings(form: SurveyForm, union: Union) -> definitions.SurveySettings:
         union, kind=SurveyKind(form.kind.data), title=form.title.data, intro=form.intro.data,
         key_mode=KeyMode(form.key_mode.data), release_threshold=form.release_threshold.data,
         comment_threshold=form.comment_threshold.data, trustee_threshold=form.trustee_threshold.data,
-        opens_at=opens_at, closes_at=closes_at, recurrence_weeks=form.recurrence_weeks.data)
+        opens_at=opens_at, closes_at=closes_at, recurrence_weeks=form.recurrence_weeks.data,
+        language=form.language.data)
 
 
 # -- organizers -----------------------------------------------------------------------------------
@@ -78,13 +81,14 @@ def unit_surveys_page(unit_id: int):
 def _manage_context(survey, unit, **forms):
     shares = keys.trustees_of(survey)
     return dict(
-        survey=survey, unit=unit, question_form=forms.get("question_form") or QuestionForm(),
+        survey=survey, unit=unit, question_form=forms.get("question_form") or question_form_for(survey),
         confirm_form=ConfirmForm(), check=unit_surveys.launch_check(survey, unit) if survey.is_editable else None,
         trustees=unit_surveys.accounts_by_ref([t.trustee_ref for t in shares]), shares=shares,
         answered=unit_surveys.answered_count(survey), breakdown=results.declared_breakdown(survey),
         breakdown_notes=unit_surveys.breakdown_notes(survey), who_can_decrypt=unit_surveys.who_can_decrypt(survey),
         zone=unit.union.time_zone, state_words=unit_surveys.STATE_WORDS, question_words=QUESTION_TYPE_LABELS,
-        server_key_risk=unit_surveys.SERVER_KEY_RISK,
+        server_key_risk=unit_surveys.SERVER_KEY_RISK, wording=unit_surveys.wording_status(survey),
+        language_name=definitions.language_name,
     )
 
 
@@ -99,7 +103,7 @@ def manage(survey_id: int):
 @organizer_required
 def add_question(survey_id: int):
     survey, unit = get_survey_for_organizer_or_404(survey_id)
-    form = QuestionForm()
+    form = question_form_for(survey)
     if form.validate_on_submit() and unit_of_work(lambda: definitions.add_question(
             survey, type=QuestionType(form.type.data), prompt=form.prompt.data,
             options=(form.options.data or "").splitlines(), max_choices=form.max_choices.data or 1,
@@ -118,6 +122,26 @@ def remove_question(survey_id: int, question_id: int):
     ConfirmForm().validate_on_submit() or abort(400, gettext("The form was incomplete."))
     unit_of_work(lambda: definitions.remove_question(survey, question), success=gettext("Question removed."))
     return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
+
+
+@surveys_bp.route("/surveys/<int:survey_id>/wording/<language>", methods=["GET", "POST"])
+@organizer_required
+def wording(survey_id: int, language: str):
+    """A draft written again in another language: its title, intro and questions."""
+    survey, unit = get_survey_for_organizer_or_404(survey_id)
+    if language not in definitions.other_languages(survey):
+        abort(404)
+    if not survey.is_editable:  # launched: its words are fixed, as its page says
+        return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
+    form = wording_form_for(survey, language)
+    name = definitions.language_name(language)
+    if form.validate_on_submit() and unit_of_work(
+            lambda: unit_surveys.write_wording(current_user, survey, language, *wording_from(form, survey)),
+            form=form, success=gettext("The survey's words in %(language)s are saved.", language=name)):
+        return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
+    return render_form("surveys/wording.html", form, survey=survey, unit=unit, language=language,
+                       language_name=name, own_language_name=definitions.language_name(survey.language),
+                       question_words=QUESTION_TYPE_LABELS)
 
 
 @surveys_bp.route("/surveys/<int:survey_id>/server-key", methods=["POST"])
@@ -145,7 +169,8 @@ def launch(survey_id: int):
             form=form,
             success=lambda report: _launched(report, unit.union.time_zone)):
         return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
-    preview = answer_form_class(survey.questions)(formdata=None, meta={"csrf": False})
+    # In the survey's own words, as the page shows them; the page says which questions other languages lack.
+    preview = answer_form_class(survey.questions, survey.language)(formdata=None, meta={"csrf": False})
     return render_form("surveys/launch.html", form, survey=survey, unit=unit, check=check, preview=preview,
                        confirm_form=ConfirmForm(), who_can_decrypt=unit_surveys.who_can_decrypt(survey),
                        zone=unit.union.time_zone, server_key_risk=unit_surveys.SERVER_KEY_RISK)

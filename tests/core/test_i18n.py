@@ -67,6 +67,7 @@ INTERFACE_TERMS = [
     "name", "notes", "phone", "per page", "temperature check", "target", "held on", "took part", "evidence",
     "record", "support",
     # surveys, the booth and the key ceremony
+    "written in", "wording", "introduction", "strongly (dis)?agree", "willing",
     "ballots?", "tracker", "fingerprints?", "receipts?", "lock(ed|ing)?", "unlock", "decrypt(ed|s)?", "draft",
     "launch(ed)?", "rounds?", "threshold", "breakdowns?", "participation", "answers?", "answered", "questions?",
     "closes", "withheld", "can't say", "yes", "likely between", "booth",
@@ -115,6 +116,7 @@ SPANISH_PAGES: list[tuple[str | None, str]] = [
     ("steward@example.org", "/units/{survey_unit}/audit"),
     ("member1@example.org", "/units/{survey_unit}/chart"),
     # surveys, the booth and the key ceremony
+    ("organizer@example.org", "/surveys/{draft_survey}/wording/es"),
     ("member1@example.org", "/my/surveys"),
     ("member1@example.org", "/surveys/{open_survey}/answer"),
     ("member1@example.org", "/surveys/{released_pulse}/answer"),

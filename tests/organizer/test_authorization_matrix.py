@@ -88,6 +88,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "steward.unit": ("GET", "/steward/units/{unit_id}", (302, 403, 200, 403, 403, 403)),
     "surveys_ui.unit_surveys_page": ("GET", "/units/{unit_id}/surveys", ORGANIZER_ONLY_GET),
     "surveys_ui.manage": ("GET", "/surveys/{draft_id}", ORGANIZER_ONLY_GET),
+    "surveys_ui.wording": ("GET", "/surveys/{draft_id}/wording/es", ORGANIZER_ONLY_GET),
     "surveys_ui.add_question": ("POST", "/surveys/{draft_id}/questions", (302, 403, 403, 404, 400, 403)),
     "surveys_ui.remove_question": ("POST", "/surveys/{draft_id}/questions/{question_id}/remove",
                                    ORGANIZER_ONLY_POST),
