@@ -23,18 +23,13 @@ from organizer.demands.models import Basis, Category, DemandKind, Tier
 from organizer.ontology import Category as IssueCategory
 from surveys.models import Survey
 from tests.factories import PASSWORD
+from tests.organizer.unit_surveys.helpers import create_pulse_draft
 
 SPANISH = {"Accept-Language": "es-MX,es;q=0.9"}
 ENGLISH = {"Accept-Language": "en"}
 SPANISH_SCALE = ["Muy en desacuerdo", "En desacuerdo", "Neutral", "De acuerdo", "Muy de acuerdo"]
 
 
-def _create(client, world, **overrides) -> int:
-    data = {"kind": "pulse", "title": "October pulse", "key_mode": "server_key", "release_threshold": "5",
-            "comment_threshold": "10", "standard_questions": "y", **overrides}
-    response = client.post(f"/units/{world.unit_id}/surveys", data=data)
-    assert response.status_code == 302, response.data
-    return int(response.headers["Location"].rsplit("/", 1)[1])
 
 
 def _question_ids(app, survey_id: int) -> list[int]:
@@ -55,7 +50,7 @@ def _spanish_words(app, survey_id: int, **changes) -> dict[str, str]:
 
 
 def _spanish_survey(app, client, world) -> int:
-    survey_id = _create(client, world)
+    survey_id = create_pulse_draft(client, world)
     written = client.post(f"/surveys/{survey_id}/wording/es", data=_spanish_words(app, survey_id))
     assert written.status_code == 302, written.data
     return survey_id
@@ -82,7 +77,7 @@ def _answers(page: str) -> dict[str, object]:
 
 def test_the_organizer_writes_the_spanish_and_the_pages_say_what_it_lacks(app, client, world, login, crowd):
     login(client, world.organizer)
-    survey_id = _create(client, world)
+    survey_id = create_pulse_draft(client, world)
     form = client.get(f"/surveys/{survey_id}/wording/es")
     assert form.status_code == 200 and "Question 3 in Spanish" in form.get_data(as_text=True)
     assert client.post(f"/surveys/{survey_id}/wording/es", data=_spanish_words(app, survey_id)).status_code == 302
@@ -111,7 +106,7 @@ def test_the_organizer_writes_the_spanish_and_the_pages_say_what_it_lacks(app, c
 ])
 def test_bad_spanish_is_refused_with_a_message_and_nothing_is_written(app, client, world, login, changes, message):
     login(client, world.organizer)
-    survey_id = _create(client, world)
+    survey_id = create_pulse_draft(client, world)
     issues = _question_ids(app, survey_id)[2]
     words = _spanish_words(app, survey_id, **{name.format(issues=issues): value for name, value in changes.items()})
     before = _wording(app, survey_id)
@@ -124,10 +119,10 @@ def test_bad_spanish_is_refused_with_a_message_and_nothing_is_written(app, clien
 
 def test_only_the_survey_s_other_language_has_a_wording_page(app, client, world, login):
     login(client, world.organizer)
-    survey_id = _create(client, world)
+    survey_id = create_pulse_draft(client, world)
     assert client.get(f"/surveys/{survey_id}/wording/en").status_code == 404, "its own language"
     assert client.get(f"/surveys/{survey_id}/wording/fr").status_code == 404
-    spanish_id = _create(client, world, language="es", title="Pulso de octubre")
+    spanish_id = create_pulse_draft(client, world, language="es", title="Pulso de octubre")
     assert client.get(f"/surveys/{spanish_id}/wording/en").status_code == 200
     assert client.get(f"/surveys/{spanish_id}/wording/es").status_code == 404
 
@@ -170,7 +165,7 @@ def test_members_answer_in_english_and_in_spanish_and_the_results_count_them_as_
 
 def test_a_survey_with_no_spanish_reads_in_english_to_a_spanish_member(app, client, world, login, crowd):
     login(client, world.organizer)
-    survey_id = _create(client, world, standard_questions="")
+    survey_id = create_pulse_draft(client, world, standard_questions="")
     issues = {"type": "single_choice", "prompt": "Which shift do you work?", "options": "Early\nLate"}
     assert client.post(f"/surveys/{survey_id}/questions", data=issues).status_code == 302
     page = client.get(f"/surveys/{survey_id}").get_data(as_text=True)
@@ -186,7 +181,7 @@ def test_a_survey_with_no_spanish_reads_in_english_to_a_spanish_member(app, clie
 
 def test_the_standard_pulse_comes_with_its_spanish(app, client, world, login):
     login(client, world.organizer)
-    survey_id = _create(client, world)
+    survey_id = create_pulse_draft(client, world)
     with app.app_context():
         yes_no, scale, issues, comment = db.session.get(Survey, survey_id).questions
         assert yes_no.prompt == "If a union vote were held tomorrow, would you vote yes?"
@@ -205,7 +200,7 @@ def test_the_standard_pulse_comes_with_its_spanish(app, client, world, login):
 def test_a_survey_written_in_spanish_keeps_the_standard_questions_english_as_its_other_language(app, client, world,
                                                                                                 login):
     login(client, world.organizer)
-    survey_id = _create(client, world, language="es", title="Pulso de octubre")
+    survey_id = create_pulse_draft(client, world, language="es", title="Pulso de octubre")
     with app.app_context():
         survey = db.session.get(Survey, survey_id)
         yes_no, scale, *_ = survey.questions
@@ -218,7 +213,7 @@ def test_a_survey_written_in_spanish_keeps_the_standard_questions_english_as_its
 
 def test_a_vote_s_question_comes_in_both_languages(app, client, world, login):
     login(client, world.organizer)
-    survey_id = _create(client, world, kind="vote", title="Strike authorization")
+    survey_id = create_pulse_draft(client, world, kind="vote", title="Strike authorization")
     with app.app_context():
         [question] = db.session.get(Survey, survey_id).questions
         assert question.prompt == "Do you vote yes on \u201cStrike authorization\u201d?"

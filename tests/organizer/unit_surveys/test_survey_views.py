@@ -18,14 +18,9 @@ from organizer.accounts import services as accounts
 from organizer.unit_surveys import services as unit_surveys
 from surveys import ballot_box, launch
 from surveys.models import Survey, SurveyState
+from tests.organizer.unit_surveys.helpers import create_pulse_draft
 
 
-def _create_pulse(client, world, **overrides) -> int:
-    data = {"kind": "pulse", "title": "October pulse", "key_mode": "server_key", "release_threshold": "5",
-            "comment_threshold": "10", "standard_questions": "y", **overrides}
-    response = client.post(f"/units/{world.unit_id}/surveys", data=data)
-    assert response.status_code == 302, response.data
-    return int(response.headers["Location"].rsplit("/", 1)[1])
 
 
 def _days_ahead(days: int) -> str:
@@ -47,7 +42,7 @@ def _answer_form(client, survey_id) -> dict[str, str]:
 
 def test_pulse_from_draft_to_released_results(app, client, world, login, crowd):
     login(client, world.organizer)
-    survey_id = _create_pulse(client, world)
+    survey_id = create_pulse_draft(client, world)
     launched = client.post(f"/surveys/{survey_id}/launch", data={})
     assert launched.status_code == 302
     client.post("/logout")
@@ -83,7 +78,7 @@ def test_pulse_from_draft_to_released_results(app, client, world, login, crowd):
 
 def test_launch_with_too_few_members_is_refused_with_a_reason(app, client, world, login):
     login(client, world.organizer)
-    survey_id = _create_pulse(client, world)
+    survey_id = create_pulse_draft(client, world)
     response = client.post(f"/surveys/{survey_id}/launch", data={})
     assert response.status_code == 400
     assert b"no result could ever be shown" in response.data
@@ -123,7 +118,7 @@ def test_bad_survey_definitions_are_refused(app, client, world, login, changes, 
 ])
 def test_bad_questions_are_refused(app, client, world, login, data, message):
     login(client, world.organizer)
-    survey_id = _create_pulse(client, world, standard_questions="")
+    survey_id = create_pulse_draft(client, world, standard_questions="")
     response = client.post(f"/surveys/{survey_id}/questions", data=data)
     assert response.status_code == 400 and message in response.data
     with app.app_context():
@@ -132,7 +127,7 @@ def test_bad_questions_are_refused(app, client, world, login, data, message):
 
 def _open_pulse(client, world, login) -> int:
     login(client, world.organizer)
-    survey_id = _create_pulse(client, world)
+    survey_id = create_pulse_draft(client, world)
     assert client.post(f"/surveys/{survey_id}/launch").status_code == 302
     client.post("/logout")
     return survey_id
@@ -218,7 +213,7 @@ def test_trustees_decrypt_a_survey_launched_with_a_dealt_key_through_the_web(app
     login(client, world.organizer)
     assert client.post("/trustee/key", data={"passphrase": "organizer passphrase",
                                              "confirm": "organizer passphrase"}).status_code == 302
-    survey_id = _create_pulse(client, world, key_mode="trustees", trustee_threshold="2")
+    survey_id = create_pulse_draft(client, world, key_mode="trustees", trustee_threshold="2")
     with app.app_context():
         survey = db.session.get(Survey, survey_id)
         people = unit_surveys.electorate(unit_surveys.unit_of(survey))
@@ -247,7 +242,7 @@ def test_trustees_decrypt_a_survey_launched_with_a_dealt_key_through_the_web(app
 @pytest.mark.parametrize("kind, expected", [("pulse", 5), ("vote", 5), ("endorsement", 3)])
 def test_empty_threshold_takes_the_kinds_default(app, client, world, login, kind, expected):
     login(client, world.organizer)
-    survey_id = _create_pulse(client, world, kind=kind, release_threshold="", comment_threshold="10")
+    survey_id = create_pulse_draft(client, world, kind=kind, release_threshold="", comment_threshold="10")
     with app.app_context():
         assert db.session.get(Survey, survey_id).release_threshold == expected
 
