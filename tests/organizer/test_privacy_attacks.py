@@ -15,12 +15,13 @@ from surveys import ballot_box, tally
 from surveys.definitions import ballot_questions, question_spec
 from surveys.models import Survey
 from tests.factories import PASSWORD
-from tests.organizer.unit_surveys.test_survey_views import _answer_form, _create_pulse
+from tests.organizer.unit_surveys.helpers import create_pulse_draft
+from tests.organizer.unit_surveys.test_survey_views import _answer_form
 
 
 def _launch(client, world, login, **overrides) -> int:
     login(client, world.organizer)
-    survey_id = _create_pulse(client, world, **overrides)
+    survey_id = create_pulse_draft(client, world, **overrides)
     assert client.post(f"/surveys/{survey_id}/launch").status_code == 302
     client.post("/logout")
     return survey_id
