@@ -285,7 +285,7 @@ def seed_demands(rng: random.Random, unit: BargainingUnit, organizer, *, endorse
     hired = demands.add_claim(lena, demands.ClaimDetails(
         ClaimSection.HIRE, "Five years of forklift fleet safety checks before I was hired.", 2021))
     trained = demands.add_claim(lena, demands.ClaimDetails(
-        ClaimSection.PERFORMANCE, "Trained the four newest hires on the sorter.", 2025))
+        ClaimSection.PERFORMANCE, "Trained the four newest hires on the sorter.", 2025, grew_from_id=hired.id))
     demands.add_claim(lena, demands.ClaimDetails(ClaimSection.NEED, "A reach-truck licence course.", None))
     pay = demands.create_demand(lena, demands.DemandDetails(
         DemandKind.DEMAND, Tier.PRIORITY, Basis.COLLECTIVE, Category.PAY,

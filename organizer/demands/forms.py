@@ -58,8 +58,32 @@ class DemandForm(FlaskForm):
 
     def set_claim_choices(self, claims) -> None:
         # The member's own words: marked so that a browser's translator leaves them as written.
-        self.claim_ids.choices = [(c.id, c.text if len(c.text) <= 80 else c.text[:77] + "…", _AS_WRITTEN)
-                                  for c in claims]
+        # Each starts with where it sits in the profile, so a demand for training or an
+        # accommodation can find the need it answers among the achievements.
+        self.claim_ids.choices = [(c.id, _claim_choice(c), _AS_WRITTEN) for c in claims]
+
+
+def _claim_choice(claim) -> str:
+    words = claim.text if len(claim.text) <= 80 else claim.text[:77] + "…"
+    if claim.section is ClaimSection.NEED:
+        return gettext("Need: %(words)s", words=words)
+    if claim.section is ClaimSection.HIRE:
+        return gettext("Hired for: %(words)s", words=words)
+    return f"{claim.year}: {words}" if claim.year else words
+
+
+_NOTHING_IN_PARTICULAR = ("", lazy_gettext("Nothing in particular"))
+
+
+def _id_or_none(value) -> int | None:
+    # The empty choice ("nothing in particular") is None; anything else must be a row id,
+    # and a value that is neither is not among the choices, so `validate_choice` refuses it.
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
 
 
 class ClaimForm(FlaskForm):
@@ -75,10 +99,37 @@ class ClaimForm(FlaskForm):
         validators=[DataRequired(), *rules.free_text_rules(CLAIM_TEXT[1], CLAIM_TEXT[0]), rules.visible_words,
                     rules.not_repeated])
 
+    grew_from_id = SelectField(
+        lazy_gettext("Grew from"), coerce=_id_or_none, validate_choice=True, choices=[_NOTHING_IN_PARTICULAR],
+        description=lazy_gettext("For an achievement: which of your qualifications at hire it built on. "
+                                 "Where the achievement backs a demand, stewards see what it grew from."))
+
     def validate_year(self, field: IntegerField) -> None:
         if field.data is not None and field.data > today().year:
             raise ValidationError(gettext("That year is still to come: give a year from %(first)d to %(last)d.",
                                           first=FIRST_YEAR, last=today().year))
+
+    def set_qualification_choices(self, claims) -> None:
+        self.grew_from_id.choices = qualification_choices(claims)
+
+
+class GrewFromForm(FlaskForm):
+    """Change which qualification at hire one achievement grew from."""
+
+    grew_from_id = SelectField(lazy_gettext("Grew from"), coerce=_id_or_none, validate_choice=True,
+                               choices=[_NOTHING_IN_PARTICULAR])
+
+    def set_qualification_choices(self, claims) -> None:
+        self.grew_from_id.choices = qualification_choices(claims)
+
+
+def qualification_choices(claims) -> list:
+    """The member's qualifications at hire to choose from, after "nothing in particular"."""
+    choices = [_NOTHING_IN_PARTICULAR]
+    for claim in claims:
+        if claim.section is ClaimSection.HIRE:
+            choices.append((claim.id, _claim_choice(claim), _AS_WRITTEN))
+    return choices
 
 
 class ResponseForm(FlaskForm):

@@ -133,12 +133,33 @@ class Claim(_Endorsable, db.Model):
     text: Mapped[str] = mapped_column(SealedText("claim.text"))
     #: Day it was written.
     created_on: Mapped[date] = mapped_column(default=today)
+    #: For an achievement: the qualification at hire it grew from (one of the same member's
+    #: hire claims), so the profile shows what each qualification became, year by year.
+    grew_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("claims.id", ondelete="SET NULL"), index=True)
 
     account: Mapped[Account] = relationship()
+    grew_from: Mapped[Claim | None] = relationship(remote_side=[id])
 
     @property
     def subject_ref(self) -> str:
         return f"claim:{self.id}"
+
+    def grow_from(self, qualification: Claim | None) -> None:
+        """Link this achievement to the qualification at hire it grew from (or unlink it with None).
+
+        Only an achievement grows, only from a qualification at hire of the same member, and not
+        from one dated after it: the link is a chronology, which a later year cannot precede."""
+        if qualification is not None:
+            if self.section is not ClaimSection.PERFORMANCE:
+                raise DomainError(gettext("Only an achievement can grow from a qualification at hire."),
+                                  field="grew_from_id")
+            if qualification.section is not ClaimSection.HIRE or qualification.account_id != self.account_id:
+                raise DomainError(gettext("Choose one of your own qualifications at hire."), field="grew_from_id")
+            if qualification.year is not None and self.year is not None and qualification.year > self.year:
+                raise DomainError(gettext("That qualification is dated %(hired)d, after this achievement "
+                                          "(%(year)d).", hired=qualification.year, year=self.year),
+                                  field="grew_from_id")
+        self.grew_from = qualification
 
 
 class Demand(_Endorsable, db.Model):

@@ -104,6 +104,8 @@ class ClaimDetails:
     section: ClaimSection
     text: str
     year: int | None = None
+    #: For an achievement, the id of the member's qualification at hire it grew from.
+    grew_from_id: int | None = None
 
 
 # -- who may act ----------------------------------------------------------------------------------
@@ -225,6 +227,7 @@ def remove_item(actor: Account, item: Claim | Demand) -> None:
 #: only the names they allowed are shown, and `in_context` reads those alone.
 _SHOWN_WITH = (joinedload(Demand.same_as), joinedload(Demand.endorsement_survey),
                selectinload(Demand.claims).joinedload(Claim.endorsement_survey),
+               selectinload(Demand.claims).joinedload(Claim.grew_from),
                selectinload(Demand.employer_answers))
 
 #: How many demands one page of a unit's demands lists.
@@ -408,9 +411,25 @@ def add_claim(actor: Account, details: ClaimDetails) -> Claim:
     if details.section == ClaimSection.PERFORMANCE and year is None:
         raise DomainError(gettext("Say which year this achievement belongs to."), field="year")
     claim = Claim(account_id=actor.id, section=details.section, year=year, text=text)
+    if details.grew_from_id is not None:
+        claim.grow_from(_own_claim(actor, details.grew_from_id))
     db.session.add(claim)
     db.session.flush()
     return claim
+
+
+def _own_claim(actor: Account, claim_id: int) -> Claim:
+    claim = db.session.get(Claim, claim_id)
+    if claim is None or claim.account_id != actor.id:
+        raise DomainError(gettext("Choose one of your own qualifications at hire."), field="grew_from_id")
+    return claim
+
+
+def link_achievement(actor: Account, achievement: Claim, grew_from_id: int | None) -> None:
+    """Say which of the actor's qualifications at hire an achievement of theirs grew from (None: none)."""
+    _require_owner(actor, achievement)
+    achievement.grow_from(None if grew_from_id is None else _own_claim(actor, grew_from_id))
+    db.session.flush()
 
 
 def claims_of(actor: Account) -> list[Claim]:
@@ -418,6 +437,25 @@ def claims_of(actor: Account) -> list[Claim]:
     claims = db.session.scalars(sa.select(Claim).where(Claim.account_id == actor.id))
     order = list(ClaimSection)
     return sorted(claims, key=lambda c: (order.index(c.section), c.year or 0, c.id))
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """One qualification at hire and the achievements that grew from it, oldest first."""
+
+    qualification: Claim
+    achievements: tuple[Claim, ...]
+
+
+def lineages(claims: Sequence[Claim]) -> list[Lineage]:
+    """Each qualification at hire among `claims` (a profile, in `claims_of`'s order) with what it
+    became: the conversion from why someone was hired to what they have done since, year by year."""
+    grown: dict[int, list[Claim]] = {}
+    for claim in claims:
+        if claim.section is ClaimSection.PERFORMANCE and claim.grew_from_id is not None:
+            grown.setdefault(claim.grew_from_id, []).append(claim)
+    return [Lineage(claim, tuple(grown.get(claim.id, ()))) for claim in claims
+            if claim.section is ClaimSection.HIRE]
 
 
 # -- endorsements ---------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from organizer.demands.forms import (
     ClaimForm,
     DemandForm,
     EndorsementLaunchForm,
+    GrewFromForm,
     ResponseForm,
     SameAsForm,
     UnitDemandsFilterForm,
@@ -123,15 +124,38 @@ def request_demand_endorsement(demand_id: int):
 @demands_bp.route("/my/profile", methods=["GET", "POST"])
 @member_required
 def profile():
+    claims = demands.claims_of(current_user)
     form = ClaimForm()
+    form.set_qualification_choices(claims)
     if form.validate_on_submit() and unit_of_work(lambda: demands.add_claim(current_user, demands.ClaimDetails(
-            section=ClaimSection(form.section.data), text=form.text.data, year=form.year.data)),
-            form=form, success=gettext("Added to your profile.")):
+            section=ClaimSection(form.section.data), text=form.text.data, year=form.year.data,
+            grew_from_id=form.grew_from_id.data)), form=form, success=gettext("Added to your profile.")):
         return redirect(url_for("demands.profile"))
     unit = demands.member_unit(current_user)
-    claims = demands.claims_of(current_user)
     return render_form("demands/profile.html", form, claims=claims, sections=list(ClaimSection),
-                       backing=metrics.backings(unit, claims), confirm_form=ConfirmForm())
+                       lineages=demands.lineages(claims), backing=metrics.backings(unit, claims),
+                       confirm_form=ConfirmForm(), grew_from_forms={
+                           claim.id: _grew_from_form(claims, claim) for claim in claims
+                           if claim.section is ClaimSection.PERFORMANCE})
+
+
+def _grew_from_form(claims, achievement, formdata=None) -> GrewFromForm:
+    # One form per achievement on the page: the prefix keeps each one's field ids apart.
+    form = GrewFromForm(formdata=formdata, prefix=f"claim{achievement.id}", grew_from_id=achievement.grew_from_id)
+    form.set_qualification_choices(claims)
+    return form
+
+
+@demands_bp.route("/claims/<int:claim_id>/grew-from", methods=["POST"])
+@member_required
+def link_achievement(claim_id: int):
+    achievement = get_claim_for_author_or_404(claim_id)
+    form = _grew_from_form(demands.claims_of(current_user), achievement, request.form)
+    if not form.validate():
+        abort(400, gettext("Choose one of your own qualifications at hire, then save again."))
+    unit_of_work(lambda: demands.link_achievement(current_user, achievement, form.grew_from_id.data),
+                 success=gettext("Saved."))
+    return redirect(url_for("demands.profile", _anchor=f"claim-{achievement.id}"))
 
 
 @demands_bp.route("/claims/<int:claim_id>/remove", methods=["POST"])

@@ -39,6 +39,7 @@ ORGANIZER_LAYERS = [
     {"notifications"},
     {"conversations"},
     {"ceremony"},
+    {"grievances", "escrow"},
     {"strength"},
     {"demands"},
     {"booth"},

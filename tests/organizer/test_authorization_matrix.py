@@ -128,6 +128,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "demands.prepare_summary_pdf": ("POST", "/units/{unit_id}/summary/prepare-pdf", (302, 403, 302, 404, 302, 403)),
     "demands.remove_demand": ("POST", "/demands/{spare_demand_id}/remove", AUTHOR_ONLY_POST),
     "demands.remove_claim": ("POST", "/claims/{spare_claim_id}/remove", AUTHOR_ONLY_POST),
+    "demands.link_achievement": ("POST", "/claims/{claim_id}/grew-from", AUTHOR_ONLY_POST),
     "organizing.union_settings": ("GET", "/unions/{union_id}/settings", ORGANIZER_ONLY_GET),
     "organizing.union_time_zone": ("POST", "/unions/{union_id}/settings/time-zone", (302, 403, 403, 404, 400, 403)),
     "organizing.union_audit": ("GET", "/unions/{union_id}/audit", ORGANIZER_ONLY_GET),
