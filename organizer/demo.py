@@ -250,6 +250,8 @@ def seed_past_pulses(rng: random.Random, unit: BargainingUnit, organizer, *, tur
             survey = definitions.create_survey(first.scope, settings)
             survey.series_id, survey.round_number = first.id, number
             unit_surveys.add_standard_pulse_questions(survey)
+        # The standard questions come in both languages; the title is the organizer's, written twice.
+        definitions.write_wording(survey, "es", definitions.SurveyWording(title="Pulso del almacén"))
         unit_surveys.launch_for_unit(organizer, survey)
         yes_no, willing, issues, comment = survey.questions
         voters = turnout(rng, electorate_refs(unit), turned_out, always)

@@ -11,6 +11,7 @@ from organizer.accounts.models import Account
 from organizer.charting.models import BargainingUnit, Person, Union
 from organizer.demo import DEMO_PASSWORD
 from organizer.roles import Role
+from surveys.models import Survey
 
 
 def test_seed_demo_creates_a_believable_union(app, runner, client, login):
@@ -29,6 +30,10 @@ def test_seed_demo_creates_a_believable_union(app, runner, client, login):
         assert members >= 3
     login(client, "organizer@example.org", DEMO_PASSWORD)
     assert b"Riverside Logistics Workers" in client.get("/").data
+    # Every round of the demo pulse is written in both languages, its title too.
+    with app.app_context():
+        pulses = db.session.scalars(sa.select(Survey).where(Survey.title == "Warehouse pulse")).all()
+        assert len(pulses) >= 2 and all(p.translations["es"]["title"] == "Pulso del almacén" for p in pulses)
 
 
 def test_seed_demo_if_empty_leaves_existing_data_alone(app, runner, world):

@@ -96,6 +96,8 @@ def targets(app, world):
                   "comment_threshold", "opens_at", "closes_at", "recurrence_weeks", "standard_questions"]),
                 (f"/surveys/{draft.id}/questions", ["type", "prompt", "options", "max_choices", "allows_cant_say"]),
                 (f"/surveys/{draft.id}/launch", ["trustees"]),
+                (f"/surveys/{draft.id}/wording/es", ["title", "intro", *(f"q{q.id}_{part}" for q in draft.questions
+                                                                     for part in ("prompt", "options"))]),
                 ("/account/password", ["current_password", "new_password", "confirm"]),
                 ("/trustee/key", ["passphrase", "confirm"]),
                 (f"/units/{world.unit_id}/endorsements/launch", ["request", "days_open"]),
@@ -105,7 +107,8 @@ def targets(app, world):
             ],
             member_email: [(f"/surveys/{open_.id}/answer", questions),
                            ("/my/demands/new", demand_fields), (f"/demands/{demand.id}/edit", demand_fields),
-                           ("/my/profile", ["section", "year", "text"]),
+                           ("/my/profile", ["section", "year", "text", "grew_from_id"]),
+                           (f"/claims/{claim.id}/grew-from", [f"claim{claim.id}-grew_from_id"]),
                            ("/account/delete", ["password", "understood"])],
             world.steward: [(f"/surveys/{trusted.id}/decrypt", ["passphrase"]),
                             (f"/demands/{demand.id}/response", [f"demand{demand.id}-response", f"demand{demand.id}-note"]),
