@@ -4,7 +4,11 @@
 // browser runs. Prints one JSON object; the goal is ≤ 1 s in Chromium, which
 // the browser bench measures (node runs the same V8, usually a little faster).
 //
-//   node bench/booth_node.mjs [--runs 5] [--questions 20] [--options 5]
+//   node bench/booth_node.mjs [--runs 5] [--questions 20] [--options 5] [--places 3]
+//
+// With --places, each question is a ranking instead (crypto.rank): put up to
+// that many of the options in order, an options × places matrix of 0/1
+// ciphertexts with their proofs, and each ballot ranks the first places options.
 //
 // "first_ms" includes building the generator's and the key's tables (once per
 // page); "encrypt_prove_ms" are the runs after it.
@@ -20,6 +24,8 @@ function option(name, fallback) {
 const runs = option("runs", 5);
 const questions = option("questions", 20);
 const options = option("options", 5);
+const places = option("places", 0);
+const kind = places ? "rank" : "single_choice";
 
 const secret = booth.randomScalar();
 const publicKey = ristretto255.Point.BASE.multiply(secret).toBytes();
@@ -30,12 +36,13 @@ const params = {
   public_key: booth.toBase64(publicKey),
   context: booth.toBase64(context),
   questions: Array.from({ length: questions }, (_, i) => ({
-    question_id: i + 1, kind: "single_choice", options, max_choices: 1, allows_cant_say: false,
+    question_id: i + 1, kind, options, max_choices: places || 1, allows_cant_say: false,
   })),
   comments: [{ question_id: questions + 1, context: booth.toBase64(new TextEncoder().encode("comment")) }],
   max_comment: 2000,
 };
-const answers = params.questions.map((_, i) => i % options);
+const answers = params.questions.map((_, i) => (places ? Array.from({ length: places }, (_, p) => (i + p) % options)
+  : i % options));
 
 async function timed(work) {
   const started = performance.now();
@@ -58,7 +65,8 @@ process.stdout.write(`${JSON.stringify({
   node: process.version,
   questions,
   options,
-  slots: questions * options,
+  ...(places ? { kind, places } : {}),
+  slots: questions * options * (places || 1),
   payload_bytes: first.payload.length,
   runs,
   first_ms: round(firstMs),

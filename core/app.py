@@ -38,26 +38,44 @@ from organizer.cards import views as cards_views
 from organizer.ceremony import models as ceremony_models
 from organizer.ceremony import services as ceremonies
 from organizer.ceremony import views as ceremony_views
+from organizer.escrow import jobs as escrow_jobs
+from organizer.escrow import models as escrow_models
+from organizer.escrow import views as escrow_views
 from organizer.charting import models as charting_models
 from organizer.charting import views as charting_views
 from organizer.conversations import models as conversations_models
 from organizer.conversations import views as conversations_views
 from organizer.demands import models as demands_models
 from organizer.demands import views as demands_views
+from organizer.grievances import counts as grievance_counts
+from organizer.grievances import models as grievances_models
+from organizer.grievances import notices as grievance_notices
+from organizer.grievances import views as grievances_views
 from organizer.home import views as home_views
 from organizer.notifications import models as notifications_models
 from organizer.notifications import services as notifications
 from organizer.notifications import views as notifications_views
+from organizer.signup import views as signup_views
 from organizer.strength import models as strength_models
 from organizer.strength import views as strength_views
 from organizer.unit_surveys import services as unit_surveys
 from organizer.unit_surveys import views as unit_surveys_views
+from candidates import models as candidates_models
+from candidates import views as candidates_views
+from briefs import sources as brief_sources
+from briefs import views as briefs_views
+from candidates import brief as candidates_brief
+from organizer.demands import brief as demands_brief
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Every model module of the domain, imported before any mapper is configured:
 #: relationships between feature packages name their targets by string.
 DOMAIN_MODELS = (audit_models, charting_models, accounts_models, cards_models, notifications_models, strength_models,
-                 demands_models, booth_models, conversations_models, ceremony_models)
+                 demands_models, booth_models, conversations_models, ceremony_models, grievances_models)
+#: Stories in escrow, which name the key ceremony that seals them.
+ESCROW_MODELS = (escrow_models,)
+#: Job seekers' models (candidates/), beside the union's: they point to accounts by table name only.
+CANDIDATE_MODELS = (candidates_models,)
 #: Each blueprint is defined once; the packages above the one that defines it
 #: add their pages to it (accounts and strength to `organizing`, demands and the
 #: booth to `surveys_ui`, bargaining to `demands`), so every endpoint keeps its name.
@@ -69,8 +87,13 @@ BLUEPRINTS = (
     cards_views.cards_bp,
     conversations_views.conversations_bp,
     ceremony_views.ceremony_bp,
+    escrow_views.escrow_bp,
     unit_surveys_views.surveys_bp,
     demands_views.demands_bp,
+    grievances_views.grievances_bp,
+    signup_views.signup_bp,
+    candidates_views.candidates_bp,
+    briefs_views.briefs_bp,
 )
 #: The view modules that only add pages to a blueprint defined lower down.
 PAGES_ADDED_TO_LOWER_BLUEPRINTS = (notifications_views, strength_views, booth_views, bargaining_views)
@@ -134,6 +157,8 @@ def _register_features(app: Flask, registry: jobs.JobRegistry) -> None:
     surveys.register_jobs(registry)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    # The negotiation brief knows nothing of unions or candidates: each hands it its items.
+    brief_sources.register(app, (demands_brief.SOURCE, candidates_brief.SOURCE))
     login_manager.user_loader(accounts.load_account_for_session)
     app.cli.add_command(demo.seed_demo)
     app.cli.add_command(demo_scale.seed_scale)
@@ -145,6 +170,10 @@ def _register_features(app: Flask, registry: jobs.JobRegistry) -> None:
     registry.register("announce_survey_events", notifications.announce_survey_events, every_seconds=60)
     registry.register("prepare_bargaining_pdfs", bargaining_downloads.prepare_pdfs, every_seconds=60)
     registry.register("nudge_ceremony_trustees", ceremonies.nudge_trustees, every_seconds=3600)
+    registry.register("announce_grievance_news", grievance_notices.announce_grievance_news, every_seconds=60)
+    registry.register("remind_grievance_deadlines", grievance_notices.remind_grievance_deadlines, every_seconds=3600)
+    registry.register("release_grievance_counts", grievance_counts.release_counts, every_seconds=3600)
+    registry.register("open_due_stories", escrow_jobs.open_due_stories, every_seconds=600)
 
 
 @click.command("serve")

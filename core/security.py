@@ -54,10 +54,17 @@ class RedactClientAddress(logging.Filter):
     """
 
     _leading_address = re.compile(r"^\S+ - - ")
+    #: A capability in a path (an invitation's, a sign-up's or a card link's token) is a
+    #: secret whose hash alone is stored: the log keeps no copy of it either.
+    _token_in_path = re.compile(r"(/(?:invite|sign-up|candidate-card)/)[^\s/?\"]+")
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
             record.msg = self._leading_address.sub("- - - ", record.msg)
+        # werkzeug passes the request line as an argument of "%s" % ...
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._token_in_path.sub(r"\1…", arg) if isinstance(arg, str) else arg
+                                for arg in record.args)
         return True
 
 

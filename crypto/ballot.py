@@ -9,10 +9,15 @@ as the question allows:
 * multiple choice up to m: at most m option slots are 1;
 * "can't say", when allowed, is one more slot after the options. For multiple
   choice it weighs m in the sum proof, so choosing it forces every option to 0.
+* rank up to m of n options: an n×m matrix of 0/1 cells (option i in place j),
+  proven a ranking by ``crypto.rank`` (each option in at most one place, each
+  place holding at most one option, places filled in order); its "can't say"
+  is the empty matrix, with no slot of its own.
 
 Slot order: scale slot i is the value i+1; yes/no slot 0 is yes, slot 1 is no;
-choice slot i is option i; "can't say" is the last slot. Summing ballots slot
-by slot (``tally``) gives encrypted counts per slot.
+choice slot i is option i; "can't say" is the last slot; rank slot i·m + j is
+option i in place j. Summing ballots slot by slot (``tally``) gives encrypted
+counts per slot.
 
 Serialized ballot (version 2), all fields fixed-size, integers big-endian::
 
@@ -20,7 +25,8 @@ Serialized ballot (version 2), all fields fixed-size, integers big-endian::
     per answer: slot_count:1  sum_branches:1
                 ciphertexts: slot_count * 64    (alpha:32 beta:32 each)
                 slot proofs: slot_count * 128   (0/1 proof per slot)
-                sum proof:   sum_branches * 64
+                sum proof:   sum_branches * 64  (a rank answer's line proofs,
+                                                 one after another: crypto.rank)
     (each proof branch: challenge:32 response:32, canonical scalars)
 
 Decoding is strict (canonical points and scalars, no trailing bytes), so
@@ -43,8 +49,8 @@ still summed by ``tally_serialized`` (same layout; they were verified when
 cast) but no longer decode, so they are never verified again.
 
 Transcript. ``frame`` is crypto.group.frame (each part preceded by its length,
-8 bytes big-endian); spec_i is the 4 bytes kind, options, max_choices,
-allows_cant_say; context is the caller's survey context::
+8 bytes big-endian); spec_i is the 4 bytes kind, options, max_choices (a
+rank's number of places), allows_cant_say; context is the caller's survey context::
 
     D   = SHA-256(frame(spec_0, ..., spec_{n-1}))
     B   = SHA-256(frame(b"ballot-ciphertexts", C_0, ..., C_{n-1}))
@@ -56,7 +62,8 @@ Answer i is proven with ``crypto.proofs.prove_vector`` under context Q_i: the
 under frame(b"weighted-sum", Q_i, weights as 8 bytes each, C_i), each a
 disjunctive Chaum–Pedersen proof whose challenge is hash_to_scalar over
 MEMBERSHIP_DOMAIN, the public key, that context, the allowed values, the
-ciphertext and every branch's commitments (see crypto.proofs).
+ciphertext and every branch's commitments (see crypto.proofs). A rank answer
+is proven with ``crypto.rank.prove_rank`` under the same Q_i instead.
 
 Opening a ballot (Benaloh's challenge)
 --------------------------------------
@@ -69,13 +76,14 @@ travels as one JSON document (``read_opening``, ``check_opening``)::
     {"format": "leverage-ballot-opening", "version": 1,
      "parameters": {"survey_id": int, "public_key": base64, "context": base64,
                     "questions": [{"kind": "scale" | "yes_no" | "single_choice"
-                                           | "multiple_choice",
+                                           | "multiple_choice" | "rank",
                                    "options": int, "max_choices": int,
                                    "allows_cant_say": bool, ...}, ...], ...},
      "payload": base64 (the serialized ballot),
      "reveal": {"version": 1, "survey_id": int, "tracker": hex SHA-256 of payload,
                 "answers": [per question: scale value 1..n, true/false, option
-                            index, list of option indices, or "cant_say"],
+                            index, list of option indices (a rank's in its
+                            order, first place first), or "cant_say"],
                 "nonces": [[base64 32-byte scalar per slot] per question]}}
 
 Other keys (the page's question ids, comment contexts) are allowed and ignored.
@@ -94,6 +102,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Final, TypeAlias
 
+from crypto import rank as rank_proofs
 from crypto.elgamal import (
     CIPHERTEXT_SIZE,
     PARALLEL_MIN_CIPHERTEXTS,
@@ -136,6 +145,7 @@ class QuestionKind(enum.Enum):
     YES_NO = 2
     SINGLE_CHOICE = 3
     MULTIPLE_CHOICE = 4
+    RANK = 5
 
 
 class CantSay(enum.Enum):
@@ -146,15 +156,27 @@ class CantSay(enum.Enum):
 
 CANT_SAY: Final = CantSay.CANT_SAY
 
+
+class Ranking(tuple):
+    """A rank answer read back from its slots: option indices, the first place
+    first. Any sequence of indices is taken as a ranking when encrypting; this
+    type tells ``answer_to_json`` to keep the order (a multiple choice's
+    indices are written sorted)."""
+
+    __slots__ = ()
+
+
 #: An answer: scale value (int), yes/no (bool), option index (int), a
-#: collection of option indices (multiple choice), or CANT_SAY.
+#: collection of option indices (multiple choice), a sequence of option
+#: indices in order (rank), or CANT_SAY.
 Answer: TypeAlias = "int | bool | Collection[int] | CantSay"
 
 
 @dataclass(frozen=True, slots=True)
 class QuestionSpec:
     """What a question accepts. ``options`` is the number of scale points or
-    choices (2 for yes/no); ``max_choices`` matters for multiple choice only."""
+    choices (2 for yes/no); ``max_choices`` matters for multiple choice (at
+    most this many chosen) and rank (this many places) only."""
 
     kind: QuestionKind
     options: int
@@ -177,8 +199,10 @@ class QuestionSpec:
         if self.kind is QuestionKind.MULTIPLE_CHOICE:
             if not 1 <= self.max_choices <= self.options:
                 raise ValueError("max_choices must be between 1 and the number of options")
+        elif self.kind is QuestionKind.RANK:
+            rank_proofs.check_shape(self.options, self.max_choices)
         elif self.max_choices != 1:
-            raise ValueError("only multiple-choice questions take max_choices")
+            raise ValueError("only multiple-choice and rank questions take max_choices")
 
     @classmethod
     def scale(cls, points: int = 5, *, allows_cant_say: bool = False) -> QuestionSpec:
@@ -198,26 +222,49 @@ class QuestionSpec:
     ) -> QuestionSpec:
         return cls(QuestionKind.MULTIPLE_CHOICE, options, max_choices, allows_cant_say)
 
+    @classmethod
+    def rank(cls, options: int, places: int, *, allows_cant_say: bool = False) -> QuestionSpec:
+        """Put up to ``places`` of ``options`` in order (at least one, unless
+        "can't say" is offered)."""
+        return cls(QuestionKind.RANK, options, places, allows_cant_say)
+
+    @property
+    def is_rank(self) -> bool:
+        return self.kind is QuestionKind.RANK
+
     @property
     def slot_count(self) -> int:
+        if self.is_rank:
+            return self.options * self.max_choices
         return self.options + (1 if self.allows_cant_say else 0)
 
     @property
     def cant_say_slot(self) -> int | None:
-        return self.options if self.allows_cant_say else None
+        return self.options if self.allows_cant_say and not self.is_rank else None
 
     @property
     def weights(self) -> tuple[int, ...]:
-        """Weight of each slot in the sum proof."""
+        """Weight of each slot in the sum proof (a rank has line proofs instead)."""
+        if self.is_rank:
+            raise ValueError("a rank answer is proven line by line (crypto.rank), not by one sum")
         if self.kind is QuestionKind.MULTIPLE_CHOICE and self.allows_cant_say:
             return (1,) * self.options + (self.max_choices,)
         return (1,) * self.slot_count
 
     @property
     def allowed_sums(self) -> tuple[int, ...]:
+        if self.is_rank:
+            raise ValueError("a rank answer is proven line by line (crypto.rank), not by one sum")
         if self.kind is QuestionKind.MULTIPLE_CHOICE:
             return tuple(range(self.max_choices + 1))
         return (1,)
+
+    @property
+    def proof_branches(self) -> int:
+        """(challenge, response) pairs after the slot proofs: the sum proof's, or a rank's line proofs'."""
+        if self.is_rank:
+            return rank_proofs.line_branches(self.options, self.max_choices, self.allows_cant_say)
+        return len(self.allowed_sums)
 
     def to_bytes(self) -> bytes:
         return bytes([self.kind.value, self.options, self.max_choices, int(self.allows_cant_say)])
@@ -228,9 +275,14 @@ class QuestionSpec:
         if answer is CANT_SAY:
             if not self.allows_cant_say:
                 raise InvalidAnswerError('this question does not allow "can\'t say"')
-            values[self.options] = 1
+            if not self.is_rank:
+                values[self.options] = 1
             return tuple(values)
         kind = self.kind
+        if kind is QuestionKind.RANK:
+            # An empty ranking is refused even where the blank matrix stands for "can't say":
+            # that answer is named, so that no member leaves a ranking empty by mistake.
+            return rank_proofs.cells_of(self.options, self.max_choices, answer, False)
         if kind is QuestionKind.YES_NO:
             if type(answer) is not bool:
                 raise InvalidAnswerError("a yes/no answer is True or False")
@@ -267,6 +319,14 @@ class QuestionSpec:
         values = tuple(values)
         if len(values) != self.slot_count or any(v not in (0, 1) for v in values):
             raise InvalidAnswerError("not a 0/1 vector of this question's slots")
+        if self.is_rank:
+            order = rank_proofs.ranking_of(self.options, self.max_choices, values)
+            if order is None:
+                raise InvalidAnswerError("these cells are not a ranking")
+            ranked: Answer = Ranking(order) if order else CANT_SAY
+            if self.slot_values(ranked) != values:
+                raise InvalidAnswerError("no answer to this question gives these slots")
+            return ranked
         ones = tuple(i for i, v in enumerate(values) if v == 1)
         if self.allows_cant_say and ones == (self.options,):
             answer: Answer = CANT_SAY
@@ -372,16 +432,23 @@ def encrypt_ballot(
     for index, (spec, values, nonces, ciphertexts) in enumerate(
         zip(specs, all_values, all_nonces, all_ciphertexts)
     ):
-        proof = prove_vector(
-            public_key,
-            ciphertexts,
-            values,
-            nonces,
-            _question_context(context, definition, ballot_digest, index, spec),
-            allowed_sums=spec.allowed_sums,
-            weights=spec.weights,
-            random_scalar=random_scalar,
-        )
+        question_context = _question_context(context, definition, ballot_digest, index, spec)
+        if spec.is_rank:
+            proof = rank_proofs.prove_rank(
+                public_key, ciphertexts, values, nonces, question_context, options=spec.options,
+                places=spec.max_choices, allows_blank=spec.allows_cant_say, random_scalar=random_scalar,
+            )
+        else:
+            proof = prove_vector(
+                public_key,
+                ciphertexts,
+                values,
+                nonces,
+                question_context,
+                allowed_sums=spec.allowed_sums,
+                weights=spec.weights,
+                random_scalar=random_scalar,
+            )
         encrypted.append(EncryptedAnswer(ciphertexts, proof))
     return EncryptedBallot(tuple(encrypted))
 
@@ -419,14 +486,22 @@ def verify_ballot(
     definition = _definition_digest(specs)
     ballot_digest = _ballot_digest([answer.ciphertexts for answer in ballot.answers])
     for index, (spec, answer) in enumerate(zip(specs, ballot.answers)):
-        if not verify_vector(
-            public_key,
-            answer.ciphertexts,
-            answer.proof,
-            _question_context(context, definition, ballot_digest, index, spec),
-            allowed_sums=spec.allowed_sums,
-            weights=spec.weights,
-        ):
+        question_context = _question_context(context, definition, ballot_digest, index, spec)
+        if spec.is_rank:
+            verified = rank_proofs.verify_rank(
+                public_key, answer.ciphertexts, answer.proof, question_context, options=spec.options,
+                places=spec.max_choices, allows_blank=spec.allows_cant_say,
+            )
+        else:
+            verified = verify_vector(
+                public_key,
+                answer.ciphertexts,
+                answer.proof,
+                question_context,
+                allowed_sums=spec.allowed_sums,
+                weights=spec.weights,
+            )
+        if not verified:
             return False
     return True
 
@@ -466,7 +541,7 @@ def verify_serialized(
         if offset + 2 > len(data):
             return False
         slots, branches = data[offset], data[offset + 1]
-        if slots != spec.slot_count or branches != len(spec.allowed_sums):
+        if slots != spec.slot_count or branches != spec.proof_branches:
             return False
         ciphertexts_at = offset + 2
         proofs_at = ciphertexts_at + slots * CIPHERTEXT_SIZE
@@ -480,15 +555,24 @@ def verify_serialized(
         frame(b"ballot-ciphertexts", *(data[c:p] for c, p, _, _ in regions))
     ).digest()
     for index, (spec, (ciphertexts_at, proofs_at, sum_at, end)) in enumerate(zip(specs, regions)):
-        if not verify_vector_encoded(
-            public_key,
-            data[ciphertexts_at:proofs_at],
-            data[proofs_at:sum_at],
-            data[sum_at:end],
-            _question_context(context, definition, ballot_digest, index, spec),
-            allowed_sums=spec.allowed_sums,
-            weights=spec.weights,
-        ):
+        question_context = _question_context(context, definition, ballot_digest, index, spec)
+        if spec.is_rank:
+            verified = rank_proofs.verify_rank_encoded(
+                public_key, data[ciphertexts_at:proofs_at], data[proofs_at:sum_at], data[sum_at:end],
+                question_context, options=spec.options, places=spec.max_choices,
+                allows_blank=spec.allows_cant_say,
+            )
+        else:
+            verified = verify_vector_encoded(
+                public_key,
+                data[ciphertexts_at:proofs_at],
+                data[proofs_at:sum_at],
+                data[sum_at:end],
+                question_context,
+                allowed_sums=spec.allowed_sums,
+                weights=spec.weights,
+            )
+        if not verified:
             return False
     return True
 
@@ -528,7 +612,8 @@ def deserialize(data: bytes) -> EncryptedBallot:
         if offset + 2 > len(data):
             raise DecodeError("ballot truncated")
         slot_count, branches = data[offset], data[offset + 1]
-        if not (1 <= slot_count <= MAX_OPTIONS + 1 and 1 <= branches <= MAX_OPTIONS + 1):
+        # Each is one byte, so at most 255 (a rank's cells and line proofs reach past MAX_OPTIONS).
+        if not (slot_count >= 1 and branches >= 1):
             raise DecodeError("ballot answer header out of range")
         end = offset + _answer_size(slot_count, branches)
         if end > len(data):
@@ -690,11 +775,14 @@ def _answer_from_json(value: object) -> object:
 
 
 def answer_to_json(answer: Answer) -> object:
-    """An answer as an opening (and the browser) writes it."""
+    """An answer as an opening (and the browser) writes it: a ranking in its
+    order, a multiple choice's options sorted."""
     if answer is CANT_SAY:
         return CANT_SAY_NAME
     if isinstance(answer, (bool, int)):
         return answer
+    if isinstance(answer, Ranking):
+        return list(answer)
     return sorted(answer)
 
 
@@ -813,7 +901,7 @@ def _ciphertext_regions(specs: Sequence[QuestionSpec]) -> tuple[int, list[tuple[
     regions = []
     headers = [len(specs).to_bytes(2, "big")]
     for spec in specs:
-        n, k = spec.slot_count, len(spec.allowed_sums)
+        n, k = spec.slot_count, spec.proof_branches
         headers.append(bytes([n, k]))
         regions.append((offset + 2, n * CIPHERTEXT_SIZE))
         offset += _answer_size(n, k)

@@ -5,6 +5,7 @@ and the logins printed by `make run` always work."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import string
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
+from candidates import demo as candidate_demo
 from core.extensions import db
 from crypto import dkg, sealing
 from crypto.group import Point, Scalar
@@ -26,10 +28,13 @@ from organizer.charting import people, unions
 from organizer.charting.models import BargainingUnit, Department, Person, Shift, Union
 from organizer.conversations import services as conversations
 from organizer.demands import services as demands
+from organizer.escrow import services as escrow
+from organizer.escrow.models import StoryOpening, StoryReaders
 from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, EmployerResponse, Tier
 from organizer.roles import Role
 from organizer.strength import structure_tests
 from organizer.strength.models import StructureTestKind
+from organizer.unit_surveys import pay as unit_pay
 from organizer.unit_surveys import services as unit_surveys
 from surveys import ballot_box, ceremony, definitions, tally
 from surveys.ceremony import CeremonyStatus
@@ -73,6 +78,10 @@ DEMO_LOGINS: list[tuple[str, str, Role, str | None]] = [
 ]
 
 
+#: A job seeker in no union (candidates/): an account with no role, as signing up makes,
+#: and a job search whose card one employer has opened and partly answered.
+DEMO_CANDIDATE = ("candidate@example.org", "Sam (job seeker)")
+
 #: The union's survey key: the trustees who made it together, and how many of them unlock a survey's results.
 DEMO_TRUSTEES = ("organizer@example.org", "steward@example.org", "steward2@example.org")
 DEMO_TRUSTEE_THRESHOLD = 2
@@ -100,6 +109,8 @@ def seed_demo_union() -> Union:
     seed_demands(rng, warehouse, organizer)
     seed_structure_tests(warehouse, organizer)
     seed_conversations(warehouse, organizer)
+    seed_pay_survey(rng, warehouse, organizer)
+    seed_stories(warehouse)
     return union
 
 
@@ -135,7 +146,16 @@ def chart_demo_union(rng: random.Random, *, warehouse_headcount: int | None = No
         _create_login(email, display_name, role, union=union, person=person)
     _name_demo_committee_member(organizer, units[WAREHOUSE])
     seed_survey_key(union, organizer)
+    seed_demo_candidate()
     return union, units
+
+
+def seed_demo_candidate() -> Account:
+    email, display_name = DEMO_CANDIDATE
+    candidate = accounts.create_account(display_name=display_name, email=email, password=DEMO_PASSWORD,
+                                        person=None, roles=[])
+    candidate_demo.seed_job_search(candidate)
+    return candidate
 
 
 #: The demo login an organizer named to the warehouse's organizing committee, for their own department.
@@ -327,6 +347,53 @@ def seed_demands(rng: random.Random, unit: BargainingUnit, organizer, *, endorse
     demands.mark_same_as(steward, nights, pay)
 
 
+#: The warehouse's roles, and the one each demo login chose for itself.
+DEMO_PAY_ROLES = ("Picker", "Packer", "Forklift operator", "Receiver")
+DEMO_LOGIN_ROLES = {"member1@example.org": "Picker", "member2@example.org": "Picker",
+                    "member3@example.org": "Forklift operator", "member4@example.org": "Picker",
+                    "member5@example.org": "Packer", "member6@example.org": "Packer",
+                    "steward@example.org": "Receiver"}
+
+
+def seed_pay_survey(rng: random.Random, unit: BargainingUnit, organizer) -> Survey:
+    """The standard pay survey, answered by the warehouse's members with accounts and released.
+
+    Seven members with accounts are too few to show any role on its own with k = 5
+    (the largest role, three pickers, is under k, and folding roles together would
+    leave "Other" below k): honestly, only the whole warehouse's pay is released,
+    and that is what Lena's pay demand is shown with. Their roles were chosen today,
+    so a launch now would count them in the whole only anyway (the freeze)."""
+    unit_pay.declare_roles(organizer, unit, DEMO_PAY_ROLES)
+    for email, role in DEMO_LOGIN_ROLES.items():
+        unit_pay.choose_role(accounts.find_account_by_email(email), role)
+    # The server unlocks it, as the demo's pulses: the trustees' part is done in their browsers.
+    details = dataclasses.replace(unit_pay.standard_details(unit), key_mode=KeyMode.SERVER_KEY, trustee_threshold=None)
+    survey = unit_pay.create_pay_survey(organizer, unit, details, standard_words=True)
+    unit_pay.launch_pay_survey(organizer, survey)
+    band, tenure, hours = survey.questions
+    for ref in electorate_refs(unit):
+        ballot_box.cast(survey, ref, {band.id: rng.choice([3, 4, 4, 5, 5, 6, 7, 9]),
+                                      tenure.id: rng.randrange(len(tenure.options)),
+                                      hours.id: rng.choice([2, 3, 3, 3])})
+    tally.close(survey)
+    tally.release_with_server_key(survey)
+    survey.opens_at, survey.closes_at = datetime(2026, 11, 19, 8), datetime(2026, 11, 26, 8)
+    survey.opened_on, survey.closed_on = date(2026, 11, 19), date(2026, 11, 26)
+    return survey
+
+
+def seed_stories(unit: BargainingUnit) -> None:
+    """A story of the unit kept in escrow by member1@, for everyone in the unit, locked with
+    the demo's survey key until 30 days from now, when its trustees open it together."""
+    author = accounts.find_account_by_email("member1@example.org")
+    escrow.save_story(author, unit.union, escrow.StoryDetails(
+        title="How [Lena] got the fans back on nights",
+        text="On the third hot night [Lena] took the petition down every aisle. Forty-one of us signed before "
+             "the break.\n\nThe next Monday the fans were on, and they stayed on.",
+        hidden_names=(), unit_id=unit.id, readers=StoryReaders.UNIT, reader_ids=(), opening=StoryOpening.ON_DATE,
+        opens_on=escrow.union_today(unit.union.time_zone) + timedelta(days=30)))
+
+
 def seed_structure_tests(unit: BargainingUnit, organizer) -> None:
     """A majority petition that carried, and a gear day that fell short of its 60%."""
     structure_tests.record(organizer, unit, structure_tests.ActionDetails(StructureTestKind.PETITION, date(2026, 10, 20), 40))
@@ -399,6 +466,9 @@ def logins_text() -> str:
     name = next(display_name for email, display_name, *_ in DEMO_LOGINS if email == DEMO_COMMITTEE_MEMBER)
     lines.append(f"  {Role.COMMITTEE.value:9} {DEMO_COMMITTEE_MEMBER:24} {name}, also a committee member for their "
                  f"own department of {WAREHOUSE}")
+    lines.append(f"  {'candidate':9} {DEMO_CANDIDATE[0]:24} {DEMO_CANDIDATE[1]}, in no union: a job search whose card "
+                 f"one employer has opened and partly answered (make a new link on the job's page to open it as "
+                 f"the employer)")
     trustees = ", ".join(email.split("@")[0] for email in DEMO_TRUSTEES)
     lines.append(f"Survey key: {DEMO_TRUSTEE_THRESHOLD} of {len(DEMO_TRUSTEES)} trustees ({trustees}) unlock a "
                  f"trustee survey's results, each in their own browser, with the passphrase: "

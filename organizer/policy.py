@@ -109,3 +109,21 @@ def require_organizer(actor: Actor, unit_or_union: UnitLike | UnionLike,
 def require_steward(actor: Actor, unit: UnitLike, message: str = "Only the unit's stewards can do that.") -> None:
     if not stewards(actor, unit):
         raise NotAllowed(message)
+
+
+def may_report_problems(actor: Actor, unit: UnitLike) -> bool:
+    """Who reports a problem at work to a unit's stewards: its members, each for themselves."""
+    return is_member_of(actor, unit)
+
+
+def handles_grievances(actor: Actor, unit: UnitLike) -> bool:
+    """Who reads a unit's members' reports and takes them through the grievance steps: its
+    stewards, and nobody else, its union's organizers included (the reports are sealed to
+    the stewards' own keys; organizers see how many reported, never what or who)."""
+    return stewards(actor, unit)
+
+
+def sets_grievance_rules(actor: Actor, unit_or_union: UnitLike | UnionLike) -> bool:
+    """Who sets the days allowed at each grievance step, from when reports are counted,
+    and the places members can also turn to: the union's organizers."""
+    return organizes(actor, unit_or_union)

@@ -22,6 +22,7 @@ from flask_babel import gettext, lazy_gettext, ngettext
 from core import i18n
 from core.extensions import db
 from crypto.ballot import QuestionSpec
+from crypto.rank import MAX_CELLS as MAX_RANK_CELLS
 from surveys.errors import SurveyError
 from surveys.models import DEFAULT_COMMENT_THRESHOLD, KeyMode, Question, QuestionType, Survey, SurveyKind
 
@@ -35,6 +36,17 @@ MAX_INTRO = 2000
 MAX_PROMPT = 500
 MAX_OPTIONS = 20
 MAX_QUESTIONS = 40
+#: The most places a rank question asks for: 20 options in 10 places are 200
+#: encrypted cells, within a ballot's 255 (crypto.rank.MAX_CELLS), and a member
+#: asked to order more than ten things orders the rest at random.
+MAX_RANKED = 10
+#: The places of a ranking as a page names them, from the first.
+PLACE_NAMES = (lazy_gettext("1st"), lazy_gettext("2nd"), lazy_gettext("3rd"), lazy_gettext("4th"),
+               lazy_gettext("5th"), lazy_gettext("6th"), lazy_gettext("7th"), lazy_gettext("8th"),
+               lazy_gettext("9th"), lazy_gettext("10th"))
+#: The kinds of question whose options are words (an organizer's, or the standard ones).
+WORDED_OPTION_TYPES = (QuestionType.SCALE, QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE,
+                       QuestionType.RANK)
 #: PRIVACY.md invariant 5 and 10: a quorum of one is one person who can read
 #: everything, which is what the server-held key already is, said plainly.
 MIN_TRUSTEE_QUORUM = 2
@@ -169,10 +181,15 @@ def _require_draft(survey: Survey) -> None:
 def add_question(
     survey: Survey, *, type: QuestionType, prompt: str, options: list[str] | None = None,
     max_choices: int = 1, allows_cant_say: bool = False, subject_ref: str | None = None,
-    translations: Mapping[str, QuestionWording] | None = None,
+    translations: Mapping[str, QuestionWording] | None = None, most_options: int = MAX_OPTIONS,
+    max_ranked: int | None = None,
 ) -> Question:
     """Add a question in the survey's own language, and, in `translations`, in
-    others (each checked as `write_wording` checks it)."""
+    others (each checked as `write_wording` checks it). `most_options` lets the
+    app's own questions (a pay survey's bands) hold more options than a
+    question an organizer types, up to what a ballot can carry. A rank question
+    takes its number of places as `max_ranked` (or, as the question form sends
+    it, `max_choices`)."""
     _require_draft(survey)
     if len(survey.questions) >= MAX_QUESTIONS:
         raise SurveyError(gettext("A survey has at most %(max)d questions.", max=MAX_QUESTIONS))
@@ -184,10 +201,10 @@ def add_question(
         options = _scale_labels(options, survey.language)
     elif type == QuestionType.YES_NO:
         options = ["Yes", "No"]
-    elif type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
-        if not 2 <= len(options) <= MAX_OPTIONS:
+    elif type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE, QuestionType.RANK):
+        if not 2 <= len(options) <= most_options:
             raise SurveyError(gettext("Give between %(low)d and %(high)d options, one per line.", low=2,
-                                      high=MAX_OPTIONS), field="options")
+                                      high=most_options), field="options")
         if len({option.casefold() for option in options}) != len(options):
             raise SurveyError(gettext("Each option must be different."), field="options")
     else:
@@ -196,6 +213,8 @@ def add_question(
         if not 1 <= max_choices <= len(options):
             raise SurveyError(gettext("At most this many choices must be between 1 and the number of options."),
                               field="max_choices")
+    elif type == QuestionType.RANK:
+        max_choices = _places(max_ranked if max_ranked is not None else max_choices, len(options))
     else:
         max_choices = 1
     number = len(survey.questions) + 1
@@ -212,6 +231,23 @@ def add_question(
     db.session.add(question)
     db.session.flush()
     return question
+
+
+def _places(places: int, options: int) -> int:
+    """A rank question's number of places, refused unless it is 1 to the number of its options (and MAX_RANKED)."""
+    if not isinstance(places, int) or places < 1:
+        raise SurveyError(gettext("Ask for at least 1 place: how many options each member puts in order."),
+                          field="max_choices")
+    if places > options:
+        raise SurveyError(ngettext(
+            "A ranking cannot have more places than options: this question has %(num)d option, so ask for at "
+            "most %(num)d place.",
+            "A ranking cannot have more places than options: this question has %(num)d options, so ask for at "
+            "most %(num)d places.", options), field="max_choices")
+    if places > MAX_RANKED or options * places > MAX_RANK_CELLS:
+        raise SurveyError(gettext("Ask members to put at most %(max)d options in order.",
+                                  max=min(MAX_RANKED, MAX_RANK_CELLS // options)), field="max_choices")
+    return places
 
 
 def add_standard_question(survey: Survey, *, type: QuestionType, word: Callable[[], QuestionWording],
@@ -334,7 +370,7 @@ def _checked_wording(survey: Survey, type: QuestionType, options: list[str], lan
     if len(prompt) > MAX_PROMPT:
         raise SurveyError(gettext("Question %(number)d: keep it to %(max)d characters.", number=number,
                                   max=MAX_PROMPT), field=f"{field_prefix}prompt")
-    if type not in (QuestionType.SCALE, QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+    if type not in WORDED_OPTION_TYPES:
         return {"prompt": prompt, "options": []}
     if not given and type == QuestionType.SCALE and options == default_scale_labels(survey.language):
         given = default_scale_labels(language)
@@ -376,6 +412,8 @@ def question_spec(question: Question) -> QuestionSpec:
     if question.type == QuestionType.MULTIPLE_CHOICE:
         return QuestionSpec.multiple_choice(len(question.options), question.max_choices,
                                             allows_cant_say=question.allows_cant_say)
+    if question.type == QuestionType.RANK:
+        return QuestionSpec.rank(len(question.options), question.max_ranked, allows_cant_say=question.allows_cant_say)
     raise ValueError("free-text questions are sealed, not encrypted as vectors")
 
 

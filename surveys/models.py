@@ -48,6 +48,8 @@ class SurveyKind(enum.StrEnum):
     ENDORSEMENT = "endorsement"
     BARGAINING = "bargaining"
     VOTE = "vote"
+    #: Pay by role, in bands (organizer.unit_surveys.pay, surveys.pay).
+    PAY = "pay"
 
     @property
     def default_threshold(self) -> int:
@@ -72,6 +74,8 @@ class QuestionType(enum.StrEnum):
     SINGLE_CHOICE = "single_choice"
     MULTIPLE_CHOICE = "multiple_choice"
     FREE_TEXT = "free_text"
+    #: Put up to `max_ranked` of the options in order (crypto.rank).
+    RANK = "rank"
 
 
 class SurveyStateError(Exception):
@@ -225,13 +229,13 @@ class Question(db.Model):
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
     #: Order on the form, from 0.
     position: Mapped[int]
-    #: scale, yes_no, single_choice, multiple_choice or free_text.
+    #: scale, yes_no, single_choice, multiple_choice, free_text or rank.
     type: Mapped[QuestionType] = mapped_column(enum_column(QuestionType))
     #: The question as asked.
     prompt: Mapped[str] = mapped_column(sa.String(500))
     #: Option labels (choices), or the scale's labels from 1 up.
     options: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    #: Multiple choice: at most this many options.
+    #: Multiple choice: at most this many options. Rank: this many places (`max_ranked`).
     max_choices: Mapped[int] = mapped_column(default=1)
     #: Whether "can't say" is offered.
     allows_cant_say: Mapped[bool] = mapped_column(default=False)
@@ -247,6 +251,11 @@ class Question(db.Model):
     @property
     def is_free_text(self) -> bool:
         return self.type == QuestionType.FREE_TEXT
+
+    @property
+    def max_ranked(self) -> int:
+        """A rank question's number of places, m: a member puts up to m options in order."""
+        return self.max_choices
 
     def is_written_in(self, language: str | None) -> bool:
         """Whether its prompt (and options) exist in `language`, its survey's own included."""

@@ -8,9 +8,9 @@ question. Participation is read here too, and only once a survey has closed
 (PRIVACY.md invariants 9 and 10: no live count exists for anyone to watch).
 
 Below the reads is the presentation every results page and export shares:
-per question counts and shares with 95% Wilson intervals, participation, the
-breakdowns (withheld cells named, never filled in), comments, and the trend
-across pulse rounds."""
+per question counts and shares with 95% Wilson intervals (a rank question's
+as a ranking by points), participation, the breakdowns (withheld cells named,
+never filled in), comments, and the trend across pulse rounds."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from sqlalchemy.orm import joinedload
 
 from core.charts import Point, Series, share_trend_chart
 from core.extensions import db
 from core.i18n import current_language, format_day
-from surveys.definitions import ballot_questions
+from surveys.definitions import PLACE_NAMES, ballot_questions
 from surveys.models import (
     EligibleVoter,
     Question,
@@ -251,9 +251,57 @@ class OptionRow:
 
 
 @dataclass(frozen=True)
+class RankedOption:
+    """One option of a rank question, as released."""
+
+    label: str
+    #: Its index among the question's options.
+    option: int
+    #: How many put it in each place, the first place first.
+    by_place: tuple[int, ...]
+    #: Its points (`place_points`): what orders the ranking.
+    points: int
+    #: Those who put it in any of the places, as a share of everyone who answered, with its interval.
+    chosen: OptionRow
+
+
+@dataclass(frozen=True)
+class RankResult:
+    """A rank question's released counts as a ranking: options by points, most first."""
+
+    places: int
+    options: list[RankedOption]
+    #: Those who put nothing in order (“can't say”), where the question offers it.
+    cant_say: OptionRow | None
+
+    @property
+    def points(self) -> tuple[int, ...]:
+        return place_points(self.places)
+
+    @property
+    def place_names(self) -> list[str]:
+        return [str(name) for name in PLACE_NAMES[:self.places]]
+
+    def scoring(self) -> str:
+        """How the points are counted, in a sentence for the page."""
+        worth = " · ".join(
+            ngettext("%(place)s place: %(num)d point", "%(place)s place: %(num)d points", points, place=name)
+            for name, points in zip(self.place_names, self.points))
+        return gettext("Points (a Borda count): %(worth)s. Options are in order of points; a tie goes to the one "
+                       "more people put first.", worth=worth)
+
+    def chosen_heading(self) -> str:
+        if self.places == 1:
+            return gettext("Put it first")
+        return gettext("In their top %(num)d", num=self.places)
+
+
+@dataclass(frozen=True)
 class QuestionResult:
     question: Question
     rows: list[OptionRow]
+    #: A rank question's ranking (its `rows` are then each option's `chosen`, in the ranking's order).
+    ranking: RankResult | None = None
 
 
 @dataclass(frozen=True)
@@ -288,12 +336,54 @@ def _labels(question: Question) -> list[str]:
     return labels + ([gettext("Can't say")] if question.allows_cant_say else [])
 
 
+def place_points(places: int) -> tuple[int, ...]:
+    """What each place of a ranking is worth, from the first: m points for a first
+    place down to 1 for the m-th (a Borda count over the places asked for; an
+    option left out scores nothing). The proofs of crypto.rank make every ballot
+    fill its places in order, so a place means the same on every ballot."""
+    return tuple(range(places, 0, -1))
+
+
+def counts_by_option(question: Question, counts: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    """A rank question's released counts, per option: how many put it in each place."""
+    places = question.max_ranked
+    if len(counts) != len(question.options) * places:
+        raise ValueError("these counts are not the cells of this rank question")
+    return tuple(tuple(counts[i * places:(i + 1) * places]) for i in range(len(question.options)))
+
+
+def rank_result(question: Question, counts: tuple[int, ...], respondents: int) -> RankResult:
+    """The ranking a rank question's counts give: per option its counts by place,
+    points and the share who put it in any place (95% Wilson interval), ordered by
+    points, then by first places, then as the question lists them."""
+    points = place_points(question.max_ranked)
+    labels = question.options_in(current_language())
+    ranked = []
+    for index, by_place in enumerate(counts_by_option(question, counts)):
+        chosen = sum(by_place)
+        ranked.append(RankedOption(labels[index], index, by_place, sum(p * c for p, c in zip(points, by_place)),
+                                   OptionRow(labels[index], chosen, chosen / respondents,
+                                             *wilson_interval(chosen, respondents))))
+    ranked.sort(key=lambda option: (-option.points, -option.by_place[0], option.option))
+    cant_say = None
+    if question.allows_cant_say:
+        # Every ballot fills the first place unless it says "can't say" (crypto.rank).
+        blank = respondents - sum(option.by_place[0] for option in ranked)
+        cant_say = OptionRow(gettext("Can't say"), blank, blank / respondents, *wilson_interval(blank, respondents))
+    return RankResult(question.max_ranked, ranked, cant_say)
+
+
 def _group_result(group: ReleasedGroup) -> GroupResult:
     if not group.is_shown:
         return GroupResult(group, None)
     n = group.respondents
     results = []
     for counted in group.questions:
+        if counted.question.type == QuestionType.RANK:
+            ranking = rank_result(counted.question, counted.counts, n)
+            rows = [option.chosen for option in ranking.options] + ([ranking.cant_say] if ranking.cant_say else [])
+            results.append(QuestionResult(counted.question, rows, ranking))
+            continue
         rows = [OptionRow(label, count, count / n, *wilson_interval(count, n))
                 for label, count in zip(_labels(counted.question), counted.counts, strict=True)]
         results.append(QuestionResult(counted.question, rows))

@@ -56,6 +56,8 @@ class AuditAction(LabelledEnum):
     # Who charts which department: a committee member named for one sees its coworkers.
     COMMITTEE_NAMED = "committee_named", lazy_gettext("Named to the organizing committee")
     COMMITTEE_REMOVED = "committee_removed", lazy_gettext("Removed from the organizing committee")
+    # Stories in escrow that wait for the union's recognition open once an organizer records it.
+    UNION_RECOGNISED = "union_recognised", lazy_gettext("Union recognised")
 
 
 class AuditEntry(db.Model):

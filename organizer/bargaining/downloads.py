@@ -105,11 +105,13 @@ class _About:
 
 
 def fingerprint(stored: StoredRanking, strength: metrics.UnitStrength, language: str) -> str:
-    """What a PDF in `language` shows that can change: the ranked items and the strength, as
-    the card words it in that language."""
+    """What a PDF in `language` shows that can change: the ranked items, the strength, as
+    the card words it in that language, and the pay beside its pay items (read as drawn)."""
     with i18n.in_language(language):
         card = repr([(str(label), str(text)) for label, text in strength.card.lines()])
-    return hashlib.sha256((prepared.digest(stored) + card).encode()).hexdigest()
+        pay = repr(sorted((demand_id, context.text_lines())
+                          for demand_id, context in summary.pay_of_stored(strength.unit, stored).items()))
+    return hashlib.sha256((prepared.digest(stored) + card + pay).encode()).hexdigest()
 
 
 def _files_of(unit_id: int) -> dict[str, tuple[str, _About]]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 
 from flask_babel import gettext, lazy_gettext, ngettext
 from fpdf import FPDF
@@ -35,6 +36,7 @@ from core.pdf import BODY_FONT, MISSING_MARK
 from organizer.bargaining.summary import QUESTIONS, BargainingSummary, RankedItems, SummaryAnswer, SummaryItem
 from organizer.demands.models import EmployerResponse
 from organizer.strength.metrics import Backing
+from organizer.unit_surveys.pay import PayContext
 
 #: What Markdown (and the HTML it may carry) would read as markup anywhere in a line: escaped in
 #: every text that is not the summary's own. Text never starts a line, so list and heading markers
@@ -129,10 +131,10 @@ def to_markdown(summary: BargainingSummary) -> str:
     for section in summary.demand_sections:
         out += ["", f"### {_md(section.category.label)}", ""]
         for rank, item in enumerate(section.items, 1):
-            out += _markdown_item(rank, item)
+            out += _markdown_item(rank, item, summary.pay.get(item.demand.id))
     out += ["", f"## {QUESTIONS}", ""]
     for rank, item in enumerate(summary.questions, 1):
-        out += _markdown_item(rank, item)
+        out += _markdown_item(rank, item, summary.pay.get(item.demand.id))
     if not summary.questions:
         out.append(gettext("None."))
     out += ["", f"## {gettext('Comments released from the latest pulse')}", ""]
@@ -144,14 +146,19 @@ def _trend_headings() -> list[str]:
     return [gettext("Round closed"), gettext("Answered yes"), gettext("Answered, of those asked")]
 
 
-def _markdown_item(rank: int, item: SummaryItem) -> list[str]:
+def pay_texts(pay: PayContext | None) -> list[str]:
+    """A pay item's pay, one sentence per scale: the role of those raising it, or the unit's."""
+    return pay.text_lines() if pay is not None else []
+
+
+def _markdown_item(rank: int, item: SummaryItem, pay: PayContext | None = None) -> list[str]:
     d = item.demand
     backing = gettext("Coworker backing: %(backing)s", backing=_md(backing_text(item.backing)))
     answer = gettext("Employer's answer: %(answer)s", answer=_md(response_text(item)))
     # The rank is the list's marker, which Markdown reads only as plain digits.
     lines = [f"{rank}. **{_md(d.text)}**",
              f"   - {d.tier.label} · {d.basis.rests_on} · {_md(raised_text(item))} · {score_text(item)}",
-             f"   - {backing}", f"   - {answer}"]
+             f"   - {backing}", *(f"   - {_md(line)}" for line in pay_texts(pay)), f"   - {answer}"]
     earlier = earlier_texts(item)
     if earlier:
         answers = "; ".join(_md(text) for text in earlier)
@@ -166,7 +173,8 @@ CSV_COLUMNS = [lazy_gettext("section"), lazy_gettext("category"), lazy_gettext("
                lazy_gettext("kind"), lazy_gettext("tier"), lazy_gettext("basis"), lazy_gettext("raised_by"),
                lazy_gettext("named"), lazy_gettext("backing_weight"), lazy_gettext("backing_answers"),
                lazy_gettext("backing_agree"), lazy_gettext("score"), lazy_gettext("employer_response"),
-               lazy_gettext("employer_response_note"), lazy_gettext("responded_on"), lazy_gettext("earlier_responses")]
+               lazy_gettext("employer_response_note"), lazy_gettext("responded_on"), lazy_gettext("earlier_responses"),
+               lazy_gettext("pay_in_role")]
 
 
 def _cell(value: object) -> str:
@@ -181,8 +189,10 @@ def _earlier_cell(item: SummaryItem) -> str:
                      for a in item.demand.earlier_answers)
 
 
-def to_csv(summary: BargainingSummary | RankedItems) -> str:
-    """The items, one row each (the CSV holds nothing else: a summary's ranked items are enough)."""
+def to_csv(summary: BargainingSummary | RankedItems, pay: Mapping[int, PayContext] | None = None) -> str:
+    """The items, one row each (the CSV holds nothing else: a summary's ranked items are enough);
+    a pay item's pay from `pay` (by demand id), or from the summary's own."""
+    pay = pay if pay is not None else getattr(summary, "pay", {})
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([str(column) for column in CSV_COLUMNS])
@@ -198,7 +208,8 @@ def to_csv(summary: BargainingSummary | RankedItems) -> str:
                 item.backing.answers if item.backing.is_known else "",
                 item.backing.agree if item.backing.is_known else "", f"{item.score:.3f}",
                 latest.response.value if latest else "no_answer", latest.note if latest else None,
-                latest.recorded_on if latest else None, _earlier_cell(item))])
+                latest.recorded_on if latest else None, _earlier_cell(item),
+                "\n".join(pay_texts(pay.get(d.id))))])
     return buffer.getvalue()
 
 
@@ -333,12 +344,12 @@ def _render(summary: BargainingSummary, *, explain_missing: bool) -> _SummaryPDF
     pdf.para(str(summary.score_rule), size=8, muted=True)
     for section in summary.demand_sections:
         pdf.heading(str(section.category.label), 12, space_before=4)
-        _pdf_items(pdf, section.items)
+        _pdf_items(pdf, section.items, summary.pay)
     if not summary.demand_sections:
         pdf.para(gettext("No demands yet."))
     pdf.heading(str(QUESTIONS))
     if summary.questions:
-        _pdf_items(pdf, summary.questions)
+        _pdf_items(pdf, summary.questions, summary.pay)
     else:
         pdf.para(gettext("None."))
     pdf.heading(gettext("Comments released from the latest pulse"))
@@ -391,14 +402,15 @@ def _pdf_trend(pdf: _SummaryPDF, summary: BargainingSummary) -> None:
             table.row(list(row))
 
 
-def _pdf_items(pdf: _SummaryPDF, items: list[SummaryItem]) -> None:
+def _pdf_items(pdf: _SummaryPDF, items: list[SummaryItem], pay: Mapping[int, PayContext]) -> None:
     with pdf.table_of(_ITEM_COLUMNS, size=8.5, headings=_ITEM_HEADINGS) as table:
         for rank, item in enumerate(items, 1):
             d, latest = item.demand, item.demand.latest_answer
             answer = answer_text(latest) if latest is not None else gettext("No answer recorded")
             if d.earlier_answers:
                 answer += "\n" + gettext("Earlier:") + "\n" + "\n".join(answer_text(a) for a in d.earlier_answers)
-            table.row([format_number(rank), d.text, f"{d.tier.label}\n{d.basis.rests_on}\n{score_text(item)}",
+            text = "\n".join([d.text, *pay_texts(pay.get(d.id))])
+            table.row([format_number(rank), text, f"{d.tier.label}\n{d.basis.rests_on}\n{score_text(item)}",
                        "\n".join([members_text(item), *item.attributed_to]), backing_text(item.backing), answer],
                       styles={5: FontFace(fill_color=_ANSWER_TINT[latest.response])} if latest is not None else None)
 

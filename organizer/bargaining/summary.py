@@ -11,7 +11,7 @@ Nothing in it names a member unless that member marked the demand attributable."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext, lazy_gettext
@@ -31,9 +31,11 @@ from organizer.bargaining.ranking import (  # noqa: F401 - the summary's parts, 
 )
 from organizer.bargaining.ranking import StoredRanking
 from organizer.charting.models import BargainingUnit
+from organizer.demands import services as demands
 from organizer.demands.models import Category, Tier
 from organizer.errors import DomainError, NotAllowed
 from organizer.strength import metrics
+from organizer.unit_surveys.pay import PayContext
 from surveys import results
 from surveys.results import Trend, trend_chart, trend_of
 
@@ -61,6 +63,8 @@ class BargainingSummary:
     #: Released comments of the latest pulse, in their released (shuffled) order.
     comments: list[str]
     score_rule: str = SCORE_RULE
+    #: Pay items' pay, by demand id: the released scales of the roles of those raising them.
+    pay: dict[int, PayContext] = field(default_factory=dict)
 
     @property
     def items(self) -> list[SummaryItem]:
@@ -99,7 +103,20 @@ def assemble(unit: BargainingUnit, ranked: RankedItems, *, with_chart: bool = Tr
         trend=trend_of(pulse) if pulse is not None else None,
         trend_chart=trend_chart(pulse) if pulse is not None and with_chart else None,
         tier_counts=ranked.tier_counts, demand_sections=ranked.demand_sections, questions=ranked.questions,
-        comments=_comments(unit_strength))
+        comments=_comments(unit_strength), pay=pay_of(unit, ranked.items))
+
+
+def pay_of_stored(unit: BargainingUnit, stored: StoredRanking) -> dict[int, PayContext]:
+    """`pay_of` for every pay item of stored ranked items, decoding only theirs (keys are stored
+    sorted, so a pay item's line holds `"category": "pay"`; member text cannot: its quotes are escaped)."""
+    marker = b'"category": "%s"' % Category.PAY.value.encode()
+    return pay_of(unit, [stored.item(index) for index, line in enumerate(stored.lines) if marker in line])
+
+
+def pay_of(unit: BargainingUnit, items: list[SummaryItem]) -> dict[int, PayContext]:
+    """The pay beside each pay item, read as the summary is drawn (a pay survey released
+    since the items were ranked shows at once)."""
+    return demands.pay_of_items(unit, [item.demand.id for item in items if item.demand.category == Category.PAY])
 
 
 # -- a page of it on screen -----------------------------------------------------------------------
@@ -146,6 +163,8 @@ class SummaryPage:
     #: What the page's items were ranked from, for telling whether a download is as new.
     ranking: StoredRanking
     score_rule: str = SCORE_RULE
+    #: The page's pay items' pay, by demand id.
+    pay: dict[int, PayContext] = field(default_factory=dict)
 
     @property
     def first_shown(self) -> int:
@@ -177,12 +196,13 @@ def summary_page(actor: Account, unit: BargainingUnit, page: int = 1, per_page: 
     unit_strength = metrics.unit_strength(unit)
     pulse = unit_strength.pulse
     start = (page - 1) * per_page
+    blocks = _blocks(stored, start, min(start + per_page, len(stored)))
     return SummaryPage(
         unit=unit, generated_on=today(), strength=unit_strength, tier_counts=stored.tier_counts,
-        blocks=_blocks(stored, start, min(start + per_page, len(stored))), matching=len(stored),
+        blocks=blocks, matching=len(stored),
         demand_items=len(stored) - stored.questions, page=page, pages=pages, per_page=per_page,
         trend_chart=trend_chart(pulse) if pulse is not None and page == 1 else None,
         comments=[c.text for c in results.released_comments(pulse, COMMENTS_ON_THE_PAGE)] if pulse and page == 1
         else [] if page == 1 else None,
         comment_count=results.released_comment_count(pulse) if pulse is not None and page == 1 else 0,
-        ranking=stored)
+        ranking=stored, pay=pay_of(unit, [item for block in blocks for _, item in block.rows]))

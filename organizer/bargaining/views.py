@@ -15,6 +15,7 @@ from organizer.bargaining.forms import SummaryPageForm
 from organizer.charting.forms import ConfirmForm
 from organizer.demands.loaders import get_unit_for_demand_readers_or_404
 from organizer.demands.views import demands_bp
+from organizer.grievances import counts as grievance_counts
 from organizer.roles import Role
 
 readers_required = role_required(Role.STEWARD, Role.ORGANIZER)
@@ -26,8 +27,13 @@ readers_required = role_required(Role.STEWARD, Role.ORGANIZER)
 #: the Markdown no drawing), in the language of whoever asks; the PDF is made ahead (`downloads`).
 EXPORTS = {
     "md": ("text/markdown", lambda unit: exports.to_markdown(summary.build(current_user, unit, with_chart=False))),
-    "csv": ("text/csv", lambda unit: exports.to_csv(summary.ranked_items(current_user, unit))),
+    "csv": ("text/csv", lambda unit: _csv(unit)),
 }
+
+
+def _csv(unit) -> str:
+    ranked = summary.ranked_items(current_user, unit)
+    return exports.to_csv(ranked, summary.pay_of(unit, ranked.items))
 
 
 @demands_bp.route("/units/<int:unit_id>/summary")
@@ -38,7 +44,7 @@ def bargaining_summary(unit_id: int):
     valid = not request.args or form.validate()
     page = summary.summary_page(current_user, unit, (form.page.data or 1) if valid else 1)
     return render_template("demands/summary.html", summary=page, pdf=downloads.pdf_state(page, i18n.current_language()),
-                           page_form=form,
+                           page_form=form, reported=grievance_counts.released_counts(unit),
                            confirm_form=ConfirmForm()), 200 if valid else 400
 
 

@@ -19,7 +19,7 @@ from organizer.charting.models import BargainingUnit
 from organizer.errors import DomainError
 # The importance ontology lives on organizer/'s floor (the unit pulse, a layer
 # below, offers its categories too); re-exported here, where demands use it.
-from organizer.ontology import Basis, Category, DemandKind, Tier  # noqa: F401
+from organizer.ontology import Basis, Category, DemandKind, EmployerResponse, Tier  # noqa: F401
 from surveys.models import Survey, SurveyState
 
 
@@ -30,13 +30,6 @@ class ClaimSection(LabelledEnum):
     #: a year's performance claims and achievements
     PERFORMANCE = "performance", lazy_gettext("Performance and achievements")
     NEED = "need", lazy_gettext("Needs (training, accommodation)")  #: human needs: training, accommodation
-
-
-class EmployerResponse(LabelledEnum):
-    SUPPORTS = "supports", lazy_gettext("Supports")
-    PARTLY = "partly", lazy_gettext("Partly")
-    REFUSES = "refuses", lazy_gettext("Refuses")
-    NO_ANSWER = "no_answer", lazy_gettext("No answer")
 
 
 class EndorsementState(enum.StrEnum):

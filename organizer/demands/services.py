@@ -42,6 +42,7 @@ from organizer.demands.models import (
 from organizer.errors import DomainError, NotAllowed
 from organizer.roles import Role
 from organizer.strength import metrics
+from organizer.unit_surveys import pay as unit_pay
 from organizer.unit_surveys import services as unit_surveys
 from organizer.unit_surveys.services import electorate
 from surveys import definitions, launch
@@ -625,9 +626,13 @@ class DemandInContext:
     claims: list[tuple[Claim, metrics.Backing]]
     #: The author's display name, only when they made the demand attributable.
     attributed_to: str | None
+    #: A pay demand's pay: the released scale of its author's role, or the unit's (see `unit_surveys.pay`).
+    pay: unit_pay.PayContext | None = None
 
 
-def in_context(unit: BargainingUnit, demands: list[Demand]) -> list[DemandInContext]:
+def in_context(unit: BargainingUnit, demands: list[Demand], *, viewer: Account | None = None) -> list[DemandInContext]:
+    """The demands with their collective context. `viewer`: who is looking, so that their own pay
+    demands show their own role (to anyone else, a role shows only as `unit_surveys.pay` allows)."""
     claims = [claim for demand in demands for claim in demand.claims]
     weights = metrics.backings(unit, [*demands, *claims])
     # The names their authors allowed, and no other column of any account: one statement, always
@@ -635,10 +640,26 @@ def in_context(unit: BargainingUnit, demands: list[Demand]) -> list[DemandInCont
     names = dict(db.session.execute(
         sa.select(Demand.id, Account.display_name).join(Account, Account.id == Demand.account_id)
         .where(Demand.id.in_([demand.id for demand in demands if demand.is_attributable]))).all())
+    pay = unit_pay.pay_contexts(unit, {demand.id: [demand.account_id] for demand in demands
+                                       if demand.category == Category.PAY}, viewer=viewer)
     return [
         DemandInContext(
             demand=demand, backing=weights[demand.subject_ref],
             claims=[(claim, weights[claim.subject_ref]) for claim in demand.claims],
-            attributed_to=names.get(demand.id) if demand.is_attributable else None)
+            attributed_to=names.get(demand.id) if demand.is_attributable else None, pay=pay.get(demand.id))
         for demand in demands
     ]
+
+
+def pay_of_items(unit: BargainingUnit, demand_ids: Sequence[int]) -> dict[int, unit_pay.PayContext]:
+    """The pay each of these listed demands (pay items of the bargaining summary, by id) is shown
+    with: the released scales of the roles of every member raising it, its author and the
+    authors of the demands combined with it, as anyone but an author sees them."""
+    ids = sorted(set(demand_ids))
+    raisers: dict[int, list[int]] = {}
+    for demand_id, account_id, same_as_id in db.session.execute(
+            sa.select(Demand.id, Demand.account_id, Demand.same_as_id).where(
+                Demand.unit_id == unit.id, sa.or_(Demand.id.in_(ids), Demand.same_as_id.in_(ids)))
+            .order_by(Demand.id)):
+        raisers.setdefault(same_as_id if same_as_id in ids else demand_id, []).append(account_id)
+    return unit_pay.pay_contexts(unit, raisers)

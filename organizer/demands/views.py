@@ -35,10 +35,12 @@ from organizer.demands.loaders import (
 from organizer.demands.models import Basis, Category, ClaimSection, Demand, DemandKind, EmployerResponse, Tier
 from organizer.roles import Role
 from organizer.strength import metrics
+from organizer.unit_surveys import pay
 from organizer.unit_surveys import services as unit_surveys
 from organizer.unit_surveys.loaders import get_survey_for_viewer_or_404
 from organizer.unit_surveys.views import surveys_bp
 from surveys.errors import SurveyError
+from surveys.models import SurveyKind
 from surveys.results import results_of
 
 demands_bp = Blueprint("demands", __name__)
@@ -64,7 +66,7 @@ def _details(form: DemandForm) -> demands.DemandDetails:
 def my_demands():
     unit = demands.member_unit(current_user)
     return render_template("demands/my_demands.html", unit=unit, strength=metrics.unit_strength(unit),
-                           items=demands.in_context(unit, demands.demands_of(current_user)),
+                           items=demands.in_context(unit, demands.demands_of(current_user), viewer=current_user),
                            confirm_form=ConfirmForm())
 
 
@@ -299,6 +301,9 @@ def results(survey_id: int):
         unit_surveys.require_released(survey)
     except SurveyError as refused:
         return _not_open(survey, refused)
+    if survey.kind == SurveyKind.PAY:
+        return render_template("surveys/pay_results.html", survey=survey, unit=unit, view=results_of(survey),
+                               pay=pay.pay_results(survey), who_can_decrypt=unit_surveys.who_can_decrypt(survey))
     return render_template("surveys/results.html", survey=survey, unit=unit,
                            view=results_of(survey), subjects=demands.subject_texts(survey.questions),
                            who_can_decrypt=unit_surveys.who_can_decrypt(survey))

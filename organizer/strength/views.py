@@ -16,6 +16,7 @@ from organizer.charting.forms import ConfirmForm
 from organizer.charting.loaders import get_unit_for_organizer_or_404
 from organizer.charting.models import BargainingUnit
 from organizer.charting.views import organizing_bp
+from organizer.grievances import counts as grievance_counts
 from organizer.roles import Role
 from organizer.strength import metrics, structure_tests, temperature
 from organizer.strength.forms import WINDOW_PREFIX, EvidenceWindowForm, StructureTestForm, TemperatureCheckForm
@@ -39,6 +40,7 @@ def _strength_page(unit: BargainingUnit, form: StructureTestForm | None = None,
         confirm_form=ConfirmForm(), one_off_pulses=temperature.one_off_pulses(unit),
         temperature_form=TemperatureCheckForm(), window_range=unions.EVIDENCE_WINDOW_RANGE,
         headcount_bounds=structure_tests.headcount_bounds(strength.headcount) if strength.headcount else None,
+        reported=grievance_counts.released_counts(unit),
     ), 400 if refused else 200
 
 

@@ -39,6 +39,8 @@ from core.clock import utcnow
 from core.templating import untranslated
 from core.timezones import DEFAULT_TIME_ZONE, to_local
 from organizer.errors import DomainError
+from organizer.unit_surveys.rank_answers import RankField, rank_help, ranking_answer
+from organizer.unit_surveys.pay import STANDARD_TITLE, BandList, BandSteps, PayBasis, PaySurveyDetails
 from organizer.unit_surveys.services import SERVER_KEY_RISK, device_encryption_by_default
 from surveys.ballot_box import CANT_SAY, MAX_COMMENT
 from surveys.definitions import (
@@ -55,6 +57,7 @@ from surveys.definitions import (
 )
 from surveys.keys import MIN_PASSPHRASE
 from surveys.models import KeyMode, Question, QuestionType, SurveyKind
+from surveys.pay import parse_amount
 
 CANT = "cant"
 
@@ -71,6 +74,7 @@ QUESTION_TYPE_LABELS = {
     QuestionType.SINGLE_CHOICE: lazy_gettext("Pick one"),
     QuestionType.MULTIPLE_CHOICE: lazy_gettext("Pick several"),
     QuestionType.FREE_TEXT: lazy_gettext("Written comment"),
+    QuestionType.RANK: lazy_gettext("Put in order"),
 }
 
 #: The farthest ahead a survey may open or close: a later time is a typing slip
@@ -127,7 +131,8 @@ class SurveyForm(FlaskForm):
     standard_questions = BooleanField(
         lazy_gettext("Start with the standard questions"), default=True,
         description=lazy_gettext("Pulse: support for the union, willingness to act, the issues that matter most, "
-                                 "and a comment. Vote: the yes-or-no question. Other kinds start with no "
+                                 "and a comment. Bargaining: the parts of the job put in order, and how satisfied "
+                                 "members are with each. Vote: the yes-or-no question. Other kinds start with no "
                                  "questions."))
 
     def validate_trustee_threshold(self, field: IntegerField) -> None:
@@ -208,7 +213,8 @@ class QuestionForm(FlaskForm):
     # Its help names the standard scale labels in the draft's own language: see `question_form_for`.
     max_choices = IntegerField(lazy_gettext("At most this many choices"), default=1,
                                validators=[Optional(), NumberRange(1, 20)],
-                               description=lazy_gettext("Only for “pick several”."))
+                               description=lazy_gettext("For “pick several”: at most this many. For “put in "
+                                                        "order”: how many places (the top 3, say)."))
     allows_cant_say = BooleanField(lazy_gettext("Offer \u201ccan't say\u201d"))
 
     def validate_options(self, field: TextAreaField) -> None:
@@ -258,7 +264,7 @@ def wording_form_for(survey, language: str) -> FlaskForm:
 
 
 #: The kinds of question whose options an organizer writes (yes and no are the interface's words).
-CHOICE_TYPES = (QuestionType.SCALE, QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
+CHOICE_TYPES = (QuestionType.SCALE, QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE, QuestionType.RANK)
 
 
 def _options_help(survey, question: Question, language: str) -> str:
@@ -366,6 +372,9 @@ def _answer_form_class(questions: tuple[_QuestionShape, ...]) -> type[FlaskForm]
                                   validators=[Optional(), text.MaxLength(MAX_COMMENT)],
                                   description=lazy_gettext("Optional. Comments are shown only in a shuffled "
                                                            "batch, and only when enough people answered."))
+        elif question.type == QuestionType.RANK:
+            field = RankField(question.prompt, options=question.options, places=question.max_choices,
+                              allows_cant_say=question.allows_cant_say, description=rank_help(question.max_choices))
         elif question.type == QuestionType.MULTIPLE_CHOICE:
             field = _MultiCheckbox(question.prompt, choices=[(str(i), o) for i, o in enumerate(question.options)] + cant,
                                    description=lazy_gettext("Choose up to %(num)d.", num=question.max_choices),
@@ -402,6 +411,8 @@ def answers_from(form: FlaskForm, questions: list[Question]) -> dict[int, object
         data = field.data
         if question.type == QuestionType.FREE_TEXT:
             answers[question.id] = (data or "").strip()
+        elif question.type == QuestionType.RANK:
+            answers[question.id] = ranking_answer(field, question)
         elif question.type == QuestionType.MULTIPLE_CHOICE:
             chosen = [value for value in (data or []) if value]
             if CANT in chosen:
@@ -427,3 +438,134 @@ def _option_index(field: str, value: object, limit: int) -> int:
     if not isinstance(value, str) or not value.isdigit() or int(value) >= limit:
         raise AnswerInvalid(field, gettext("Choose one of the answers offered."))
     return int(value)
+
+
+# -- pay surveys ----------------------------------------------------------------------------------
+
+BAND_MODES = [("steps", lazy_gettext("Bands of one width, from a lowest pay up")),
+              ("list", lazy_gettext("My own list of bands, one a line"))]
+
+
+def _amount(form, field) -> None:
+    if field.data and parse_amount(field.data) is None:
+        raise ValidationError(gettext("Write an amount, such as 15 or 15.50."))
+
+
+class PaySurveyForm(FlaskForm):
+    """A pay survey's settings: its basis, the unit's roles and the pay bands. The bands
+    are checked (gaps, overlaps, widths, how many) by the service, beside this form."""
+
+    title = StringField(lazy_gettext("Title"), filters=[text.trim], validators=[DataRequired(), *text.name_rules(200)])
+    language = SelectField(lazy_gettext("Written in"), choices=list(i18n.LANGUAGES.items()))
+    intro = TextAreaField(lazy_gettext("Introduction"), filters=[text.trim, text.without_bidi_controls],
+                          validators=[Optional(), *text.free_text_rules(2000)],
+                          description=lazy_gettext("Shown above the questions. Say why you ask and who will see "
+                                                   "what."))
+    basis = RadioField(lazy_gettext("Ask pay"), choices=[(b.value, b.label) for b in PayBasis],
+                       default=PayBasis.HOURLY.value,
+                       description=lazy_gettext("One survey asks one of the two, so no figure mixes pay by the hour "
+                                                "with pay by the year. Where some are paid each way, run one of each."))
+    roles = TextAreaField(lazy_gettext("Roles in this unit, one a line"),
+                          filters=[text.without_bidi_controls],
+                          validators=[DataRequired(), text.MaxLength(3000), text.no_control_characters],
+                          description=lazy_gettext("Job titles or classifications, as coworkers say them. Each member "
+                                                   "chooses their own on their “Your role” page. A role with fewer "
+                                                   "people than the results need counts under “Other roles”."),
+                          render_kw={"rows": 5})
+    band_mode = RadioField(lazy_gettext("How to set them"), choices=BAND_MODES, default="steps")
+    band_start = StringField(lazy_gettext("Lowest band starts at"), filters=[text.trim], default="15",
+                             validators=[Optional(), text.MaxLength(20), _amount])
+    band_width = StringField(lazy_gettext("Each band is this wide"), filters=[text.trim], default="1",
+                             validators=[Optional(), text.MaxLength(20), _amount],
+                             description=lazy_gettext("For example 1 by the hour, or 5000 by the year."))
+    band_count = IntegerField(lazy_gettext("How many bands"), default=25,
+                              validators=[Optional(), NumberRange(1, 1000)])
+    open_top = BooleanField(lazy_gettext("Add a top band for everything above: “… and over”"), default=True)
+    band_list = TextAreaField(lazy_gettext("Bands, one a line, lowest first"),
+                              validators=[Optional(), text.MaxLength(3000), text.no_control_characters],
+                              description=lazy_gettext("For example 15-16, 16-17.50, 17.50-20, and 20+ for a top band "
+                                                       "with no end. Each band starts where the one before ends."),
+                              render_kw={"rows": 5})
+    with_tenure = BooleanField(lazy_gettext("Also ask how long they have worked here"), default=True)
+    with_hours = BooleanField(lazy_gettext("Also ask their usual hours a week"), default=True)
+    key_mode = RadioField(lazy_gettext("Who can unlock the results"), choices=KEY_MODE_CHOICES)
+    trustee_threshold = IntegerField(
+        lazy_gettext("How many trustees must take part"),
+        validators=[Optional(), NumberRange(MIN_TRUSTEE_QUORUM, MAX_TRUSTEES, message=TRUSTEE_QUORUM_TOO_SMALL)])
+    release_threshold = IntegerField(lazy_gettext("Show a role's pay only when at least this many in it answered"),
+                                     validators=[Optional(), NumberRange(2, 1000)])
+
+    def validate_trustee_threshold(self, field: IntegerField) -> None:
+        if self.key_mode.data == KeyMode.TRUSTEES.value and not field.data:
+            raise ValidationError(gettext("Say how many trustees must take part."))
+
+    def validate_band_list(self, field: TextAreaField) -> None:
+        if self.band_mode.data == "list" and not (field.data or "").strip():
+            raise ValidationError(gettext("Write the bands, one a line."))
+
+    def validate_band_start(self, field: StringField) -> None:
+        if self.band_mode.data == "steps" and not field.data:
+            raise ValidationError(gettext("Say where the lowest band starts."))
+
+    def validate_band_width(self, field: StringField) -> None:
+        if self.band_mode.data == "steps" and not field.data:
+            raise ValidationError(gettext("Say how wide each band is."))
+
+    def validate_band_count(self, field: IntegerField) -> None:
+        if self.band_mode.data == "steps" and not field.data:
+            raise ValidationError(gettext("Say how many bands."))
+
+    def details(self):
+        """The service's input from the validated form."""
+        if self.band_mode.data == "list":
+            bands = BandList(self.band_list.data or "")
+        else:
+            bands = BandSteps(parse_amount(self.band_start.data), parse_amount(self.band_width.data),
+                              self.band_count.data, open_top=bool(self.open_top.data))
+        return PaySurveyDetails(
+            title=self.title.data, basis=PayBasis(self.basis.data), roles=tuple((self.roles.data or "").splitlines()),
+            bands=bands, with_tenure=bool(self.with_tenure.data), with_hours=bool(self.with_hours.data),
+            key_mode=KeyMode(self.key_mode.data), release_threshold=self.release_threshold.data,
+            trustee_threshold=self.trustee_threshold.data if self.key_mode.data == KeyMode.TRUSTEES.value else None,
+            intro=self.intro.data or None, language=self.language.data)
+
+
+def pay_survey_form_for(union, roles: list[str], *, trustees_ready: bool, union_key=None) -> PaySurveyForm:
+    """The pay survey form of a unit: its declared roles, k at the union's floor, the
+    title in the reader's language, trustees only once the union's survey key is made."""
+    form = PaySurveyForm(title=str(STANDARD_TITLE), language=i18n.current_language(), roles="\n".join(roles),
+                         release_threshold=union.release_threshold,
+                         key_mode=(KeyMode.TRUSTEES if trustees_ready else KeyMode.SERVER_KEY).value,
+                         trustee_threshold=union_key.threshold if union_key is not None else None)
+    form.release_threshold.description = gettext(
+        "The release threshold (k). The union's floor: %(floor)d; you may raise it, never go below.",
+        floor=union.release_threshold)
+    if not trustees_ready:
+        form.key_mode.description = gettext(
+            "The union's trustees have not made its survey key yet, so the server unlocks the results when the "
+            "survey closes. That is simplest, but %(risk)s.", risk=SERVER_KEY_RISK)
+    return form
+
+
+NO_ROLE = "none"
+
+
+class RoleChoiceForm(FlaskForm):
+    """A member's own role: one of the unit's, by its place in the list, or none."""
+
+    role = RadioField(lazy_gettext("Your role"), validators=[InputRequired(message=lazy_gettext("Choose one."))])
+    roles: list[str] = []
+
+    def chosen_role(self) -> str | None:
+        value = self.role.data or NO_ROLE
+        return self.roles[int(value)] if value.isdigit() and int(value) < len(self.roles) else None
+
+
+def role_choice_form_for(roles: list[str], chosen: str | None, **kwargs) -> RoleChoiceForm:
+    folded = [role.casefold() for role in roles]
+    now = str(folded.index(chosen.casefold())) if chosen and chosen.casefold() in folded else NO_ROLE
+    form = RoleChoiceForm(role=now, **kwargs)
+    form.roles = list(roles)
+    form.role.choices = [(str(i), untranslated(role)) for i, role in enumerate(roles)] + [
+        (NO_ROLE, gettext("I would rather not say"))]
+    return form

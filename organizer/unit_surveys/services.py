@@ -34,6 +34,7 @@ from organizer.charting.models import BargainingUnit, Department, Shift, Union
 from organizer.errors import DomainError
 from organizer.ontology import Category
 from organizer.roles import Role
+from organizer.unit_surveys import question_bank
 from surveys import ballot_box, ceremony, definitions, keys, launch, results, scopes, tally
 from surveys.errors import AlreadyAnswered, SurveyError, SurveyNotOpen
 from surveys.models import KeyMode, QuestionType, Survey, SurveyKind, SurveyState
@@ -149,6 +150,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(STATE_WORDS, "state_words")
     app.add_template_global(KIND_WORDS, "kind_words")
     app.add_template_global(SURVEY_KIND_WORDS, "survey_kind_words")
+    app.add_template_global(definitions.PLACE_NAMES, "place_names")
 
 
 def time_zone_of(survey: Survey) -> str:
@@ -248,6 +250,25 @@ def create(actor: Account, unit: BargainingUnit, settings: definitions.SurveySet
         add_standard_pulse_questions(survey)
     elif standard_questions and settings.kind == SurveyKind.VOTE:
         definitions.add_standard_vote_question(survey)
+    elif standard_questions and settings.kind == SurveyKind.BARGAINING:
+        question_bank.add_bargaining_questions(survey)
+    return survey
+
+
+def start_standard_survey(actor: Account, unit: BargainingUnit, key: str) -> Survey:
+    """A draft of the question bank's survey `key`, ready to launch: its title,
+    introduction and questions in every language (its own the reader's), the
+    union's floors, and the union's survey key when its trustees have made one
+    (else the server unlocks the results, as the survey form would offer)."""
+    standard = question_bank.standard_survey(key)
+    trustee_key = union_key(unit)
+    settings = settings_within_floors(
+        unit.union, kind=standard.kind, title=str(standard.title), intro=str(standard.intro),
+        key_mode=KeyMode.TRUSTEES if trustee_key is not None else KeyMode.SERVER_KEY, release_threshold=None,
+        comment_threshold=None, trustee_threshold=trustee_key.threshold if trustee_key is not None else None,
+        opens_at=None, closes_at=None, recurrence_weeks=None, language=i18n.current_language())
+    survey = create(actor, unit, settings, standard_questions=False)
+    question_bank.fill(survey, standard)
     return survey
 
 
@@ -425,10 +446,12 @@ def device_encryption_by_default(kind: SurveyKind) -> bool:
     return kind == SurveyKind.VOTE
 
 
-def launch_for_unit(actor: Account, survey: Survey, *,
-                    device_encryption_required: bool | None = None) -> launch.LaunchReport:
+def launch_for_unit(actor: Account, survey: Survey, *, device_encryption_required: bool | None = None,
+                    people: Electorate | None = None) -> launch.LaunchReport:
     """Launch the draft to the unit's members with accounts. `device_encryption_required`
-    None takes the kind's default (`device_encryption_by_default`).
+    None takes the kind's default (`device_encryption_by_default`). `people` replaces the
+    unit's electorate by department and shift: a pay survey's, by role (`unit_surveys.pay`,
+    which launches pay surveys; they are refused here without it).
 
     A trustee survey uses the union's survey key, which its trustees made
     together in a key ceremony, and its trustees are the key's. Without one it is
@@ -442,9 +465,11 @@ def launch_for_unit(actor: Account, survey: Survey, *,
         raise DomainError(gettext("The trustees must first make the union's survey key together: an organizer "
                                   "starts it on the union's Survey key page. Or let the server unlock the "
                                   "results instead."))
+    if survey.kind == SurveyKind.PAY and people is None:
+        raise DomainError(gettext("A pay survey is broken down by role: launch it from its own launch page."))
     survey.device_encryption_required = (device_encryption_by_default(survey.kind)
                                          if device_encryption_required is None else device_encryption_required)
-    people = electorate(unit)
+    people = people if people is not None else electorate(unit)
     report = launch.launch(survey, people.voters, people.dimensions,
                            key_ceremony_id=key.id if key is not None else None)
     record_launch(actor, unit, report)
@@ -520,24 +545,29 @@ STATE_WORDS = {SurveyState.DRAFT: lazy_gettext("Draft"), SurveyState.OPEN: lazy_
 
 #: A survey's kind as a list of surveys names it.
 KIND_WORDS = {SurveyKind.PULSE: lazy_gettext("Pulse"), SurveyKind.ENDORSEMENT: lazy_gettext("Endorsement"),
-              SurveyKind.BARGAINING: lazy_gettext("Bargaining"), SurveyKind.VOTE: lazy_gettext("Vote")}
+              SurveyKind.BARGAINING: lazy_gettext("Bargaining"), SurveyKind.VOTE: lazy_gettext("Vote"),
+              SurveyKind.PAY: lazy_gettext("Pay")}
 
 #: A survey's kind as its own page names it.
 SURVEY_KIND_WORDS = {SurveyKind.PULSE: lazy_gettext("Pulse survey"),
                      SurveyKind.ENDORSEMENT: lazy_gettext("Endorsement survey"),
-                     SurveyKind.BARGAINING: lazy_gettext("Bargaining survey"), SurveyKind.VOTE: lazy_gettext("Vote")}
+                     SurveyKind.BARGAINING: lazy_gettext("Bargaining survey"), SurveyKind.VOTE: lazy_gettext("Vote"),
+                     SurveyKind.PAY: lazy_gettext("Pay survey")}
 
 #: Surveys of a kind, as a sentence names them ("the union's floor for pulse surveys").
 KIND_PLURALS = {SurveyKind.PULSE: lazy_gettext("pulse surveys"),
                 SurveyKind.ENDORSEMENT: lazy_gettext("endorsement surveys"),
-                SurveyKind.BARGAINING: lazy_gettext("bargaining surveys"), SurveyKind.VOTE: lazy_gettext("vote surveys")}
+                SurveyKind.BARGAINING: lazy_gettext("bargaining surveys"), SurveyKind.VOTE: lazy_gettext("vote surveys"),
+                SurveyKind.PAY: lazy_gettext("pay surveys")}
 
 #: The breakdowns' dimensions as a results page names them: its heading, and its table's column.
 DIMENSION_WORDS = {"department": (lazy_gettext("By department"), lazy_gettext("Department")),
-                   "shift": (lazy_gettext("By shift"), lazy_gettext("Shift"))}
+                   "shift": (lazy_gettext("By shift"), lazy_gettext("Shift")),
+                   "role": (lazy_gettext("By role"), lazy_gettext("Role"))}
 
 #: A dimension inside a sentence ("no results by department").
-DIMENSION_NAMES = {"department": lazy_gettext("department"), "shift": lazy_gettext("shift")}
+DIMENSION_NAMES = {"department": lazy_gettext("department"), "shift": lazy_gettext("shift"),
+                   "role": lazy_gettext("role")}
 
 
 def who_can_decrypt(survey: Survey) -> str:

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
+from core import i18n
 from core.authz import role_required
 from core.extensions import db
 from core.timezones import format_local, to_utc
@@ -20,6 +21,8 @@ from organizer.charting.forms import ConfirmForm
 from organizer.charting.loaders import get_unit_for_organizer_or_404
 from organizer.charting.models import Union
 from organizer.roles import Role
+from organizer.unit_surveys import pay
+from organizer.unit_surveys import question_bank
 from organizer.unit_surveys import services as unit_surveys
 from organizer.unit_surveys.forms import (
     DecryptForm,
@@ -28,7 +31,9 @@ from organizer.unit_surveys.forms import (
     TrusteeKeyForm,
     answer_form_class,
     launch_form_for,
+    pay_survey_form_for,
     question_form_for,
+    role_choice_form_for,
     survey_form_for,
     wording_form_for,
     wording_from,
@@ -47,6 +52,8 @@ surveys_bp = Blueprint("surveys_ui", __name__)
 organizer_required = role_required(Role.ORGANIZER)
 
 trustee_roles_required = role_required(Role.ORGANIZER, Role.STEWARD)
+
+member_required = role_required(Role.MEMBER)
 
 
 def _settings(form: SurveyForm, union: Union) -> definitions.SurveySettings:
@@ -75,7 +82,23 @@ def unit_surveys_page(unit_id: int):
         return redirect(url_for("surveys_ui.manage", survey_id=created.value.id))
     surveys = definitions.surveys_in_scope(unit_surveys.unit_scope(unit))
     return render_form("surveys/unit_surveys.html", form, unit=unit, surveys=surveys,
-                       who_can_decrypt=unit_surveys.who_can_decrypt)
+                       who_can_decrypt=unit_surveys.who_can_decrypt, pay_roles=pay.declared_roles(unit),
+                       confirm_form=ConfirmForm(), standard_surveys=question_bank.STANDARD_SURVEYS.values())
+
+
+@surveys_bp.route("/units/<int:unit_id>/surveys/standard/<key>", methods=["POST"])
+@organizer_required
+def start_standard_survey(unit_id: int, key: str):
+    """A survey of the question bank as a draft, then its preview and launch button: two clicks."""
+    unit = get_unit_for_organizer_or_404(unit_id)
+    if key not in question_bank.STANDARD_SURVEYS:
+        abort(404)
+    ConfirmForm().validate_on_submit() or abort(400, gettext("The form was incomplete."))
+    started = unit_of_work(lambda: unit_surveys.start_standard_survey(current_user, unit, key),
+                           success=gettext("Draft created with the standard questions: check them, then launch it."))
+    if not started:
+        return redirect(url_for("surveys_ui.unit_surveys_page", unit_id=unit.id))
+    return redirect(url_for("surveys_ui.launch", survey_id=started.value.id))
 
 
 def _manage_context(survey, unit, **forms):
@@ -89,6 +112,7 @@ def _manage_context(survey, unit, **forms):
         zone=unit.union.time_zone, state_words=unit_surveys.STATE_WORDS, question_words=QUESTION_TYPE_LABELS,
         server_key_risk=unit_surveys.SERVER_KEY_RISK, wording=unit_surveys.wording_status(survey),
         language_name=definitions.language_name,
+        pay_facts=pay.launch_facts(survey, unit) if survey.is_editable else None,
     )
 
 
@@ -163,9 +187,10 @@ def launch(survey_id: int):
         return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
     check = unit_surveys.launch_check(survey, unit)
     form = launch_form_for(survey)
+    # A pay survey goes to the same members, broken down by the role each chose (unit_surveys.pay).
+    launcher = pay.launch_pay_survey if survey.kind == SurveyKind.PAY else unit_surveys.launch_for_unit
     if form.validate_on_submit() and unit_of_work(
-            lambda: unit_surveys.launch_for_unit(current_user, survey,
-                                                 device_encryption_required=form.device_encryption_required.data),
+            lambda: launcher(current_user, survey, device_encryption_required=form.device_encryption_required.data),
             form=form,
             success=lambda report: _launched(report, unit.union.time_zone)):
         return redirect(url_for("surveys_ui.manage", survey_id=survey.id))
@@ -173,7 +198,8 @@ def launch(survey_id: int):
     preview = answer_form_class(survey.questions, survey.language)(formdata=None, meta={"csrf": False})
     return render_form("surveys/launch.html", form, survey=survey, unit=unit, check=check, preview=preview,
                        confirm_form=ConfirmForm(), who_can_decrypt=unit_surveys.who_can_decrypt(survey),
-                       zone=unit.union.time_zone, server_key_risk=unit_surveys.SERVER_KEY_RISK)
+                       zone=unit.union.time_zone, server_key_risk=unit_surveys.SERVER_KEY_RISK,
+                       pay_facts=pay.launch_facts(survey, unit))
 
 
 def _launched(report, zone: str) -> str:
@@ -306,3 +332,51 @@ def _decrypted(survey: Survey, given: int) -> str:
     return ngettext("Thank you. %(num)d of the %(t)d trustees needed has done their part.",
                     "Thank you. %(num)d of the %(t)d trustees needed have done their part.", given,
                     t=survey.trustee_threshold)
+
+
+# -- pay surveys ----------------------------------------------------------------------------------
+
+@surveys_bp.route("/units/<int:unit_id>/surveys/pay", methods=["GET", "POST"])
+@organizer_required
+def new_pay_survey(unit_id: int):
+    """A pay survey with its roles, bands and basis set by the organizer."""
+    unit = get_unit_for_organizer_or_404(unit_id)
+    form = pay_survey_form_for(unit.union, pay.declared_roles(unit),
+                               trustees_ready=unit_surveys.enough_trustees_ready(unit),
+                               union_key=unit_surveys.union_key(unit))
+    if form.validate_on_submit() and (created := unit_of_work(
+            lambda: pay.create_pay_survey(current_user, unit, form.details()), form=form,
+            success=gettext("Draft created. Check the questions, then preview and launch it."))):
+        return redirect(url_for("surveys_ui.manage", survey_id=created.value.id))
+    return render_form("surveys/pay_new.html", form, unit=unit, confirm_form=ConfirmForm(),
+                       roles=pay.declared_roles(unit), max_bands=pay.MAX_BANDS)
+
+
+@surveys_bp.route("/units/<int:unit_id>/surveys/pay/standard", methods=["POST"])
+@organizer_required
+def standard_pay_survey(unit_id: int):
+    """The standard pay survey as a draft: the first of two clicks (the second launches it)."""
+    unit = get_unit_for_organizer_or_404(unit_id)
+    ConfirmForm().validate_on_submit() or abort(400, gettext("The form was incomplete."))
+    created = unit_of_work(lambda: pay.create_standard_pay_survey(current_user, unit, i18n.current_language()),
+                           success=gettext("Draft created. Check the questions, then preview and launch it."))
+    if created:
+        return redirect(url_for("surveys_ui.manage", survey_id=created.value.id))
+    return redirect(url_for("surveys_ui.new_pay_survey", unit_id=unit.id))
+
+
+@surveys_bp.route("/my/role", methods=["GET", "POST"])
+@member_required
+def my_role():
+    """A member's own role, for pay surveys and beside their pay demands."""
+    unit = pay.member_unit(current_user)
+    roles, mine = pay.declared_roles(unit), pay.own_role(current_user)
+    form = role_choice_form_for(roles, mine.role if mine else None)
+    if form.validate_on_submit() and unit_of_work(
+            lambda: pay.choose_role(current_user, form.chosen_role()), form=form,
+            success=gettext("Saved.")):
+        return redirect(url_for("surveys_ui.my_role"))
+    return render_form("surveys/pay_role.html", form, unit=unit, roles=roles, mine=mine,
+                       freeze_days=unit_surveys.SEGMENT_FREEZE_DAYS,
+                       k=unit.union.floor_for(SurveyKind.PAY))
+

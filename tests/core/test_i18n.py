@@ -26,6 +26,8 @@ from babel.messages.pofile import read_po
 from flask import render_template, render_template_string
 from flask_babel import force_locale
 
+from candidates import sharing
+from candidates.models import Job
 from core import i18n, mail
 from core.extensions import db
 from core.timezones import format_local
@@ -36,14 +38,18 @@ from organizer.accounts.models import Invitation, RoleAssignment
 from organizer.cards import services as union_cards
 from organizer.charting.models import Person
 from organizer.demands.models import Demand
+from organizer.grievances import services as grievance_services
 from organizer.notifications import services as notifications
 from organizer.notifications.models import SurveyEvent
 from organizer.roles import Role
+from organizer.unit_surveys import pay as unit_pay
 from organizer.unit_surveys import services as unit_surveys
 from surveys import ballot_box, definitions, results
 from surveys.models import KeyMode, SurveyKind
 from tests import factories
 from tests.organizer.notifications.builders import Outbox
+from tests.organizer.escrow import builders as escrow_builders
+from tests.organizer.grievances import helpers as grievance_helpers
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = ROOT / "translations"
@@ -81,6 +87,13 @@ INTERFACE_TERMS = [
     # home, conversations and the steward's pages
     "follow-ups?", "one-on-ones?", "conversations?", "overdue", "due", "spoken", "next step", "welcome",
     "headcount", "density", "committee", "chart", "departments?", "shifts?", "assessment", "signed",
+    # the negotiation brief
+    "brief", "coach(es|ing)?", "walk-away", "worst cases?", "give up",
+    # a job search and its card, signing up
+    "job( search)?", "experience", "requirements?", "preferences?", "looking", "offers?", "skills?", "link",
+    "map(ped)?", "sign up", "candidate", "precondition",
+    # reports of problems at work
+    "reports?", "reported", "grievances?", "deadlines?", "arbitration", "investigating", "problems?", "places",
 ]
 
 #: The pages walked in Spanish: who signs in first (a demo login, or None for a
@@ -174,6 +187,59 @@ SPANISH_PAGES: list[tuple[str | None, str]] = [
     ("organizer@example.org", "/people/{talked_with}/conversations"),
     ("organizer@example.org", "/people/{talked_with}/conversations/new"),
     ("organizer@example.org", "/people/{talked_with}/follow-ups/new"),
+    # rank questions and the question bank: a bargaining survey's preview, its answer page, its results
+    ("organizer@example.org", "/surveys/{bank_draft}/launch"),
+    ("member1@example.org", "/surveys/{bank_open}/answer"),
+    ("member1@example.org", "/surveys/{bank_released}/results"),
+    ("organizer@example.org", "/surveys/{bank_released}/results"),
+    # stories in escrow: the archive, writing one, a locked one, an open one (its author, a reader,
+    # someone it is not for), the trustee's page (due, not yet, done) and the home page that leads there
+    ("member1@example.org", "/unions/{union}/stories"),
+    ("member1@example.org", "/unions/{union}/stories/new"),
+    ("member1@example.org", "/stories/{sealed_story}"),
+    ("member1@example.org", "/stories/{opened_story}"),
+    ("member2@example.org", "/stories/{opened_story}"),
+    ("member7@example.org", "/stories/{opened_story}"),
+    ("organizer@example.org", "/unions/{union}/stories"),
+    ("organizer@example.org", "/unions/{union}/stories/new"),
+    ("steward@example.org", "/stories/{due_story}/open"),
+    ("steward@example.org", "/stories/{sealed_story}/open"),
+    ("steward2@example.org", "/stories/{opened_story}/open"),
+    # the negotiation brief: a member's own, with their demands; the briefs one coaches (none yet)
+    # (the coach's pages are walked in Spanish in tests/briefs/test_brief_spanish.py)
+    ("member2@example.org", "/my/briefs/member"),
+    ("member2@example.org", "/my/coaching"),
+    # a job search and its card: the demo candidate's pages, the card as its employer opens it (and a
+    # stale link), signing up (and a broken sign-up link), a member's job search not started yet
+    ("candidate@example.org", "/candidate"),
+    ("candidate@example.org", "/candidate/experiences"),
+    ("candidate@example.org", "/candidate/questions"),
+    ("candidate@example.org", "/candidate/jobs"),
+    ("candidate@example.org", "/candidate/jobs/{candidate_job}"),
+    ("candidate@example.org", "/candidate/jobs/{candidate_job}/card"),
+    (None, "/candidate-card/{card_link}"),
+    (None, "/candidate-card/{card_link}?need={candidate_requirement}"),
+    (None, "/candidate-card/not-a-real-card-link-at-all-xxxxxxxxxxxxxxxxxx"),
+    (None, "/sign-up"),
+    (None, "/sign-up/1.2.3"),
+    ("member1@example.org", "/candidate"),
+    # pay surveys: setting one up, a standard one's draft and launch page, the demo's released one, a
+    # member's own role (their pay demand's pay is on /my/demands above, a steward's on the unit's demands)
+    ("organizer@example.org", "/units/{survey_unit}/surveys/pay"),
+    ("organizer@example.org", "/surveys/{pay_draft}"),
+    ("organizer@example.org", "/surveys/{pay_draft}/launch"),
+    ("member1@example.org", "/surveys/{pay_released}/results"),
+    ("member2@example.org", "/my/role"),
+    # reports of problems at work: a member's reports, the report form and one report; the steward's key,
+    # the unit's reports and one report; the organizers' rules (the counts are on the strength page above)
+    ("member1@example.org", "/my/reports"),
+    ("member1@example.org", "/my/reports/new"),
+    ("member1@example.org", "/my/reports/{report}"),
+    ("steward@example.org", "/steward/report-key"),
+    ("steward2@example.org", "/steward/report-key"),
+    ("steward@example.org", "/units/{survey_unit}/grievances"),
+    ("steward@example.org", "/grievances/{report}"),
+    ("organizer@example.org", "/unions/{union}/grievance-rules"),
 ]
 
 #: The attributes whose words a person meets (read aloud, shown on hover, in a field).
@@ -581,6 +647,23 @@ class DemoPlaces:
     trustee_draft: int = 0
     unkeyed_draft: int = 0
     trustee_closed: int = 0
+    #: Stories in escrow of the warehouse: one locked, one due (for its trustees), one open.
+    sealed_story: int = 0
+    due_story: int = 0
+    opened_story: int = 0
+    #: Rank questions and the question bank: the standard bargaining survey as a draft, open, and released.
+    bank_draft: int = 0
+    bank_open: int = 0
+    bank_released: int = 0
+    #: A job search: the demo candidate's job, its first requirement, and a fresh link to its card.
+    candidate_job: int = 0
+    candidate_requirement: int = 0
+    card_link: str = ""
+    #: Pay surveys: the demo's released pay survey, and a standard one's draft started in Spanish.
+    pay_released: int = 0
+    pay_draft: int = 0
+    #: Reports of problems at work: one member1 sent to the warehouse's steward, answered and taken a step.
+    report: str = ""
 
 
 @pytest.fixture
@@ -604,6 +687,11 @@ def demo_places(app) -> DemoPlaces:
         places = replace(places, union=union.id)
         places = replace(places, **_demand_and_card_places(union, organizer))
         places = replace(places, **_ceremony_places(union, organizer, warehouse))
+        places = replace(places, **escrow_builders.spanish_walk_places(union, demo.DEMO_TRUSTEE_PASSPHRASE))
+        places = replace(places, **_question_bank_places(organizer, warehouse))
+        places = replace(places, **_candidate_places())
+        places = replace(places, **_pay_places(organizer, warehouse))
+        places = replace(places, **_grievance_places(warehouse))
         db.session.commit()
         db.session.remove()
     return places
@@ -645,6 +733,51 @@ def _ceremony_places(union, organizer, warehouse) -> dict[str, int]:
     return {"ceremony": unit_surveys.union_key(union).id,
             "trustee_draft": unit_surveys.create(organizer, warehouse, trustee_pulse, standard_questions=True).id,
             "unkeyed_draft": unkeyed.id, "trustee_closed": closed.id}
+
+
+def _question_bank_places(organizer, warehouse) -> dict[str, int]:
+    """The standard bargaining survey of the warehouse, started by an organizer reading Spanish: a draft;
+    one open; one every member answered (a ranking, each scale at 4, no comment), closed and released
+    with the server key."""
+    with i18n.in_language("es"):
+        draft, opened, released = (unit_surveys.start_standard_survey(organizer, warehouse, "bargaining")
+                                   for _ in range(3))
+    for survey in (opened, released):
+        survey.key_mode, survey.trustee_threshold = KeyMode.SERVER_KEY, None
+        unit_surveys.launch_for_unit(organizer, survey)
+    for number, ref in enumerate(sorted(unit_surveys.electorate(warehouse).voters)):
+        ranked, *scales, comment = released.questions
+        answers = {ranked.id: [number % 9, (number + 3) % 9], comment.id: ""}
+        ballot_box.cast(released, ref, {**answers, **{scale.id: 4 for scale in scales}})
+    unit_surveys.end_voting(organizer, released)
+    unit_surveys.tally_and_release(organizer, released)
+    return {"bank_draft": draft.id, "bank_open": opened.id, "bank_released": released.id}
+
+
+def _pay_places(organizer, warehouse) -> dict[str, int]:
+    """The demo's released pay survey, and the standard pay survey started by an organizer reading Spanish."""
+    released = results.latest_released(unit_surveys.unit_scope(warehouse), SurveyKind.PAY).survey
+    with i18n.in_language("es"):
+        draft = unit_pay.create_standard_pay_survey(organizer, warehouse, "es")
+    return {"pay_released": released.id, "pay_draft": draft.id}
+
+
+def _candidate_places() -> dict[str, object]:
+    """The demo candidate's job, and a new link to its card (the seed's token is not kept)."""
+    candidate = accounts.find_account_by_email(demo.DEMO_CANDIDATE[0])
+    [job] = db.session.scalars(sa.select(Job)).all()
+    _, token = sharing.share(candidate, job, 14)
+    return {"candidate_job": job.id, "candidate_requirement": job.requirements[0].id, "card_link": token}
+
+
+def _grievance_places(warehouse) -> dict[str, str]:
+    """The warehouse's steward makes a key; member1 reports, is answered, and the report takes a step."""
+    steward = accounts.find_account_by_email("steward@example.org")
+    grievance_helpers.steward_key(steward)
+    grievance = grievance_helpers.file(accounts.find_account_by_email("member1@example.org"), warehouse).grievance
+    grievance_helpers.answer(steward, grievance, "Hablamos el martes.")
+    grievance_services.move(steward, grievance, grievance_services.StepChange("investigating", None, None))
+    return {"report": grievance.public_id}
 
 
 def test_the_translated_pages_in_spanish_show_no_english(app, demo_places):

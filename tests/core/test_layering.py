@@ -1,6 +1,9 @@
 """Imports point one way (ARCHITECTURE.md): organizer -> surveys -> crypto, and
-organizer and surveys -> core. Only the composition root, core/app.py, imports
-the feature packages. Inside organizer/, the feature packages are imported
+organizer and surveys -> core. candidates/ (job seekers) stands on core, crypto
+and the shared importance ontology (the top-level `ontology` module), never on
+organizer/; organizer reaches candidates/ only from its demo seed, which seeds
+the whole house. Only the composition root, core/app.py, imports the feature
+packages. Inside organizer/, the feature packages are imported
 bottom to top (a package imports only itself and the packages below it), and
 organizer reaches the engine only through its public modules. Every module
 starts with a docstring."""
@@ -13,17 +16,28 @@ from pathlib import Path
 
 import pytest
 
+import ontology
+from organizer import ontology as organizer_ontology
+
 ROOT = Path(__file__).resolve().parents[2]
 #: package -> project packages it may import
 ALLOWED = {
     "core": {"core", "crypto", "config"},
     "crypto": {"crypto"},
     "surveys": {"surveys", "core", "crypto"},
-    "organizer": {"organizer", "surveys", "core", "crypto"},
+    "organizer": {"organizer", "surveys", "core", "crypto", "ontology", "briefs"},
+    "candidates": {"candidates", "core", "crypto", "ontology", "briefs"},
+    # The negotiation brief: both domains hand it their items; it knows neither.
+    "briefs": {"briefs", "core", "crypto", "ontology"},
+    "ontology": {"ontology", "core"},
 }
 COMPOSITION_ROOT = ROOT / "core" / "app.py"
+#: The demo seed sits on top of everything, and seeds a job seeker beside the union.
+DEMO_SEED = ROOT / "organizer" / "demo.py"
 PROJECT = set(ALLOWED) | {"config", "wsgi", "tests", "bench"}
-MODULES = sorted(p for package in ALLOWED for p in (ROOT / package).rglob("*.py"))
+#: Packages are folders; the ontology is one module at the top.
+MODULES = sorted(p for package in ALLOWED for p in (
+    [ROOT / f"{package}.py"] if (ROOT / f"{package}.py").is_file() else (ROOT / package).rglob("*.py")))
 
 
 #: organizer/'s layers, bottom to top. `errors`, `roles`, `policy` and `ontology`
@@ -34,6 +48,7 @@ ORGANIZER_LAYERS = [
     {"audit"},
     {"charting"},
     {"accounts"},
+    {"signup"},
     {"cards"},
     {"unit_surveys"},
     {"notifications"},
@@ -57,9 +72,10 @@ LAYER_OF = {part: rank for rank, parts in enumerate(ORGANIZER_LAYERS) for part i
 #: `record` writes a closed survey's election record and its published trackers;
 #: `release` holds the rule for small groups (pure functions), which the union's own
 #: counts by department and shift (conversations) apply as the engine's breakdowns do;
-#: `ceremony` runs key ceremonies, read through its typed statuses.
+#: `ceremony` runs key ceremonies, read through its typed statuses;
+#: `pay` holds a pay survey's bands and reads its released counts per role as pay scales (pure functions).
 ENGINE_PUBLIC = {"ballot_box", "booth", "ceremony", "definitions", "errors", "keys", "launch", "record", "release",
-                 "results", "scopes", "stats", "tally", "models"}
+                 "results", "scopes", "stats", "tally", "models", "pay"}
 #: Of `surveys.models`, only the engine's public types: the survey a caller defines,
 #: launches and shows (with its kind, state and key mode) and its questions. The
 #: ledger, ballots, pool, eligible voters, tally groups, comments and trustee rows
@@ -86,8 +102,9 @@ def _project_imports(tree: ast.Module) -> set[str]:
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_imports_point_one_way(module: Path):
-    package = module.relative_to(ROOT).parts[0]
-    allowed = ALLOWED[package] | ({"organizer", "surveys"} if module == COMPOSITION_ROOT else set())
+    package = module.relative_to(ROOT).parts[0].removesuffix(".py")
+    allowed = ALLOWED[package] | ({"organizer", "surveys", "candidates", "briefs"} if module == COMPOSITION_ROOT else set())
+    allowed |= {"candidates"} if module == DEMO_SEED else set()
     upward = _project_imports(ast.parse(module.read_text())) - allowed
     assert not upward, f"{module.relative_to(ROOT)} imports {sorted(upward)}"
 
@@ -192,9 +209,8 @@ def test_the_order_check_sees_upward_and_hidden_imports():
 
 
 def test_every_feature_package_says_what_it_is_for():
-    # Between the floor and the demo modules (demo, demo_scale), every layer is one package.
-    for package in ORGANIZER_LAYERS[1:-2]:
-        [name] = package
+    # Between the floor and the demo modules (demo, demo_scale), every layer is packages (side by side, at most).
+    for name in sorted(name for package in ORGANIZER_LAYERS[1:-2] for name in package):
         init = ROOT / "organizer" / name / "__init__.py"
         assert ast.get_docstring(ast.parse(init.read_text())), f"organizer/{name}/__init__.py has no docstring"
 
@@ -207,7 +223,8 @@ def test_the_check_sees_the_packages():
 #: The longest a view function may be (ARCHITECTURE.md style rule 2: a view parses,
 #: authorizes, calls one service through the unit of work, and responds).
 VIEW_MAX_LINES = 30
-VIEW_MODULES = sorted((ROOT / "organizer").glob("*/views.py"))
+VIEW_MODULES = sorted([*(ROOT / "organizer").glob("*/views.py"), ROOT / "candidates" / "views.py",
+                       ROOT / "briefs" / "views.py"])
 
 
 def _long_functions(tree: ast.Module, limit: int) -> dict[str, int]:
@@ -235,3 +252,59 @@ def test_views_leave_commit_and_rollback_to_the_unit_of_work():
     for module in VIEW_MODULES:
         text = module.read_text()
         assert "db.session.commit()" not in text, f"{module.relative_to(ROOT)} commits by hand"
+
+
+# -- job seekers beside the union -------------------------------------------------------------------
+
+CANDIDATE_MODULES = [m for m in MODULES if m.relative_to(ROOT).parts[0] == "candidates"]
+
+
+def _reaches(tree: ast.Module, packages: set[str]) -> set[str]:
+    return {module for module in _imported_modules(tree) if module.split(".")[0] in packages}
+
+
+@pytest.mark.parametrize("module", CANDIDATE_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_candidates_never_import_the_union(module: Path):
+    # A job seeker need not be in a union, and the union's code never learns who is looking for work.
+    found = _reaches(ast.parse(module.read_text()), {"organizer", "surveys"})
+    assert not found, f"{module.relative_to(ROOT)} imports {sorted(found)}"
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if m.relative_to(ROOT).parts[0] in ("core", "ontology")
+                                    and m != COMPOSITION_ROOT], ids=lambda p: str(p.relative_to(ROOT)))
+def test_core_and_the_ontology_import_neither_domain(module: Path):
+    found = _reaches(ast.parse(module.read_text()), {"organizer", "candidates"})
+    assert not found, f"{module.relative_to(ROOT)} imports {sorted(found)}"
+
+
+def test_the_domain_checks_see_a_reach_across():
+    tree = ast.parse("from ontology import Tier\nimport core.views\n"
+                     "def later():\n    from organizer.accounts.models import Account\n"
+                     "from candidates import sharing\n")
+    assert _reaches(tree, {"organizer", "surveys"}) == {"organizer.accounts.models", "organizer.accounts.models.Account"}
+    assert _reaches(tree, {"organizer", "candidates"}) >= {"candidates", "candidates.sharing"}
+    assert len(CANDIDATE_MODULES) >= 8 and ROOT / "ontology.py" in MODULES
+
+
+def test_the_ontology_is_written_once_and_organizer_only_names_it():
+    """organizer/ontology.py re-exports the shared module; a second copy of a tier or a category would drift."""
+    for name in ("DemandKind", "Tier", "Basis", "Category", "EmployerResponse"):
+        assert getattr(organizer_ontology, name) is getattr(ontology, name)
+    tree = ast.parse((ROOT / "organizer" / "ontology.py").read_text())
+    assert not [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+
+
+# -- the negotiation brief, beside both domains -----------------------------------------------------
+
+BRIEF_MODULES = [m for m in MODULES if m.relative_to(ROOT).parts[0] == "briefs"]
+
+
+@pytest.mark.parametrize("module", BRIEF_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_brief_imports_neither_domain(module: Path):
+    # Members and job seekers hand it their items; a brief never learns whose union or search it serves.
+    found = _reaches(ast.parse(module.read_text()), {"organizer", "candidates", "surveys"})
+    assert not found, f"{module.relative_to(ROOT)} imports {sorted(found)}"
+
+
+def test_the_brief_check_sees_the_package():
+    assert {m.name for m in BRIEF_MODULES} >= {"models.py", "services.py", "views.py", "exports.py", "sources.py"}

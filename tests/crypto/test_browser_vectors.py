@@ -115,6 +115,13 @@ EVERY_KIND_ANSWERS = [
     [1, 1, True, True, 1, 0, [3], [], 6],
 ]
 VOTE = [QuestionSpec.yes_no()]
+#: Rankings (crypto.rank): the top 3 of 9, a full order of 4 with "can't say", and a yes/no beside them.
+RANKINGS = [QuestionSpec.rank(9, 3), QuestionSpec.rank(4, 4, allows_cant_say=True), QuestionSpec.yes_no()]
+RANKING_ANSWERS = [
+    [[2, 0, 7], [3, 1, 0, 2], True],
+    [[8], "cant_say", False],
+    [[0, 1], [2], True],
+]
 COMMENT_TEXTS = [
     "",
     "The break room has no windows.",
@@ -171,6 +178,7 @@ def make_vectors() -> dict[str, Any]:
     for name, survey_id, specs, answer_sets, comment_ids in [
         ("every kind of question", 7, EVERY_KIND, EVERY_KIND_ANSWERS, [90, 91]),
         ("a vote", 8, VOTE, [[True], [False]], []),
+        ("rankings", 9, RANKINGS, RANKING_ANSWERS, []),
     ]:
         keys = keypair_from_seed(f"{name}/key".encode())
         params = params_for(survey_id, 2, keys.public_key.to_bytes(), specs, comment_ids)

@@ -1,4 +1,4 @@
-"""Fuzz target: ballot decoding. Any bytes at all either decode to a ballot that
+"""Fuzz target: ballot decoding (a rank answer included). Any bytes at all either decode to a ballot that
 serializes back to exactly those bytes, or raise DecodeError; nothing else
 (no other exception, no hang, no lenient second encoding). And the one-pass
 check the ballot box runs (``verify_serialized``) gives, for any bytes, the
@@ -15,9 +15,10 @@ from crypto.errors import DecodeError
 from tests.crypto.mutations import mutate
 
 SPECS = [ballots.QuestionSpec.scale(), ballots.QuestionSpec.yes_no(allows_cant_say=True),
-         ballots.QuestionSpec.multiple_choice(4, 2)]
+         ballots.QuestionSpec.multiple_choice(4, 2), ballots.QuestionSpec.rank(4, 3, allows_cant_say=True)]
 _KEY = generate_keypair().public_key
-VALID = ballots.serialize(ballots.encrypt_ballot(_KEY, b"fuzz", SPECS, [3, True, [0, 2]]))
+#: A ranking among them (crypto.rank): its cells and line proofs are fuzzed like every other part.
+VALID = ballots.serialize(ballots.encrypt_ballot(_KEY, b"fuzz", SPECS, [3, True, [0, 2], [3, 0]]))
 
 
 def decode_or_refuse(data: bytes) -> None:

@@ -10,6 +10,8 @@ from datetime import timedelta
 
 import pytest
 
+from briefs import services as briefs
+from briefs import sources as brief_sources
 from core.clock import today
 from core.extensions import db
 from organizer.accounts import committee, coworkers, invitations
@@ -20,12 +22,16 @@ from organizer.charting.models import BargainingUnit, Person
 from organizer.conversations import services as conversations
 from organizer.demands import services as demands
 from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, Tier
+from organizer.grievances import rules as grievance_rules
 from organizer.roles import Role
 from organizer.strength import structure_tests
 from organizer.strength.models import StructureTestKind
 from surveys import ceremony, definitions, keys, launch, tally
 from surveys.models import KeyMode, QuestionType, SurveyKind
 from tests import factories
+from tests.candidates.test_authorization_matrix import CANDIDATE_MATRIX
+from tests.organizer.escrow import builders as escrow_builders
+from tests.organizer.grievances import helpers as grievance_helpers
 
 #: The world's visitors (see tests/conftest.py).
 ACTORS = ("anonymous", "member", "steward", "other_organizer", "organizer")
@@ -165,17 +171,86 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "ceremony.deal": ("POST", "/survey-key/{ceremony_id}/deal", (401, 403, 400, 404, 404, 403)),
     "ceremony.check": ("POST", "/survey-key/{ceremony_id}/check", (401, 403, 400, 404, 404, 403)),
     "surveys_ui.give_partials": ("POST", "/surveys/{trustee_survey_id}/partials", (401, 403, 400, 404, 404, 403)),
+    # Reports of problems at work: a member's own pages (the committee member is a member too); the world's
+    # member sent the report the routes name, which is as if it did not exist for anyone else (404). Only the
+    # unit's stewards read its reports and take their steps, never an organizer who is not one; organizers set
+    # the rules. Posted empty, the sealed forms are refused in words (400): nothing was sealed.
+    "grievances.my_reports": ("GET", "/my/reports", MEMBER_ONLY_GET),
+    "grievances.new_report": ("GET", "/my/reports/new", MEMBER_ONLY_GET),
+    "grievances.my_report": ("GET", "/my/reports/{grievance_ref}", (302, 200, 404, 404, 404, 404)),
+    "grievances.add_to_report": ("POST", "/my/reports/{grievance_ref}/add", (302, 400, 404, 404, 404, 404)),
+    "grievances.withdraw_report": ("POST", "/my/reports/{grievance_ref}/withdraw", (302, 302, 404, 404, 404, 404)),
+    "grievances.steward_key": ("GET", "/steward/report-key", (302, 403, 200, 403, 403, 403)),
+    "grievances.unit_grievances": ("GET", "/units/{unit_id}/grievances", (302, 403, 200, 403, 403, 403)),
+    "grievances.grievance": ("GET", "/grievances/{grievance_ref}", (302, 403, 200, 403, 403, 403)),
+    "grievances.reply": ("POST", "/grievances/{grievance_ref}/reply", (302, 403, 400, 403, 403, 403)),
+    "grievances.move_step": ("POST", "/grievances/{grievance_ref}/step", (302, 403, 400, 403, 403, 403)),
+    "grievances.union_rules": ("GET", "/unions/{union_id}/grievance-rules", ORGANIZER_ONLY_GET),
+    "grievances.add_referral": ("POST", "/unions/{union_id}/grievance-rules/referrals", (302, 403, 403, 404, 400, 403)),
+    "grievances.remove_referral": ("POST", "/grievance-referrals/{referral_id}/remove", ORGANIZER_ONLY_POST),
+    # Stories in escrow: the union's people read its archive and write in it (another union's organizer: 404);
+    # a story's page is theirs too (its words only for its readers, once open). Only the trustees of the
+    # story's key (the world's steward) reach its trustee page and endpoint; organizers record recognition.
+    "escrow.archive": ("GET", "/unions/{union_id}/stories", (302, 200, 200, 404, 200, 200)),
+    "escrow.new_story": ("GET", "/unions/{union_id}/stories/new", (302, 200, 200, 404, 200, 200)),
+    "escrow.story": ("GET", "/stories/{story_id}", (302, 200, 200, 404, 200, 200)),
+    "escrow.record_recognition": ("POST", "/unions/{union_id}/recognition", (302, 403, 403, 404, 400, 403)),
+    "escrow.trustee_page": ("GET", "/stories/{story_id}/open", (302, 403, 200, 404, 404, 403)),
+    "escrow.give_part": ("POST", "/stories/{story_id}/part", (401, 403, 400, 404, 404, 403)),
+    # The question bank: a standard survey's draft, then its launch page (302) for the unit's organizers only.
+    "surveys_ui.start_standard_survey": ("POST", "/units/{unit_id}/surveys/standard/stay", ORGANIZER_ONLY_POST),
+    # The negotiation brief: a member keeps their own; the world's steward coaches the member's (a link
+    # accepted), so reads it and may comment (posted empty: 400); everyone else finds no brief (404).
+    "briefs.my_brief": ("GET", "/my/briefs/member", MEMBER_ONLY_GET),
+    "briefs.export_brief": ("GET", "/my/briefs/member/brief.pdf", MEMBER_ONLY_GET),
+    "briefs.add_risk": ("POST", "/my/briefs/member/risks", (302, 400, 403, 403, 403, 400)),
+    "briefs.remove_risk": ("POST", "/my/briefs/member/risks/{brief_risk_id}/remove", AUTHOR_ONLY_POST),
+    # Makes a link of one's own brief and shows it (200): the committee member is a member too.
+    "briefs.invite_coach": ("POST", "/my/briefs/member/coaches", (302, 200, 403, 403, 403, 200)),
+    "briefs.revoke_coach": ("POST", "/my/briefs/member/coaches/{brief_coach_id}/revoke", AUTHOR_ONLY_POST),
+    # A coaching link opens for anyone of the author's union but the author (403), and for nobody outside it.
+    "briefs.coach_invitation": ("GET", "/coach/{coach_token}", (302, 403, 200, 403, 200, 200)),
+    "briefs.coaching": ("GET", "/my/coaching", (302, 200, 200, 200, 200, 200)),
+    "briefs.read_brief": ("GET", "/briefs/{brief_id}", (302, 302, 200, 404, 404, 404)),
+    "briefs.add_comment": ("POST", "/briefs/{brief_id}/comments", (302, 400, 400, 404, 404, 404)),
+    # Pay surveys: the unit's organizers set one up; the standard one, with no roles declared yet in the
+    # world, sends them to that form (302). A member's own role is theirs alone to choose.
+    "surveys_ui.new_pay_survey": ("GET", "/units/{unit_id}/surveys/pay", ORGANIZER_ONLY_GET),
+    "surveys_ui.standard_pay_survey": ("POST", "/units/{unit_id}/surveys/pay/standard", ORGANIZER_ONLY_POST),
+    "surveys_ui.my_role": ("GET", "/my/role", MEMBER_ONLY_GET),
 }
 
 
+def _brief_ids(member, steward) -> dict[str, object]:
+    """The member's brief with a worst case of their own, coached by the world's steward, and two
+    links waiting: one to open, one to stop."""
+    source = brief_sources.source("member")
+    briefs.save(member, source, briefs.BriefDetails(None, None, "Not below 21 an hour."))
+    risk = briefs.add_risk(member, source, "They ask who else is asking.", None)
+    coaching, _ = briefs.invite_coach(member, source)
+    briefs.accept(steward, source, coaching)
+    (_, token), (waiting, _) = briefs.invite_coach(member, source), briefs.invite_coach(member, source)
+    return {"brief_id": coaching.brief_id, "brief_risk_id": risk.id, "brief_coach_id": waiting.id,
+            "coach_token": token}
+
+
+def _grievance_ids(member, steward, organizer, unit) -> dict[str, object]:
+    """A report the world's member sent to the world's steward (who made a key), and a place to turn to."""
+    grievance_helpers.steward_key(steward)
+    grievance = grievance_helpers.file(member, unit).grievance
+    referral = grievance_rules.add_referral(organizer, unit.union, "Wage office", "unpaid wages", "+1 555 0100")
+    return {"grievance_ref": grievance.public_id, "referral_id": referral.id}
+
+
 def test_every_route_is_in_the_matrix(app):
+    # Job seekers' routes and signing up have a matrix of their own (tests/candidates/test_authorization_matrix.py).
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert endpoints == set(MATRIX), "add the new route to MATRIX with the status each visitor gets"
+    assert endpoints == set(MATRIX) | set(CANDIDATE_MATRIX), "add the new route to MATRIX with the status each visitor gets"
 
 
 def test_matrix_methods_match_the_routes(app):
     for rule in app.url_map.iter_rules():
-        method = MATRIX[rule.endpoint][0]
+        method = {**MATRIX, **CANDIDATE_MATRIX}[rule.endpoint][0]
         assert method in rule.methods, f"{rule.endpoint} does not accept {method}"
 
 
@@ -209,6 +284,8 @@ def _ids(app, world) -> dict[str, object]:
         with_trustees = _survey(scope, KeyMode.TRUSTEES, t=2)
         launch.launch(with_trustees, voters, ["department"], [account_ref(steward), account_ref(second)])
         tally.close(with_trustees)
+        # Stories in escrow: the union's survey key made first (the ceremony below is then the one under way).
+        story = escrow_builders.matrix_story(member, person.unit, [steward, second])
         key_ceremony = ceremony.start(f"union:{world.union_id}", [account_ref(steward), account_ref(second)], 2)
         demand, spare_demand = (demands.create_demand(member, demands.DemandDetails(
             DemandKind.DEMAND, Tier.PRIORITY, Basis.COLLECTIVE, Category.PAY, f"Will you {what}?"))
@@ -224,6 +301,8 @@ def _ids(app, world) -> dict[str, object]:
         spoken_to = factories.create_person(person.unit, department_id=person.unit.departments[0].id)
         follow_up = conversations.add_follow_up(organizer, spoken_to, conversations.NextStep(
             "Ask about the night shift", organizer.id, today() + timedelta(days=7)))
+        brief_ids = _brief_ids(member, steward)
+        brief_ids.update(_grievance_ids(member, steward, organizer, person.unit))
         db.session.commit()
         ids = {"demand_id": demand.id, "structure_test_id": structure_test.id, "spare_demand_id": spare_demand.id, "claim_id": claim.id,
                "spare_claim_id": spare_claim.id,
@@ -234,6 +313,8 @@ def _ids(app, world) -> dict[str, object]:
                "department_id": person.unit.departments[0].id, "shift_id": person.unit.shifts[0].id,
                "member_person_id": coworkers.person_of(member).id, "follow_up_id": follow_up.id,
                "ceremony_id": key_ceremony.id}
+        ids.update(brief_ids)
+        ids["story_id"] = story.id
         db.session.remove()
     return ids
 

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from briefs import services as briefs
+from briefs import sources as brief_sources
 from core.extensions import db
 from organizer.accounts import invitations
 from organizer.accounts import services as accounts
@@ -21,6 +23,7 @@ from organizer.roles import Role
 from surveys import definitions, keys, launch, tally
 from surveys.models import KeyMode, QuestionType, SurveyKind
 from tests import factories
+from tests.organizer.grievances import helpers as grievance_helpers
 
 HOSTILE = st.one_of(
     st.text(max_size=40),
@@ -61,6 +64,9 @@ def targets(app, world):
             definitions.add_question(survey, type=QuestionType.MULTIPLE_CHOICE, prompt="Which?",
                                      options=["A", "B", "C"], max_choices=2)
             definitions.add_question(survey, type=QuestionType.FREE_TEXT, prompt="Say")
+            # A ranking: its selects (q<id>-<option>) and its "can't say" box are fuzzed with the rest.
+            definitions.add_question(survey, type=QuestionType.RANK, prompt="Order?", options=["A", "B", "C"],
+                                     max_ranked=2, allows_cant_say=True)
         launch.launch(open_, {account_ref(m): {"department": None} for m in members}, ["department"])
         keys.register_trustee_key(account_ref(steward), "steward trustee passphrase")
         keys.register_trustee_key(account_ref(organizer), "organizer trustee passphrase")
@@ -76,9 +82,16 @@ def targets(app, world):
             DemandKind.DEMAND, Tier.PRIORITY, Basis.COLLECTIVE, Category.PAY, "Will you pay nights?",
             claim_ids=[claim.id]))
         demands.request_endorsement(author, demand)
+        # The author's negotiation brief: a worst case of their own, a coach's link (the steward's to
+        # accept) and one to stop.
+        brief_source = brief_sources.source("member")
+        own_risk = briefs.add_risk(author, brief_source, "They ask who else is asking.", None)
+        (_, coach_token), (stoppable, _) = (briefs.invite_coach(author, brief_source),
+                                            briefs.invite_coach(author, brief_source))
         db.session.commit()
         demand_fields = ["text", "kind", "tier", "basis", "category", "claim_ids", "is_attributable"]
         questions = [f"q{q.id}" for q in open_.questions]
+        questions += [f"q{q.id}-{i}" for q in open_.questions if q.type == QuestionType.RANK for i in range(3)]
         person_fields = ["name", "department_id", "shift_id", "assessment", "is_member", "card_signed_on",
                          "email", "phone", "notes"]
         member_email = members[1].email
@@ -115,7 +128,45 @@ def targets(app, world):
                             (f"/demands/{demand.id}/same-as", [f"demand{demand.id}-same_as"])],
         }
         result["ballot"] = (member_email, f"/surveys/{open_.id}/ballot")
+        # Reports of problems at work: the steward has a key, the member a report; the sealed forms get
+        # anything at all in their hidden fields, the steps and the union's rules anything in theirs.
+        grievance_helpers.steward_key(steward)
+        report = grievance_helpers.file(members[1], unit).grievance
+        sealed_fields = ["envelope", "new_member_key", "new_member_key_proof", "new_member_sealed_secret"]
+        result[member_email] += [
+            (f"/my/reports/new?unit={unit.id}", ["report_id", "kind", "envelope", "member_key", "member_key_proof",
+                                                "member_sealed_secret"]),
+            (f"/my/reports/{report.public_id}/add", sealed_fields)]
+        result[world.steward] += [("/steward/report-key", ["key", "key_proof", "sealed_secret"]),
+                                  (f"/grievances/{report.public_id}/reply", ["envelope"]),
+                                  (f"/grievances/{report.public_id}/step", ["step", "began_on", "due_on"])]
+        result[world.organizer] += [
+            (f"/unions/{world.union_id}/grievance-rules", ["days_received", "days_investigating", "days_step_1",
+                                                           "days_step_2", "days_arbitration", "counted_since"]),
+            (f"/unions/{world.union_id}/grievance-rules/referrals", ["name", "helps_with", "reach"])]
         result["chart"] = f"/units/{world.unit_id}/chart"
+        brief_fields = ["ask_first", "trade", "walk_away", "response_wont_negotiate", "response_too_much",
+                        "response_answer_now", f"response_own{own_risk.id}"]
+        result[member_email] += [("/my/briefs/member", brief_fields), ("/my/briefs/member/risks", ["worst_case", "response"]),
+                                 (f"/briefs/{own_risk.brief_id}/comments", ["text"]), ("/my/briefs/member/coaches", []),
+                                 (f"/my/briefs/member/coaches/{stoppable.id}/revoke", []),
+                                 (f"/my/briefs/member/risks/{own_risk.id}/remove", [])]
+        result[world.steward] += [(f"/coach/{coach_token}", []), (f"/briefs/{own_risk.brief_id}/comments", ["text"])]
+        # Stories in escrow: writing one (a member, an organizer), recording the union's recognition.
+        story_fields = ["title", "text", "hidden_names", "unit_id", "readers", "reader_ids", "opening", "opens_on"]
+        result[world.organizer] += [(f"/unions/{world.union_id}/stories/new", story_fields),
+                                    (f"/unions/{world.union_id}/recognition", ["recognised_on", "understood"])]
+        result[member_email].append((f"/unions/{world.union_id}/stories/new", story_fields))
+        # Pay surveys: an organizer's roles and bands (and the standard one), a member's own role.
+        pay_fields = ["title", "language", "intro", "basis", "roles", "band_mode", "band_start", "band_width",
+                      "band_count", "open_top", "band_list", "with_tenure", "with_hours", "key_mode",
+                      "trustee_threshold", "release_threshold"]
+        result[world.organizer] += [(f"/units/{world.unit_id}/surveys/pay", pay_fields),
+                                    (f"/units/{world.unit_id}/surveys/pay/standard", [])]
+        result[member_email].append(("/my/role", ["role"]))
+        # The question bank's standard surveys (a button each), a known one and an unknown one.
+        result[world.organizer] += [(f"/units/{world.unit_id}/surveys/standard/bargaining", []),
+                                    (f"/units/{world.unit_id}/surveys/standard/unknown", [])]
         db.session.remove()
     return result
 

@@ -110,7 +110,7 @@ function start() {
     ballotSection.hidden = true;
     checkSection.hidden = true;
     setAnswersLocked(false);
-    const first = form.querySelector("fieldset.question input, fieldset.question textarea");
+    const first = form.querySelector("fieldset.question input, fieldset.question select, fieldset.question textarea");
     if (first) first.focus();
   }
 
@@ -268,6 +268,11 @@ function start() {
     return legend ? legend.textContent.trim().replace(/^\d+\.\s*/, "") : say(words, "question", { number: questionId });
   }
 
+  function rankLabelOf(questionId, option) {
+    const label = form.querySelector(`label[for="q${questionId}-${option}"]`);
+    return label ? label.textContent.trim() : String(option);
+  }
+
   function labelOf(questionId, value) {
     const input = form.querySelector(`input[name="q${questionId}"][value="${value}"]`);
     const label = input && input.labels && input.labels[0];
@@ -277,6 +282,10 @@ function start() {
   function answerWords(question, answer) {
     const id = question.question_id;
     if (answer === "cant_say") return labelOf(id, "cant");
+    if (question.kind === "rank") {
+      // "1st: Pay; 2nd: Benefits", in the page's words for the places and the options.
+      return answer.map((option, place) => `${words.places[place]}: ${rankLabelOf(id, option)}`).join("; ");
+    }
     if (question.kind === "yes_no") return labelOf(id, answer ? "yes" : "no");
     if (question.kind === "multiple_choice") {
       return answer.length ? answer.map((index) => labelOf(id, index)).join("; ") : words.nothing_chosen;
@@ -372,6 +381,7 @@ function readAnswers(params, words, language) {
   const answers = params.questions.map((question) => {
     const id = question.question_id;
     const chosen = chosenIn(id);
+    if (question.kind === "rank") return readRanking(question, chosen.includes("cant"), words, problems);
     if (question.kind === "multiple_choice") {
       if (chosen.includes("cant")) {
         if (chosen.length > 1) problems.set(id, words.options_or_cant);
@@ -404,6 +414,30 @@ function readAnswers(params, words, language) {
   return { answers, comments, problems };
 }
 
+/** A rank question's selects (organizer/unit_surveys/rank_answers.py): the options in order, the first place
+ * first, or "cant_say"; what is not a ranking is put in `problems`, in the words the server's form uses. */
+function readRanking(question, cantSay, words, problems) {
+  const id = question.question_id;
+  const placed = new Map();
+  for (const select of document.querySelectorAll(`#booth-form select[name^="q${id}-"]`)) {
+    if (select.value === "") continue;
+    const place = Number(select.value);
+    if (!placed.has(place)) placed.set(place, []);
+    placed.get(place).push(Number(select.dataset.rankOption));
+  }
+  const refuse = (message) => { problems.set(id, message); return null; };
+  if (cantSay) return placed.size ? refuse(words.rank_or_cant) : "cant_say";
+  const places = [...placed.keys()].sort((a, b) => a - b);
+  const shared = places.find((place) => placed.get(place).length > 1);
+  if (shared !== undefined) return refuse(say(words, "rank_same_place", { place: words.places[shared - 1] }));
+  const last = places.length ? places[places.length - 1] : 0;
+  for (let place = 1; place <= last; place++) {
+    if (!placed.has(place)) return refuse(say(words, "rank_gap", { place: words.places[place - 1] }));
+  }
+  if (!places.length) return refuse(question.allows_cant_say ? words.rank_none_or_cant : words.rank_none);
+  return places.map((place) => placed.get(place)[0]);
+}
+
 function showProblems(problems) {
   const form = document.getElementById("booth-form");
   form.querySelectorAll("[data-booth-error]").forEach((error) => {
@@ -427,7 +461,7 @@ function showProblems(problems) {
   }
   if (first) {
     first.scrollIntoView({ block: "start" });
-    const input = first.querySelector("input, textarea");
+    const input = first.querySelector("input, select, textarea");
     if (input) input.focus({ preventScroll: true });
   }
 }

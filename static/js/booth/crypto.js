@@ -23,6 +23,8 @@ const SLOT_LABEL = bytesOf("slot");
 const SUM_LABEL = bytesOf("weighted-sum");
 const QUESTION_LABEL = bytesOf("ballot-question");
 const BALLOT_LABEL = bytesOf("ballot-ciphertexts");
+const RANK_OPTION_LABEL = bytesOf("rank-option");
+const RANK_PLACE_LABEL = bytesOf("rank-place");
 
 export const BALLOT_VERSION = 2;
 export const TEXT_SEAL_VERSION = 2;
@@ -32,11 +34,13 @@ export const CANT_SAY = "cant_say";
 const MAX_QUESTIONS = 1000;
 const MAX_OPTIONS = 64;
 const MAX_SCALE_POINTS = 11;
+// crypto.rank.MAX_CELLS: a ballot's header gives an answer's slot count in one byte.
+const MAX_RANK_CELLS = 255;
 const CIPHERTEXT_SIZE = 64;
 const SLOT_PROOF_SIZE = 128;
 const BRANCH_SIZE = 64;
 const TEXT_PADDING_BLOCK = 64;
-const KINDS = { scale: 1, yes_no: 2, single_choice: 3, multiple_choice: 4 };
+const KINDS = { scale: 1, yes_no: 2, single_choice: 3, multiple_choice: 4, rank: 5 };
 
 /** An answer or a parameter that does not fit: the message is for the member. */
 export class BoothError extends Error {}
@@ -101,8 +105,21 @@ function specOf(question, index) {
   if (options < 2 || options > MAX_OPTIONS) throw new BoothError(`${where} has too few or too many options.`);
   if (kind === KINDS.yes_no && options !== 2) throw new BoothError(`${where} must have two options.`);
   if (kind === KINDS.scale && options > MAX_SCALE_POINTS) throw new BoothError(`${where} has too many points.`);
-  if (kind === KINDS.multiple_choice ? maxChoices < 1 || maxChoices > options : maxChoices !== 1) {
+  const takesMany = kind === KINDS.multiple_choice || kind === KINDS.rank;
+  if (takesMany ? maxChoices < 1 || maxChoices > options : maxChoices !== 1) {
     throw new BoothError(`${where} allows an impossible number of choices.`);
+  }
+  const bytes = Uint8Array.of(kind, options, maxChoices, cantSay ? 1 : 0);
+  if (kind === KINDS.rank) {
+    // crypto.rank: an options × places matrix, proven line by line.
+    if (options * maxChoices > MAX_RANK_CELLS) throw new BoothError(`${where} has too many places to rank.`);
+    const lines = [
+      ...Array(options).fill([0, 1]), cantSay ? [0, 1] : [1], ...Array(maxChoices - 1).fill([0, 1]),
+    ];
+    return {
+      kind, name: question.kind, options, maxChoices, places: maxChoices, cantSay, slotCount: options * maxChoices,
+      lines, branches: lines.reduce((total, allowed) => total + allowed.length, 0), bytes,
+    };
   }
   const slotCount = options + (cantSay ? 1 : 0);
   const weights = new Array(slotCount).fill(1);
@@ -110,7 +127,7 @@ function specOf(question, index) {
   const allowedSums = kind === KINDS.multiple_choice ? Array.from({ length: maxChoices + 1 }, (_, i) => i) : [1];
   return {
     kind, name: question.kind, options, maxChoices, cantSay, slotCount, weights, allowedSums,
-    bytes: Uint8Array.of(kind, options, maxChoices, cantSay ? 1 : 0),
+    branches: allowedSums.length, bytes,
   };
 }
 
@@ -128,7 +145,17 @@ function slotValues(spec, answer, index) {
   const values = new Array(spec.slotCount).fill(0);
   if (answer === CANT_SAY) {
     if (!spec.cantSay) throw new BoothError(`${where}: this question does not offer "can't say".`);
-    values[spec.options] = 1;
+    if (spec.kind !== KINDS.rank) values[spec.options] = 1;  // a rank's "can't say" is the empty matrix
+    return values;
+  }
+  if (spec.kind === KINDS.rank) {
+    if (!Array.isArray(answer) || answer.some((i) => !Number.isInteger(i) || i < 0 || i >= spec.options)) {
+      throw new BoothError(`${where}: put options in order.`);
+    }
+    if (new Set(answer).size !== answer.length) throw new BoothError(`${where}: an option is put in two places.`);
+    if (answer.length > spec.places) throw new BoothError(`${where}: put at most ${spec.places} options in order.`);
+    if (answer.length === 0) throw new BoothError(`${where}: put at least one option first.`);
+    answer.forEach((option, place) => { values[cell(spec, option, place)] = 1; });
     return values;
   }
   if (spec.kind === KINDS.yes_no) {
@@ -157,8 +184,35 @@ function slotValues(spec, answer, index) {
   return values;
 }
 
+/** crypto.rank.cell: the slot of option `option` in place `place`. */
+const cell = (spec, option, place) => option * spec.places + place;
+
+/** crypto.rank.ranking_of: the options in order, or null for a matrix that is no ranking. */
+function rankingOf(spec, values) {
+  const order = [];
+  for (let place = 0; place < spec.places; place++) {
+    const held = [];
+    for (let option = 0; option < spec.options; option++) if (values[cell(spec, option, place)] === 1) held.push(option);
+    if (held.length > 1) return null;
+    if (held.length === 0) {
+      for (let later = place; later < spec.places; later++) {
+        for (let option = 0; option < spec.options; option++) if (values[cell(spec, option, later)] !== 0) return null;
+      }
+      break;
+    }
+    order.push(held[0]);
+  }
+  return new Set(order).size === order.length ? order : null;
+}
+
 /** QuestionSpec.answer_of: the answer a valid slot vector stands for, or null. */
 function answerOf(spec, values) {
+  if (spec.kind === KINDS.rank) {
+    const order = rankingOf(spec, values);
+    if (order === null) return null;
+    if (order.length === 0) return spec.cantSay ? CANT_SAY : null;
+    return order;
+  }
   const ones = [];
   values.forEach((v, i) => v === 1 && ones.push(i));
   let answer;
@@ -194,8 +248,39 @@ function questionContext(context, definition, ballot, index, spec) {
 }
 
 const slotContext = (context, index) => frame(SLOT_LABEL, context, uintBE(index, 4));
+const rankOptionContext = (context, option) => frame(RANK_OPTION_LABEL, context, uintBE(option, 4));
+const rankPlaceContext = (context, place) => frame(RANK_PLACE_LABEL, context, uintBE(place, 4));
 const sumContext = (context, weights, ciphertextBytes) =>
   frame(SUM_LABEL, context, u64List(weights), ciphertextBytes);
+
+/** crypto.rank's lines of anything that adds (points, values, nonces): every
+ * option's row sum, the first place's column, then each column minus the next. */
+function rankLines(spec, cells, add, subtract, zero) {
+  const rows = [];
+  for (let option = 0; option < spec.options; option++) {
+    let total = zero;
+    for (let place = 0; place < spec.places; place++) total = add(total, cells[cell(spec, option, place)]);
+    rows.push(total);
+  }
+  const columns = [];
+  for (let place = 0; place < spec.places; place++) {
+    let total = zero;
+    for (let option = 0; option < spec.options; option++) total = add(total, cells[cell(spec, option, place)]);
+    columns.push(total);
+  }
+  return [...rows, columns[0], ...columns.slice(1).map((column, j) => subtract(columns[j], column))];
+}
+
+const addPoints = (a, b) => ({ alpha: a.alpha.add(b.alpha), beta: a.beta.add(b.beta) });
+const subtractPoints = (a, b) => ({ alpha: a.alpha.subtract(b.alpha), beta: a.beta.subtract(b.beta) });
+const NO_POINTS = { alpha: Point.ZERO, beta: Point.ZERO };
+
+function rankLineContexts(spec, questionCtx) {
+  return [
+    ...Array.from({ length: spec.options }, (_, option) => rankOptionContext(questionCtx, option)),
+    ...Array.from({ length: spec.places }, (_, place) => rankPlaceContext(questionCtx, place)),
+  ];
+}
 
 function membershipChallenge(key, context, allowed, alpha, beta, commitments) {
   return hashToScalar(MEMBERSHIP_DOMAIN, key.bytes, context, u64List(allowed), alpha, beta, concat(commitments));
@@ -289,6 +374,19 @@ export async function encryptBallot(params, answers, { onProgress = noProgress, 
     const slotProofs = slots.map((slot, s) =>
       proveMembership(key, slot.alpha, slot.beta, values[s], nonces[s], [0, 1], slotContext(questionCtx, s), draw),
     );
+    if (spec.kind === KINDS.rank) {
+      const lines = rankLines(spec, slots.map((slot) => ({ alpha: slot.alphaPoint, beta: slot.betaPoint })),
+        addPoints, subtractPoints, NO_POINTS);
+      const lineValues = rankLines(spec, values, (a, b) => a + b, (a, b) => a - b, 0);
+      const lineNonces = rankLines(spec, nonces, (a, b) => mod(a + b), (a, b) => mod(a - b), 0n);
+      const contexts = rankLineContexts(spec, questionCtx);
+      const lineProofs = lines.map((line, l) => proveMembership(
+        key, line.alpha.toBytes(), line.beta.toBytes(), lineValues[l], lineNonces[l], spec.lines[l], contexts[l], draw,
+      ));
+      parts.push(Uint8Array.of(spec.slotCount, spec.branches), bytes, ...slotProofs, ...lineProofs);
+      onProgress(++done, total);
+      return;
+    }
     let sumAlpha = Point.ZERO;
     let sumBeta = Point.ZERO;
     let sumValue = 0;
@@ -314,7 +412,9 @@ export async function encryptBallot(params, answers, { onProgress = noProgress, 
     version: REVEAL_VERSION,
     survey_id: params.survey_id,
     tracker,
-    answers: answers.map((answer) => (Array.isArray(answer) ? [...answer].sort((a, b) => a - b) : answer)),
+    // A multiple choice's options are written sorted, as Python writes them; a ranking keeps its order.
+    answers: answers.map((answer, q) => (!Array.isArray(answer) ? answer
+      : specs[q].kind === KINDS.rank ? [...answer] : [...answer].sort((a, b) => a - b))),
     nonces: allNonces.map((row) => row.map((r) => toBase64(scalarToBytes(r)))),
   };
   return { payload, tracker, reveal };
@@ -348,7 +448,8 @@ function decodeBallot(payload) {
     if (at + 2 > payload.length) return null;
     const slotCount = payload[at];
     const branches = payload[at + 1];
-    if (slotCount < 1 || slotCount > MAX_OPTIONS + 1 || branches < 1 || branches > MAX_OPTIONS + 1) return null;
+    // One byte each, so at most 255 (a ranking's cells and line proofs reach past MAX_OPTIONS).
+    if (slotCount < 1 || branches < 1) return null;
     const end = at + 2 + slotCount * (CIPHERTEXT_SIZE + SLOT_PROOF_SIZE) + branches * BRANCH_SIZE;
     if (end > payload.length) return null;
     let cursor = at + 2;
@@ -412,6 +513,21 @@ function verifyDecoded(params, specs, ballot) {
         slotContext(questionCtx, s)),
     );
     if (!slotsHold01) return false;
+    if (spec.kind === KINDS.rank) {
+      if (answer.sumProof.challenges.length !== spec.branches) return false;
+      const contexts = rankLineContexts(spec, questionCtx);
+      let at = 0;
+      return rankLines(spec, answer.slots, addPoints, subtractPoints, NO_POINTS).every((line, l) => {
+        const allowed = spec.lines[l];
+        const proof = {
+          challenges: answer.sumProof.challenges.slice(at, at + allowed.length),
+          responses: answer.sumProof.responses.slice(at, at + allowed.length),
+        };
+        at += allowed.length;
+        return verifyMembership(key, line.alpha, line.beta, line.alpha.toBytes(), line.beta.toBytes(), proof, allowed,
+          contexts[l]);
+      });
+    }
     let sumAlpha = Point.ZERO;
     let sumBeta = Point.ZERO;
     spec.weights.forEach((weight, s) => {
