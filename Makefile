@@ -20,8 +20,9 @@ run: $(STAMP)
 	$(FLASK) serve --host 127.0.0.1
 
 ## Every test: unit, service, view, migration and browser tests (PostgreSQL too when LEVERAGE_TEST_DATABASE_URL is set).
+# One worker per core (pytest-xdist; each worker has its own database); idle workers take queued tests.
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 ## Extract every marked string (babel.cfg), merge it into each language's catalogue, compile the catalogues.
 ## New and changed strings come out empty or fuzzy: translate them in translations/<lang>/LC_MESSAGES/messages.po and run it again.

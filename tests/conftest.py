@@ -4,7 +4,10 @@ a CLI runner, a sign-in helper and a small world of two unions (see factories.py
 
 The database is SQLite in a temporary folder unless LEVERAGE_TEST_DATABASE_URL
 names a PostgreSQL database; an unreachable PostgreSQL fails the run (never a
-silent skip).
+silent skip). Under pytest-xdist (`make test` runs one worker per core) each
+worker has a database of its own: SQLite in its own temporary folder, and on
+PostgreSQL a database named after the worker beside the one named, made when
+missing.
 """
 
 from __future__ import annotations
@@ -33,13 +36,28 @@ def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     try:
-        engine = sa.create_engine(url)
+        engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
             connection.execute(sa.text("select 1"))
+            url = _worker_database(connection, sa.make_url(url))
         engine.dispose()
     except Exception as exc:  # noqa: BLE001 - any failure to connect must stop the run
         pytest.exit(f"LEVERAGE_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {exc}", returncode=3)
     return url
+
+
+def _worker_database(connection: sa.Connection, url: sa.URL) -> str:
+    """The database this xdist worker uses: the one named when tests run in one
+    process, else `<name>_<worker>`, created on first use (workers drop and
+    rebuild its schema, so parallel workers never share a table)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url.render_as_string(hide_password=False)
+    name = f"{url.database}_{worker}"
+    exists = connection.execute(sa.text("select 1 from pg_database where datname = :name"), {"name": name}).first()
+    if exists is None:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session", autouse=True)
