@@ -54,6 +54,12 @@ class AcceptInvitationForm(FlaskForm):
                             validators=[DataRequired(), EqualTo("password", _PASSWORDS_DIFFER)])
 
 
+class JoinWithAccountForm(FlaskForm):
+    """Someone already signed in (an account made to look for work) takes an
+    invitation with that account; the password says it is really them."""
+    password = PasswordField(lazy_gettext("Your password"), validators=[DataRequired(), text.MaxLength(PASSWORD_MAX)])
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(lazy_gettext("Current password"),
                                      validators=[DataRequired(), text.MaxLength(PASSWORD_MAX)])

@@ -97,7 +97,26 @@ def find_valid(token: str) -> Invitation:
 
 
 def accept(token: str, *, display_name: str, email: str, password: str) -> Account:
-    invitation = find_valid(token)
+    person, role = _claim(find_valid(token))
+    account = accounts.create_account(
+        display_name=display_name, email=email, password=password, person=person,
+        roles=[accounts.role_for(person, role)],
+    )
+    _record_accepted(account, person, role)
+    return account
+
+
+def accept_with_account(token: str, account: Account, password: str) -> Account:
+    """The invitation taken by the account signed in, one made to look for work:
+    the same person, one sign-in (an invitation can never make a second account
+    with the email an account already has)."""
+    person, role = _claim(find_valid(token))
+    accounts.join_as_coworker(account, password, person, [accounts.role_for(person, role)])
+    _record_accepted(account, person, role)
+    return account
+
+
+def _claim(invitation: Invitation) -> tuple[Person, Role]:
     person, role = invitation.person, invitation.role
     # Claim the invitation by deleting it, conditionally, so two concurrent
     # accepts cannot both succeed: only one deletes the row. Nothing of it is
@@ -111,14 +130,13 @@ def accept(token: str, *, display_name: str, email: str, password: str) -> Accou
     if claimed != 1:
         raise InvitationInvalid(gettext("This invitation link has already been used."), reason="used")
     db.session.expunge(invitation)
-    account = accounts.create_account(
-        display_name=display_name, email=email, password=password, person=person,
-        roles=[accounts.role_for(person, role)],
-    )
+    return person, role
+
+
+def _record_accepted(account: Account, person: Person, role: Role) -> None:
     # Named by the chart, not the display name chosen here (which may be a pseudonym).
     audit.record(account, AuditAction.INVITATION_ACCEPTED,
                  f"{person.name} accepted an invitation as {role.value}.", unit=person.unit)
-    return account
 
 
 def revoke(actor: Account, invitation: Invitation) -> None:

@@ -350,19 +350,7 @@ def create_account(
     if db.session.scalar(sa.select(Account.id).where(Account.email_index == digest)) is not None:
         raise DomainError(gettext("An account with this email already exists."), field="email")
     if person is not None:
-        # The account↔person link is sealed, with no unique constraint: one account per
-        # coworker is kept here. Its roles must lie in the coworker's unit (or union, for an
-        # organizer), which is where coworkers.accounts_by_person looks for the link.
-        db.session.flush()  # a coworker charted in this unit of work needs its id and unit
-        # Two concurrent sign-ups for one coworker take turns on their unit's roster lock.
-        # Never a lock on the coworker's own row: on PostgreSQL it would stamp that row's
-        # xmax with the transaction id the new account row carries as its xmin, linking
-        # the coworker to their account on disk.
-        roster.lock(person.unit)
-        if coworkers.has_account(person):
-            raise DomainError(gettext("This coworker already has an account."))
-        if any(role.unit_id != person.unit_id and role.union_id != person.unit.union_id for role in roles):
-            raise DomainError(gettext("A coworker's account holds roles in their own unit or union only."))
+        _check_link_to(person, roles)
     account = Account(
         display_name=display_name.strip(),
         email=normalize_email(email),
@@ -372,6 +360,48 @@ def create_account(
         roles=roles,
     )
     db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def _check_link_to(person: Person, roles: list[RoleAssignment]) -> None:
+    """Refuse a second account for a coworker, or roles outside their unit or union."""
+    # The account↔person link is sealed, with no unique constraint: one account per
+    # coworker is kept here. Its roles must lie in the coworker's unit (or union, for an
+    # organizer), which is where coworkers.accounts_by_person looks for the link.
+    db.session.flush()  # a coworker charted in this unit of work needs its id and unit
+    # Two concurrent sign-ups for one coworker take turns on their unit's roster lock.
+    # Never a lock on the coworker's own row: on PostgreSQL it would stamp that row's
+    # xmax with the transaction id the new account row carries as its xmin, linking
+    # the coworker to their account on disk.
+    roster.lock(person.unit)
+    if coworkers.has_account(person):
+        raise DomainError(gettext("This coworker already has an account."))
+    if any(role.unit_id != person.unit_id and role.union_id != person.unit.union_id for role in roles):
+        raise DomainError(gettext("A coworker's account holds roles in their own unit or union only."))
+
+
+def belongs_to_a_union(account: Account) -> bool:
+    """Whether the account is a coworker's or holds any union role (else it is a job seeker's alone)."""
+    return account.person_id is not None or bool(account.roles)
+
+
+def join_as_coworker(account: Account, password: str, person: Person, roles: list[RoleAssignment]) -> Account:
+    """An account made outside any union (to look for work) becomes this coworker's.
+
+    The password is asked again: a browser left signed in must not take someone
+    else's invitation. The profile and cards made while looking for work stay
+    the person's own; nothing of them reaches the union."""
+    if not check_password_hash(account.password_hash, password):
+        raise DomainError(gettext("That password is not correct."), field="password")
+    if belongs_to_a_union(account):
+        raise DomainError(gettext("This account already belongs to a union. Sign out, then open the invitation "
+                                  "link again to make a new account with it."))
+    _check_link_to(person, roles)
+    account.person_id = person.id
+    account.roles = roles
+    # Roles change what this account may do: every earlier session ends.
+    sign_out_everywhere(account)
     db.session.flush()
     return account
 

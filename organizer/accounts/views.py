@@ -27,7 +27,7 @@ from core.views import render_form, safe_next_url, unit_of_work
 from organizer.accounts import committee, coworkers, invitations
 from organizer.accounts import services as accounts
 from organizer.accounts.forms import (
-    AcceptInvitationForm,
+    AcceptInvitationForm, JoinWithAccountForm,
     ChangePasswordForm,
     CommitteeForm,
     DeleteAccountForm,
@@ -200,15 +200,29 @@ def accept_invitation(token: str):
     except InvitationInvalid as invalid:
         status = 404 if invalid.reason == "unknown" else 410
         return render_template("auth/invitation_invalid.html", message=invalid.message), status
+    if current_user.is_authenticated:
+        # Someone who already signs in (to look for work) joins with that account.
+        form = JoinWithAccountForm()
+        taken = unit_of_work(lambda: _join(token, form), form=form) if form.validate_on_submit() else None
+        return _welcome_or_page(taken, gettext("Welcome to your union. Your job search stays yours alone."),
+                                "auth/join_invitation.html", form, invitation=invitation,
+                                belongs=accounts.belongs_to_a_union(current_user))
     form = AcceptInvitationForm()
-    accepted = unit_of_work(lambda: _accept(token, form), form=form) if form.validate_on_submit() else None
-    if accepted:
-        _start_session(accepted.value)
-        flash(gettext("Welcome to Leverage. Your account is ready."), "success")
+    taken = unit_of_work(lambda: _accept(token, form), form=form) if form.validate_on_submit() else None
+    return _welcome_or_page(taken, gettext("Welcome to Leverage. Your account is ready."),
+                            "auth/accept_invitation.html", form, invitation=invitation)
+
+
+def _welcome_or_page(taken, welcome: str, template: str, form, **context):
+    """Signed in and home once the invitation is taken; its page again with the form's errors; or the
+    invalid-link page when it was used or expired while the form was filled in."""
+    if taken:
+        _start_session(taken.value)
+        flash(welcome, "success")
         return redirect(url_for("home.index"))
-    if accepted is not None and isinstance(accepted.refused, InvitationInvalid):
-        return render_template("auth/invitation_invalid.html", message=accepted.refused.message), 410
-    return render_form("auth/accept_invitation.html", form, invitation=invitation)
+    if taken is not None and isinstance(taken.refused, InvitationInvalid):
+        return render_template("auth/invitation_invalid.html", message=taken.refused.message), 410
+    return render_form(template, form, **context)
 
 
 @auth_bp.app_template_global()
@@ -228,6 +242,13 @@ def choose_language():
     if current_user.is_authenticated:
         unit_of_work(lambda: accounts.set_language(current_user, form.language.data))
     return redirect(safe_next_url(form.next.data) or url_for("home.index"))
+
+
+def _join(token: str, form: JoinWithAccountForm) -> Account:
+    # The account itself, not the proxy: signing in again below replaces what the proxy gives.
+    account = invitations.accept_with_account(token, current_user._get_current_object(), form.password.data)
+    accounts.start_session(account)
+    return account
 
 
 def _accept(token: str, form: AcceptInvitationForm) -> Account:

@@ -4,7 +4,9 @@ Laying out a summary of 600 demands as a PDF takes seconds (fpdf2 shapes every
 line in four embedded fonts), so no page waits for it. A steward or organizer
 asks for it once; the job `prepare_bargaining_pdfs` makes it and, from then on,
 makes it again whenever what it shows has changed: the ranked items (their
-digest, `prepared.digest`) or the unit's strength as the card words it. A small
+digest, `prepared.digest`, which covers the members' priorities they were
+ranked with), the unit's strength as the card words it, the pay beside its pay
+items, or the counts of members' reports released since. A small
 summary (at most AT_ONCE_ITEMS items, a second or so) is made in the request
 that asks for it. Markdown and CSV are made from the prepared items in a few
 milliseconds, so they are always made as they are sent, never stored.
@@ -105,13 +107,16 @@ class _About:
 
 
 def fingerprint(stored: StoredRanking, strength: metrics.UnitStrength, language: str) -> str:
-    """What a PDF in `language` shows that can change: the ranked items, the strength, as
-    the card words it in that language, and the pay beside its pay items (read as drawn)."""
+    """What a PDF in `language` shows that can change: the ranked items (the priorities they were
+    ranked with included), the strength, as the card words it in that language, and what is read
+    as drawn: the pay beside its pay items and the released counts of members' reports."""
     with i18n.in_language(language):
         card = repr([(str(label), str(text)) for label, text in strength.card.lines()])
         pay = repr(sorted((demand_id, context.text_lines())
                           for demand_id, context in summary.pay_of_stored(strength.unit, stored).items()))
-    return hashlib.sha256((prepared.digest(stored) + card + pay).encode()).hexdigest()
+        reported = summary.reported_of(strength.unit)
+        counted = repr(exports.reported_lines(reported) + [exports.reported_note(reported)])
+    return hashlib.sha256((prepared.digest(stored) + card + pay + counted).encode()).hexdigest()
 
 
 def _files_of(unit_id: int) -> dict[str, tuple[str, _About]]:

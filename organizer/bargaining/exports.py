@@ -17,7 +17,13 @@ sent, in the language of whoever asked; the PDF, which a job may make, inside
 the summary's own words are translated; members' words stay as they wrote them.
 The CSV is data for a spreadsheet: its headings and category names are in that
 language, while its codes (kind, tier, basis, answer), days (ISO) and numbers stay
-as a program reads them."""
+as a program reads them.
+
+Every export carries, as the page does, the members' bargaining priorities (the
+categories in their order, each with how the members ranked it, and a paragraph
+saying where the order comes from; the CSV as columns of each item's category)
+and the counts of the problems members reported, only as `grievances.counts`
+released them (the CSV as rows of their own, section "reported", after the items)."""
 
 from __future__ import annotations
 
@@ -33,8 +39,19 @@ from fpdf.fonts import FontFace
 from core import pdf as pdf_text
 from core.i18n import format_day, format_decimal, format_number, format_percent
 from core.pdf import BODY_FONT, MISSING_MARK
-from organizer.bargaining.summary import QUESTIONS, BargainingSummary, RankedItems, SummaryAnswer, SummaryItem
+from organizer.bargaining.priorities import Priorities
+from organizer.bargaining.summary import (
+    QUESTIONS,
+    BargainingSummary,
+    RankedItems,
+    SummaryAnswer,
+    SummaryItem,
+    priorities_text,
+    priority_line,
+)
 from organizer.demands.models import EmployerResponse
+from organizer.grievances.counts import ALL as ALL_KINDS
+from organizer.grievances.counts import ReleasedCounts
 from organizer.strength.metrics import Backing
 from organizer.unit_surveys.pay import PayContext
 
@@ -94,6 +111,26 @@ def strength_lines(summary: BargainingSummary) -> list[tuple[str, str]]:
     return summary.strength.card.lines()
 
 
+REPORTED_HEADING = lazy_gettext("Problems members reported")
+
+
+def reported_lines(reported: ReleasedCounts | None) -> list[str]:
+    """The released figures of members' reports, all kinds together first; none when none is released."""
+    if reported is None:
+        return []
+    return [figure.sentence for figure in ([reported.whole] if reported.whole else []) + list(reported.kinds)]
+
+
+def reported_note(reported: ReleasedCounts) -> str:
+    """Why a figure may be missing, and that nothing but the count is shown (as the page says it)."""
+    only_counts = gettext("Only the count is shown: what members wrote is for their stewards alone.")
+    if reported.is_empty:
+        nothing = gettext("Nothing to show yet: a figure is shown once at least %(k)s members stand behind it.",
+                          k=reported.k)
+        return f"{nothing} {reported.hidden_below} {only_counts}"
+    return f"{reported.hidden_below} {only_counts}"
+
+
 def trend_rows(summary: BargainingSummary) -> list[tuple[str, str, str]]:
     """(round, support, participation) per released round of the latest pulse."""
     if summary.trend is None:
@@ -124,12 +161,21 @@ def to_markdown(summary: BargainingSummary) -> str:
     if rows:
         out += ["", f"| {' | '.join(_trend_headings())} |", "|---|---:|---:|"]
         out += [f"| {label} | {yes} | {part} |" for label, yes, part in rows]
+    if summary.reported is not None:
+        out += ["", f"## {REPORTED_HEADING}", ""]
+        figures = reported_lines(summary.reported)
+        out += [f"- {_md(line)}" for line in figures] + ([""] if figures else [])
+        out.append(f"_{_md(reported_note(summary.reported))}_")
     out += ["", f"## {gettext('Counts per tier')}", "",
             f"| {gettext('Tier')} | {gettext('Demands')} | {gettext('Questions')} |", "|---|---:|---:|"]
     out += [f"| {tier.label} | {format_number(d)} | {format_number(q)} |" for tier, (d, q) in summary.tier_counts.items()]
-    out += ["", f"## {gettext('Demands')}", "", f"_{_md(summary.score_rule)}_"]
+    out += ["", f"## {gettext('Demands')}", "", f"_{_md(summary.score_rule)}_", "",
+            _md(priorities_text(summary.priorities))]
     for section in summary.demand_sections:
         out += ["", f"### {_md(section.category.label)}", ""]
+        line = priority_line(summary.priorities, section.category)
+        if line is not None:
+            out += [f"_{_md(line)}_", ""]
         for rank, item in enumerate(section.items, 1):
             out += _markdown_item(rank, item, summary.pay.get(item.demand.id))
     out += ["", f"## {QUESTIONS}", ""]
@@ -174,7 +220,9 @@ CSV_COLUMNS = [lazy_gettext("section"), lazy_gettext("category"), lazy_gettext("
                lazy_gettext("named"), lazy_gettext("backing_weight"), lazy_gettext("backing_answers"),
                lazy_gettext("backing_agree"), lazy_gettext("score"), lazy_gettext("employer_response"),
                lazy_gettext("employer_response_note"), lazy_gettext("responded_on"), lazy_gettext("earlier_responses"),
-               lazy_gettext("pay_in_role")]
+               lazy_gettext("pay_in_role"), lazy_gettext("priority_place"), lazy_gettext("priority_points"),
+               lazy_gettext("put_first"), lazy_gettext("put_in_top"), lazy_gettext("priorities_answered"),
+               lazy_gettext("members_reported"), lazy_gettext("reported_since")]
 
 
 def _cell(value: object) -> str:
@@ -189,10 +237,22 @@ def _earlier_cell(item: SummaryItem) -> str:
                      for a in item.demand.earlier_answers)
 
 
-def to_csv(summary: BargainingSummary | RankedItems, pay: Mapping[int, PayContext] | None = None) -> str:
-    """The items, one row each (the CSV holds nothing else: a summary's ranked items are enough);
-    a pay item's pay from `pay` (by demand id), or from the summary's own."""
+def _priority_cells(priorities: Priorities | None, item: SummaryItem) -> list[object]:
+    """How the members ranked the item's category: place, points, put first, put in the top places,
+    of how many who answered; empty without priorities."""
+    if priorities is None:
+        return ["", "", "", "", ""]
+    ranked = priorities.of(item.demand.category)
+    return [ranked.place, ranked.points, ranked.put_first, ranked.in_top, ranked.answered]
+
+
+def to_csv(summary: BargainingSummary | RankedItems, pay: Mapping[int, PayContext] | None = None,
+           reported: ReleasedCounts | None = None) -> str:
+    """The items, one row each, then the released counts of members' reports, one row each
+    (section "reported": its kind's code, or "all", under `kind`; the sentence under `text`);
+    a pay item's pay from `pay` (by demand id), the counts from `reported`, or else the summary's own."""
     pay = pay if pay is not None else getattr(summary, "pay", {})
+    reported = reported if reported is not None else getattr(summary, "reported", None)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([str(column) for column in CSV_COLUMNS])
@@ -209,8 +269,20 @@ def to_csv(summary: BargainingSummary | RankedItems, pay: Mapping[int, PayContex
                 item.backing.agree if item.backing.is_known else "", f"{item.score:.3f}",
                 latest.response.value if latest else "no_answer", latest.note if latest else None,
                 latest.recorded_on if latest else None, _earlier_cell(item),
-                "\n".join(pay_texts(pay.get(d.id))))])
+                "\n".join(pay_texts(pay.get(d.id))), *_priority_cells(summary.priorities, item), "", "")])
+    for kind, figure in _reported_figures(reported):
+        # Section, category (the kind's words), rank, text and kind, then only the last two columns.
+        empty = [""] * (len(CSV_COLUMNS) - 7)
+        writer.writerow([_cell(v) for v in ("reported", figure.kind.label if figure.kind else "", "",
+                                            figure.sentence, kind, *empty, figure.members, figure.since)])
     return buffer.getvalue()
+
+
+def _reported_figures(reported: ReleasedCounts | None) -> list[tuple[str, object]]:
+    if reported is None:
+        return []
+    whole = [(ALL_KINDS, reported.whole)] if reported.whole is not None else []
+    return whole + [(figure.kind.value, figure) for figure in reported.kinds]
 
 
 # -- PDF ------------------------------------------------------------------------------------------
@@ -336,14 +408,21 @@ def _render(summary: BargainingSummary, *, explain_missing: bool) -> _SummaryPDF
         pdf.para(str(MISSING_NOTE), size=8, muted=True)
     _pdf_strength(pdf, summary)
     _pdf_trend(pdf, summary)
+    _pdf_reported(pdf, summary)
     pdf.heading(gettext("Counts per tier"), keep_with=8 + 6 * len(summary.tier_counts))
     with pdf.table_of((60, 30, 30), headings=[gettext("Tier"), gettext("Demands"), gettext("Questions")]) as table:
         for tier, (demand_count, question_count) in summary.tier_counts.items():
             table.row([tier.label, format_number(demand_count), format_number(question_count)])
     pdf.heading(gettext("Demands"))
     pdf.para(str(summary.score_rule), size=8, muted=True)
+    pdf.ln(1)
+    pdf.para(priorities_text(summary.priorities), size=8, muted=True)
     for section in summary.demand_sections:
         pdf.heading(str(section.category.label), 12, space_before=4)
+        line = priority_line(summary.priorities, section.category)
+        if line is not None:
+            pdf.para(line, size=8.5, muted=True)
+            pdf.ln(1)
         _pdf_items(pdf, section.items, summary.pay)
     if not summary.demand_sections:
         pdf.para(gettext("No demands yet."))
@@ -384,6 +463,17 @@ def _pdf_strength(pdf: _SummaryPDF, summary: BargainingSummary) -> None:
     with pdf.table_of((42, 138)) as table:
         for label, text in strength_lines(summary):
             table.row([label, text], styles={0: label_style})
+
+
+def _pdf_reported(pdf: _SummaryPDF, summary: BargainingSummary) -> None:
+    if summary.reported is None:
+        return
+    lines = reported_lines(summary.reported)
+    pdf.heading(str(REPORTED_HEADING), keep_with=8 + 5 * len(lines))
+    for line in lines:
+        pdf.para(f"• {line}")
+        pdf.ln(1)
+    pdf.para(reported_note(summary.reported), size=8, muted=True)
 
 
 def _pdf_trend(pdf: _SummaryPDF, summary: BargainingSummary) -> None:

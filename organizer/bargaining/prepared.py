@@ -11,10 +11,12 @@ How it stays true. A flush that adds, changes or removes what the items are
 made of marks the unit: a demand (its words, tier, kind, category, basis,
 combination, endorsement state, or the answers added to it), an employer's
 answer, an endorsement survey of the unit that opens, closes or is released
-(a demand's backing and its "coworkers are weighing in" note come from it), an
-account whose display name changes (it is shown where its author allowed it)
-or that is deleted (its demands go with it, by the database's cascade, which no
-flush sees). When the transaction commits, the marked units' items are ranked
+(a demand's backing and its "coworkers are weighing in" note come from it), a
+bargaining survey of the unit that closes, is released or is removed (the
+members' priorities, which order the categories and weigh the scores, come
+from the latest one released: `priorities`), an account whose display name
+changes (it is shown where its author allowed it) or that is deleted (its
+demands go with it, by the database's cascade, which no flush sees). When the transaction commits, the marked units' items are ranked
 again and stored in it, after the unit is locked (its `bargaining_units` row,
 FOR NO KEY UPDATE, the lock the unit roster takes; on SQLite the transaction
 holds the write lock already, since it wrote), so that two writers of one unit
@@ -39,6 +41,7 @@ which their own rows show already."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -53,7 +56,7 @@ from organizer.bargaining.ranking import RankingFormatError, StoredRanking
 from organizer.charting.models import BargainingUnit
 from organizer.demands.models import Demand, EmployerAnswer
 from organizer.unit_surveys.services import SCOPE_PREFIX
-from surveys.models import Survey, SurveyKind
+from surveys.models import Survey, SurveyKind, SurveyState
 
 #: session.info keys: the units whose items this transaction has changed, and those of them
 #: where a member took words or a name back (see `_withdrawn_by`).
@@ -86,6 +89,8 @@ def digest(stored: StoredRanking) -> str:
         hashed.update(line + b"\n")
     hashed.update(repr((sorted((t.value, c) for t, c in stored.tier_counts.items()),
                         [(c.value, n) for c, n in stored.sections], stored.questions)).encode())
+    priorities = stored.priorities.to_json() if stored.priorities is not None else None
+    hashed.update(json.dumps(priorities, sort_keys=True).encode())
     return hashed.hexdigest()
 
 
@@ -183,6 +188,11 @@ def _marked_by(session: Session, obj: object, *, is_new: bool, is_deleted: bool)
     if isinstance(obj, Survey) and obj.kind is SurveyKind.ENDORSEMENT and obj.scope:
         # A ballot or a pool write changes none of these: only what a backing or its note reads.
         if is_new or is_deleted or _changed(obj, "state", "closes_at"):
+            return {_unit_of_scope(obj.scope)}
+    if isinstance(obj, Survey) and obj.kind is SurveyKind.BARGAINING and obj.scope:
+        # The priorities read only released results and which is latest (by close day): a release,
+        # a removal, a change of state or of close day; never a ballot.
+        if (is_new and obj.state is SurveyState.RELEASED) or is_deleted or _changed(obj, "state", "closed_on"):
             return {_unit_of_scope(obj.scope)}
     if isinstance(obj, Account) and obj.id is not None:
         if is_deleted:

@@ -1,14 +1,16 @@
 """The ranked items of a unit's bargaining summary: every demand of the unit, a
 demand a steward combined with another counted toward that one, scored by the
 documented rule (`SCORE_RULE`), grouped by category, questions apart, with
-counts per tier.
+counts per tier; where the members' bargaining priorities are released
+(`priorities`), the categories in their order and each score weighed by them.
 
 They are plain values, not rows: the summary page, its downloads and the
 prepared summary (`organizer.bargaining.prepared`, which stores them sealed and
 reads them back without touching the demands' tables) all share them. `rank`
 computes them from the tables in the same few statements for a unit of any
 size: the demands' columns, the endorsement surveys they were put to, their
-answers, the names members allowed, and the coworker backing of them all.
+answers, the names members allowed, the coworker backing of them all, and
+the unit's latest released bargaining priorities.
 
 Nothing in them names a member unless that member marked the demand attributable.
 
@@ -32,6 +34,8 @@ from flask_babel import lazy_gettext
 from core import i18n
 from core.extensions import db
 from organizer.accounts.models import Account
+from organizer.bargaining import priorities as member_priorities
+from organizer.bargaining.priorities import Priorities
 from organizer.charting.models import BargainingUnit
 from organizer.demands.models import (
     Basis,
@@ -51,8 +55,10 @@ UNWEIGHED_BACKING = metrics.NEUTRAL_WEIGHT
 
 SCORE_RULE = lazy_gettext(
     "Score = coworker backing (0 to 1; 0.5 while coworkers have not weighed in) × the sum of the tier weights of "
-    "every member raising it (dealbreaker 5, priority 4, important 3, nice to have 2, curious 1). A demand a "
-    "steward combined with another counts toward that one. %(weight_rule)s", weight_rule=metrics.WEIGHT_RULE)
+    "every member raising it (dealbreaker 5, priority 4, important 3, nice to have 2, curious 1) × the members' "
+    "priority for its category (1 + the share of those who answered the latest released bargaining priorities "
+    "survey who put the category in their top places; 1 while none is released). A demand a steward combined "
+    "with another counts toward that one. %(weight_rule)s", weight_rule=metrics.WEIGHT_RULE)
 
 #: The heading of the questions, which are listed apart from the demands' categories.
 QUESTIONS = lazy_gettext("Questions to the employer")
@@ -120,15 +126,17 @@ class RankedItems:
     tier_counts: dict[Tier, tuple[int, int]]
     demand_sections: list[CategorySection]
     questions: list[SummaryItem]
+    #: The members' released bargaining priorities the items were ranked with, or None.
+    priorities: Priorities | None = None
 
     @property
     def items(self) -> list[SummaryItem]:
         return [item for section in self.demand_sections for item in section.items] + self.questions
 
 
-def _score(backing: metrics.Backing, tiers: list[Tier]) -> float:
+def _score(backing: metrics.Backing, tiers: list[Tier], priority: float = 1.0) -> float:
     weight = backing.weight if backing.is_known else UNWEIGHED_BACKING
-    return weight * sum(tier.weight for tier in tiers)
+    return weight * sum(tier.weight for tier in tiers) * priority
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +189,7 @@ def rank(unit: BargainingUnit) -> RankedItems:
             combined.setdefault(demand.same_as_id, []).append(demand)
     listed = [d for d in every if d.same_as_id is None]
     backings, notes = _backings_in_every_language(unit, listed)
+    ranked_by_members = member_priorities.latest_released(unit)
     items = []
     for demand in listed:
         group = [demand, *combined.get(demand.id, [])]
@@ -189,7 +198,9 @@ def rank(unit: BargainingUnit) -> RankedItems:
             demand=SummaryDemand(demand.id, demand.text, demand.kind, demand.tier, demand.basis, demand.category,
                                  tuple(answers.get(demand.id, ()))),
             backing=backing, raised_by=len(group), attributed_to=[names[d.id] for d in group if d.id in names],
-            score=_score(backing, [d.tier for d in group]), backing_notes=notes[demand.subject_ref]))
+            score=_score(backing, [d.tier for d in group],
+                         member_priorities.factor(ranked_by_members, demand.category)),
+            backing_notes=notes[demand.subject_ref]))
 
     def ranked(chosen: list[SummaryItem]) -> list[SummaryItem]:
         return sorted(chosen, key=lambda i: (-i.score, i.demand.tier.rank, i.demand.id))
@@ -200,12 +211,16 @@ def rank(unit: BargainingUnit) -> RankedItems:
         if chosen:
             sections.append(CategorySection(category, ranked(chosen)))
     sections.sort(key=lambda s: -max(i.score for i in s.items))
+    if ranked_by_members is not None:
+        # Stable: categories with as many points keep the order their scores gave them.
+        sections.sort(key=lambda s: -ranked_by_members.points(s.category))
     counted = Counter((d.tier, d.kind) for d in every)
     return RankedItems(
         tier_counts={tier: (counted[(tier, DemandKind.DEMAND)], counted[(tier, DemandKind.QUESTION)])
                      for tier in Tier},
         demand_sections=sections,
-        questions=ranked([i for i in items if i.demand.kind == DemandKind.QUESTION]))
+        questions=ranked([i for i in items if i.demand.kind == DemandKind.QUESTION]),
+        priorities=ranked_by_members)
 
 
 def _backings_in_every_language(unit: BargainingUnit, listed: list[_DemandRow]
@@ -228,8 +243,11 @@ def _language_now() -> str:
 
 # -- as stored: one line of JSON for the counts and the sections, then one line per item ----------
 
-#: 2: each backing's note is kept in every language (1 kept it in one).
-FORMAT = 2
+#: 3: the header carries the members' priorities (`Priorities.to_json`, or null); 2: each backing's
+#: note is kept in every language (1 kept it in one). Items of an older format are ranked afresh
+#: when read and stored again by the job (`prepared.prepare_missing`), as any unreadable ones: a
+#: format 2 row of a unit with released priorities would otherwise show scores without them.
+FORMAT = 3
 
 #: One encoder for every line (json.dumps with options makes one per call); keys in a fixed order,
 #: so equal items give equal lines.
@@ -249,7 +267,8 @@ def encode(ranked: RankedItems) -> bytes:
     header = {"format": FORMAT,
               "tier_counts": {tier.value: list(counts) for tier, counts in ranked.tier_counts.items()},
               "sections": [[s.category.value, len(s.items)] for s in ranked.demand_sections],
-              "questions": len(ranked.questions)}
+              "questions": len(ranked.questions),
+              "priorities": ranked.priorities.to_json() if ranked.priorities is not None else None}
     lines = [_JSON.encode(header)] + [_JSON.encode(_item_json(item)) for item in ranked.items]
     return "\n".join(lines).encode("utf-8")
 
@@ -290,6 +309,8 @@ class StoredRanking:
     lines: list[bytes]
     #: The counts and sections as stored (the first line).
     header: bytes = b""
+    #: The members' priorities the items were ranked with, or None.
+    priorities: Priorities | None = None
 
     @classmethod
     def decode(cls, data: bytes) -> StoredRanking:
@@ -299,9 +320,11 @@ class StoredRanking:
             if raw.get("format") != FORMAT:
                 raise RankingFormatError(f"unknown format {raw.get('format')!r}")
             counts = raw["tier_counts"]
+            priorities = Priorities.from_json(raw["priorities"]) if raw["priorities"] is not None else None
             # In the tiers' own order (the stored keys are sorted by name).
             stored = cls({tier: (int(counts[tier.value][0]), int(counts[tier.value][1])) for tier in Tier},
-                         [(Category(c), int(n)) for c, n in raw["sections"]], int(raw["questions"]), lines, header)
+                         [(Category(c), int(n)) for c, n in raw["sections"]], int(raw["questions"]), lines, header,
+                         priorities)
         except (ValueError, KeyError, TypeError, AttributeError) as unreadable:
             raise RankingFormatError(f"stored ranked items do not decode: {unreadable}") from None
         if sum(n for _, n in stored.sections) + stored.questions != len(lines):
@@ -346,4 +369,4 @@ class StoredRanking:
         for category, count in self.sections:
             sections.append(CategorySection(category, items[start:start + count]))
             start += count
-        return RankedItems(self.tier_counts, sections, items[start:])
+        return RankedItems(self.tier_counts, sections, items[start:], self.priorities)

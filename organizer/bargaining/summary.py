@@ -1,10 +1,13 @@
-"""The bargaining summary of a unit: its strength with the trend, its demands
-grouped by category and ranked by a documented score, counts per tier, the
-questions to the employer apart, the comments the privacy rules released, and
-the employer's answer to each item.
+"""The bargaining summary of a unit: its strength with the trend, how many
+members reported each kind of problem (as `grievances.counts` released it),
+its demands grouped by category (in the order of the members' released
+bargaining priorities, where there are any) and ranked by a documented score,
+counts per tier, the questions to the employer apart, the comments the
+privacy rules released, and the employer's answer to each item.
 
-The ranked items come prepared (`prepared`, made by `ranking`); the strength,
-the trend and the comments are read as the page is drawn. On screen the items
+The ranked items come prepared (`prepared`, made by `ranking`), with the
+priorities they were ranked by; the strength, the trend, the reports counted
+and the comments are read as the page is drawn. On screen the items
 are shown a page at a time (`summary_page`); the downloads take them all.
 
 Nothing in it names a member unless that member marked the demand attributable."""
@@ -20,6 +23,8 @@ from core.clock import today
 from organizer import policy
 from organizer.accounts.models import Account
 from organizer.bargaining import prepared
+from organizer.bargaining import priorities as member_priorities
+from organizer.bargaining.priorities import Priorities
 from organizer.bargaining.ranking import (  # noqa: F401 - the summary's parts, as pages and exports name them
     QUESTIONS,
     SCORE_RULE,
@@ -34,6 +39,8 @@ from organizer.charting.models import BargainingUnit
 from organizer.demands import services as demands
 from organizer.demands.models import Category, Tier
 from organizer.errors import DomainError, NotAllowed
+from organizer.grievances import counts as grievance_counts
+from organizer.grievances.counts import ReleasedCounts
 from organizer.strength import metrics
 from organizer.unit_surveys.pay import PayContext
 from surveys import results
@@ -65,10 +72,31 @@ class BargainingSummary:
     score_rule: str = SCORE_RULE
     #: Pay items' pay, by demand id: the released scales of the roles of those raising them.
     pay: dict[int, PayContext] = field(default_factory=dict)
+    #: The members' released bargaining priorities the items were ranked with, or None.
+    priorities: Priorities | None = None
+    #: How many members reported each kind of problem, as released; None when not read.
+    reported: ReleasedCounts | None = None
 
     @property
     def items(self) -> list[SummaryItem]:
         return [item for section in self.demand_sections for item in section.items] + self.questions
+
+    @property
+    def priorities_text(self) -> str:
+        return priorities_text(self.priorities)
+
+    def priority_line(self, category: Category | None) -> str | None:
+        return priority_line(self.priorities, category)
+
+
+def priorities_text(priorities: Priorities | None) -> str:
+    """Where the categories' order comes from, in a paragraph beside the score rule."""
+    return priorities.explanation() if priorities is not None else member_priorities.without_priorities()
+
+
+def priority_line(priorities: Priorities | None, category: Category | None) -> str | None:
+    """How the members ranked a category ("Pay: members ranked it 1st; ..."); None without priorities."""
+    return priorities.of(category).line() if priorities is not None and category is not None else None
 
 
 def require_reader(actor: Account, unit: BargainingUnit) -> None:
@@ -103,7 +131,14 @@ def assemble(unit: BargainingUnit, ranked: RankedItems, *, with_chart: bool = Tr
         trend=trend_of(pulse) if pulse is not None else None,
         trend_chart=trend_chart(pulse) if pulse is not None and with_chart else None,
         tier_counts=ranked.tier_counts, demand_sections=ranked.demand_sections, questions=ranked.questions,
-        comments=_comments(unit_strength), pay=pay_of(unit, ranked.items))
+        comments=_comments(unit_strength), pay=pay_of(unit, ranked.items), priorities=ranked.priorities,
+        reported=reported_of(unit))
+
+
+def reported_of(unit: BargainingUnit) -> ReleasedCounts:
+    """How many members reported each kind of problem: the figures `grievances.counts` released
+    (from k members up, never moving by fewer than k), read as the summary is drawn."""
+    return grievance_counts.released_counts(unit)
 
 
 def pay_of_stored(unit: BargainingUnit, stored: StoredRanking) -> dict[int, PayContext]:
@@ -165,6 +200,15 @@ class SummaryPage:
     score_rule: str = SCORE_RULE
     #: The page's pay items' pay, by demand id.
     pay: dict[int, PayContext] = field(default_factory=dict)
+    #: The members' released bargaining priorities the items were ranked with, or None.
+    priorities: Priorities | None = None
+
+    @property
+    def priorities_text(self) -> str:
+        return priorities_text(self.priorities)
+
+    def priority_line(self, category: Category | None) -> str | None:
+        return priority_line(self.priorities, category)
 
     @property
     def first_shown(self) -> int:
@@ -205,4 +249,5 @@ def summary_page(actor: Account, unit: BargainingUnit, page: int = 1, per_page: 
         comments=[c.text for c in results.released_comments(pulse, COMMENTS_ON_THE_PAGE)] if pulse and page == 1
         else [] if page == 1 else None,
         comment_count=results.released_comment_count(pulse) if pulse is not None and page == 1 else 0,
-        ranking=stored, pay=pay_of(unit, [item for block in blocks for _, item in block.rows]))
+        ranking=stored, pay=pay_of(unit, [item for block in blocks for _, item in block.rows]),
+        priorities=stored.priorities)

@@ -15,7 +15,6 @@ from organizer.bargaining.forms import SummaryPageForm
 from organizer.charting.forms import ConfirmForm
 from organizer.demands.loaders import get_unit_for_demand_readers_or_404
 from organizer.demands.views import demands_bp
-from organizer.grievances import counts as grievance_counts
 from organizer.roles import Role
 
 readers_required = role_required(Role.STEWARD, Role.ORGANIZER)
@@ -33,7 +32,7 @@ EXPORTS = {
 
 def _csv(unit) -> str:
     ranked = summary.ranked_items(current_user, unit)
-    return exports.to_csv(ranked, summary.pay_of(unit, ranked.items))
+    return exports.to_csv(ranked, summary.pay_of(unit, ranked.items), summary.reported_of(unit))
 
 
 @demands_bp.route("/units/<int:unit_id>/summary")
@@ -44,7 +43,7 @@ def bargaining_summary(unit_id: int):
     valid = not request.args or form.validate()
     page = summary.summary_page(current_user, unit, (form.page.data or 1) if valid else 1)
     return render_template("demands/summary.html", summary=page, pdf=downloads.pdf_state(page, i18n.current_language()),
-                           page_form=form, reported=grievance_counts.released_counts(unit),
+                           page_form=form, reported=summary.reported_of(unit),
                            confirm_form=ConfirmForm()), 200 if valid else 400
 
 
