@@ -88,6 +88,10 @@ def test_a_member_ranks_three_reasons_in_the_booth_and_nothing_leaves_in_the_cle
     expect(refusal).to_be_visible()
     expect(page.get_by_role("heading", name="Locking your answers")).to_be_hidden()
     assert not [r for r in sent if r["method"] == "POST"], "a refused ranking is neither locked nor sent"
+    # The focus is on the select to change: the later of the two given the same place.
+    sharing = page.evaluate("[...document.querySelectorAll('#booth-form select')]"
+                            ".filter((s) => s.value === '1').map((s) => s.name)")
+    assert len(sharing) == 2 and page.evaluate("document.activeElement.name") == sharing[-1]
     _shots(page, screenshots, "1-same-place-refused")
     walk.check(page, "member", "a ranking: the same place twice")
 

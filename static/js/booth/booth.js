@@ -419,23 +419,33 @@ function readAnswers(params, words, language) {
 function readRanking(question, cantSay, words, problems) {
   const id = question.question_id;
   const placed = new Map();
-  for (const select of document.querySelectorAll(`#booth-form select[name^="q${id}-"]`)) {
+  const selects = [...document.querySelectorAll(`#booth-form select[name^="q${id}-"]`)];
+  selects.forEach((select) => { delete select.dataset.boothFocus; });
+  for (const select of selects) {
     if (select.value === "") continue;
     const place = Number(select.value);
     if (!placed.has(place)) placed.set(place, []);
-    placed.get(place).push(Number(select.dataset.rankOption));
+    placed.get(place).push(select);
   }
-  const refuse = (message) => { problems.set(id, message); return null; };
-  if (cantSay) return placed.size ? refuse(words.rank_or_cant) : "cant_say";
+  // The select to fix gets the focus (showProblems reads the mark), not merely the question's first one.
+  const refuse = (message, fix) => {
+    problems.set(id, message);
+    if (fix) fix.dataset.boothFocus = "";
+    return null;
+  };
+  if (cantSay) return placed.size ? refuse(words.rank_or_cant, selects.find((select) => select.value !== "")) : "cant_say";
   const places = [...placed.keys()].sort((a, b) => a - b);
   const shared = places.find((place) => placed.get(place).length > 1);
-  if (shared !== undefined) return refuse(say(words, "rank_same_place", { place: words.places[shared - 1] }));
+  if (shared !== undefined) {
+    return refuse(say(words, "rank_same_place", { place: words.places[shared - 1] }), placed.get(shared)[1]);
+  }
   const last = places.length ? places[places.length - 1] : 0;
+  const unplaced = selects.find((select) => select.value === "");
   for (let place = 1; place <= last; place++) {
-    if (!placed.has(place)) return refuse(say(words, "rank_gap", { place: words.places[place - 1] }));
+    if (!placed.has(place)) return refuse(say(words, "rank_gap", { place: words.places[place - 1] }), unplaced);
   }
   if (!places.length) return refuse(question.allows_cant_say ? words.rank_none_or_cant : words.rank_none);
-  return places.map((place) => placed.get(place)[0]);
+  return places.map((place) => Number(placed.get(place)[0].dataset.rankOption));
 }
 
 function showProblems(problems) {
@@ -461,7 +471,7 @@ function showProblems(problems) {
   }
   if (first) {
     first.scrollIntoView({ block: "start" });
-    const input = first.querySelector("input, select, textarea");
+    const input = first.querySelector("[data-booth-focus]") || first.querySelector("input, select, textarea");
     if (input) input.focus({ preventScroll: true });
   }
 }
