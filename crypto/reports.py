@@ -67,6 +67,39 @@ r, then the proof's witness w.
 
 Every opening checks the proof first; anything malformed or altered raises
 ``SealError`` (``verify_message`` never raises, and says False).
+
+A further copy (version 1). A message's recipients are fixed when it is
+sealed: its header names them and everything is bound to the header. A
+steward who makes a key later (or a newer one) is given a copy of the
+message's content key instead, made in the browser of a steward who can open
+the message (the holder, whose key is among its recipients or was given a
+copy before)::
+
+    offset  size  field
+    0       1     version = 0x01
+    1       32    K, the new recipient's public key
+    33      32    R' = r'·G, canonical, not the identity
+    65      32    H, the holder's public key (not K)
+    97      48    W', the content key wrapped for K
+    145     64    the holder's signature (c, z)
+                  (209 bytes)
+
+With D = SHA-256(frame(b"leverage/reports/message-digest/v1", message)),
+S' = r'·K and header' its first 97 bytes, HKDF-SHA256 (no salt) of
+IKM = R' || S' with info = frame(b"leverage/reports/rewrap/v1", K, context, D)
+gives the wrapping key and nonce; W' is the AES-GCM of CEK with associated
+data frame(header', context, D). The signature is a Schnorr proof of
+knowledge of h (H = h·G):
+
+    c = SHA-512(frame(b"leverage/crypto/v1", b"proof/reports/rewrap-signature/v1",
+                      b"ristretto255", header', context, D, W', A))
+
+with A = w·G and z = w + c·h mod L. A copy is bound to one message (D) and
+its context, and names who made it: a party with no key (the server) can
+check that it is whole, for that message, and signed by the key it names,
+though not that W' holds the right key; the recipient finds that out, since
+a wrong key does not open the body (AES-GCM). Random values: r', then w. The
+content key itself never leaves the holder's device but wrapped.
 """
 
 from __future__ import annotations
@@ -98,9 +131,11 @@ from crypto.group import (
 from crypto.proofs import ScalarSource
 from crypto.sealing import NONCE_SIZE, PASSPHRASE_SEAL_VERSION, SALT_SIZE, TAG_SIZE, ScryptParams
 
-__all__ = ["MESSAGE_VERSION", "MAX_RECIPIENTS", "Message", "check_sealed_secret", "key_fingerprint",
-           "member_key_context", "message_context", "open_message", "parse_message", "prove_possession",
-           "seal_message", "steward_key_context", "verify_message", "verify_possession"]
+__all__ = ["MESSAGE_VERSION", "MAX_RECIPIENTS", "REWRAP_SIZE", "REWRAP_VERSION", "Message", "Rewrap",
+           "check_sealed_secret", "content_key", "content_key_from_rewrap", "key_fingerprint",
+           "member_key_context", "message_context", "message_digest", "open_message", "open_rewrapped",
+           "open_with_content_key", "parse_message", "parse_rewrap", "prove_possession", "rewrap",
+           "seal_message", "steward_key_context", "verify_message", "verify_possession", "verify_rewrap"]
 
 MESSAGE_VERSION: Final = 1
 MAX_RECIPIENTS: Final = 32
@@ -124,6 +159,13 @@ _BODY_LABEL: Final = b"leverage/reports/body/v1"
 _FINGERPRINT_LABEL: Final = b"leverage/reports/key-fingerprint/v1"
 _PROOF_DOMAIN: Final = b"proof/reports/knowledge-of-ephemeral-key/v1"
 _FINGERPRINT_HEX_DIGITS: Final = 16
+
+REWRAP_VERSION: Final = 1
+_REWRAP_HEADER_SIZE: Final = 1 + 3 * POINT_SIZE
+REWRAP_SIZE: Final = _REWRAP_HEADER_SIZE + WRAPPED_KEY_SIZE + PROOF_SIZE
+_REWRAP_LABEL: Final = b"leverage/reports/rewrap/v1"
+_DIGEST_LABEL: Final = b"leverage/reports/message-digest/v1"
+_REWRAP_PROOF_DOMAIN: Final = b"proof/reports/rewrap-signature/v1"
 
 
 # -- contexts ------------------------------------------------------------------------------------
@@ -313,28 +355,167 @@ def verify_message(sealed: object, context: bytes, recipients: Sequence[Point] |
         return False
 
 
-def open_message(secret: Scalar, sealed: bytes, context: bytes) -> str:
-    """The text, for the holder of one recipient's secret; SealError when the message
-    is malformed, altered, bound to another context or not addressed to this key."""
+def _checked(sealed: object, context: bytes) -> Message:
     try:
         message = parse_message(sealed)
     except DecodeError as error:
         raise SealError(str(error)) from None
     if not _proof_holds(message, context):
         raise SealError("the message's proof does not verify for this context")
+    return message
+
+
+def content_key(secret: Scalar, sealed: bytes, context: bytes) -> bytes:
+    """The message's content key, for the holder of one recipient's secret; SealError as ``open_message``."""
+    message = _checked(sealed, context)
     if secret.is_zero():
         raise SealError("not a secret key")
     own = Point.base_times(secret).to_bytes()
     if own not in message.recipients:
         raise SealError("the message is not addressed to this key")
     position = message.recipients.index(own)
-    aad = frame(message.header, context)
     shared = (Point.from_bytes(message.ephemeral) * secret).to_bytes()
     wrap_key, wrap_nonce = _wrap_key(own, message.ephemeral, shared, context)
     try:
-        cek = AESGCM(wrap_key).decrypt(wrap_nonce, message.wrapped_keys[position], aad)
-        body_key, body_nonce = _body_key(cek, context)
-        padded = AESGCM(body_key).decrypt(body_nonce, message.body, aad)
+        return AESGCM(wrap_key).decrypt(wrap_nonce, message.wrapped_keys[position], frame(message.header, context))
     except InvalidTag:
         raise SealError("the message was altered") from None
+
+
+def open_with_content_key(key: bytes, sealed: bytes, context: bytes) -> str:
+    """The text, for whoever holds the message's content key; SealError when it is not that key,
+    or the message is malformed, altered or bound to another context."""
+    message = _checked(sealed, context)
+    if type(key) is not bytes or len(key) != CONTENT_KEY_SIZE:
+        raise SealError("not a content key")
+    body_key, body_nonce = _body_key(key, context)
+    try:
+        padded = AESGCM(body_key).decrypt(body_nonce, message.body, frame(message.header, context))
+    except InvalidTag:
+        raise SealError("the message was altered, or this is not its key") from None
     return _unpad(padded)
+
+
+def open_message(secret: Scalar, sealed: bytes, context: bytes) -> str:
+    """The text, for the holder of one recipient's secret; SealError when the message
+    is malformed, altered, bound to another context or not addressed to this key."""
+    return open_with_content_key(content_key(secret, sealed, context), sealed, context)
+
+
+# -- further copies ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Rewrap:
+    """A further copy of a message's content key, read for structure (the signature is checked apart)."""
+
+    recipient: bytes
+    ephemeral: bytes
+    holder: bytes
+    wrapped_key: bytes
+    challenge: bytes
+    response: bytes
+    header: bytes
+
+
+def message_digest(sealed: bytes) -> bytes:
+    """What a further copy is bound to: the whole message, byte for byte."""
+    return hashlib.sha256(frame(_DIGEST_LABEL, sealed)).digest()
+
+
+def parse_rewrap(data: object) -> Rewrap:
+    """The parts of a further copy, checked for shape and canonical encodings only; DecodeError otherwise."""
+    if type(data) is not bytes or len(data) != REWRAP_SIZE or data[0] != REWRAP_VERSION:
+        raise DecodeError("the copy is truncated or malformed")
+    recipient, ephemeral, holder = (data[at:at + POINT_SIZE] for at in range(1, _REWRAP_HEADER_SIZE, POINT_SIZE))
+    for point in (recipient, ephemeral, holder):
+        if not is_canonical_point_encoding(point) or point == bytes(POINT_SIZE):
+            raise DecodeError("the copy carries an invalid point")
+    if recipient == holder:
+        raise DecodeError("a copy is for someone other than its maker")
+    proof_at = _REWRAP_HEADER_SIZE + WRAPPED_KEY_SIZE
+    challenge, response = data[proof_at:proof_at + SCALAR_SIZE], data[proof_at + SCALAR_SIZE:]
+    if not (is_canonical_scalar_encoding(challenge) and is_canonical_scalar_encoding(response)):
+        raise DecodeError("the copy carries a malformed signature")
+    return Rewrap(recipient, ephemeral, holder, data[_REWRAP_HEADER_SIZE:proof_at], challenge, response,
+                  data[:_REWRAP_HEADER_SIZE])
+
+
+def _rewrap_key(recipient: bytes, ephemeral: bytes, shared: bytes, context: bytes,
+                digest: bytes) -> tuple[bytes, bytes]:
+    return _hkdf(ephemeral + shared, frame(_REWRAP_LABEL, recipient, context, digest))
+
+
+def _rewrap_challenge(header: bytes, context: bytes, digest: bytes, wrapped: bytes, commitment: bytes) -> Scalar:
+    return hash_to_scalar(_REWRAP_PROOF_DOMAIN, header, context, digest, wrapped, commitment)
+
+
+def rewrap(holder_secret: Scalar, key: bytes, sealed: bytes, context: bytes, recipient: Point, *,
+           random_scalar: ScalarSource | None = None) -> bytes:
+    """A further copy of ``sealed``'s content key ``key`` for ``recipient``, signed by the holder.
+
+    The key must open the message (a holder passes on nothing else), and the recipient must not be
+    one already: SealError or ValueError. ``random_scalar`` is for test vectors only."""
+    message = _checked(sealed, context)
+    open_with_content_key(key, sealed, context)
+    if holder_secret.is_zero():
+        raise ValueError("not a secret key")
+    target = recipient.to_bytes()
+    holder = Point.base_times(holder_secret).to_bytes()
+    if recipient.is_identity() or target == holder or target in message.recipients:
+        raise ValueError("a copy goes to a key that does not hold the message yet")
+    digest = message_digest(sealed)
+    r = Scalar.random() if random_scalar is None else random_scalar()
+    ephemeral = Point.base_times(r).to_bytes()
+    header = bytes([REWRAP_VERSION]) + target + ephemeral + holder
+    wrap_key, wrap_nonce = _rewrap_key(target, ephemeral, (recipient * r).to_bytes(), context, digest)
+    wrapped = AESGCM(wrap_key).encrypt(wrap_nonce, key, frame(header, context, digest))
+    witness = Scalar.random() if random_scalar is None else random_scalar()
+    commitment = Point.base_times(witness).to_bytes()
+    challenge = _rewrap_challenge(header, context, digest, wrapped, commitment)
+    response = witness + challenge * holder_secret
+    return header + wrapped + challenge.to_bytes() + response.to_bytes()
+
+
+def _signature_holds(copy: Rewrap, context: bytes, digest: bytes) -> bool:
+    holder = Point.from_bytes(copy.holder)
+    challenge, response = Scalar.from_bytes(copy.challenge), Scalar.from_bytes(copy.response)
+    commitment = (Point.base_times(response) - holder * challenge).to_bytes()
+    expected = _rewrap_challenge(copy.header, context, digest, copy.wrapped_key, commitment)
+    return hmac.compare_digest(expected.to_bytes(), copy.challenge)
+
+
+def verify_rewrap(data: object, sealed: object, context: bytes) -> bool:
+    """True only if ``data`` is a whole further copy of this very message (under ``context``), signed by
+    the holder it names. Whether that holder may pass the message on is the caller's to check. Never raises."""
+    try:
+        if not isinstance(context, bytes) or type(sealed) is not bytes:
+            return False
+        return _signature_holds(parse_rewrap(data), context, message_digest(sealed))
+    except (DecodeError, TypeError, ValueError):
+        return False
+
+
+def content_key_from_rewrap(secret: Scalar, data: bytes, sealed: bytes, context: bytes) -> bytes:
+    """The content key a further copy carries, for the holder of its recipient's secret; SealError
+    when the copy is malformed, forged, for another message or context, or not for this key."""
+    try:
+        copy = parse_rewrap(data)
+    except DecodeError as error:
+        raise SealError(str(error)) from None
+    _checked(sealed, context)
+    digest = message_digest(sealed)
+    if not _signature_holds(copy, context, digest):
+        raise SealError("the copy's signature does not verify for this message")
+    if secret.is_zero() or Point.base_times(secret).to_bytes() != copy.recipient:
+        raise SealError("the copy is not for this key")
+    shared = (Point.from_bytes(copy.ephemeral) * secret).to_bytes()
+    wrap_key, wrap_nonce = _rewrap_key(copy.recipient, copy.ephemeral, shared, context, digest)
+    try:
+        return AESGCM(wrap_key).decrypt(wrap_nonce, copy.wrapped_key, frame(copy.header, context, digest))
+    except InvalidTag:
+        raise SealError("the copy was altered") from None
+
+
+def open_rewrapped(secret: Scalar, data: bytes, sealed: bytes, context: bytes) -> str:
+    """The text of a message through a further copy of its key, for the copy's recipient; SealError otherwise."""
+    return open_with_content_key(content_key_from_rewrap(secret, data, sealed, context), sealed, context)

@@ -5,8 +5,11 @@ and the logins printed by `make run` always work."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import json
 import random
+import secrets
 import string
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
@@ -17,8 +20,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from candidates import demo as candidate_demo
+from core import clock as core_clock
 from core.extensions import db
 from crypto import dkg, sealing
+from crypto import reports as report_crypto
 from crypto.group import Point, Scalar
 from organizer.accounts import committee
 from organizer.accounts import services as accounts
@@ -30,6 +35,9 @@ from organizer.conversations import services as conversations
 from organizer.demands import services as demands
 from organizer.escrow import services as escrow
 from organizer.escrow.models import StoryOpening, StoryReaders
+from organizer.grievances import keys as grievance_keys
+from organizer.grievances import services as grievance_services
+from organizer.grievances.models import DEFAULT_DAYS, Grievance, MessageKind, ProblemKind, Step
 from organizer.demands.models import Basis, Category, ClaimSection, DemandKind, EmployerResponse, Tier
 from organizer.roles import Role
 from organizer.strength import structure_tests
@@ -111,6 +119,8 @@ def seed_demo_union() -> Union:
     seed_conversations(warehouse, organizer)
     seed_pay_survey(rng, warehouse, organizer)
     seed_stories(warehouse)
+    seed_reports(units)
+    seed_priorities_survey(rng, warehouse, organizer)
     return union
 
 
@@ -146,6 +156,7 @@ def chart_demo_union(rng: random.Random, *, warehouse_headcount: int | None = No
         _create_login(email, display_name, role, union=union, person=person)
     _name_demo_committee_member(organizer, units[WAREHOUSE])
     seed_survey_key(union, organizer)
+    seed_report_keys()
     seed_demo_candidate()
     return union, units
 
@@ -382,6 +393,55 @@ def seed_pay_survey(rng: random.Random, unit: BargainingUnit, organizer) -> Surv
     return survey
 
 
+#: Each warehouse member's ranking in the bargaining priorities survey (the categories, first place
+#: first; the electorate's refs in order, round again if there are more). Safety and conditions
+#: come before pay, which the summary's scores alone put first (pay's combined demands outscore
+#: the dealbreaker on the heat): the members' order visibly decides. Then scheduling, then respect
+#: on the floor (culture).
+DEMO_PRIORITY_RANKINGS = (
+    (Category.SECURITY_CONDITIONS, Category.PAY, Category.SCHEDULING),
+    (Category.PAY, Category.SECURITY_CONDITIONS, Category.CULTURE),
+    (Category.SECURITY_CONDITIONS, Category.SCHEDULING, Category.PAY),
+    (Category.PAY, Category.SECURITY_CONDITIONS, Category.SCHEDULING),
+    (Category.SECURITY_CONDITIONS, Category.CULTURE, Category.PAY),
+    (Category.PAY, Category.SCHEDULING, Category.SECURITY_CONDITIONS),
+    (Category.SCHEDULING, Category.SECURITY_CONDITIONS, Category.CAREER),
+)
+#: How satisfied the warehouse is today with each category (1 to 5, or "can't say"), drawn per member.
+DEMO_SATISFACTION = {
+    Category.PAY: (1, 2, 2, 3), Category.BENEFITS: (2, 3, 3, 4), Category.SCHEDULING: (2, 2, 3),
+    Category.SECURITY_CONDITIONS: (1, 1, 2), Category.CAREER: (2, 3, 3, 4),
+    Category.REPRESENTATION: (2, 3, ballot_box.CANT_SAY), Category.CULTURE: (2, 2, 3),
+    Category.DEIA: (3, 4, ballot_box.CANT_SAY), Category.HIRING: (3, 3, 4, ballot_box.CANT_SAY),
+}
+
+
+def seed_priorities_survey(rng: random.Random, unit: BargainingUnit, organizer) -> Survey:
+    """The question bank's bargaining priorities, answered by the unit's members with accounts
+    (DEMO_PRIORITY_RANKINGS), closed and released, and dated in the past: the bargaining summary,
+    prepared as the seed commits, follows its order."""
+    survey = unit_surveys.start_standard_survey(organizer, unit, "bargaining")
+    # The server unlocks it, as the demo's pulses: the trustees' part is done in their browsers.
+    unit_surveys.switch_to_server_key(organizer, survey)
+    unit_surveys.launch_for_unit(organizer, survey)
+    ranked, *satisfaction, comment = survey.questions
+    options = list(Category)
+    for number, ref in enumerate(electorate_refs(unit)):
+        ranking = DEMO_PRIORITY_RANKINGS[number % len(DEMO_PRIORITY_RANKINGS)]
+        ballot_box.cast(survey, ref, {
+            ranked.id: [options.index(category) for category in ranking],
+            **{question.id: rng.choice(DEMO_SATISFACTION[category])
+               for question, category in zip(satisfaction, Category, strict=True)},
+            comment.id: rng.choice(["The heat on nights comes before anything else.",
+                                    "Nights should pay more, overtime included.", "", ""]),
+        })
+    tally.close(survey)
+    tally.release_with_server_key(survey)
+    survey.opens_at, survey.closes_at = datetime(2026, 11, 23, 8), datetime(2026, 11, 30, 8)
+    survey.opened_on, survey.closed_on = date(2026, 11, 23), date(2026, 11, 30)
+    return survey
+
+
 def seed_stories(unit: BargainingUnit) -> None:
     """A story of the unit kept in escrow by member1@, for everyone in the unit, locked with
     the demo's survey key until 30 days from now, when its trustees open it together."""
@@ -392,6 +452,104 @@ def seed_stories(unit: BargainingUnit) -> None:
              "the break.\n\nThe next Monday the fans were on, and they stayed on.",
         hidden_names=(), unit_id=unit.id, readers=StoryReaders.UNIT, reader_ids=(), opening=StoryOpening.ON_DATE,
         opens_on=escrow.union_today(unit.union.time_zone) + timedelta(days=30)))
+
+
+#: The passphrase the demo stewards chose for their key for members' reports, and the demo members for
+#: each report they sent: the demo password, so that one secret opens everything in the tour.
+DEMO_REPORT_PASSPHRASE = DEMO_PASSWORD
+#: The demo stewards who made a key for members' reports (steward@ for the warehouse, steward2@ for the drivers).
+DEMO_REPORT_STEWARDS = ("steward@example.org", "steward2@example.org")
+#: The passphrase is printed for anyone to read, so its scrypt cost protects nothing here: the cheapest the
+#: format accepts keeps the seed and the browser's unlocking quick. Same format, opened by the same pages.
+DEMO_REPORT_SCRYPT = sealing.ScryptParams(log2_n=14)
+
+
+def _made_report_key(context: bytes) -> grievance_keys.MadeKey:
+    """A personal key as the reports' pages make it in the browser (static/js/grievances): a secret, its
+    proof of possession, and the secret sealed with DEMO_REPORT_PASSPHRASE; the secret is forgotten here."""
+    secret = Scalar.random()
+    public = Point.base_times(secret)
+    sealed = sealing.seal_with_passphrase(secret.to_bytes(), DEMO_REPORT_PASSPHRASE, associated_data=context,
+                                          params=DEMO_REPORT_SCRYPT)
+    return grievance_keys.MadeKey(public.to_bytes(), report_crypto.prove_possession(secret, public, context), sealed)
+
+
+def seed_report_keys() -> None:
+    """Each of DEMO_REPORT_STEWARDS makes their key for members' reports, through the key page's service."""
+    for email in DEMO_REPORT_STEWARDS:
+        steward = accounts.find_account_by_email(email)
+        grievance_keys.make_key(steward, _made_report_key(grievance_keys.key_context(steward)))
+
+
+#: (member, unit, kind, what, when ("day", "month" or "none": it keeps happening), how many others,
+#:  what they want, the name they gave or None (anonymous to the steward), days ago it was filed,
+#:  (days ago investigating began, the steward's answer) or None): the demo's reports.
+DEMO_REPORTS = (
+    ("member1@example.org", WAREHOUSE, ProblemKind.SAFETY_AND_HEALTH,
+     "The fans in bay 3 are off on nights again. By the second break it was over 30 degrees by the racks, and "
+     "two of us felt dizzy.", "month", 12, "Fans on every night shift, and water at the dock doors.", None, 9,
+     (6, "Thank you for telling us. I asked facilities for the bay's temperature log; I will tell you here what "
+         "it says, and we can file at step 1 from there.")),
+    ("member3@example.org", WAREHOUSE, ProblemKind.WAGE_AND_HOUR,
+     "My last two pay stubs are missing the Saturday overtime, about six hours each week.", "day", 3,
+     "Pay the hours owed, and fix the timeclock at the east door.", "Forklift F.", 2, None),
+    ("member7@example.org", "Drivers", ProblemKind.SCHEDULING,
+     "Routes are posted the night before, so none of us can plan childcare. The contract says a week ahead.",
+     "none", 20, "Post the routes a week ahead, as the contract says.", None, 4, None),
+)
+
+
+def _sealed_for(grievance: Grievance, kind: MessageKind, text: str) -> bytes:
+    """A message as a browser seals it: to the unit's stewards' keys, then the member's key for the report."""
+    to = [Point.from_bytes(key) for key in grievance_services.recipients_of(grievance.unit, grievance.member_key)]
+    return report_crypto.seal_message(to, text, grievance_services.context_of(grievance, kind))
+
+
+def _when(kind: str, day: date) -> str:
+    """A report's "when" as the form writes it: a day, a month, or nothing when it keeps happening."""
+    return {"day": day.isoformat(), "month": day.isoformat()[:7]}.get(kind, "")
+
+
+def _backdate(grievance: Grievance, days_ago: int) -> None:
+    """The report as filed `days_ago` (the service files it today), with the deadline the rules give."""
+    filed_on = core_clock.today() - timedelta(days=days_ago)
+    grievance.filed_on = grievance.step_on = grievance.messages[0].sent_on = grievance.steps[0].began_on = filed_on
+    grievance.due_on = grievance.steps[0].due_on = filed_on + timedelta(days=DEFAULT_DAYS[Step.RECEIVED])
+
+
+def seed_reports(units: dict[str, BargainingUnit]) -> list[Grievance]:
+    """DEMO_REPORTS, each sealed as the member's browser seals it (to the unit's stewards' keys and a key of
+    the member's own, whose secret is sealed with DEMO_REPORT_PASSPHRASE) and filed through the service; the
+    first one answered and moved to investigating by its steward."""
+    filed = []
+    for email, unit_name, kind, what, when_kind, others, wanted, name, days_ago, answered in DEMO_REPORTS:
+        member, unit = accounts.find_account_by_email(email), units[unit_name]
+        report_id = secrets.token_hex(16)
+        member_key = _made_report_key(report_crypto.member_key_context(report_id))
+        when = _when(when_kind, core_clock.today() - timedelta(days=days_ago + 3))
+        text = json.dumps({"v": 1, "kind": "report", "what": what, "when": when, "others": others, "wanted": wanted,
+                           "name": name, "contact": None, "reply_key": base64.b64encode(member_key.public_key).decode()})
+        to = [Point.from_bytes(s.public_key) for s in grievance_keys.stewards_on_key(unit)]
+        envelope = report_crypto.seal_message([*to, Point.from_bytes(member_key.public_key)], text,
+                                              report_crypto.message_context(report_id, MessageKind.REPORT.value))
+        grievance = grievance_services.file_report(member, unit, grievance_services.Filing(
+            report_id, kind.value, envelope, member_key))
+        _backdate(grievance, days_ago)
+        if answered is not None:
+            began_days_ago, reply_text = answered
+            steward_account = db.session.get(Account, grievance_keys.stewards_on_key(unit)[0].account_id)
+            began_on = core_clock.today() - timedelta(days=began_days_ago)
+            reply = grievance_services.reply(steward_account, grievance, _sealed_for(
+                grievance, MessageKind.REPLY, json.dumps({"v": 1, "kind": "reply", "text": reply_text})))
+            reply.sent_on = began_on
+            grievance_services.move(steward_account, grievance, grievance_services.StepChange(
+                Step.INVESTIGATING.value, began_on, None))
+        # Told already: the demo starts with nothing waiting in anyone's email.
+        for item in (*grievance.messages, *grievance.steps):
+            item.is_announced = True
+        filed.append(grievance)
+    db.session.flush()
+    return filed
 
 
 def seed_structure_tests(unit: BargainingUnit, organizer) -> None:
@@ -469,6 +627,9 @@ def logins_text() -> str:
     lines.append(f"  {'candidate':9} {DEMO_CANDIDATE[0]:24} {DEMO_CANDIDATE[1]}, in no union: a job search whose card "
                  f"one employer has opened and partly answered (make a new link on the job's page to open it as "
                  f"the employer)")
+    stewards = " and ".join(email.split("@")[0] for email in DEMO_REPORT_STEWARDS)
+    lines.append(f"Reports from members: {stewards} each made their key for them; they open members' reports on "
+                 f"their unit's Reports page with the passphrase: {DEMO_REPORT_PASSPHRASE}")
     trustees = ", ".join(email.split("@")[0] for email in DEMO_TRUSTEES)
     lines.append(f"Survey key: {DEMO_TRUSTEE_THRESHOLD} of {len(DEMO_TRUSTEES)} trustees ({trustees}) unlock a "
                  f"trustee survey's results, each in their own browser, with the passphrase: "

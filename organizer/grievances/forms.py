@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
@@ -19,6 +20,7 @@ from core import text
 from organizer.charting.forms import strip_text
 from organizer.errors import DomainError
 from organizer.grievances import rules
+from organizer.grievances.copies import MOST_COPIES_PER_POST, PostedCopy
 from organizer.grievances.keys import MadeKey
 from organizer.grievances.models import OPEN_STEPS, ProblemKind, Step
 from organizer.grievances.services import Filing, StepChange
@@ -98,6 +100,27 @@ class ReplyForm(FlaskForm):
 
     def envelope_bytes(self) -> bytes:
         return _bytes(self.envelope.data, "envelope")
+
+
+class CopiesForm(FlaskForm):
+    """Copies of a thread's keys for newer stewards, made in a steward's browser: JSON, a list of
+    {"message": its place in the thread, "copy": base64}."""
+
+    copies = HiddenField()
+
+    def posted(self) -> list[PostedCopy]:
+        data = self.copies.data
+        if not isinstance(data, str) or not data or len(data) > MAX_BASE64:
+            raise DomainError(_NOT_SEALED, field="copies")
+        try:
+            items = json.loads(data)
+        except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than Python parses
+            raise DomainError(_NOT_SEALED, field="copies") from None
+        if not isinstance(items, list) or len(items) > MOST_COPIES_PER_POST:
+            raise DomainError(_NOT_SEALED, field="copies")
+        if not all(isinstance(item, dict) and type(item.get("message")) is int for item in items):
+            raise DomainError(_NOT_SEALED, field="copies")
+        return [PostedCopy(item["message"], _bytes(item.get("copy"), "copies")) for item in items]
 
 
 class StepForm(FlaskForm):

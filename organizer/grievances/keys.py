@@ -11,12 +11,16 @@ sealed to it still open with it, with the passphrase it was made with.
 
 Reports are sealed to the current keys of the unit's stewards at the moment
 the member's browser seals, plus the member's own key for that report. A
-steward who joins later, or who has no key, cannot open what came before;
-the stewards who could still can. The server chooses which keys a member's
-browser seals to, and a server that lied here could add a key of its own:
-that is why every steward's key has a short code that the steward sees on
-their key page and the member sees beside the steward's name before sending,
-to compare when in doubt."""
+steward who makes their key later (or a newer one) cannot open what came
+before until a steward who can passes it on, in their own browser
+(organizer/grievances/copies.py). The server chooses which keys a browser
+seals (or passes a report on) to, and a server that lied here could add a
+key of its own: that is why every steward's key has a short code
+(`crypto.reports.key_fingerprint`), which the pages' script works out from
+the very key it seals to and shows beside the steward's name, and which the
+steward's key page works out from their own key (and checks against their
+passphrase), to compare in person when in doubt. The server writes no code
+on any page: a code it wrote would follow a key it swapped."""
 
 from __future__ import annotations
 
@@ -55,10 +59,6 @@ class StewardOnKey:
     account_id: int
     name: str
     public_key: bytes
-
-    @property
-    def fingerprint(self) -> str:
-        return reports.key_fingerprint(Point.from_bytes(self.public_key))
 
 
 def checked_point(data: bytes, words: str) -> Point:

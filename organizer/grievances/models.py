@@ -20,6 +20,10 @@ what kind and on which day, though not a word of what it says. A steward sees
 none of it: nothing of the account is ever on a steward's page, in an email
 to them or in the step log.
 
+A steward who makes their key after a report was sealed reads it through a
+further copy of each message's key (`KeyCopy`), which another steward's
+browser made: the same envelope, one more wrapped key, sealed at rest too.
+
 Left in the clear: each row's id and unit (a unit's pages find their rows by
 them; they say how many reports a unit has, how many messages each thread
 holds and, by the number of its logged steps, how far each has come, never
@@ -308,6 +312,26 @@ class GrievanceMessage(db.Model):
     is_announced: Mapped[bool] = mapped_column(default=False)
 
     grievance: Mapped[Grievance] = relationship(back_populates="messages")
+    copies: Mapped[list[KeyCopy]] = relationship(
+        back_populates="message", order_by="KeyCopy.id", cascade="all, delete-orphan")
+
+
+class KeyCopy(db.Model):
+    """A further copy of one message's key, for a steward who made their key after the
+    message was sealed (or made a newer one): made in the browser of a steward who
+    could open the message, wrapped to the newer steward's public key and signed
+    (crypto.reports' copy format), sealed again at rest. It holds no key in the
+    clear, nor anything of who filed (organizer/grievances/copies.py)."""
+
+    __tablename__ = "grievance_key_copies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The message whose key it carries.
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("grievance_messages.id", ondelete="CASCADE"), index=True)
+    #: The copy as the browser made it (who it is for, who made it, the wrapped key, the signature). Sealed.
+    copy: Mapped[bytes] = mapped_column(SealedBytes("grievance_key_copy.copy"))
+
+    message: Mapped[GrievanceMessage] = relationship(back_populates="copies")
 
 
 class StepTaken(db.Model):

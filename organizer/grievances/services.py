@@ -84,11 +84,13 @@ class StepChange:
 
 class KeysChanged(DomainError):
     """The envelope was sealed to other keys than the unit's current ones (a steward made a key
-    meanwhile): the browser seals again to `recipients` and sends once more."""
+    meanwhile): the browser shows `stewards` with the codes of their keys, and seals again to
+    `recipients` (theirs, then the member's) when the person sends once more."""
 
-    def __init__(self, message: str, recipients: list[bytes]) -> None:
+    def __init__(self, message: str, recipients: list[bytes], stewards: list[StewardOnKey]) -> None:
         super().__init__(message, field="recipients")
         self.recipients = recipients
+        self.stewards = stewards
 
 
 # -- who reads what ------------------------------------------------------------------------------
@@ -139,8 +141,10 @@ def _kind(value: str) -> ProblemKind:
         raise DomainError(gettext("Choose what the problem is about."), field="kind") from None
 
 
-def _check_envelope(envelope: bytes, context: bytes, recipients: list[bytes]) -> None:
-    """Refuse an envelope that is not whole, not bound to `context`, or not sealed to exactly `recipients`."""
+def _check_envelope(envelope: bytes, context: bytes, stewards: list[StewardOnKey], member_key: bytes) -> None:
+    """Refuse an envelope that is not whole, not bound to `context`, or not sealed to exactly the
+    stewards' keys then the member's."""
+    recipients = [s.public_key for s in stewards] + [member_key]
     try:
         message = reports.parse_message(envelope)
     except (DecodeError, TypeError):
@@ -149,8 +153,8 @@ def _check_envelope(envelope: bytes, context: bytes, recipients: list[bytes]) ->
         raise DomainError(gettext("What this page sealed does not check out (it may have been changed on the "
                                   "way), so nothing was kept. Reload the page and try again."), field="envelope")
     if list(message.recipients) != recipients:
-        raise KeysChanged(gettext("The stewards' keys changed while you wrote. Your words are still here: "
-                                  "send again."), recipients)
+        raise KeysChanged(gettext("The stewards' keys changed while you wrote. Your words are still here: check "
+                                  "the stewards and their codes above, and send again."), recipients, stewards)
 
 
 def _stewards_or_refuse(unit: BargainingUnit) -> list[StewardOnKey]:
@@ -179,8 +183,8 @@ def file_report(actor: Account, unit: BargainingUnit, filing: Filing) -> Grievan
     if any(member_key.to_bytes() == steward.public_key for steward in stewards):
         raise DomainError(gettext("The key this page made does not check out. Reload the page and try again: "
                                   "nothing was kept."))
-    _check_envelope(filing.envelope, context_of(filing.report_id, MessageKind.REPORT),
-                    [s.public_key for s in stewards] + [member_key.to_bytes()])
+    _check_envelope(filing.envelope, context_of(filing.report_id, MessageKind.REPORT), stewards,
+                    member_key.to_bytes())
     day = today()
     due_on = day + timedelta(days=rules_of(unit.union).days_at(Step.RECEIVED))
     grievance = Grievance(unit_id=unit.id, public_id=filing.report_id, reporter_id=actor.id,
@@ -213,8 +217,8 @@ def add_to_report(actor: Account, grievance: Grievance, envelope: bytes, new_key
     if new_key is not None:
         point = keys.check_made_key(new_key, reports.member_key_context(grievance.public_id))
         member_key = point.to_bytes()
-    _stewards_or_refuse(grievance.unit)
-    _check_envelope(envelope, context_of(grievance, MessageKind.ADDITION), recipients_of(grievance.unit, member_key))
+    _check_envelope(envelope, context_of(grievance, MessageKind.ADDITION), _stewards_or_refuse(grievance.unit),
+                    member_key)
     if new_key is not None:
         grievance.member_key, grievance.member_sealed_secret = member_key, new_key.sealed_secret
     message = GrievanceMessage(kind=MessageKind.ADDITION, sent_on=today(), envelope=envelope)
@@ -238,8 +242,8 @@ def reply(actor: Account, grievance: Grievance, envelope: bytes) -> GrievanceMes
     """A steward's answer, sealed in their browser to the member's key and the unit's stewards."""
     keys.require_steward_of(actor, grievance.unit)
     _room_in(grievance)
-    _check_envelope(envelope, context_of(grievance, MessageKind.REPLY),
-                    recipients_of(grievance.unit, grievance.member_key))
+    _check_envelope(envelope, context_of(grievance, MessageKind.REPLY), keys.stewards_on_key(grievance.unit),
+                    grievance.member_key)
     message = GrievanceMessage(kind=MessageKind.REPLY, author_id=actor.id, sent_on=today(), envelope=envelope)
     grievance.messages.append(message)
     db.session.flush()

@@ -5,9 +5,11 @@ rules (days at each step, from when reports are counted, places to turn to).
 
 The forms that carry something sealed in the browser (a report, an addition,
 an answer) are posted by the page's script, which asks for JSON: it keeps
-what was typed on the page when a post is refused, and seals again when the
-stewards' keys changed meanwhile. Without the script nothing can be sealed,
-and the same post answers the page with the refusal. Those three are exempt
+what was typed on the page when a post is refused, and when the stewards'
+keys changed meanwhile it shows the new ones (with the codes it works out)
+before the person sends again. Copies of a report's keys for newer stewards
+are posted by a steward's page script alone, and answered in JSON. Without the script nothing can be sealed,
+and the same post answers the page with the refusal. Those four are exempt
 from the app-wide CSRF check only so that an expired token is answered in
 the script's JSON too: their forms check the same token before anything runs."""
 
@@ -25,7 +27,7 @@ from core.views import render_form, unit_of_work
 from organizer.charting.forms import ConfirmForm
 from organizer.charting.loaders import get_or_404, get_union_for_organizer_or_404, get_unit_for_steward_or_404
 from organizer.charting.models import BargainingUnit
-from organizer.grievances import forms, keys, pages, rules, services
+from organizer.grievances import copies, forms, keys, pages, rules, services
 from organizer.grievances.loaders import (
     get_grievance_for_steward_or_404,
     get_referral_for_organizer_or_404,
@@ -63,6 +65,7 @@ def _sealed_post(form, action: Callable, next_url: Callable, success: str, page:
         body = {"error": refused.message if refused else _form_refusal(form), "field": getattr(refused, "field", None)}
         if isinstance(refused, services.KeysChanged):
             body["recipients"] = [pages.b64(key) for key in refused.recipients]
+            body["stewards"] = pages.stewards_material(refused.stewards)
         return jsonify(body), refused.status if refused else 400
     if done:
         return redirect(next_url(done.value))
@@ -187,6 +190,22 @@ def reply(public_id: str):
                         lambda _: url_for("grievances.grievance", public_id=grievance.public_id),
                         gettext("Your answer is sent, sealed to the member."),
                         lambda: _steward_page(grievance, reply_form=form))
+
+
+@grievances_bp.route("/grievances/<public_id>/copies", methods=["POST"])
+@csrf.exempt
+@steward_required
+def pass_on(public_id: str):
+    """Copies of a report's keys for newer stewards, made in a steward's browser; only its script posts
+    here, and is answered in JSON (CSRF checked by the form, as for the sealed posts above)."""
+    grievance = get_grievance_for_steward_or_404(public_id)
+    form = forms.CopiesForm()
+    if not form.validate_on_submit():
+        return jsonify(error=_form_refusal(form), field=None), 400
+    done = unit_of_work(lambda: copies.pass_on(current_user, grievance, form.posted()), flash_refusal=False)
+    if not done:
+        return jsonify(error=done.refused.message, field=done.refused.field), done.refused.status
+    return jsonify(copied=len(done.value)), 201
 
 
 @grievances_bp.route("/grievances/<public_id>/step", methods=["POST"])

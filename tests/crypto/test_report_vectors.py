@@ -11,8 +11,15 @@ make the same bytes and open each other's messages, in both directions, under no
   refused by both.
 * Personal keys the JavaScript makes (a steward's, a member's for one report)
   prove possession and open with the passphrase in Python, and the other way round.
-* The worker makes a key, unlocks it, seals and opens, and never posts the
-  secret or the passphrase.
+* Further copies of a message's key (for a steward who made a key later): the
+  JavaScript reproduces Python's byte for byte; each side opens the other's;
+  a changed byte, another message or a copy for someone else is refused by
+  both.
+* The key codes a page shows (computed by the worker from the keys it seals
+  to) are Python's for the same keys.
+* The worker makes a key, unlocks it, seals and opens, copies a message's key
+  for a newer steward, and never posts the secret, the passphrase or a
+  message's content key.
 
 Node is required, never skipped. Regenerate the vectors (only when the format
 is meant to change) with ``.venv/bin/python -m tests.crypto.test_report_vectors``.
@@ -78,6 +85,11 @@ def vector_secrets() -> list[Scalar]:
     return [stream(f"recipient {i}")() for i in range(1, 4)]
 
 
+def newcomer_secret() -> Scalar:
+    """A steward who made their key after the vectors' messages were sealed."""
+    return stream("recipient 4")()
+
+
 def content_key(kind: str) -> bytes:
     return stream(f"content key {kind}")().to_bytes()
 
@@ -93,6 +105,10 @@ def make_vectors() -> dict[str, Any]:
                           "sealed": b64(reports.seal_message(keys, text, context, random_scalar=stream(kind),
                                                               content_key=content_key(kind)))}
     steward_context = reports.steward_key_context(ACCOUNT_REF)
+    report = messages["report"]
+    newcomer = Point.base_times(newcomer_secret())
+    copy = reports.rewrap(secrets[1], content_key("report"), unb64(report["sealed"]), unb64(report["context"]),
+                          newcomer, random_scalar=stream("rewrap"))
     return {
         "about": "Made by tests/crypto/test_report_vectors.py (python -m tests.crypto.test_report_vectors); "
                  "every value is crypto.reports', from DeterministicScalars(seed).",
@@ -105,6 +121,9 @@ def make_vectors() -> dict[str, Any]:
         "possession_proof": b64(reports.prove_possession(secrets[0], keys[0], steward_context,
                                                          random_scalar=stream("possession"))),
         "messages": messages,
+        "rewrap": {"message": "report", "holder": 1, "newcomer_secret": b64(newcomer_secret().to_bytes()),
+                   "newcomer_key": b64(newcomer.to_bytes()), "newcomer_fingerprint": reports.key_fingerprint(newcomer),
+                   "digest": b64(reports.message_digest(unb64(report["sealed"]))), "copy": b64(copy)},
     }
 
 
@@ -131,6 +150,73 @@ def test_javascript_reproduces_the_python_vectors_byte_for_byte(vectors):
     assert next(results) == vectors["contexts"]
     assert [next(results) for _ in vectors["keys"]] == vectors["fingerprints"]
     assert [next(results) for _ in vectors["messages"]] == [m["sealed"] for m in vectors["messages"].values()]
+
+
+def test_javascript_reproduces_a_further_copy_byte_for_byte_and_each_side_opens_the_others(vectors):
+    copied = vectors["rewrap"]
+    message = vectors["messages"][copied["message"]]
+    sealed, context = unb64(message["sealed"]), unb64(message["context"])
+    newcomer = Scalar.from_bytes(unb64(copied["newcomer_secret"]))
+    assert reports.open_rewrapped(newcomer, unb64(copied["copy"]), sealed, context) == message["text"]
+    holder = vectors["secrets"][copied["holder"]]
+    results = batch(
+        {"op": "digest", "sealed": message["sealed"]},
+        {"op": "content_key", "secret": holder, "sealed": message["sealed"], "context": message["context"]},
+        {"op": "rewrap", "holder": holder, "content_key": message["content_key"], "sealed": message["sealed"],
+         "context": message["context"], "recipient": copied["newcomer_key"], "seed": "rewrap"},
+        {"op": "verify_rewrap", "copy": copied["copy"], "sealed": message["sealed"], "context": message["context"]},
+        {"op": "open_rewrapped", "secret": copied["newcomer_secret"], "copy": copied["copy"],
+         "sealed": message["sealed"], "context": message["context"]},
+        # With fresh randomness, for Python to open.
+        {"op": "rewrap", "holder": holder, "content_key": message["content_key"], "sealed": message["sealed"],
+         "context": message["context"], "recipient": copied["newcomer_key"]},
+        {"op": "fingerprint", "public_key": copied["newcomer_key"]})
+    assert results[:5] == [copied["digest"], message["content_key"], copied["copy"], True, message["text"]]
+    fresh = unb64(results[5])
+    assert fresh != unb64(copied["copy"]) and reports.verify_rewrap(fresh, sealed, context)
+    assert reports.open_rewrapped(newcomer, fresh, sealed, context) == message["text"]
+    assert results[6] == copied["newcomer_fingerprint"]
+
+
+def test_a_forged_or_misplaced_copy_is_refused_by_both(vectors):
+    copied = vectors["rewrap"]
+    message = vectors["messages"][copied["message"]]
+    other = vectors["messages"]["addition"]
+    sealed, context = unb64(message["sealed"]), unb64(message["context"])
+    copy = unb64(copied["copy"])
+    changed = []
+    for at in (0, 1, 40, 70, 100, 150, 200):
+        forged = bytearray(copy)
+        forged[at] ^= 1
+        changed.append(b64(bytes(forged)))
+    for data in changed:
+        assert not reports.verify_rewrap(unb64(data), sealed, context)
+    assert not reports.verify_rewrap(copy, unb64(other["sealed"]), unb64(other["context"]))
+    assert not reports.verify_rewrap(copy, sealed, unb64(other["context"]))
+    stranger = b64(Scalar.random().to_bytes())
+    requests = [{"op": "verify_rewrap", "copy": data, "sealed": message["sealed"], "context": message["context"]}
+                for data in changed]
+    requests += [{"op": "open_rewrapped", "secret": copied["newcomer_secret"], "copy": data,
+                  "sealed": message["sealed"], "context": message["context"]} for data in changed]
+    requests += [{"op": "verify_rewrap", "copy": copied["copy"], "sealed": other["sealed"], "context": other["context"]},
+                 {"op": "open_rewrapped", "secret": copied["newcomer_secret"], "copy": copied["copy"],
+                  "sealed": other["sealed"], "context": other["context"]},
+                 {"op": "open_rewrapped", "secret": stranger, "copy": copied["copy"], "sealed": message["sealed"],
+                  "context": message["context"]},
+                 # A holder passes on only the key that opens the message.
+                 {"op": "rewrap", "holder": vectors["secrets"][0], "content_key": other["content_key"],
+                  "sealed": message["sealed"], "context": message["context"], "recipient": copied["newcomer_key"]},
+                 # ... and never to a key that holds it already.
+                 {"op": "rewrap", "holder": vectors["secrets"][0], "content_key": message["content_key"],
+                  "sealed": message["sealed"], "context": message["context"], "recipient": vectors["keys"][2]}]
+    results = batch(*requests)
+    count = len(changed)
+    assert results[:count] == [False] * count
+    assert all("error" in r for r in results[count:2 * count]), results[count:2 * count]
+    assert results[2 * count] is False
+    assert results[2 * count + 1] == {"error": "This message is damaged or was changed, so it was not opened."}
+    assert results[2 * count + 2] == {"error": "This message was not sealed to your key."}
+    assert all("error" in r for r in results[2 * count + 3:]), results[2 * count + 3:]
 
 
 def test_python_messages_open_in_javascript_for_each_recipient_and_refuse_everyone_else(vectors):
@@ -247,6 +333,55 @@ def test_the_worker_makes_unlocks_seals_and_opens_and_never_posts_a_secret_or_th
     secret = open_with_passphrase(unb64(made["sealed_secret"]), PASSPHRASE, associated_data=context)
     wire = json.dumps(posted) + json.dumps(opened) + json.dumps(single)
     assert b64(secret) not in wire and secret.hex() not in wire and PASSPHRASE not in wire
+
+
+def test_the_worker_shows_pythons_codes_and_copies_a_key_without_posting_it(vectors):
+    """A steward's device, unlocked, opens a report sealed before a newer steward's key and copies its
+    key for that steward: Python opens the copy with the newcomer's secret. The content key, the secret
+    and the passphrase are never among what the worker posts."""
+    steward_context = reports.steward_key_context("account:7")
+    made = run_js("make_key", passphrase=PASSPHRASE, context=b64(steward_context), params=[FAST.log2_n, FAST.r, FAST.p])
+    holder = Point.from_bytes(unb64(made["public_key"]))
+    newcomer = Scalar.random()
+    newcomer_key = Point.base_times(newcomer)
+    context = reports.message_context("a1b2c3", "report")
+    key = Scalar.random().to_bytes()
+    sealed = reports.seal_message([holder, Point.base_times(Scalar.random())], "Heat in bay 2 again.", context,
+                                  content_key=key)
+    unrelated = reports.seal_message([Point.base_times(Scalar.random())], "not for this steward", context)
+    unlock = {"id": 1, "type": "unlock", "passphrase": PASSPHRASE,
+              "keys": [{"sealedSecret": made["sealed_secret"], "context": b64(steward_context)}]}
+    posted = run_js("worker", messages=[
+        unlock,
+        {"id": 2, "type": "fingerprints", "publicKeys": vectors["keys"]},
+        {"id": 3, "type": "reseal", "messages": [
+            {"sealed": b64(sealed), "context": b64(context), "to": [b64(newcomer_key.to_bytes())]},
+            {"sealed": b64(unrelated), "context": b64(context), "to": [b64(newcomer_key.to_bytes())]}]},
+    ])
+    answers = {m["id"]: m for m in posted if m["type"] != "progress"}
+    assert answers[1]["publicKeys"] == [made["public_key"]]
+    assert answers[2]["fingerprints"] == vectors["fingerprints"]
+    [copy], refused = answers[3]["copies"]
+    assert refused is None, "a message this device cannot open is not passed on"
+    assert reports.open_rewrapped(newcomer, unb64(copy), sealed, context) == "Heat in bay 2 again."
+    assert reports.parse_rewrap(unb64(copy)).holder == holder.to_bytes()
+    # The newcomer's device opens it through the copy, in the worker too.
+    newcomer_made = run_js("make_key", passphrase=PASSPHRASE, context=b64(steward_context),
+                           params=[FAST.log2_n, FAST.r, FAST.p])
+    newcomer_secret = Scalar.from_bytes(open_with_passphrase(unb64(newcomer_made["sealed_secret"]), PASSPHRASE,
+                                                             associated_data=steward_context))
+    second = reports.rewrap(Scalar.from_bytes(open_with_passphrase(unb64(made["sealed_secret"]), PASSPHRASE,
+                                                                    associated_data=steward_context)),
+                            key, sealed, context, Point.base_times(newcomer_secret))
+    read = run_js("worker", messages=[
+        {**unlock, "keys": [{"sealedSecret": newcomer_made["sealed_secret"], "context": b64(steward_context)}]},
+        {"id": 2, "type": "open", "messages": [{"sealed": b64(sealed), "context": b64(context)},
+                                               {"sealed": b64(sealed), "context": b64(context),
+                                                "copies": [copy, b64(second)]}]},
+    ])
+    assert {m["id"]: m for m in read if m["type"] != "progress"}[2]["texts"] == [None, "Heat in bay 2 again."]
+    wire = json.dumps(posted) + json.dumps(read)
+    assert b64(key) not in wire and key.hex() not in wire and PASSPHRASE not in wire
 
 
 def test_the_reports_crypto_loads_nothing_but_its_own_files():

@@ -1,7 +1,10 @@
 """crypto/reports.py on its own: messages sealed to several personal keys open
 for each recipient and nobody else, only under their own context; any change
 to any byte is refused, by the checker that holds no key and by every
-recipient; and junk never raises anything but the module's own errors."""
+recipient; and junk never raises anything but the module's own errors. A
+further copy of a message's key (for a steward who made their key later)
+opens the message for its recipient only, is bound to that one message and
+its maker, and is refused whole or not at all."""
 
 from __future__ import annotations
 
@@ -147,3 +150,70 @@ def test_junk_never_verifies_and_never_raises_anything_else(junk):
         pass
     with pytest.raises(SealError):
         reports.open_message(Scalar.random(), junk, CONTEXT)
+
+
+def _copied(count: int = 2):
+    pairs = keypairs(count)
+    key = Scalar.random().to_bytes()
+    sealed = reports.seal_message([p for _, p in pairs], "Unpaid overtime, Saturdays since May.", CONTEXT,
+                                  content_key=key)
+    (newcomer, newcomer_key), = keypairs(1)
+    copy = reports.rewrap(pairs[0][0], key, sealed, CONTEXT, newcomer_key)
+    return pairs, key, sealed, newcomer, newcomer_key, copy
+
+
+def test_a_further_copy_opens_the_message_for_its_recipient_only():
+    pairs, key, sealed, newcomer, newcomer_key, copy = _copied()
+    assert len(copy) == reports.REWRAP_SIZE
+    assert reports.content_key(pairs[1][0], sealed, CONTEXT) == key
+    assert reports.open_rewrapped(newcomer, copy, sealed, CONTEXT) == "Unpaid overtime, Saturdays since May."
+    assert reports.verify_rewrap(copy, sealed, CONTEXT)
+    parsed = reports.parse_rewrap(copy)
+    assert (parsed.recipient, parsed.holder) == (newcomer_key.to_bytes(), pairs[0][1].to_bytes())
+    # The copy carries the key wrapped, never in the clear.
+    assert key not in copy
+    for outsider in (Scalar.random(), pairs[0][0], pairs[1][0]):
+        with pytest.raises(SealError, match="not for this key"):
+            reports.open_rewrapped(outsider, copy, sealed, CONTEXT)
+
+
+def test_a_copy_is_bound_to_its_message_its_context_and_its_maker():
+    pairs, key, sealed, newcomer, newcomer_key, copy = _copied()
+    other = reports.seal_message([p for _, p in pairs], "Another report.", CONTEXT)
+    for message, context in ((other, CONTEXT), (sealed, reports.message_context("9f2c4e", "reply"))):
+        assert not reports.verify_rewrap(copy, message, context)
+        with pytest.raises(SealError):
+            reports.open_rewrapped(newcomer, copy, message, context)
+    # Someone who swaps in another holder's name (their own) cannot sign for it.
+    (_, stranger), = keypairs(1)
+    renamed = copy[:65] + stranger.to_bytes() + copy[97:]
+    assert not reports.verify_rewrap(renamed, sealed, CONTEXT)
+
+
+def test_a_change_to_any_byte_of_a_copy_is_refused():
+    _, _, sealed, newcomer, _, copy = _copied()
+    for at in range(len(copy)):
+        changed = bytearray(copy)
+        changed[at] ^= 0x01
+        changed = bytes(changed)
+        assert not reports.verify_rewrap(changed, sealed, CONTEXT), f"byte {at}"
+        with pytest.raises(SealError):
+            reports.open_rewrapped(newcomer, changed, sealed, CONTEXT)
+
+
+def test_a_holder_passes_on_only_the_real_key_and_only_to_someone_new():
+    pairs, key, sealed, _, newcomer_key, _ = _copied()
+    with pytest.raises(SealError):
+        reports.rewrap(pairs[0][0], Scalar.random().to_bytes(), sealed, CONTEXT, newcomer_key)
+    for already in (pairs[0][1], pairs[1][1], Point.identity()):
+        with pytest.raises(ValueError):
+            reports.rewrap(pairs[0][0], key, sealed, CONTEXT, already)
+
+
+@settings(max_examples=200, deadline=None)
+@given(junk=st.binary(min_size=0, max_size=300))
+def test_junk_copies_never_verify_and_never_raise_anything_else(junk):
+    _, _, sealed, newcomer, _, _ = _copied(1)
+    assert reports.verify_rewrap(junk, sealed, CONTEXT) is False
+    with pytest.raises(SealError):
+        reports.open_rewrapped(newcomer, junk, sealed, CONTEXT)

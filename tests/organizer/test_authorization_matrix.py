@@ -185,6 +185,8 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "grievances.grievance": ("GET", "/grievances/{grievance_ref}", (302, 403, 200, 403, 403, 403)),
     "grievances.reply": ("POST", "/grievances/{grievance_ref}/reply", (302, 403, 400, 403, 403, 403)),
     "grievances.move_step": ("POST", "/grievances/{grievance_ref}/step", (302, 403, 400, 403, 403, 403)),
+    # Copies of a report's keys for newer stewards: only its script posts them (posted empty here: a 400).
+    "grievances.pass_on": ("POST", "/grievances/{grievance_ref}/copies", (302, 403, 400, 403, 403, 403)),
     "grievances.union_rules": ("GET", "/unions/{union_id}/grievance-rules", ORGANIZER_ONLY_GET),
     "grievances.add_referral": ("POST", "/unions/{union_id}/grievance-rules/referrals", (302, 403, 403, 404, 400, 403)),
     "grievances.remove_referral": ("POST", "/grievance-referrals/{referral_id}/remove", ORGANIZER_ONLY_POST),

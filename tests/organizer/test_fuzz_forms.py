@@ -139,7 +139,8 @@ def targets(app, world):
             (f"/my/reports/{report.public_id}/add", sealed_fields)]
         result[world.steward] += [("/steward/report-key", ["key", "key_proof", "sealed_secret"]),
                                   (f"/grievances/{report.public_id}/reply", ["envelope"]),
-                                  (f"/grievances/{report.public_id}/step", ["step", "began_on", "due_on"])]
+                                  (f"/grievances/{report.public_id}/step", ["step", "began_on", "due_on"]),
+                                  (f"/grievances/{report.public_id}/copies", ["copies"])]
         result[world.organizer] += [
             (f"/unions/{world.union_id}/grievance-rules", ["days_received", "days_investigating", "days_step_1",
                                                            "days_step_2", "days_arbitration", "counted_since"]),

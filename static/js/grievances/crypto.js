@@ -40,6 +40,12 @@ const WRAP_LABEL = bytesOf("leverage/reports/wrap/v1");
 const BODY_LABEL = bytesOf("leverage/reports/body/v1");
 const FINGERPRINT_LABEL = bytesOf("leverage/reports/key-fingerprint/v1");
 const PROOF_DOMAIN = bytesOf("proof/reports/knowledge-of-ephemeral-key/v1");
+export const REWRAP_VERSION = 1;
+const REWRAP_HEADER_SIZE = 1 + 3 * POINT_SIZE;
+export const REWRAP_SIZE = REWRAP_HEADER_SIZE + WRAPPED_KEY_SIZE + PROOF_SIZE;
+const REWRAP_LABEL = bytesOf("leverage/reports/rewrap/v1");
+const DIGEST_LABEL = bytesOf("leverage/reports/message-digest/v1");
+const REWRAP_PROOF_DOMAIN = bytesOf("proof/reports/rewrap-signature/v1");
 
 export const TOO_LONG = "The report is too long to send. Shorten it and try again.";
 export const NOT_FOR_YOU = "This message was not sealed to your key.";
@@ -239,22 +245,132 @@ export function messageRecipients(sealed) {
   return message === null ? null : message.recipients;
 }
 
-/** crypto.reports.open_message: the text, for the holder of `secret`; ReportError otherwise. */
-export async function openMessage(secret, sealed, context) {
+function checked(sealed, context) {
   const message = parseMessage(sealed);
   if (message === null || !proofHolds(message, context)) throw new ReportError(DAMAGED);
+  return message;
+}
+
+/** crypto.reports.content_key: the message's content key, for the holder of a recipient's `secret`. */
+export async function contentKey(secret, sealed, context) {
+  const message = checked(sealed, context);
   const own = publicKeyOf(secret);
   const position = message.recipients.findIndex((key) => equalBytes(key, own));
   if (position < 0) throw new ReportError(NOT_FOR_YOU);
-  const aad = frame(message.header, context);
   const shared = mulSecret(decodePoint(message.ephemeral), secret).toBytes();
   try {
     const wrap = await wrapKey(own, message.ephemeral, shared, context);
-    const cek = await aesGcm("decrypt", wrap.key, wrap.nonce, aad, message.wraps[position]);
-    const { key, nonce } = await bodyKey(cek, context);
-    return unpad(await aesGcm("decrypt", key, nonce, aad, message.body));
-  } catch (error) {
-    if (error instanceof ReportError) throw error;
+    return await aesGcm("decrypt", wrap.key, wrap.nonce, frame(message.header, context), message.wraps[position]);
+  } catch {
     throw new ReportError(DAMAGED);
   }
+}
+
+/** crypto.reports.open_with_content_key: the text, for whoever holds the message's content key. */
+export async function openWithContentKey(key, sealed, context) {
+  const message = checked(sealed, context);
+  if (!(key instanceof Uint8Array) || key.length !== CONTENT_KEY_SIZE) throw new ReportError(DAMAGED);
+  let padded;
+  try {
+    const body = await bodyKey(key, context);
+    padded = await aesGcm("decrypt", body.key, body.nonce, frame(message.header, context), message.body);
+  } catch {
+    throw new ReportError(DAMAGED);
+  }
+  return unpad(padded);
+}
+
+/** crypto.reports.open_message: the text, for the holder of `secret`; ReportError otherwise. */
+export async function openMessage(secret, sealed, context) {
+  return openWithContentKey(await contentKey(secret, sealed, context), sealed, context);
+}
+
+// ---------------------------------------------------------------- further copies
+
+/** crypto.reports.message_digest: what a further copy is bound to. */
+export const messageDigest = (sealed) => sha256(frame(DIGEST_LABEL, sealed));
+
+/** crypto.reports.parse_rewrap: a further copy's parts, or null when the shape is wrong. */
+export function parseRewrap(data) {
+  if (!(data instanceof Uint8Array) || data.length !== REWRAP_SIZE || data[0] !== REWRAP_VERSION) return null;
+  const [recipient, ephemeral, holder] = [1, 33, 65].map((at) => data.slice(at, at + POINT_SIZE));
+  for (const bytes of [recipient, ephemeral, holder]) {
+    const point = decodePoint(bytes);
+    if (point === null || point.is0()) return null;
+  }
+  if (equalBytes(recipient, holder)) return null;
+  const proofAt = REWRAP_HEADER_SIZE + WRAPPED_KEY_SIZE;
+  const challenge = canonicalScalar(data.slice(proofAt, proofAt + SCALAR_SIZE));
+  const response = canonicalScalar(data.slice(proofAt + SCALAR_SIZE));
+  if (challenge === null || response === null) return null;
+  return { recipient, ephemeral, holder, wrapped: data.slice(REWRAP_HEADER_SIZE, proofAt), challenge, response,
+    header: data.slice(0, REWRAP_HEADER_SIZE) };
+}
+
+const rewrapKey = (recipient, ephemeral, shared, context, digest) =>
+  hkdf(concat([ephemeral, shared]), frame(REWRAP_LABEL, recipient, context, digest));
+const rewrapChallenge = (header, context, digest, wrapped, commitment) =>
+  hashToScalar(REWRAP_PROOF_DOMAIN, header, context, digest, wrapped, commitment);
+
+function signatureHolds(copy, context, digest) {
+  const commitment = mulPublic(G(), copy.response).subtract(mulPublic(decodePoint(copy.holder), copy.challenge));
+  return copy.challenge === rewrapChallenge(copy.header, context, digest, copy.wrapped, commitment.toBytes());
+}
+
+/**
+ * crypto.reports.rewrap: a further copy of `sealed`'s content key `key` for `recipient` (32 bytes),
+ * signed with `holderSecret`. The key must open the message. randomScalar: vectors only.
+ */
+export async function rewrap(holderSecret, key, sealed, context, recipient, { randomScalar: draw = randomScalar } = {}) {
+  const message = checked(sealed, context);
+  await openWithContentKey(key, sealed, context);
+  const holder = publicKeyOf(holderSecret);
+  const point = decodePoint(recipient);
+  if (point === null || point.is0() || equalBytes(recipient, holder) ||
+      message.recipients.some((other) => equalBytes(other, recipient))) {
+    throw new ReportError("A key this report would be sealed to is not valid.");
+  }
+  const digest = messageDigest(sealed);
+  const r = draw();
+  const ephemeral = mulSecret(G(), r).toBytes();
+  const header = concat([Uint8Array.of(REWRAP_VERSION), recipient, ephemeral, holder]);
+  const wrap = await rewrapKey(recipient, ephemeral, mulSecret(point, r).toBytes(), context, digest);
+  const wrapped = await aesGcm("encrypt", wrap.key, wrap.nonce, frame(header, context, digest), key);
+  const witness = draw();
+  const commitment = mulSecret(G(), witness).toBytes();
+  const challenge = rewrapChallenge(header, context, digest, wrapped, commitment);
+  return concat([header, wrapped, scalarToBytes(challenge), scalarToBytes(mod(witness + challenge * holderSecret))]);
+}
+
+/** crypto.reports.verify_rewrap. */
+export function verifyRewrap(data, sealed, context) {
+  const copy = parseRewrap(data);
+  return copy !== null && sealed instanceof Uint8Array && signatureHolds(copy, context, messageDigest(sealed));
+}
+
+/** crypto.reports.content_key_from_rewrap: the content key a copy carries, for its recipient's `secret`. */
+export async function contentKeyFromRewrap(secret, data, sealed, context) {
+  const copy = parseRewrap(data);
+  checked(sealed, context);
+  const digest = messageDigest(sealed);
+  if (copy === null || !signatureHolds(copy, context, digest)) throw new ReportError(DAMAGED);
+  if (!equalBytes(publicKeyOf(secret), copy.recipient)) throw new ReportError(NOT_FOR_YOU);
+  const shared = mulSecret(decodePoint(copy.ephemeral), secret).toBytes();
+  try {
+    const wrap = await rewrapKey(copy.recipient, copy.ephemeral, shared, context, digest);
+    return await aesGcm("decrypt", wrap.key, wrap.nonce, frame(copy.header, context, digest), copy.wrapped);
+  } catch {
+    throw new ReportError(DAMAGED);
+  }
+}
+
+/** crypto.reports.open_rewrapped. */
+export async function openRewrapped(secret, data, sealed, context) {
+  return openWithContentKey(await contentKeyFromRewrap(secret, data, sealed, context), sealed, context);
+}
+
+/** The recipient a further copy is for, or null when it is malformed. */
+export function rewrapRecipient(data) {
+  const copy = parseRewrap(data);
+  return copy === null ? null : copy.recipient;
 }

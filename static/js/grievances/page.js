@@ -9,7 +9,16 @@
 // passphrase fields are emptied once the worker has them. What is opened is
 // shown here and nowhere else: it is written into the page as text, never
 // sent back. The page's material (#grievance-material) is what the server
-// gives: envelopes and their contexts, sealed secrets, the keys to seal to.
+// gives: envelopes and their contexts, sealed secrets, the stewards to seal
+// to (a name and a key each).
+//
+// A message is sealed to exactly the stewards' keys the page shows, and the
+// code beside each name is worked out here (by the worker) from that very key,
+// never taken from the server: a member who compares codes with a steward in
+// person catches a key the server swapped. When the server says the keys
+// changed meanwhile, the page shows the new ones and their codes and waits
+// for the person to send again. The same holds for a steward passing earlier
+// reports on to newer stewards: only to keys shown, with their codes.
 //
 // The words shown come from the page (#grievance-words, in the reader's
 // language); the English here is the fallback.
@@ -37,13 +46,20 @@ const ENGLISH = {
   give_name: "Give the name your steward knows you by.",
   say_something: "Write something to send.",
   working: { protect: "Locking your key with your passphrase…", unlock: "Opening your key on this device…",
-    open: "Opening the messages on this device…", seal: "Sealing it on this device…", send: "Sending what was sealed…" },
+    open: "Opening the messages on this device…", seal: "Sealing it on this device…", send: "Sending what was sealed…",
+    reseal: "Copying the lock of each message for the other stewards, on this device…" },
   opened: "Opened on this device. Nothing you read here was sent anywhere.",
   not_for_you: "Not sealed to your key: you had no key yet, or a newer one, when it was sent.",
   report_labels: { what: "What happened", when: "When", others: "How many others it happens to", wanted: "What they want done",
     who: "Who", contact: "How to reach them", anonymous: "They chose not to say who they are.", unknown: "Not sure" },
   member_labels: {},
   key_swapped: "The member's key the server gave does not match the one in the member's own words, so this page will not seal an answer to it.",
+  key: "key",
+  passed_on: "Done: those stewards can open it now.",
+  passed_on_all: "Done: those stewards can open these reports now.",
+  passed_on_none: "There was nothing this device could pass on: your key opens none of these messages.",
+  key_checked: "Checked: your passphrase opens this key, so this code is yours. Read it out to a member who asks.",
+  key_not_yours: "Your passphrase opens another key than the one this page shows. Do not read this code out to anyone: tell an organizer.",
   errors: {},
 };
 
@@ -96,7 +112,8 @@ function start(page) {
     return;
   }
   const worker = startWorker(page.dataset.worker, words, show);
-  const context = { page, words, material, ui, show, worker };
+  const csrf = page.dataset.csrf ?? page.querySelector("input[name=csrf_token]")?.value ?? "";
+  const context = { page, words, material, ui, show, worker, csrf };
   SCREENS[page.dataset.grievanceScreen](context);
 }
 
@@ -104,6 +121,12 @@ function start(page) {
 
 const SCREENS = {
   "steward-key"(c) {
+    const code = c.page.querySelector("[data-grievance-fingerprint]");
+    if (code && c.material.public_key) {
+      codesOf(c, [c.material.public_key]).then(([fingerprint]) => { code.textContent = fingerprint; },
+        (error) => c.show.error(plainWords(error, c.words)));
+    }
+    checkingOwnKey(c);
     guard(c, c.ui.form, async () => {
       const passphrase = readPassphrase(c.ui.form, c.words, true);
       const made = await c.worker.ask({ type: "make_key", passphrase, context: c.material.context });
@@ -126,49 +149,185 @@ const SCREENS = {
       const name = form.querySelector('[data-report="name"]');
       if (known.value === "yes" && name.value === "") name.value = c.material.name || "";
     });
+    showStewards(c);
+    // The member's key for this report, once made: sending again after the stewards' keys changed
+    // keeps it (and the report's id), since the passphrase fields are emptied once it is made.
+    let made = null;
+    const reportId = newReportId();
     guard(c, form, async () => {
       const report = readReport(form, c.words);
-      const passphrase = readPassphrase(form, c.words, true);
-      const reportId = newReportId();
-      const made = await c.worker.ask({ type: "make_key", passphrase, reportId });
+      if (made === null || form.querySelector("[data-passphrase]").value !== "") {
+        const passphrase = readPassphrase(form, c.words, true);
+        made = await c.worker.ask({ type: "make_key", passphrase, reportId });
+      }
       const text = JSON.stringify({ v: 1, kind: "report", ...report, reply_key: made.publicKey });
       const hidden = { report_id: reportId, member_key: made.publicKey, member_key_proof: made.possessionProof,
         member_sealed_secret: made.sealedSecret };
-      return sealAndPost(c, form, text, [...c.material.stewards, made.publicKey], { reportId, kind: "report" }, hidden);
+      return sealAndPost(c, form, text, made.publicKey, { reportId, kind: "report" }, hidden);
     });
   },
 
   member(c) {
     unlocking(c, "member");
     if (!c.ui.form) return;
+    showStewards(c);
+    let made = null;
     guard(c, c.ui.form, async () => {
       const text = readText(c.ui.form, c.words);
       const details = c.ui.form.querySelector("[data-grievance-new-key]");
       let replyKey = c.material.member_key;
-      let recipients = c.material.recipients;
       const hidden = {};
       if (details && details.open && details.querySelector("[data-passphrase]").value !== "") {
         const passphrase = readPassphrase(details, c.words, true);
-        const made = await c.worker.ask({ type: "make_key", passphrase, reportId: c.material.report_id });
+        made = await c.worker.ask({ type: "make_key", passphrase, reportId: c.material.report_id });
+      }
+      if (made !== null && details && details.open) {
         replyKey = made.publicKey;
-        recipients = [...recipients.slice(0, -1), replyKey];
         Object.assign(hidden, { new_member_key: made.publicKey, new_member_key_proof: made.possessionProof,
           new_member_sealed_secret: made.sealedSecret });
       }
       const body = JSON.stringify({ v: 1, kind: "addition", text, reply_key: replyKey });
-      return sealAndPost(c, c.ui.form, body, recipients, { reportId: c.material.report_id, kind: "addition" }, hidden);
+      return sealAndPost(c, c.ui.form, body, replyKey, { reportId: c.material.report_id, kind: "addition" }, hidden);
     });
   },
 
   steward(c) {
     unlocking(c, "steward");
     if (!c.ui.form) return;
+    showStewards(c);
     guard(c, c.ui.form, async () => {
       const body = JSON.stringify({ v: 1, kind: "reply", text: readText(c.ui.form, c.words) });
-      return sealAndPost(c, c.ui.form, body, c.material.recipients, { reportId: c.material.report_id, kind: "reply" }, {});
+      return sealAndPost(c, c.ui.form, body, c.material.member_key, { reportId: c.material.report_id, kind: "reply" }, {});
+    });
+  },
+
+  "pass-on"(c) {
+    const form = c.page.querySelector("[data-grievance-pass-on-form]");
+    const targets = shownTargets(c, c.material.reports.flatMap((report) => report.messages));
+    showPassOnList(c, targets);
+    guard(c, form, async () => {
+      const passphrase = readPassphrase(form, c.words, false);
+      await c.worker.ask({ type: "unlock", passphrase, keys: c.material.unlock });
+      let copied = 0;
+      for (const report of c.material.reports) copied += await passOn(c, report.url, report.messages, targets);
+      c.show.done();
+      form.hidden = true;
+      c.ui.opened.hidden = false;
+      c.ui.opened.textContent = copied > 0 ? c.words.passed_on_all : c.words.passed_on_none;
+      return "done";
     });
   },
 };
+
+// -- the codes of the stewards' keys ---------------------------------------------------------------
+
+/** The codes of `keys` (base64), worked out by the worker from the keys themselves. */
+async function codesOf(c, keys) {
+  if (keys.length === 0) return [];
+  const { fingerprints } = await c.worker.ask({ type: "fingerprints", publicKeys: keys }, { quiet: true });
+  return fingerprints;
+}
+
+/** Draw `stewards` ({name, key}) into `list`, each with the code of its key. */
+async function drawStewards(c, list, stewards) {
+  const codes = await codesOf(c, stewards.map((s) => s.key));
+  list.replaceChildren(...stewards.map((steward, i) => {
+    const item = document.createElement("li");
+    const name = document.createElement("span");
+    name.translate = false;
+    name.textContent = steward.name;
+    const label = document.createElement("span");
+    label.className = "muted";
+    const code = document.createElement("span");
+    code.className = "tracker-inline";
+    code.translate = false;
+    code.dataset.stewardCode = "";
+    code.textContent = codes[i];
+    label.append(`· ${c.words.key} `, code);
+    item.append(name, " ", label);
+    return item;
+  }));
+}
+
+/** The page's lists of the stewards a message is sealed to, redrawn from the material. */
+function showStewards(c) {
+  const lists = [...c.page.querySelectorAll("[data-grievance-stewards]:not([data-grievance-pass-on-list])")];
+  return Promise.all(lists.map((list) => drawStewards(c, list, c.material.stewards || [])))
+    .catch((error) => c.show.error(plainWords(error, c.words)));
+}
+
+/** The keys the material asks to copy messages to, kept only where the page names their steward. */
+function shownTargets(c, messages) {
+  const named = new Map((c.material.stewards || []).map((s) => [s.key, s]));
+  const wanted = new Set(messages.flatMap((m) => m.to || []));
+  return (c.material.stewards || []).filter((s) => wanted.has(s.key) && named.has(s.key));
+}
+
+function showPassOnList(c, targets) {
+  const list = c.page.querySelector("[data-grievance-pass-on-list]");
+  return drawStewards(c, list, targets).catch((error) => c.show.error(plainWords(error, c.words)));
+}
+
+/** Copy each message's key for the shown stewards who lack it, post the copies in turns, and say how many
+ * were kept. `messages`: [{message, sealed, context, copies, to}]. */
+async function passOn(c, url, messages, targets) {
+  const shown = new Set(targets.map((s) => s.key));
+  const wanted = messages.map((m) => ({ ...m, to: (m.to || []).filter((key) => shown.has(key)) }))
+    .filter((m) => m.to.length > 0);
+  if (wanted.length === 0) return 0;
+  const { copies } = await c.worker.ask({ type: "reseal", messages: wanted });
+  const posted = [];
+  wanted.forEach((m, i) => { for (const copy of copies[i] || []) posted.push({ message: m.message, copy }); });
+  let kept = 0;
+  for (let at = 0; at < posted.length; at += COPIES_PER_POST) {
+    const sent = await postCopies(c, url, posted.slice(at, at + COPIES_PER_POST));
+    if (!sent.ok) throw new Refusal(sent.message);
+    kept += sent.body.copied || 0;
+  }
+  return kept;
+}
+
+async function postCopies(c, url, copies) {
+  const body = new FormData();
+  body.set("csrf_token", c.csrf);
+  body.set("copies", JSON.stringify(copies));
+  c.show.working(100, c.words.working.send);
+  let response;
+  try {
+    response = await fetch(url, { method: "POST", credentials: "same-origin", cache: "no-store",
+      headers: { Accept: "application/json" }, body });
+  } catch (_) {
+    return { ok: false, body: {}, message: c.words.unreachable };
+  }
+  const answer = await response.json().catch(() => ({}));
+  return { ok: response.ok, body: answer, message: answer.error || c.words.refused.replace("{status}", response.status) };
+}
+
+/** The steward's key page: their passphrase opens the key whose code the page shows, or it is not theirs. */
+function checkingOwnKey(c) {
+  const form = c.page.querySelector("[data-grievance-check]");
+  if (!form || !c.material.public_key) return;
+  const button = form.querySelector("[data-grievance-check-go]");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    c.show.error(null);
+    button.disabled = true;
+    try {
+      const passphrase = readPassphrase(form, c.words, false);
+      const { publicKeys } = await c.worker.ask({ type: "unlock", passphrase, keys: c.material.unlock });
+      await c.worker.ask({ type: "forget" }, { quiet: true });
+      c.show.done();
+      if (!publicKeys.includes(c.material.public_key)) throw new Refusal(c.words.key_not_yours);
+      c.ui.opened.hidden = false;
+      c.ui.opened.textContent = c.words.key_checked;
+      form.hidden = true;
+    } catch (error) {
+      c.show.done();
+      c.show.error(plainWords(error, c.words));
+      button.disabled = false;
+    }
+  });
+}
 
 /** Run `action` on the form's submit, one at a time; its refusals are shown in the reader's words. */
 function guard(c, form, action) {
@@ -192,6 +351,9 @@ function guard(c, form, action) {
 }
 
 class Refusal extends Error {}
+
+/** Copies one post carries at most (organizer/grievances/copies.py MOST_COPIES_PER_POST). */
+const COPIES_PER_POST = 128;
 
 function newReportId() {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -277,23 +439,26 @@ function setHidden(form, values) {
   }
 }
 
-/** Seal `text` to `recipients`, post the form's hidden fields, and go on; when the stewards' keys changed
- * meanwhile, seal once more to the ones the server names. */
-async function sealAndPost(c, form, text, recipients, bound, hidden) {
-  let keys = recipients;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const { sealed } = await c.worker.ask({ type: "seal", recipients: keys, text, ...bound });
-    setHidden(form, { ...hidden, envelope: sealed });
-    c.show.working(100, c.words.working.send);
-    const sent = await post(form, c.words);
-    if (sent.ok) {
-      window.location.assign(sent.body.next);
-      return "navigating";
-    }
-    if (!Array.isArray(sent.body.recipients) || attempt > 0) throw new Refusal(sent.message);
-    keys = sent.body.recipients;
+/** Seal `text` to the stewards the page shows, then `lastKey` (the member's), post the form's hidden fields,
+ * and go on. When the stewards' keys changed meanwhile, show the new ones with their codes and stop: the
+ * person sends again once they have seen them. */
+async function sealAndPost(c, form, text, lastKey, bound, hidden) {
+  const recipients = [...(c.material.stewards || []).map((s) => s.key), lastKey];
+  const { sealed } = await c.worker.ask({ type: "seal", recipients, text, ...bound });
+  setHidden(form, { ...hidden, envelope: sealed });
+  c.show.working(100, c.words.working.send);
+  const sent = await post(form, c.words);
+  if (sent.ok) {
+    window.location.assign(sent.body.next);
+    return "navigating";
   }
-  return null;
+  if (Array.isArray(sent.body.stewards)) {
+    c.material.stewards = sent.body.stewards;
+    await showStewards(c);
+    // Who had no key is the server's word of before: the list above is now the one that counts.
+    c.page.querySelectorAll("[data-grievance-without-key]").forEach((line) => { line.hidden = true; });
+  }
+  throw new Refusal(sent.message);
 }
 
 async function post(form, words) {
@@ -336,6 +501,37 @@ function unlocking(c, reader) {
           c.page.querySelectorAll("[data-until-open]").forEach((hint) => { hint.hidden = true; });
         } else c.show.error(replyKey === null ? c.words.not_for_you : c.words.key_swapped);
       }
+      if (reader === "steward") offerToPassOn(c, texts);
+    } catch (error) {
+      c.show.done();
+      c.show.error(plainWords(error, c.words));
+      button.disabled = false;
+    }
+  });
+}
+
+/** Once a steward has opened the thread: the messages newer stewards lack and this device opened, offered
+ * to them by name and code, passed on when the steward says so. */
+function offerToPassOn(c, texts) {
+  const box = c.page.querySelector("[data-grievance-pass-on]");
+  const missing = (c.material.missing || []).filter((m) => texts[m.message] !== null)
+    .map((m) => ({ ...c.material.messages[m.message], message: m.message, to: m.to }));
+  if (!box || missing.length === 0) return;
+  const targets = shownTargets(c, missing);
+  if (targets.length === 0) return;
+  box.hidden = false;
+  showPassOnList(c, targets);
+  const form = box.querySelector("[data-grievance-pass-on-form]");
+  const button = box.querySelector("[data-grievance-pass-on-go]");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    c.show.error(null);
+    button.disabled = true;
+    try {
+      const copied = await passOn(c, c.material.copies_url, missing, targets);
+      c.show.done();
+      form.hidden = true;
+      box.append(paragraph(copied > 0 ? c.words.passed_on : c.words.passed_on_none));
     } catch (error) {
       c.show.done();
       c.show.error(plainWords(error, c.words));
@@ -445,6 +641,7 @@ function startWorker(url, words, show) {
     const job = waiting.get(data.id);
     if (!job) return;
     if (data.type === "progress") {
+      if (job.quiet) return;
       show.working(data.total ? Math.round((100 * data.done) / data.total) : 0, words.working[data.step]);
       return;
     }
@@ -457,10 +654,10 @@ function startWorker(url, words, show) {
     for (const job of waiting.values()) job.reject(new Error(words.worker_stopped));
     waiting.clear();
   });
-  const ask = (message) => new Promise((resolve, reject) => {
+  const ask = (message, { quiet = false } = {}) => new Promise((resolve, reject) => {
     const id = nextId++;
-    show.working(0, words.working[message.type === "make_key" ? "protect" : message.type]);
-    waiting.set(id, { resolve, reject });
+    if (!quiet) show.working(0, words.working[message.type === "make_key" ? "protect" : message.type]);
+    waiting.set(id, { resolve, reject, quiet });
     worker.postMessage({ ...message, id });
   });
   return { ask };

@@ -54,6 +54,14 @@ const operations = {
   verify: ({ sealed, context, recipients }) =>
     reports.verifyMessage(unb64(sealed), unb64(context), recipients == null ? null : recipients.map(unb64)),
   recipients: ({ sealed }) => (reports.messageRecipients(unb64(sealed)) || []).map(b64),
+  digest: ({ sealed }) => b64(reports.messageDigest(unb64(sealed))),
+  content_key: ({ secret, sealed, context }) =>
+    guarded(async () => b64(await reports.contentKey(scalarOf(secret), unb64(sealed), unb64(context)))),
+  rewrap: ({ holder, content_key: key, sealed, context, recipient, seed }) => guarded(async () => b64(
+    await reports.rewrap(scalarOf(holder), unb64(key), unb64(sealed), unb64(context), unb64(recipient), drawing(seed)))),
+  verify_rewrap: ({ copy, sealed, context }) => reports.verifyRewrap(unb64(copy), unb64(sealed), unb64(context)),
+  open_rewrapped: ({ secret, copy, sealed, context }) =>
+    guarded(() => reports.openRewrapped(scalarOf(secret), unb64(copy), unb64(sealed), unb64(context))),
   make_key: ({ passphrase, context, params, seed }) => guarded(async () => {
     const made = await reports.makeKey(passphrase, unb64(context), {
       params: { log2N: params[0], r: params[1], p: params[2] }, ...drawing(seed),

@@ -1,7 +1,8 @@
 """The browsers of the report tests, played in Python with crypto/reports.py as
 static/js/grievances plays them: a steward makes a key, a member seals a
 report to the unit's stewards and a key of their own, each side seals and
-opens the thread's messages. Passphrase sealing uses the cheapest scrypt."""
+opens the thread's messages, and a steward passes earlier messages on to a
+newer steward's key. Passphrase sealing uses the cheapest scrypt."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from crypto.group import Point, Scalar
 from crypto.sealing import seal_with_passphrase
 from organizer.accounts.models import Account
 from organizer.charting.models import BargainingUnit
-from organizer.grievances import keys, services
+from organizer.grievances import copies, keys, services
 from organizer.grievances.keys import MadeKey
 from organizer.grievances.models import Grievance, MessageKind
 from tests.factories import CHEAP_SCRYPT
@@ -68,14 +69,14 @@ class Filed:
 
 
 def filing(unit: BargainingUnit, what: str = "No overtime pay for Saturdays since May.", *, kind: str = "wage_hour",
-           name: str | None = None, report_id: str | None = None, recipients: list[bytes] | None = None
-           ) -> tuple[services.Filing, Scalar]:
+           name: str | None = None, report_id: str | None = None, recipients: list[bytes] | None = None,
+           content_key: bytes | None = None) -> tuple[services.Filing, Scalar]:
     report_id = report_id or secrets.token_hex(16)
     member = made_key(reports.member_key_context(report_id))
     to = recipients if recipients is not None else [s.public_key for s in keys.stewards_on_key(unit)]
     text = report_text(what, name=name, reply_key=member.made.public_key)
     envelope = reports.seal_message(points([*to, member.made.public_key]), text,
-                                    reports.message_context(report_id, "report"))
+                                    reports.message_context(report_id, "report"), content_key=content_key)
     return services.Filing(report_id, kind, envelope, member.made), member.secret
 
 
@@ -105,6 +106,49 @@ def opened(grievance: Grievance, secret: Scalar) -> list[str | None]:
     for message in grievance.messages:
         try:
             texts.append(reports.open_message(secret, message.envelope, services.context_of(grievance, message.kind)))
+        except SealError:
+            texts.append(None)
+    return texts
+
+
+def content_key_of(grievance: Grievance, message, secret: Scalar) -> bytes:
+    """A message's content key as a steward's browser finds it: sealed to their key, or in a copy for it."""
+    context = services.context_of(grievance, message.kind)
+    own = Point.base_times(secret).to_bytes()
+    if own in reports.parse_message(message.envelope).recipients:
+        return reports.content_key(secret, message.envelope, context)
+    copy = next(c.copy for c in message.copies if reports.parse_rewrap(c.copy).recipient == own)
+    return reports.content_key_from_rewrap(secret, copy, message.envelope, context)
+
+
+def copies_made(steward: Account, secret: Scalar, grievance: Grievance) -> list[copies.PostedCopy]:
+    """What a steward's browser posts to pass the thread on to the newer stewards the page names."""
+    posted = []
+    for found in copies.missing(grievance, steward):
+        context = services.context_of(grievance, found.message.kind)
+        key = content_key_of(grievance, found.message, secret)
+        posted += [copies.PostedCopy(found.index, reports.rewrap(secret, key, found.message.envelope, context,
+                                                                 Point.from_bytes(target)))
+                   for target in found.keys]
+    return posted
+
+
+def pass_on(steward: Account, secret: Scalar, grievance: Grievance):
+    return copies.pass_on(steward, grievance, copies_made(steward, secret, grievance))
+
+
+def opened_by_copy(grievance: Grievance, secret: Scalar) -> list[str | None]:
+    """Each message as `secret` opens it, sealed to it or through a copy for it; None where it cannot."""
+    own = Point.base_times(secret).to_bytes()
+    texts = []
+    for message in grievance.messages:
+        context = services.context_of(grievance, message.kind)
+        mine = [c.copy for c in message.copies if reports.parse_rewrap(c.copy).recipient == own]
+        try:
+            if own in reports.parse_message(message.envelope).recipients:
+                texts.append(reports.open_message(secret, message.envelope, context))
+            else:
+                texts.append(reports.open_rewrapped(secret, mine[0], message.envelope, context) if mine else None)
         except SealError:
             texts.append(None)
     return texts

@@ -211,16 +211,22 @@ def test_the_steward_page_material_carries_nothing_of_the_account(app, world, lo
         grievance = file(s.member, s.unit, WHAT).grievance
         db.session.commit()
         public_id, member_key = grievance.public_id, grievance.member_key
+        member_name = s.member.display_name
         member_sealed = base64.b64encode(grievance.member_sealed_secret).decode()
         own = {base64.b64encode(k.sealed_secret).decode() for k in db.session.scalars(
             sa.select(StewardKey).where(StewardKey.account_id == s.steward.id))}
     client = login(app.test_client(), world.steward)
     html = client.get(f"/grievances/{public_id}").get_data(as_text=True)
     material = json.loads(html.split('id="grievance-material">', 1)[1].split("</script>", 1)[0])
-    assert set(material) == {"report_id", "unlock", "messages", "member_key", "recipients", "context"}
-    assert material["messages"] and all(set(m) == {"kind", "sealed", "context"} for m in material["messages"])
+    assert set(material) == {"report_id", "unlock", "messages", "member_key", "stewards", "context", "missing",
+                             "copies_url"}
+    assert material["messages"] and all(set(m) == {"kind", "sealed", "context", "copies"}
+                                        for m in material["messages"])
     # The steward's page hands over only the steward's own sealed secrets, never the member's.
     assert {u["sealedSecret"] for u in material["unlock"]} == own
     assert member_sealed not in html
-    assert material["recipients"][-1] == material["member_key"] == base64.b64encode(member_key).decode()
+    assert material["member_key"] == base64.b64encode(member_key).decode()
     assert Point.from_bytes(base64.b64decode(material["member_key"]))
+    # The stewards an answer is sealed to are named by their own names and keys: nothing of the member.
+    assert all(set(s) == {"name", "key"} for s in material["stewards"])
+    assert member_name not in json.dumps(material)

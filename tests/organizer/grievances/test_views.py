@@ -49,12 +49,22 @@ def shop(shop_between_requests):
     return shop_between_requests
 
 
-def test_the_report_page_names_the_stewards_and_their_key_codes(app, world, shop, clients):
+def _material(html: str) -> dict:
+    return json.loads(html.split('id="grievance-material">', 1)[1].split("</script>", 1)[0])
+
+
+def test_the_report_page_names_the_stewards_and_hands_the_script_their_keys_not_codes(app, world, shop, clients):
+    """The page's script seals to the keys in its material and works out each code from them: a code the
+    server wrote would be the server's word, which a swapped key would carry along."""
     html = clients["member"].get("/my/reports/new").get_data(as_text=True)
     with shop as s:
-        for steward, secret in ((s.steward, s.steward_secret), (s.second, s.second_secret)):
+        stewards = [(s.steward, s.steward_secret), (s.second, s.second_secret)]
+        assert _material(html)["stewards"] == [{"name": steward.display_name, "key": b64(Point.base_times(secret).to_bytes())}
+                                               for steward, secret in stewards]
+        for steward, secret in stewards:
             assert steward.display_name in html
-            assert reports.key_fingerprint(Point.base_times(secret)) in html
+            assert reports.key_fingerprint(Point.base_times(secret)) not in html
+        assert html.count("data-steward-code") == 2
         assert "Not yet able to read reports" in html and s.keyless.display_name in html
     assert "could find out that you sent a report" in html
     # What the member writes has no field name: a browser never sends it.
@@ -110,6 +120,13 @@ def test_keys_that_changed_meanwhile_are_named_for_the_script_to_seal_again(app,
     assert response.json["recipients"] == [b64(Point.base_times(s).to_bytes()) for s in
                                            (shop.steward_secret, shop.second_secret)] + [
         b64(details.member_key.public_key)]
+    # ... by name too, for the script to show with the codes it works out before the member sends again.
+    with shop as s:
+        assert response.json["stewards"] == [{"name": steward.display_name, "key": b64(Point.base_times(secret).to_bytes())}
+                                             for steward, secret in ((s.steward, s.steward_secret),
+                                                                     (s.second, s.second_secret))]
+    with app.app_context():
+        assert _count(Grievance) == 0
 
 
 def test_a_forged_envelope_is_refused_over_http(app, shop, clients):
@@ -205,7 +222,12 @@ def test_a_steward_makes_a_key_on_its_page(app, world, shop, clients):
     assert wrong.status_code == 400 and "does not check out" in wrong.get_data(as_text=True)
     assert clients["keyless"].post("/steward/report-key", data=form).status_code == 302
     page = clients["keyless"].get("/steward/report-key").get_data(as_text=True)
-    assert reports.key_fingerprint(Point.from_bytes(made.public_key)) in page
+    # The page's script works the code out from the key, and checks that key against the passphrase.
+    material = _material(page)
+    assert material["public_key"] == b64(made.public_key)
+    assert material["unlock"] == [{"sealedSecret": b64(made.sealed_secret), "context": b64(context)}]
+    assert reports.key_fingerprint(Point.from_bytes(made.public_key)) not in page
+    assert "data-grievance-fingerprint" in page
     assert clients["member"].get("/steward/report-key").status_code == 403
 
 
