@@ -78,16 +78,17 @@ class CategoryPriority:
         return 1 + self.in_top / self.answered
 
     def line(self) -> str:
-        """"Pay: members ranked it 1st; 41 of 63 put it in their top 3. 20 put it first." """
-        shown = {"category": str(self.category.label), "place": _place_name(self.place),
+        """How the members ranked it, for under its heading: "Members ranked it 1st; 41 of 63 put it in their
+        top 3. 20 put it first." """
+        shown = {"place": _place_name(self.place),
                  "count": format_number(self.in_top), "answered": format_number(self.answered)}
         if len(self.by_place) == 1:
-            return ngettext("%(category)s: members ranked it %(place)s; %(count)s of %(answered)s put it first.",
-                            "%(category)s: members ranked it %(place)s; %(count)s of %(answered)s put it first.",
+            return ngettext("Members ranked it %(place)s; %(count)s of %(answered)s put it first.",
+                            "Members ranked it %(place)s; %(count)s of %(answered)s put it first.",
                             self.in_top, **shown)
-        top = ngettext("%(category)s: members ranked it %(place)s; %(count)s of %(answered)s put it in their top "
+        top = ngettext("Members ranked it %(place)s; %(count)s of %(answered)s put it in their top "
                        "%(places)s.",
-                       "%(category)s: members ranked it %(place)s; %(count)s of %(answered)s put it in their top "
+                       "Members ranked it %(place)s; %(count)s of %(answered)s put it in their top "
                        "%(places)s.", self.in_top, places=format_number(len(self.by_place)), **shown)
         first = ngettext("%(count)s put it first.", "%(count)s put it first.", self.put_first,
                          count=format_number(self.put_first))

@@ -95,7 +95,7 @@ def priorities_text(priorities: Priorities | None) -> str:
 
 
 def priority_line(priorities: Priorities | None, category: Category | None) -> str | None:
-    """How the members ranked a category ("Pay: members ranked it 1st; ..."); None without priorities."""
+    """How the members ranked a category ("Members ranked it 1st; ..."); None without priorities."""
     return priorities.of(category).line() if priorities is not None and category is not None else None
 
 

@@ -78,7 +78,7 @@ def test_the_seeded_warehouse_summary_follows_the_members_released_priorities(ap
         for category in shown:
             place = 1 + sum(1 for other in points.values() if other > points[category])
             line = page.priority_line(category)
-            assert line.startswith(f"{category.label}: members ranked it {PLACE_NAMES[place - 1]}; "
+            assert line.startswith(f"Members ranked it {PLACE_NAMES[place - 1]}; "
                                    f"{sum(by_place[category])} of {whole.respondents} put it in their top "
                                    f"{question.max_ranked}. {by_place[category][0]} put it first")
             lines.append(line)

@@ -74,12 +74,12 @@ ORDER_BY_SCORE = [Category.SCHEDULING, Category.BENEFITS, Category.PAY, Category
 ORDER_BY_MEMBERS = [Category.SECURITY_CONDITIONS, Category.SCHEDULING, Category.PAY, Category.BENEFITS]
 
 LINES = {
-    Category.SECURITY_CONDITIONS: "Job security and working conditions (incl. safety): members ranked it 1st; "
+    Category.SECURITY_CONDITIONS: "Members ranked it 1st; "
                                   "6 of 7 put it in their top 3. 3 put it first.",
-    Category.SCHEDULING: "Scheduling and flexibility: members ranked it 2nd; 4 of 7 put it in their top 3. "
+    Category.SCHEDULING: "Members ranked it 2nd; 4 of 7 put it in their top 3. "
                          "1 put it first.",
-    Category.PAY: "Pay: members ranked it 2nd; 3 of 7 put it in their top 3. 2 put it first.",
-    Category.BENEFITS: "Benefits: members ranked it 4th; 1 of 7 put it in their top 3. 0 put it first.",
+    Category.PAY: "Members ranked it 2nd; 3 of 7 put it in their top 3. 2 put it first.",
+    Category.BENEFITS: "Members ranked it 4th; 1 of 7 put it in their top 3. 0 put it first.",
 }
 NONE_RELEASED = "No bargaining priorities survey has been released for this unit yet"
 
@@ -299,7 +299,7 @@ def test_the_lines_are_spanish_for_a_spanish_reader_with_their_plural_forms(shop
     _priorities_survey(shop, RANKINGS)
     with i18n.in_language("es"):
         markdown = exports.to_markdown(_built(shop))
-    assert ("Salario: 2.º puesto en las prioridades de los miembros; 3 de 7 la pusieron entre sus 3 primeras. "
+    assert ("2.º puesto en las prioridades de los miembros; 3 de 7 la pusieron entre sus 3 primeras. "
             "2 la pusieron en 1.er puesto.") in markdown
     assert "1 de 7 la puso entre sus 3 primeras. 0 la pusieron en 1.er puesto." in markdown  # benefits
     assert "4 de 7 la pusieron entre sus 3 primeras. 1 la puso en 1.er puesto." in markdown  # scheduling
