@@ -33,8 +33,13 @@ class Series:
 
 
 def share_trend_chart(series: Sequence[Series], *, title: str, width: int = 640, height: int = 260) -> Markup:
-    """A line chart of shares (0–1) over rounds, with 95% intervals drawn as whiskers."""
-    left, right, top, bottom = 48, 48, 24, 44
+    """A line chart of shares (0–1) over rounds, with 95% intervals drawn as whiskers.
+
+    The legend has a line per series under the round labels: side by side, two
+    long names ran into each other once a phone's larger type is applied."""
+    legend_line = 22
+    left, right, top, bottom = 48, 48, 24, 36 + legend_line * len(series)
+    height += legend_line * max(len(series) - 1, 0)
     plot_w, plot_h = width - left - right, height - top - bottom
     labels = list(dict.fromkeys(p.label for s in series for p in s.points))
     step = plot_w / max(len(labels) - 1, 1)
@@ -53,7 +58,7 @@ def share_trend_chart(series: Sequence[Series], *, title: str, width: int = 640,
         parts.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11" '
                      f'fill="#5b6474">{format_percent(tick)}</text>')
     for label in labels:
-        parts.append(f'<text x="{x(label):.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11" '
+        parts.append(f'<text x="{x(label):.1f}" y="{height - bottom + 24}" text-anchor="middle" font-size="11" '
                      f'fill="#5b6474">{escape(label)}</text>')
     for index, line in enumerate(series):
         points = list(line.points)
@@ -69,9 +74,9 @@ def share_trend_chart(series: Sequence[Series], *, title: str, width: int = 640,
                             share=format_percent(p.value))
             parts.append(f'<circle cx="{x(p.label):.1f}" cy="{y(p.value):.1f}" r="4" fill="{line.colour}">'
                          f'<title>{escape(point)}</title></circle>')
-        legend_x = left + index * 180
-        parts.append(f'<rect x="{legend_x}" y="{height - 16}" width="12" height="4" fill="{line.colour}"/>'
-                     f'<text x="{legend_x + 16}" y="{height - 11}" font-size="11" fill="#1d2330">'
+        legend_y = height - bottom + 36 + legend_line * (index + 1) - 12
+        parts.append(f'<rect x="{left}" y="{legend_y - 5}" width="12" height="4" fill="{line.colour}"/>'
+                     f'<text x="{left + 16}" y="{legend_y}" font-size="11" fill="#1d2330">'
                      f'{escape(line.name)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
