@@ -364,9 +364,67 @@ def save_story(actor: Account, union: Union, details: StoryDetails) -> Story:
 # -- the archive --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Byline:
+    """Who the archive says wrote a story: a role and a place, each said only where at least
+    the union's k accounts hold it, so that it names nobody. "A story by a steward of Drivers"
+    would name the one steward of a unit that has one; it becomes "a story from Drivers", and
+    "from" the union where the unit itself has fewer than k accounts, and "a story" where the
+    union has. Worked out when shown, from the roles held then; the author sees their own."""
+
+    voice: AuthorVoice | None
+    #: The unit's or the union's name; None where neither is said.
+    place: str | None
+
+
+class _Groups:
+    """How many accounts hold a role in a unit or a union, counted once for a whole archive."""
+
+    def __init__(self) -> None:
+        self._counted: dict[tuple, int] = {}
+
+    def _count(self, key: tuple, *where: sa.ColumnElement[bool]) -> int:
+        if key not in self._counted:
+            self._counted[key] = db.session.scalar(
+                sa.select(sa.func.count(sa.distinct(RoleAssignment.account_id))).where(*where)) or 0
+        return self._counted[key]
+
+    def holding(self, voice: AuthorVoice, story: Story) -> int:
+        """Accounts holding the story's voice where it is said: an organizer's names the union's
+        organizers, wherever the story is written; a steward's or a member's, the unit's."""
+        if voice == AuthorVoice.ORGANIZER:
+            return self._count(("organizers", story.union_id), RoleAssignment.role == Role.ORGANIZER,
+                               RoleAssignment.union_id == story.union_id)
+        role = Role.STEWARD if voice == AuthorVoice.STEWARD else Role.MEMBER
+        return self._count((role, story.unit_id), RoleAssignment.role == role,
+                           RoleAssignment.unit_id == story.unit_id)
+
+    def in_unit(self, unit_id: int) -> int:
+        return self._count(("unit", unit_id), RoleAssignment.unit_id == unit_id)
+
+    def in_union(self, union_id: int) -> int:
+        units = sa.select(BargainingUnit.id).where(BargainingUnit.union_id == union_id)
+        return self._count(("union", union_id), sa.or_(RoleAssignment.union_id == union_id,
+                                                       RoleAssignment.unit_id.in_(units)))
+
+
+def _byline(story: Story, mine: bool, groups: _Groups) -> Byline:
+    place = story.unit.name if story.unit is not None else story.union.name
+    if mine:
+        return Byline(story.voice, place)
+    k = story.union.release_threshold
+    if groups.holding(story.voice, story) >= k:
+        return Byline(story.voice, place)
+    if story.unit is not None and groups.in_unit(story.unit_id) >= k:
+        return Byline(None, story.unit.name)
+    if groups.in_union(story.union_id) >= k:
+        return Byline(None, story.union.name)
+    return Byline(None, None)
+
+
+@dataclass(frozen=True)
 class Entry:
-    """A story as the archive lists it: who wrote it (a role, never a name), where, and when it opens
-    (templates/escrow/_entry.html words it)."""
+    """A story as the archive lists it: who wrote it (a role, never a name, and only where it
+    names nobody: `Byline`), where, and when it opens (templates/escrow/_entry.html words it)."""
 
     story: Story
     is_mine: bool
@@ -375,21 +433,24 @@ class Entry:
     can_read: bool
     #: The day it opens or opened: its date, or the union's recognition (None: not recognised yet).
     opens_on: date | None
+    byline: Byline
 
     @property
     def key_words(self) -> str:
         return str(KEY_WORDS[self.story.key_mode])
 
 
-def _entry(actor: Account, story: Story, recognition: UnionRecognition | None) -> Entry:
+def _entry(actor: Account, story: Story, recognition: UnionRecognition | None, groups: _Groups) -> Entry:
     opens_on = story.opens_on
     if story.opening == StoryOpening.RECOGNISED:
         opens_on = recognition.recognised_on if recognition is not None else None
-    return Entry(story, is_author(actor, story), is_among_readers(actor, story), may_read(actor, story), opens_on)
+    mine = is_author(actor, story)
+    return Entry(story, mine, is_among_readers(actor, story), may_read(actor, story), opens_on,
+                 _byline(story, mine, groups))
 
 
 def entry_of(actor: Account, story: Story) -> Entry:
-    return _entry(actor, story, recognition_of(story.union_id))
+    return _entry(actor, story, recognition_of(story.union_id), _Groups())
 
 
 @dataclass(frozen=True)
@@ -415,7 +476,8 @@ def _stories_of(union: Union) -> list[Story]:
 def archive(actor: Account, union: Union) -> Archive:
     _require_in_union(actor, union)
     recognition = recognition_of(union.id)
-    entries = [_entry(actor, story, recognition) for story in _stories_of(union)]
+    groups = _Groups()
+    entries = [_entry(actor, story, recognition, groups) for story in _stories_of(union)]
     sealed = sorted((e for e in entries if not e.story.is_open),
                     key=lambda e: (e.opens_on is None, e.opens_on or date.max, e.story.id))
     opened = sorted((e for e in entries if e.story.is_open), key=lambda e: (e.story.opened_on, e.story.id),

@@ -159,7 +159,8 @@ def test_a_story_is_locked_before_its_day_and_then_opens_for_its_readers_only(ap
     before = driver.get(f"/stories/{story_id}")
     assert before.status_code == 403 and "for the readers its author chose" in _page(before)
     listed = _page(driver.get(f"/unions/{site.union_id}/stories"))
-    assert "A story by a member of" in listed and f'href="/stories/{story_id}"' not in listed
+    # Dock crew has fewer than k accounts: its "member" would narrow the author to a few, so the role is not said.
+    assert "A story by" not in listed and "A story from" in listed and f'href="/stories/{story_id}"' not in listed
     assert "not among its readers" in listed
     clock.days_later(10)
     with services_of(app):

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from crypto.threshold import PartialDecryption
+from organizer.accounts.models import RoleAssignment
 from organizer.audit.models import AuditAction, AuditEntry
 from organizer.errors import DomainError, NotAllowed
 from organizer.charting import unions
@@ -312,3 +313,37 @@ def test_only_people_of_the_union_write_in_its_archive_and_only_in_their_own_uni
     assert save(people.organizer, people.union, None, readers=StoryReaders.UNION).unit_id is None
     assert save(people.organizer, people.union, people.other_unit, readers=StoryReaders.NAMED,
                 reader_ids=(people.member_elsewhere.id,)).voice.value == "organizer"
+
+
+# -- what the archive says of the author -----------------------------------------------------------------
+
+def _byline(reader, story) -> tuple[str | None, str | None]:
+    byline = services.entry_of(reader, story).byline
+    return (byline.voice.value if byline.voice else None), byline.place
+
+
+def test_the_archive_says_a_role_or_a_place_only_where_at_least_k_accounts_hold_it(app, people):
+    """A unit with one steward: "a steward of Dock crew" would name them. The role is said from k
+    holders up, the unit from k accounts up, else the union, else nothing; the author sees their own."""
+    people.union.release_threshold = 3
+    unit, union = people.unit, people.union
+    story = save(people.second_steward, union, unit)
+    in_unit = db.session.scalar(sa.select(sa.func.count(sa.distinct(RoleAssignment.account_id)))
+                                .where(RoleAssignment.unit_id == unit.id))
+    assert in_unit >= 3  # the world's steward, this steward, the member and the coworker
+    # Two stewards in a union whose k is 3: the role would narrow the author to two.
+    assert _byline(people.member_elsewhere, story) == (None, unit.name)
+    assert _byline(people.second_steward, story) == ("steward", unit.name)
+    factories.create_account(Role.STEWARD, unit=unit)
+    assert _byline(people.member_elsewhere, story) == ("steward", unit.name)
+
+    # Drivers has one account: its member's story is said to come from the union.
+    driver_story = save(people.member_elsewhere, union, people.other_unit)
+    assert _byline(people.member, driver_story) == (None, union.name)
+    # One organizer: never "an organizer", even for a story of the whole union.
+    union_story = save(people.organizer, union, None, readers=StoryReaders.UNION)
+    assert _byline(people.member, union_story) == (None, union.name)
+    # A union with fewer than k accounts in all: the story is "a story", from nowhere said.
+    union.release_threshold = 50
+    assert _byline(people.member, union_story) == (None, None)
+    assert _byline(people.organizer, union_story) == ("organizer", union.name)
