@@ -374,6 +374,8 @@ class Byline:
     voice: AuthorVoice | None
     #: The unit's or the union's name; None where neither is said.
     place: str | None
+    #: Whether the story's unit is said (its readers are then worded by it too: "for everyone in Drivers").
+    unit_said: bool = False
 
 
 class _Groups:
@@ -408,14 +410,15 @@ class _Groups:
 
 
 def _byline(story: Story, mine: bool, groups: _Groups) -> Byline:
-    place = story.unit.name if story.unit is not None else story.union.name
+    in_unit = story.unit is not None
+    place = story.unit.name if in_unit else story.union.name
     if mine:
-        return Byline(story.voice, place)
+        return Byline(story.voice, place, in_unit)
     k = story.union.release_threshold
     if groups.holding(story.voice, story) >= k:
-        return Byline(story.voice, place)
-    if story.unit is not None and groups.in_unit(story.unit_id) >= k:
-        return Byline(None, story.unit.name)
+        return Byline(story.voice, place, in_unit)
+    if in_unit and groups.in_unit(story.unit_id) >= k:
+        return Byline(None, story.unit.name, True)
     if groups.in_union(story.union_id) >= k:
         return Byline(None, story.union.name)
     return Byline(None, None)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import render_template_string
 
 from core.extensions import db
 from crypto.threshold import PartialDecryption
@@ -339,7 +340,16 @@ def test_the_archive_says_a_role_or_a_place_only_where_at_least_k_accounts_hold_
 
     # Drivers has one account: its member's story is said to come from the union.
     driver_story = save(people.member_elsewhere, union, people.other_unit)
+    assert driver_story.readers == StoryReaders.UNIT
     assert _byline(people.member, driver_story) == (None, union.name)
+    # Nor do its readers say the unit: "for everyone in Drivers" would say where its author works.
+    with app.test_request_context():
+        said = render_template_string('{% from "escrow/_entry.html" import byline, for_whom %}'
+                                      '{{ byline(e) }} · {{ for_whom(e) }}',
+                                      e=services.entry_of(people.member, driver_story))
+    assert said == (f'A story from <span translate="no">{union.name}</span> · '
+                    "for everyone in the author's unit")
+    assert "Drivers" not in said
     # One organizer: never "an organizer", even for a story of the whole union.
     union_story = save(people.organizer, union, None, readers=StoryReaders.UNION)
     assert _byline(people.member, union_story) == (None, union.name)
