@@ -2,8 +2,9 @@
 
 1. A union with no survey key: a member finds "Save a story to tell later" on
    their home page, writes a story with a name in brackets and another listed,
-   for everyone in the unit, ten days away. The archive shows its author their own role, coworkers only where it comes from (Dock crew is too small to say "a member of" it), and
-   when it opens, never its title. Before the day a coworker finds it locked.
+   for everyone in the unit, ten days away. The archive shows its author their
+   own role, coworkers only where it comes from (Dock crew is too small to say
+   "a member of" it), and when it opens, never its title. Before the day a coworker finds it locked.
    The clock moves ten days; the job opens it; the coworker finds it on their
    home page and reads it with both names hidden; the author reads every name;
    a driver of another unit is refused.
