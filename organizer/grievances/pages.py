@@ -165,6 +165,8 @@ class NewReportPage:
     without_key: tuple[Account, ...]
     referrals: tuple[Referral, ...]
     material: dict
+    #: Fewer than k members of the unit could have sent it (`services.few_can_report`).
+    few_can_report: bool = False
 
     @property
     def can_send(self) -> bool:
@@ -175,7 +177,8 @@ def new_report_page(actor: Account, unit: BargainingUnit) -> NewReportPage:
     stewards = tuple(keys.stewards_on_key(unit))
     material = {"stewards": stewards_material(stewards), "name": actor.display_name}
     return NewReportPage(unit, tuple(services.units_to_report_to(actor)), stewards,
-                         tuple(keys.stewards_without_key(unit)), tuple(rules.referrals_of(unit.union)), material)
+                         tuple(keys.stewards_without_key(unit)), tuple(rules.referrals_of(unit.union)), material,
+                         services.few_can_report(unit))
 
 
 @dataclass(frozen=True)

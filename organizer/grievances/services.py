@@ -39,7 +39,7 @@ from core.sealing import blind_index
 from crypto import reports
 from crypto.errors import DecodeError
 from organizer import policy
-from organizer.accounts.models import Account
+from organizer.accounts.models import Account, RoleAssignment
 from organizer.accounts.services import account_ref
 from organizer.charting.models import BargainingUnit
 from organizer.errors import DomainError, NotAllowed
@@ -47,6 +47,7 @@ from organizer.grievances import keys
 from organizer.grievances.keys import MadeKey, StewardOnKey
 from organizer.grievances.models import Grievance, GrievanceMessage, MessageKind, ProblemKind, Step, StepTaken
 from organizer.grievances.rules import rules_of
+from organizer.roles import Role
 
 #: A report's id: 128 bits drawn in the member's browser, as 32 lowercase hex digits.
 REPORT_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -120,6 +121,16 @@ def units_to_report_to(actor: Account) -> list[BargainingUnit]:
     """The units whose stewards the member may report to (their own), by name."""
     units = [a.unit for a in actor.roles if a.unit is not None and policy.may_report_problems(actor, a.unit)]
     return sorted({unit.id: unit for unit in units}.values(), key=lambda unit: unit.name)
+
+
+def few_can_report(unit: BargainingUnit) -> bool:
+    """Whether fewer than the union's k members of the unit could have sent a report (members with
+    accounts): then even an anonymous report leaves its steward few people to guess among, and
+    the report page says so before a member chooses."""
+    members = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(RoleAssignment.account_id)))
+        .where(RoleAssignment.role == Role.MEMBER, RoleAssignment.unit_id == unit.id)) or 0
+    return members < unit.union.release_threshold
 
 
 def recipients_of(unit: BargainingUnit, member_key: bytes) -> list[bytes]:

@@ -274,3 +274,15 @@ def test_a_withdrawn_report_takes_no_more(app, shop, clients):
     assert again.status_code == 302
     with app.app_context():
         assert len(db.session.scalar(sa.select(Grievance)).steps) == 2
+
+
+def test_the_report_page_warns_that_anonymity_is_thin_in_a_unit_with_fewer_than_k_members(app, shop, clients):
+    """Six members of the shop have accounts: from k = 7 up, even an anonymous report leaves its
+    steward fewer than k people to guess among, and the page says so before the member chooses."""
+    assert 'id="report-few"' not in clients["member"].get("/my/reports/new").get_data(as_text=True)
+    with shop as s:
+        s.unit.union.release_threshold = 7
+        db.session.commit()
+    html = clients["member"].get("/my/reports/new").get_data(as_text=True)
+    assert 'id="report-few"' in html
+    assert "Fewer than 7 members of your unit are on Leverage" in html
