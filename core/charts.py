@@ -74,7 +74,8 @@ def share_trend_chart(series: Sequence[Series], *, title: str, width: int = 640,
                             share=format_percent(p.value))
             parts.append(f'<circle cx="{x(p.label):.1f}" cy="{y(p.value):.1f}" r="4" fill="{line.colour}">'
                          f'<title>{escape(point)}</title></circle>')
-        legend_y = height - bottom + 36 + legend_line * (index + 1) - 12
+        # Under the round labels (24 below the plot), a line per series.
+        legend_y = height - bottom + 46 + legend_line * index
         parts.append(f'<rect x="{left}" y="{legend_y - 5}" width="12" height="4" fill="{line.colour}"/>'
                      f'<text x="{left + 16}" y="{legend_y}" font-size="11" fill="#1d2330">'
                      f'{escape(line.name)}</text>')

@@ -245,6 +245,12 @@ def authenticate(email: str, password: str, device_cookie: str | None = None) ->
     return account
 
 
+def count_holders(*where: sa.ColumnElement[bool]) -> int:
+    """How many accounts hold a role matching `where` (conditions on RoleAssignment), each
+    counted once: the size of the group a label such as "a steward of Drivers" names."""
+    return db.session.scalar(sa.select(sa.func.count(sa.distinct(RoleAssignment.account_id))).where(*where)) or 0
+
+
 def load_account_for_session(token: str) -> Account | None:
     oldest = today() - timedelta(days=current_app.config["SESSION_MAX_AGE_DAYS"])
     # One query for session, account and roles: it runs on every request.

@@ -51,7 +51,7 @@ from crypto.errors import CryptoError, InvalidPartialError, NotEnoughPartialsErr
 from crypto.threshold import PartialDecryption, ThresholdKey
 from organizer import policy
 from organizer.accounts.models import Account, RoleAssignment
-from organizer.accounts.services import account_ref
+from organizer.accounts.services import account_ref, count_holders
 from organizer.audit import services as audit
 from organizer.audit.models import AuditAction
 from organizer.charting.models import BargainingUnit, Union
@@ -386,8 +386,7 @@ class _Groups:
 
     def _count(self, key: tuple, *where: sa.ColumnElement[bool]) -> int:
         if key not in self._counted:
-            self._counted[key] = db.session.scalar(
-                sa.select(sa.func.count(sa.distinct(RoleAssignment.account_id))).where(*where)) or 0
+            self._counted[key] = count_holders(*where)
         return self._counted[key]
 
     def holding(self, voice: AuthorVoice, story: Story) -> int:

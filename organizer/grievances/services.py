@@ -40,7 +40,7 @@ from crypto import reports
 from crypto.errors import DecodeError
 from organizer import policy
 from organizer.accounts.models import Account, RoleAssignment
-from organizer.accounts.services import account_ref
+from organizer.accounts.services import account_ref, count_holders
 from organizer.charting.models import BargainingUnit
 from organizer.errors import DomainError, NotAllowed
 from organizer.grievances import keys
@@ -127,9 +127,7 @@ def few_can_report(unit: BargainingUnit) -> bool:
     """Whether fewer than the union's k members of the unit could have sent a report (members with
     accounts): then even an anonymous report leaves its steward few people to guess among, and
     the report page says so before a member chooses."""
-    members = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(RoleAssignment.account_id)))
-        .where(RoleAssignment.role == Role.MEMBER, RoleAssignment.unit_id == unit.id)) or 0
+    members = count_holders(RoleAssignment.role == Role.MEMBER, RoleAssignment.unit_id == unit.id)
     return members < unit.union.release_threshold
 
 
