@@ -116,19 +116,48 @@ class Postgres:
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(self.dir, ignore_errors=True)
 
+    def _postmaster(self) -> int | None:
+        try:
+            return int((self.data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
     def cpu_seconds(self) -> float:
         """CPU seconds of the server: the postmaster, its live backends, and reaped ones."""
-        try:
-            postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
-        except (OSError, ValueError, IndexError):
-            return 0.0
-        return _cpu_of_tree(postmaster)
+        postmaster = self._postmaster()
+        return _cpu_of_tree(postmaster) if postmaster is not None else 0.0
+
+    def pin(self, cpus: set[int]) -> None:
+        """Run the server on `cpus` only: its processes now, and every backend it starts later."""
+        postmaster = self._postmaster()
+        if postmaster is not None:
+            pin_process_tree(postmaster, cpus)
 
     def __enter__(self) -> Postgres:
         return self.init()
 
     def __exit__(self, *exc: object) -> None:
         self.remove()
+
+
+def pin_process_tree(root: int, cpus: set[int]) -> None:
+    """Run a process, every thread of it and its children's on `cpus` only; what they
+    fork or start later inherits it. A process gone meanwhile is skipped."""
+    pids = [root]
+    try:
+        pids += [int(pid) for pid in Path(f"/proc/{root}/task/{root}/children").read_text().split()]
+    except OSError:
+        pass
+    for pid in pids:
+        try:
+            threads = [int(task) for task in os.listdir(f"/proc/{pid}/task")]
+        except OSError:
+            continue
+        for thread in threads:
+            try:
+                os.sched_setaffinity(thread, cpus)
+            except OSError:
+                pass
 
 
 def _cpu_of_tree(root: int) -> float:
@@ -367,7 +396,7 @@ class Gunicorn:
 
     def __init__(self, env: dict[str, str], *, port: int | None = None, workers: int = 2,
                  worker_class: str = "sync", threads: int = 1, logdir: str | None = None,
-                 app: str = "wsgi:app", pythonpath: str | None = None) -> None:
+                 app: str = "wsgi:app", pythonpath: str | None = None, cpus: set[int] | None = None) -> None:
         #: What gunicorn serves ("module:variable", or "module:factory()"), and a folder to import it from.
         self.app, self.pythonpath = app, pythonpath
         self.env = env
@@ -375,6 +404,8 @@ class Gunicorn:
         self.workers, self.worker_class, self.threads = workers, worker_class, threads
         self.logfile = Path(logdir or tempfile.mkdtemp(prefix="leverage-bench-gunicorn-")) / f"gunicorn-{self.port}.log"
         self.process: subprocess.Popen | None = None
+        #: The cores the master and its workers run on (all, if None).
+        self.cpus = cpus
 
     @property
     def base_url(self) -> str:
@@ -382,9 +413,9 @@ class Gunicorn:
 
     @property
     def label(self) -> str:
-        if self.worker_class == "sync":
-            return f"sync, {self.workers} workers"
-        return f"{self.worker_class}, {self.workers} workers x {self.threads} threads"
+        label = (f"sync, {self.workers} workers" if self.worker_class == "sync"
+                 else f"{self.worker_class}, {self.workers} workers x {self.threads} threads")
+        return label if self.cpus is None else f"{label}, on {len(self.cpus)} of the machine's cores"
 
     def start(self, timeout: float = 30.0) -> float:
         """Start and wait until the login page answers; returns the seconds it took."""
@@ -394,8 +425,11 @@ class Gunicorn:
                    "--threads", str(self.threads), "--timeout", "120", "--graceful-timeout", "5",
                    "--backlog", "2048", *(["--pythonpath", self.pythonpath] if self.pythonpath else []), self.app]
         handle = open(self.logfile, "ab")
+        cpus = self.cpus
+        # Set in the child before gunicorn starts, so the workers it forks inherit it.
+        pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus is not None else None
         self.process = subprocess.Popen(command, cwd=REPO, env=self.env, stdout=handle, stderr=handle,
-                                        start_new_session=True)
+                                        start_new_session=True, preexec_fn=pin)
         handle.close()
         deadline = started + timeout
         while time.monotonic() < deadline:
@@ -666,6 +700,11 @@ class ClientPool:
             self._procs.append(proc)
         self._busy = False
         self.last_client_cpu_seconds = 0.0
+
+    def pin(self, cpus: set[int]) -> None:
+        """Run the client processes (and the threads they start for each run) on `cpus` only."""
+        for proc in self._procs:
+            pin_process_tree(proc.pid, cpus)
 
     def _send(self, command: str, items_by_process: list[list]) -> None:
         with self.progress.get_lock():
