@@ -9,8 +9,9 @@ either. Who wrote it and whom they named as readers are sealed ids, at one
 width (the list of readers padded to one size whoever was named). Once a
 story opens, its words are kept sealed with the application key for its
 readers, and a server-held key is forgotten. Left in the clear is what the
-union's archive shows everyone in the union before a story opens: its union
-and unit, whether a member, a steward or an organizer wrote it, which kind of
+union's archive shows everyone in the union before a story opens: its union,
+its unit where at least k accounts were in it when it was saved (so that the
+unit names nobody; the author's role is not kept at all), which kind of
 readers it is for, the day it opens (or that it opens when the union is
 recognised), the day it was saved, and whether it has opened. A trustee's part
 is a proven partial decryption: fewer than the quorum's tell nothing.
@@ -62,14 +63,6 @@ class StoryState(LabelledEnum):
     OPENED = "opened", lazy_gettext("Opened")
 
 
-class AuthorVoice(LabelledEnum):
-    """What the archive says of a story's author before and after it opens: a role, never a name."""
-
-    MEMBER = "member", lazy_gettext("a member")
-    STEWARD = "steward", lazy_gettext("a steward")
-    ORGANIZER = "organizer", lazy_gettext("an organizer")
-
-
 #: The most accounts a story may name as its readers.
 MAX_NAMED_READERS = 40
 
@@ -101,10 +94,10 @@ class Story(db.Model):
     public_id: Mapped[str] = mapped_column(sa.String(32), unique=True)
     #: The union whose archive lists it.
     union_id: Mapped[int] = mapped_column(sa.ForeignKey("unions.id", ondelete="CASCADE"), index=True)
-    #: The unit it was written in, if any (an organizer may write for the whole union).
+    #: The unit it was written in, kept only where at least the union's k accounts are in it when
+    #: it is saved (an organizer may also write for the whole union). The author's role is not kept:
+    #: "a steward", beside a unit with one, would name her.
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bargaining_units.id", ondelete="SET NULL"))
-    #: Whether a member, a steward or an organizer wrote it, as the archive says.
-    voice: Mapped[AuthorVoice] = mapped_column(enum_column(AuthorVoice))
     #: The author's account. Sealed, with no foreign key.
     author_id: Mapped[int] = mapped_column(SealedId("escrow_story.author_id"))
     #: Who may read it once it opens.

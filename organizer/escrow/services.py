@@ -60,7 +60,6 @@ from organizer.errors import DomainError, NotAllowed
 from organizer.escrow import redaction
 from organizer.escrow.models import (
     MAX_NAMED_READERS,
-    AuthorVoice,
     Story,
     StoryKey,
     StoryOpening,
@@ -215,14 +214,6 @@ def readers_of(story: Story) -> list[Account]:
     return sorted(found.values(), key=lambda a: a.id)
 
 
-def _voice(actor: Account, union: Union, unit: BargainingUnit | None) -> AuthorVoice:
-    if policy.organizes(actor, union):
-        return AuthorVoice.ORGANIZER
-    if unit is not None and policy.stewards(actor, unit):
-        return AuthorVoice.STEWARD
-    return AuthorVoice.MEMBER
-
-
 # -- writing --------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -278,6 +269,27 @@ def _checked_unit(actor: Account, union: Union, details: StoryDetails) -> Bargai
     if unit is None:
         raise NotAllowed(gettext("You can write a story only in your own unit."))
     return unit
+
+
+def _said_unit(union: Union, unit: BargainingUnit | None, details: StoryDetails) -> BargainingUnit | None:
+    """The unit the story is kept under: its own where at least the union's k accounts are in it,
+    else none, so that the story is the union's. A unit of fewer would name its author to
+    everyone in the archive, and to anyone with a copy of the database; and a story for its
+    readers alone would tell them, and everyone else that they are not among them, where its
+    author works. Decided once, as it is saved: a unit that grows later must not make an older
+    story's place finer than it was (whoever saw it then would learn the author was one of few)."""
+    if unit is None or _accounts_in_unit(unit) >= union.release_threshold:
+        return unit
+    if details.readers == StoryReaders.UNIT:
+        raise DomainError(gettext(
+            "Fewer than %(k)d people of %(unit)s are on Leverage, so a story for them alone would tell them who "
+            "wrote it. Choose everyone in the union, the stewards and organizers, or the people you name.",
+            k=union.release_threshold, unit=unit.name), field="readers")
+    return None
+
+
+def _accounts_in_unit(unit: BargainingUnit) -> int:
+    return count_holders(RoleAssignment.unit_id == unit.id)
 
 
 def _checked_opening(union: Union, details: StoryDetails) -> date | None:
@@ -338,11 +350,11 @@ def save_story(actor: Account, union: Union, details: StoryDetails) -> Story:
     readers that take in nobody but the author, or someone outside the union."""
     _require_in_union(actor, union)
     title, text, names = _checked_words(details)
-    unit = _checked_unit(actor, union, details)
+    unit = _said_unit(union, _checked_unit(actor, union, details), details)
     opens_on = _checked_opening(union, details)
     named = _checked_readers(actor, union, unit, details)
     story = Story(public_id=secrets.token_hex(16), union_id=union.id, unit_id=unit.id if unit else None,
-                  voice=_voice(actor, union, unit), author_id=actor.id, readers=details.readers,
+                  author_id=actor.id, readers=details.readers,
                   named_reader_ids=named, opening=details.opening, opens_on=opens_on,
                   time_zone=union.time_zone, saved_on=utcnow().date())
     payload = _payload(title, text, names).encode("ascii")
@@ -365,21 +377,21 @@ def save_story(actor: Account, union: Union, details: StoryDetails) -> Story:
 
 @dataclass(frozen=True)
 class Byline:
-    """Who the archive says wrote a story: a role and a place, each said only where at least
-    the union's k accounts hold it, so that it names nobody. "A story by a steward of Drivers"
-    would name the one steward of a unit that has one; it becomes "a story from Drivers", and
-    "from" the union where the unit itself has fewer than k accounts, and "a story" where the
-    union has. Worked out when shown, from the roles held then; the author sees their own."""
+    """Where the archive says a story comes from, and never who wrote it: not even a role, as
+    "a steward of Drivers" names the one steward of a unit that has one, and leaving the role
+    out only where it would name someone says as much. The unit is said where the story kept
+    one (`_said_unit`) and it still has at least the union's k accounts; else the union, if it
+    has k; else nothing. The author sees "Your story", with their unit."""
 
-    voice: AuthorVoice | None
     #: The unit's or the union's name; None where neither is said.
     place: str | None
     #: Whether the story's unit is said (its readers are then worded by it too: "for everyone in Drivers").
     unit_said: bool = False
+    mine: bool = False
 
 
 class _Groups:
-    """How many accounts hold a role in a unit or a union, counted once for a whole archive."""
+    """How many accounts are in a unit or a union, counted once for a whole archive."""
 
     def __init__(self) -> None:
         self._counted: dict[tuple, int] = {}
@@ -388,16 +400,6 @@ class _Groups:
         if key not in self._counted:
             self._counted[key] = count_holders(*where)
         return self._counted[key]
-
-    def holding(self, voice: AuthorVoice, story: Story) -> int:
-        """Accounts holding the story's voice where it is said: an organizer's names the union's
-        organizers, wherever the story is written; a steward's or a member's, the unit's."""
-        if voice == AuthorVoice.ORGANIZER:
-            return self._count(("organizers", story.union_id), RoleAssignment.role == Role.ORGANIZER,
-                               RoleAssignment.union_id == story.union_id)
-        role = Role.STEWARD if voice == AuthorVoice.STEWARD else Role.MEMBER
-        return self._count((role, story.unit_id), RoleAssignment.role == role,
-                           RoleAssignment.unit_id == story.unit_id)
 
     def in_unit(self, unit_id: int) -> int:
         return self._count(("unit", unit_id), RoleAssignment.unit_id == unit_id)
@@ -409,24 +411,18 @@ class _Groups:
 
 
 def _byline(story: Story, mine: bool, groups: _Groups) -> Byline:
-    in_unit = story.unit is not None
-    place = story.unit.name if in_unit else story.union.name
-    if mine:
-        return Byline(story.voice, place, in_unit)
     k = story.union.release_threshold
-    if groups.holding(story.voice, story) >= k:
-        return Byline(story.voice, place, in_unit)
-    if in_unit and groups.in_unit(story.unit_id) >= k:
-        return Byline(None, story.unit.name, True)
-    if groups.in_union(story.union_id) >= k:
-        return Byline(None, story.union.name)
-    return Byline(None, None)
+    if story.unit is not None and (mine or groups.in_unit(story.unit_id) >= k):
+        return Byline(story.unit.name, True, mine)
+    if mine or groups.in_union(story.union_id) >= k:
+        return Byline(story.union.name, False, mine)
+    return Byline(None, False, mine)
 
 
 @dataclass(frozen=True)
 class Entry:
-    """A story as the archive lists it: who wrote it (a role, never a name, and only where it
-    names nobody: `Byline`), where, and when it opens (templates/escrow/_entry.html words it)."""
+    """A story as the archive lists it: where it comes from, never who wrote it (`Byline`), when
+    it opens and for whom (templates/escrow/_entry.html words it)."""
 
     story: Story
     is_mine: bool

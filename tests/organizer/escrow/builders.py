@@ -107,9 +107,10 @@ def day(text: str) -> date:
 
 def matrix_story(author: Account, unit: BargainingUnit, trustees: list[Account]) -> Story:
     """For the authorization matrix: the union's survey key made by `trustees`, and a
-    story of `unit` by `author`, locked with it, for everyone in the unit, ten days away."""
+    story of `unit` by `author`, locked with it, for everyone in the union (the matrix's unit
+    has fewer than k accounts, too few to be a story's only readers), ten days away."""
     trustee_key(unit.union, trustees)
-    return save(author, unit.union, unit)
+    return save(author, unit.union, unit, readers=StoryReaders.UNION)
 
 
 def spanish_walk_places(union: Union, passphrase: str) -> dict[str, int]:

@@ -24,7 +24,9 @@ def clock(monkeypatch) -> Clock:
 @dataclass
 class People:
     """The world's union and unit, its accounts, a second unit with a member of its own,
-    a second steward (so two trustees can hold the union's key), and another union's organizer."""
+    a second steward (so two trustees can hold the union's key), and another union's organizer.
+    The union's k is 3: the unit's four accounts are enough for a story written in it to keep
+    its unit (`escrow.services._said_unit`); the second unit's one is not."""
 
     union: Union
     unit: BargainingUnit
@@ -53,6 +55,7 @@ def people(app_ctx, world) -> People:
         coworker=factories.create_account(Role.MEMBER, unit=unit, email="coworker@example.org"),
         member_elsewhere=factories.create_account(Role.MEMBER, unit=other_unit, email="driver@example.org"),
         outsider=find_account_by_email(world.other_organizer))
+    union.release_threshold = 3
     db.session.commit()
     db.session.refresh(union)
     return found

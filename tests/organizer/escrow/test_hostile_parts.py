@@ -12,6 +12,7 @@ from hypothesis import given, strategies as st
 from core.extensions import db
 from organizer.accounts.services import find_account_by_email
 from organizer.charting.models import BargainingUnit, Union
+from organizer.escrow.models import StoryReaders
 from organizer.escrow.models import StoryPart
 from tests.organizer.escrow.builders import save, trustee_key
 from tests.organizer.test_fuzz_forms import FUZZ, JSON
@@ -30,7 +31,7 @@ def test_hostile_parts_are_refused_cleanly(app, world, login, clock):
         unit = db.session.get(BargainingUnit, world.unit_id)
         steward, organizer = find_account_by_email(world.steward), find_account_by_email(world.organizer)
         trustee_key(union, [steward, organizer])
-        story_id = save(find_account_by_email(world.member), union, unit).id
+        story_id = save(find_account_by_email(world.member), union, unit, readers=StoryReaders.UNION).id
         db.session.commit()
         db.session.remove()
     clock.days_later(10)

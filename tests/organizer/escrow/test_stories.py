@@ -13,7 +13,6 @@ from flask import render_template_string
 
 from core.extensions import db
 from crypto.threshold import PartialDecryption
-from organizer.accounts.models import RoleAssignment
 from organizer.audit.models import AuditAction, AuditEntry
 from organizer.errors import DomainError, NotAllowed
 from organizer.charting import unions
@@ -290,12 +289,16 @@ def test_readers_that_take_in_nobody_but_the_author_are_refused(app, people):
         assert refused.value.field == "reader_ids"
         db.session.rollback()
     assert _count() == 0
-    # Everyone in a unit where the author is alone still takes in the union's organizers.
+    # Everyone in a unit where the author is alone: refused, as it would tell its readers who
+    # wrote it, and everyone else that they are not among them (see the byline's test).
     empty = unions.create_unit(factories.OrganizerOf(people.union), people.union, "Night yard")
     alone = factories.create_account(Role.MEMBER, unit=empty)
     db.session.refresh(people.union)
-    story = save(alone, people.union, empty, readers=StoryReaders.UNIT)
-    assert [a.id for a in services.readers_of(story)] == sorted([alone.id, people.organizer.id])
+    with pytest.raises(DomainError, match="Fewer than 3 people of Night yard") as refused:
+        save(alone, people.union, empty, readers=StoryReaders.UNIT)
+    assert refused.value.field == "readers"
+    db.session.rollback()
+    assert _count() == 0
 
 
 def test_only_people_of_the_union_write_in_its_archive_and_only_in_their_own_unit(app, people):
@@ -312,48 +315,57 @@ def test_only_people_of_the_union_write_in_its_archive_and_only_in_their_own_uni
     assert _count() == 0
     # An organizer writes for the whole union, or for any unit, and names any of its accounts.
     assert save(people.organizer, people.union, None, readers=StoryReaders.UNION).unit_id is None
-    assert save(people.organizer, people.union, people.other_unit, readers=StoryReaders.NAMED,
-                reader_ids=(people.member_elsewhere.id,)).voice.value == "organizer"
+    assert save(people.organizer, people.union, people.unit, readers=StoryReaders.NAMED,
+                reader_ids=(people.member_elsewhere.id,)).unit_id == people.unit.id
 
 
 # -- what the archive says of the author -----------------------------------------------------------------
 
-def _byline(reader, story) -> tuple[str | None, str | None]:
+def _byline(reader, story) -> tuple[bool, str | None]:
     byline = services.entry_of(reader, story).byline
-    return (byline.voice.value if byline.voice else None), byline.place
+    return byline.mine, byline.place
 
 
-def test_the_archive_says_a_role_or_a_place_only_where_at_least_k_accounts_hold_it(app, people):
-    """A unit with one steward: "a steward of Dock crew" would name them. The role is said from k
-    holders up, the unit from k accounts up, else the union, else nothing; the author sees their own."""
-    people.union.release_threshold = 3
-    unit, union = people.unit, people.union
-    story = save(people.second_steward, union, unit)
-    in_unit = db.session.scalar(sa.select(sa.func.count(sa.distinct(RoleAssignment.account_id)))
-                                .where(RoleAssignment.unit_id == unit.id))
-    assert in_unit >= 3  # the world's steward, this steward, the member and the coworker
-    # Two stewards in a union whose k is 3: the role would narrow the author to two.
-    assert _byline(people.member_elsewhere, story) == (None, unit.name)
-    assert _byline(people.second_steward, story) == ("steward", unit.name)
-    factories.create_account(Role.STEWARD, unit=unit)
-    assert _byline(people.member_elsewhere, story) == ("steward", unit.name)
-
-    # Drivers has one account: its member's story is said to come from the union.
-    driver_story = save(people.member_elsewhere, union, people.other_unit)
-    assert driver_story.readers == StoryReaders.UNIT
-    assert _byline(people.member, driver_story) == (None, union.name)
-    # Nor do its readers say the unit: "for everyone in Drivers" would say where its author works.
+def _said(app, reader, story) -> str:
     with app.test_request_context():
-        said = render_template_string('{% from "escrow/_entry.html" import byline, for_whom %}'
-                                      '{{ byline(e) }} · {{ for_whom(e) }}',
-                                      e=services.entry_of(people.member, driver_story))
-    assert said == (f'A story from <span translate="no">{union.name}</span> · '
-                    "for everyone in the author's unit")
-    assert "Drivers" not in said
-    # One organizer: never "an organizer", even for a story of the whole union.
+        return render_template_string('{% from "escrow/_entry.html" import byline, for_whom %}'
+                                      '{{ byline(e) }} · {{ for_whom(e) }}', e=services.entry_of(reader, story))
+
+
+def test_the_archive_never_says_who_wrote_a_story_and_says_its_place_only_where_k_accounts_are(app, people):
+    """No role, ever: "a steward of Dock crew" named its one steward, and saying the role only
+    where k hold it told, by its absence, that a story was not a member's. The unit is kept only
+    where k accounts are in it when the story is saved, and said only while it still has k."""
+    unit, union = people.unit, people.union
+    assert union.release_threshold == 3
+    steward_story = save(people.second_steward, union, unit)
+    member_story = save(people.member, union, unit)
+    for story in (steward_story, member_story):
+        assert _byline(people.member_elsewhere, story) == (False, unit.name)
+        assert _said(app, people.member_elsewhere, story) == (
+            f'A story from <span translate="no">{unit.name}</span> · for everyone in '
+            f'<span translate="no">{unit.name}</span>')
+    assert _byline(people.second_steward, steward_story) == (True, unit.name)
+    assert _said(app, people.second_steward, steward_story).startswith("Your story, from")
+    # Nothing of the author's role is on disk either.
+    assert "voice" not in {c["name"] for c in sa.inspect(db.engine).get_columns("escrow_stories")}
+
+    # Drivers has one account: its member's story keeps no unit, and is the union's.
+    driver_story = save(people.member_elsewhere, union, people.other_unit, readers=StoryReaders.UNION)
+    assert driver_story.unit_id is None
+    assert _byline(people.member, driver_story) == (False, union.name)
+    # It stays the union's when Drivers grows: whoever saw it before would learn it came from one of few.
+    for n in range(3):
+        factories.create_account(Role.MEMBER, unit=people.other_unit, email=f"new.driver{n}@example.org")
+    assert _byline(people.member, driver_story) == (False, union.name)
+    # An organizer's story for the whole union reads the same as the driver's.
     union_story = save(people.organizer, union, None, readers=StoryReaders.UNION)
-    assert _byline(people.member, union_story) == (None, union.name)
+    assert _byline(people.member, union_story) == _byline(people.member, driver_story)
+    # A unit that falls below k after a story is saved is no longer said.
+    union.release_threshold = 6
+    assert _byline(people.member_elsewhere, member_story) == (False, union.name)
     # A union with fewer than k accounts in all: the story is "a story", from nowhere said.
     union.release_threshold = 50
-    assert _byline(people.member, union_story) == (None, None)
-    assert _byline(people.organizer, union_story) == ("organizer", union.name)
+    assert _byline(people.member, union_story) == (False, None)
+    assert _said(app, people.member, union_story).startswith("A story ·")
+    assert _byline(people.organizer, union_story) == (True, union.name)
