@@ -193,7 +193,7 @@ def _trend_headings() -> list[str]:
 
 
 def pay_texts(pay: PayContext | None) -> list[str]:
-    """A pay item's pay, one sentence per scale: the role of those raising it, or the unit's."""
+    """A pay item's pay, one sentence per scale: each role that may be named, or the unit's."""
     return pay.text_lines() if pay is not None else []
 
 

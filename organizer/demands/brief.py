@@ -57,8 +57,8 @@ def _pay_lines(demands: list[Demand]) -> dict[int, str]:
     """The released pay scale each pay demand is shown with (`unit_surveys.pay`), in words.
 
     As anyone but its author sees it (`viewer` None): a brief is read by its coaches too,
-    so a role's scale shows only where the pay rules let a role show beside anyone's
-    demand, and otherwise the whole unit's."""
+    so it carries the lines shown beside every pay demand, whoever raised it (each role
+    the pay rules let anyone see, else the whole unit's), never a line chosen by the author's role."""
     lines: dict[int, str] = {}
     for unit_id in sorted({demand.unit_id for demand in demands if demand.category is Category.PAY}):
         unit = db.session.get(BargainingUnit, unit_id)

@@ -17,12 +17,15 @@ survey and read the target's band from it (PRIVACY.md invariant 10).
 Where a role's scale is shown beside a demand, who may see it and what it can
 narrow (`PayBoard.context`). Its author sees their role's released scale, or
 that their role has too few answers and the whole unit's. Anyone else (a
-steward, the bargaining summary) is shown a role only when the role's group
-was released and at least k of the unit's members hold that role now, and,
-like "Other" in a breakdown, the members whose role is not shown are either
-none or at least k: otherwise a demand shown with the whole unit's scale
-rather than a role's would narrow its author to those few. Roles are shown by
-their own names; a member's name only where they put it on the demand."""
+steward, the bargaining summary) sees the same lines beside every pay demand,
+whoever raised it: the scale of each role that may be shown (its group
+released, at least k of the unit's members holding it now, and, like "Other"
+in a breakdown, the members whose role is not shown either none or at least
+k), else the whole unit's. A line chosen by the raiser's role would tell on
+them: in two summaries a month apart, "Picker" then "Lead" names whoever was
+made lead between them, and an hourly line for one role beside a yearly line
+for the whole unit can leave fewer than k who fit both. A member's name is
+shown only where they put it on the demand."""
 
 from __future__ import annotations
 
@@ -656,7 +659,8 @@ class PayLine:
 class PayContext:
     """The pay scales a pay demand is shown with, and, for its author only, a note."""
 
-    #: Role lines (the roles of those raising it), else the whole unit's line, per basis.
+    #: Per basis: for the author, their role's line, else the whole unit's; for anyone else, the
+    #: line of each role that may be shown, else the whole unit's (`PayBoard.shared`).
     lines: tuple[PayLine, ...]
     #: For the author: why their role's own scale is not among the lines.
     note: str | None = None
@@ -667,7 +671,7 @@ class PayContext:
             return gettext("Pay across the unit (every role)")
         if self.for_author:
             return gettext("Pay in your role, %(role)s", role=line.role)
-        return gettext("Pay in the role of those raising it: %(role)s", role=line.role)
+        return gettext("Pay in the role %(role)s", role=line.role)
 
     def text_lines(self) -> list[str]:
         """Each line as one sentence, for the exports."""
@@ -691,6 +695,17 @@ class BasisBoard:
             return None
         return PayLine(group.role if group.role is not None else None, self.basis, words,
                        self.survey.title_in(i18n.current_language()), self.survey.closed_on, self.survey.id)
+
+    def whole_lines(self) -> list[PayLine]:
+        whole = self.line(self.release.whole)
+        return [whole] if whole is not None else []
+
+    def shown_role_lines(self) -> list[PayLine]:
+        """The lines of the roles that may stand beside anyone's demand, by name."""
+        groups = sorted((group for group in self.release.roles
+                         if group.role and group.role.casefold() in self.public_roles),
+                        key=lambda group: group.role.casefold())
+        return [line for group in groups if (line := self.line(group)) is not None]
 
 
 def _public_roles(release: PayRelease, unit: BargainingUnit, k: int) -> frozenset[str]:
@@ -716,32 +731,36 @@ class PayBoard:
     boards: tuple[BasisBoard, ...]
 
     def context(self, roles: Iterable[str | None], *, for_author: bool) -> PayContext | None:
-        """The pay beside a demand raised by members holding `roles` (None: no role chosen);
-        `for_author`, seen by its one author (their role is theirs to see)."""
+        """The pay beside a demand raised by members holding `roles` (None: no role chosen),
+        seen by its one author (`for_author`: their role is theirs to see); anyone else is
+        shown `shared`, whoever raised it."""
+        if not for_author:
+            return self.shared()
         wanted = [role for role in dict.fromkeys(roles)]
         lines: list[PayLine] = []
         notes: list[str] = []
         for board in self.boards:
             found = []
             for role in wanted:
-                group = board.release.role(role) if role else None
-                may_show = group is not None and (for_author or role.casefold() in board.public_roles)
-                line = board.line(group) if may_show else None
+                line = board.line(group) if role and (group := board.release.role(role)) is not None else None
                 if line is not None:
                     found.append(line)
-                elif for_author and role:
+                elif role:
                     notes.append(gettext("Your role, %(role)s, is not shown on its own in the latest pay survey: too "
                                          "few in it answered, or showing it would let someone work out a few "
                                          "people's pay.", role=role))
-            if not found:
-                whole = board.line(board.release.whole)
-                found = [whole] if whole is not None else []
-            lines += found
-        if for_author and not any(wanted):
+            lines += found or board.whole_lines()
+        if not any(wanted):
             notes.append(gettext("Choose your role to see your role's pay here."))
         if not lines and not notes:
             return None
-        return PayContext(tuple(lines), " ".join(dict.fromkeys(notes)) or None, for_author)
+        return PayContext(tuple(lines), " ".join(dict.fromkeys(notes)) or None, True)
+
+    def shared(self) -> PayContext | None:
+        """What anyone but its author sees beside a pay demand: the same for every demand
+        (see the module's docstring), each basis's shown roles, else its whole unit."""
+        lines = [line for board in self.boards for line in (board.shown_role_lines() or board.whole_lines())]
+        return PayContext(tuple(lines)) if lines else None
 
 
 def pay_board(unit: BargainingUnit) -> PayBoard:

@@ -132,11 +132,11 @@ def test_a_pay_survey_from_two_clicks_to_pay_beside_a_demand(app, browser, live_
     steward = _sign_in(browser, live_server, world.steward)
     steward.goto(f"{live_server}/units/{world.unit_id}/demands")
     expect(steward.locator("article.demand", has_text=DEMAND)).to_contain_text(
-        "Pay in the role of those raising it: Picker")
+        "Pay in the role Picker")
     walk.check(steward, "steward", "unit demands")
     steward.goto(f"{live_server}/units/{world.unit_id}/summary")
     expect(steward.locator("table.summary tr", has_text=DEMAND)).to_contain_text(
-        "Pay in the role of those raising it: Picker")
+        "Pay in the role Picker")
     walk.check(steward, "steward", "summary")
     organizer.goto(f"{live_server}/units/{world.unit_id}/surveys/pay")
     walk.check(organizer, "organizer", "new pay survey")

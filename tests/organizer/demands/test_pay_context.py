@@ -1,8 +1,8 @@
-"""A pay demand shown with the released pay of its author's role: to its author
-("Pay in your role"), to stewards, in the bargaining summary and its
-Markdown and CSV (the role of those raising it, never a name the author did
-not give); the whole unit's pay instead where the role's is withheld, or where
-naming a role would narrow an author below k."""
+"""A pay demand shown with released pay: to its author, their own role's ("Pay
+in your role"); to stewards, in the bargaining summary and its Markdown and CSV,
+the same lines beside every pay demand whoever raised it (each role that may be
+named, never a name the author did not give); the whole unit's pay instead where
+no role's may be, or where naming one would narrow someone below k."""
 
 from __future__ import annotations
 
@@ -73,28 +73,52 @@ def test_the_author_sees_their_roles_pay_beside_their_pay_demand(client, world, 
     assert "Pay in" not in _card(page, OTHER_DEMAND), "only a pay demand carries pay"
 
 
-def test_a_steward_sees_the_role_and_never_the_authors_name(client, world, login, released):
+def test_a_steward_sees_every_named_roles_pay_and_never_the_authors_name(client, world, login, released):
     login(client, world.steward)
     page = client.get(f"/units/{world.unit_id}/demands").get_data(as_text=True)
     card = _card(page, PAY_DEMAND)
-    assert "Pay in the role of those raising it: Picker" in card and PICKERS in card
+    assert "Pay in the role Picker" in card and PICKERS in card and "Pay in the role Packer" in card
     assert "Pay in your role" not in card
     assert "not attributed" in card and world.member not in card
+
+
+def _pay_lines(page: str, text: str) -> list[str]:
+    card = _card(page, text)
+    return [part.split("</")[0] for part in card.split("Pay in the role ")[1:]]
+
+
+def test_the_pay_beside_a_demand_says_nothing_of_who_raised_it(app, client, world, login, released):
+    """A packer's demand and a picker's show the same pay to a steward, and a picker made packer
+    later changes nothing: "Picker" in one summary and "Packer" the next would name them."""
+    packer_demand = "Will packers get the same rate as pickers? From when?"
+    with app.app_context():
+        _demand(db.session.get(accounts.Account, released["Packer"][0]), packer_demand)
+        db.session.commit()
+    login(client, world.steward)
+    page = client.get(f"/units/{world.unit_id}/demands").get_data(as_text=True)
+    before = _pay_lines(page, PAY_DEMAND)
+    assert len(before) == 2 and _pay_lines(page, packer_demand) == before
+    with app.app_context():
+        pay_helpers.choose(accounts.find_account_by_email(world.member), "Packer", days_ago=1)
+        db.session.commit()
+    page = client.get(f"/units/{world.unit_id}/demands").get_data(as_text=True)
+    assert _pay_lines(page, PAY_DEMAND) == before
 
 
 def test_the_summary_and_its_downloads_carry_the_roles_pay(app, client, world, login, released):
     login(client, world.steward)
     page = client.get(f"/units/{world.unit_id}/summary").get_data(as_text=True)
     row = page.split(PAY_DEMAND)[1].split("</tr>")[0]
-    assert "Pay in the role of those raising it: Picker" in row and PICKERS in row
+    assert "Pay in the role Picker" in row and PICKERS in row and "Pay in the role Packer" in row
 
     markdown = client.get(f"/units/{world.unit_id}/summary.md").get_data(as_text=True)
     item = markdown.split(PAY_DEMAND)[1].split("\n1. ")[0]
-    assert "Pay in the role of those raising it: Picker: Middle of the pay: $21 to $22 an hour" in item
+    assert "Pay in the role Picker: Middle of the pay: $21 to $22 an hour" in item
 
     rows = list(csv.DictReader(io.StringIO(client.get(f"/units/{world.unit_id}/summary.csv").get_data(as_text=True))))
     by_text = {row["text"]: row for row in rows}
-    assert by_text[PAY_DEMAND]["pay_in_role"] == f"Pay in the role of those raising it: Picker: {PICKERS}"
+    assert f"Pay in the role Picker: {PICKERS}" in by_text[PAY_DEMAND]["pay_in_role"]
+    assert "Pay in the role Packer: " in by_text[PAY_DEMAND]["pay_in_role"]
     assert by_text[OTHER_DEMAND]["pay_in_role"] == ""
 
     # The PDF is drawn from the same summary, its pay items' text with their pay beneath.
@@ -105,7 +129,9 @@ def test_the_summary_and_its_downloads_carry_the_roles_pay(app, client, world, l
         built = summary.build(accounts.find_account_by_email(world.steward), unit)
         [(demand_id, context)] = built.pay.items()
         assert built.items[[item.demand.id for item in built.items].index(demand_id)].demand.text == PAY_DEMAND
-        assert context.text_lines() == [f"Pay in the role of those raising it: Picker: {PICKERS}"]
+        packers, pickers = context.text_lines()
+        assert packers.startswith("Pay in the role Packer: Middle of the pay: ")
+        assert pickers == f"Pay in the role Picker: {PICKERS}"
         assert exports.to_pdf(built).startswith(b"%PDF")
 
 
