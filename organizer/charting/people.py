@@ -185,6 +185,23 @@ def update_person(actor: Actor, person: Person, details: PersonDetails) -> Perso
     return person
 
 
+def reassess_after_talk(actor: Actor, person: Person, assessment: int) -> None:
+    """Where a coworker stands after a one-on-one (`organizer.conversations`), written so
+    that nothing says whose talk it was. On PostgreSQL every row a transaction writes carries
+    its transaction id (`xmin`); the conversation's row carries it too, so a copy of the
+    database would pair the talk with the one coworker row written beside it. Every other
+    coworker of the unit is therefore written in the same statement's transaction too
+    (unchanged), and the whole chart carries the stamp. Nor does the audit log name the
+    coworker ("Edited Lena." beside "Recorded a one-on-one"): the conversation's own entry
+    says that a talk was held, and the caller checks the value and holds the unit's lock."""
+    if not policy.charts_department(actor, person.unit, person.department_id):
+        raise NotAllowed(_ORGANIZERS_ONLY)
+    person.assessment = assessment
+    db.session.flush()
+    db.session.execute(sa.update(Person).where(Person.unit_id == person.unit_id, Person.id != person.id)
+                       .values(unit_id=Person.unit_id).execution_options(synchronize_session=False))
+
+
 def segment_names(model: type[Department] | type[Shift], unit: BargainingUnit) -> dict[int, str]:
     """The unit's departments (or shifts) by id, to name the sealed ids people hold."""
     return dict(db.session.execute(sa.select(model.id, model.name).where(model.unit_id == unit.id)).all())

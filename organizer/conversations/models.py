@@ -15,6 +15,10 @@ unit has held, not with whom or about what. The residual: a note's and a
 step's blobs are as long as their words (as every sealed free text is), and an
 absent note shows as a NULL; on PostgreSQL a follow-up marked done has been
 rewritten, which its system columns show. None of that says who was spoken to.
+Nor does the chart: a talk that moves the coworker's assessment writes every
+coworker row of the unit in its transaction, not theirs alone, which on
+PostgreSQL would carry the conversation's transaction id
+(`charting.people.reassess_after_talk`).
 
 The coworker, who spoke and the owner are sealed ids with no foreign key (as
 `Account.person_id`): the services check that each names someone of the unit.

@@ -41,7 +41,7 @@ fewer than k coworkers are."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -266,10 +266,9 @@ def _note(note: str | None) -> str | None:
 
 
 def _set_assessment(actor: Account, person: Person, assessment: int) -> None:
-    """Through the chart's own service: the roster, the audit entry and every rule of the
-    chart apply as they do to an edit of the coworker."""
-    now = people.PersonDetails(**{spec.name: getattr(person, spec.name) for spec in fields(people.PersonDetails)})
-    people.update_person(actor, person, replace(now, assessment=assessment))
+    """Through the chart's own service, which writes it so that nothing on disk or in the
+    audit log says whose conversation it was (`people.reassess_after_talk`)."""
+    people.reassess_after_talk(actor, person, assessment)
 
 
 # -- follow-ups ---------------------------------------------------------------------------------------

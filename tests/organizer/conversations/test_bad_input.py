@@ -105,7 +105,7 @@ def test_the_good_conversation_those_cases_start_from_is_stored(app, world, sett
     assert response.status_code == 302
     conversations, follow_ups, entries, assessment = _stored(app, setting)
     assert (conversations, follow_ups, assessment) == (before[0] + 1, before[1] + 1, 5)
-    assert entries == before[2] + 3  # the chart edit, the conversation and the follow-up
+    assert entries == before[2] + 2  # the conversation and the follow-up (no chart edit naming the coworker)
 
 
 def test_a_conversation_with_a_coworker_of_another_union_is_refused(app, world, setting, login):

@@ -12,6 +12,9 @@ from core.extensions import db
 from core.sealing import field_cipher
 from crypto.fields import FieldCipherError
 from organizer.accounts import coworkers
+from organizer.audit.models import AuditAction, AuditEntry
+from organizer.charting import people
+from organizer.charting.models import BargainingUnit, Person
 from organizer.conversations import services
 from organizer.conversations.models import Conversation, FollowUp
 from organizer.ontology import Category
@@ -100,3 +103,27 @@ def test_the_pages_open_stored_values_as_loading_a_row_opens_them(talking):
     assert Conversation.issues.type.opener()(issues) == [Category.PAY, Category.CAREER]
     with pytest.raises(FieldCipherError):
         FollowUp.due_on.type.opener()(stored[done.id][0])
+
+
+def test_a_talk_that_moves_the_coworker_stamps_the_whole_chart_and_names_nobody_in_the_log(app_ctx, talking):
+    """PostgreSQL stamps every row a transaction writes with its id: the conversation's row and a
+    coworker's row written beside it alone would pair them in a copy of the database. The chart's
+    other rows are written with it; and the audit log says a talk was held, never "Edited" whom."""
+    unit = db.session.get(BargainingUnit, talking.person.unit_id)
+    for n in range(4):
+        people.add_person(talking.organizer, unit, people.PersonDetails(f"Other coworker {n}"))
+    db.session.commit()
+    entries_before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
+    conversation = talk(talking.organizer, talking.person, assessment_after=4)
+    db.session.commit()
+    assert db.session.get(Person, talking.person.id).assessment == 4
+    new_entries = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id).offset(entries_before)).all()
+    assert [entry.action for entry in new_entries] == [AuditAction.CONVERSATION_RECORDED]
+    assert not any(talking.person.name in entry.description for entry in new_entries)
+    if db.engine.dialect.name != "postgresql":
+        return  # SQLite stamps no transaction onto a row
+    stamp = db.session.scalar(sa.text("SELECT xmin::text FROM conversations WHERE id = :c"), {"c": conversation.id})
+    stamped = db.session.scalars(sa.text("SELECT id FROM people WHERE unit_id = :u AND xmin::text = :s"),
+                                 {"u": unit.id, "s": stamp}).all()
+    everyone = db.session.scalars(sa.select(Person.id).where(Person.unit_id == unit.id)).all()
+    assert sorted(stamped) == sorted(everyone) and len(everyone) >= 5
