@@ -167,6 +167,7 @@ def _register_features(app: Flask, registry: jobs.JobRegistry) -> None:
     unit_surveys.init_app(app)
     registry.register("purge_expired_invitations", invitations.purge_expired_invitations, every_seconds=3600)
     registry.register("purge_stale_sessions", accounts.purge_stale_sessions, every_seconds=3600)
+    registry.register("mix_sessions", accounts.mix_sessions, every_seconds=3600)
     registry.register("announce_survey_events", notifications.announce_survey_events, every_seconds=60)
     registry.register("prepare_bargaining_pdfs", bargaining_downloads.prepare_pdfs, every_seconds=60)
     registry.register("nudge_ceremony_trustees", ceremonies.nudge_trustees, every_seconds=3600)

@@ -283,6 +283,32 @@ def purge_stale_sessions() -> int:
     return db.session.execute(sa.delete(AccountSession).where(AccountSession.created_on < oldest)).rowcount or 0
 
 
+def mix_sessions() -> int:
+    """Write every session row again, in one transaction and in random order; returns how many.
+
+    A sign-in is a row written at that moment, naming its account in the clear. On
+    PostgreSQL it carries its transaction's id (`xmin`) and sits at the end of the heap
+    (`ctid`); on SQLite it takes the next rowid and page. An unattributed act written soon
+    after (a report, a story, a card) is a row of its own too, so a copy of the database
+    could pair the act with the sign-in just before it. After this job every session
+    carries one transaction's stamp, in an order that follows nothing: a copy taken later
+    dates a sign-in to no finer than the day its row keeps. Rows are deleted and put back
+    under a table lock that sign-ins and sign-outs wait for, so a session signed out
+    meanwhile is never put back."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("LOCK TABLE account_sessions IN SHARE ROW EXCLUSIVE MODE"))
+    rows = [dict(row._mapping) for row in db.session.execute(
+        sa.select(AccountSession.token_hash, AccountSession.account_id, AccountSession.created_on))]
+    if not rows:
+        return 0
+    secrets.SystemRandom().shuffle(rows)
+    db.session.execute(sa.delete(AccountSession).execution_options(synchronize_session=False))
+    db.session.execute(sa.insert(AccountSession), rows)
+    # Sessions this session holds as entities are stale now: reloaded when next read.
+    db.session.expire_all()
+    return len(rows)
+
+
 def change_password(account: Account, current_password: str, new_password: str) -> None:
     if not check_password_hash(account.password_hash, current_password):
         raise DomainError(gettext("Your current password is not correct."), field="current_password")
