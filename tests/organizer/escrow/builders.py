@@ -14,11 +14,12 @@ from crypto import dkg, sealing
 from crypto.escrow import story_partial
 from crypto.group import Scalar
 from crypto.threshold import ThresholdKey
-from organizer.accounts.models import Account
-from organizer.accounts.services import account_ref
+from organizer.accounts.models import Account, RoleAssignment
+from organizer.accounts.services import account_ref, count_holders
 from organizer.charting.models import BargainingUnit, Union
 from organizer.escrow import jobs, services
 from organizer.escrow.models import Story, StoryOpening, StoryReaders
+from organizer.roles import Role
 from surveys import ceremony
 from tests import factories
 from tests.surveys.ceremony_helpers import PythonTrustee
@@ -107,10 +108,13 @@ def day(text: str) -> date:
 
 def matrix_story(author: Account, unit: BargainingUnit, trustees: list[Account]) -> Story:
     """For the authorization matrix: the union's survey key made by `trustees`, and a
-    story of `unit` by `author`, locked with it, for everyone in the union (the matrix's unit
-    has fewer than k accounts, too few to be a story's only readers), ten days away."""
+    story of `unit` by `author`, locked with it, for everyone in the unit, ten days away. The
+    unit is filled up to the union's k accounts first: a unit of fewer cannot be a story's only
+    readers (`escrow.services._said_unit`)."""
     trustee_key(unit.union, trustees)
-    return save(author, unit.union, unit, readers=StoryReaders.UNION)
+    for _ in range(unit.union.release_threshold - count_holders(RoleAssignment.unit_id == unit.id)):
+        factories.create_account(Role.MEMBER, unit=unit)
+    return save(author, unit.union, unit)
 
 
 def spanish_walk_places(union: Union, passphrase: str) -> dict[str, int]:
