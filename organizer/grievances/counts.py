@@ -7,7 +7,9 @@ it (k: the union's floor for results) and showing it lets nobody work out, by
 setting it against every figure of the unit released before, how many of
 fewer than k members reported: the engine's differencing rule itself
 (`surveys.release.decide_release`), with each figure's set of reporters as a
-group and every earlier release's sets as what the reader already holds. So
+group, and every earlier release's sets and the unit's members on Leverage as
+what the reader already holds: an organizer knows who has an account, so "12
+members reported" in a unit where 13 have one would say that all but one did. So
 "17 since June" does not become "18" the day one more member reports: it stays
 until k more have, and then moves by k or more.
 
@@ -30,9 +32,12 @@ from flask_babel import gettext, ngettext
 from core.clock import today
 from core.extensions import db
 from core.i18n import format_day, format_number
+from organizer.accounts.models import Account, RoleAssignment
 from organizer.charting.models import BargainingUnit
 from organizer.grievances.models import CountRelease, Grievance, ProblemKind
 from organizer.grievances.rules import rules_of
+from organizer.grievances.services import reporter_ref
+from organizer.roles import Role
 from surveys.release import GroupSpec, decide_release
 
 #: The figure of every kind together.
@@ -91,6 +96,13 @@ def current_sets(unit: BargainingUnit, since: date) -> dict[str, frozenset[str]]
     return {key: frozenset(members) for key, members in sets.items()}
 
 
+def _members_on_leverage(unit: BargainingUnit) -> frozenset[str]:
+    """The unit's member accounts, as the keyed hashes reports carry."""
+    accounts = db.session.scalars(sa.select(Account).join(RoleAssignment).where(
+        RoleAssignment.role == Role.MEMBER, RoleAssignment.unit_id == unit.id))
+    return frozenset(reporter_ref(account) for account in accounts)
+
+
 def _releases(unit: BargainingUnit) -> list[tuple[CountRelease, dict[str, frozenset[str]]]]:
     rows = db.session.scalars(sa.select(CountRelease).where(CountRelease.unit_id == unit.id).order_by(CountRelease.id))
     return [(row, {key: frozenset(members) for key, members in json.loads(row.figures).items()}) for row in rows]
@@ -100,7 +112,7 @@ def release_for(unit: BargainingUnit) -> CountRelease | None:
     """Release the unit's figures that changed and may be shown now; None when none may."""
     k, since = _k(unit), rules_of(unit.union).counted_since
     earlier = _releases(unit)
-    held = [members for _, figures in earlier for members in figures.values()]
+    held = [_members_on_leverage(unit), *(members for _, figures in earlier for members in figures.values())]
     latest = {key: members for _, figures in earlier for key, members in figures.items()}
     approved: dict[str, frozenset[str]] = {}
     now = current_sets(unit, since)

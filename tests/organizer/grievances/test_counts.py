@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from core.clock import today
 from core.extensions import db
 from organizer.accounts import services as accounts
+from organizer.accounts.models import Account, RoleAssignment
 from organizer.grievances import counts, rules
 from organizer.grievances.models import CountRelease, Grievance
 from organizer.roles import Role
@@ -158,3 +160,17 @@ def test_the_strength_page_and_the_summary_show_released_counts_only(app, world,
         html = client.get(f"/units/{world.unit_id}/{page}").get_data(as_text=True)
         assert "5 members reported a problem with pay and hours since" in html, page
         assert "No overtime pay for Saturdays" not in html
+
+
+def test_no_figure_leaves_fewer_than_k_members_on_leverage_who_did_not_report(shop, crowd):
+    """Organizers know who has an account: "all but two of the members on Leverage reported"
+    would be as good as naming who did."""
+    on_leverage = db.session.scalars(sa.select(Account).join(RoleAssignment).where(
+        RoleAssignment.role == Role.MEMBER, RoleAssignment.unit_id == shop.unit.id).order_by(Account.id)).all()
+    assert len(on_leverage) >= 20
+    _report(on_leverage[:-2])
+    assert _release() == 0
+    assert counts.released_counts(shop.unit).is_empty
+    _report(on_leverage[-2:])
+    assert _release() == 1, "everyone reported: no group of fewer than k is left to work out"
+    assert _shown(shop)["all"] == len(on_leverage)
