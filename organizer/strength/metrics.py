@@ -380,13 +380,23 @@ def _organizer_figures(unit: BargainingUnit, pulse: ReleasedResult | None, headc
     # Assessments are sealed, so SQL cannot count them: the roster's summary has the counts.
     levels = roster.summaries([unit])[unit.id].counts_by_assessment
     supporters = levels[1] + levels[2]
-    segments = []
-    if pulse is not None:
-        for group in pulse.breakdown_groups:
-            if group.is_approved and group.eligible:
-                segments.append(SegmentParticipation(group.dimension or "", group.label, group.respondents,
-                                                     group.eligible))
+    segments = segment_participation(pulse, pulse.survey.release_threshold) if pulse is not None else []
     return OrganizerFigures(Share.of(supporters, headcount) if headcount else None, segments)
+
+
+def segment_participation(pulse: ReleasedResult, k: int) -> list[SegmentParticipation]:
+    """How many answered in each released segment, held back as complementary suppression holds
+    back results: in each dimension, those who answered in no segment shown (a withheld one's, or
+    counted in the whole only) must be none or at least k, since the whole's participation is shown
+    too; otherwise the smallest segment shown is held back as well, until they are."""
+    segments = []
+    for groups in pulse.breakdowns.values():
+        shown = [group for group in groups if group.is_approved and group.eligible]
+        while shown and 0 < pulse.whole.respondents - sum(group.respondents for group in shown) < k:
+            shown.remove(min(shown, key=lambda group: (group.respondents, group.label)))
+        segments += [SegmentParticipation(group.dimension or "", group.label, group.respondents, group.eligible)
+                     for group in shown]
+    return segments
 
 
 # -- coworker weighting ---------------------------------------------------------------------------
