@@ -278,7 +278,7 @@ def _said_unit(union: Union, unit: BargainingUnit | None, details: StoryDetails)
     readers alone would tell them, and everyone else that they are not among them, where its
     author works. Decided once, as it is saved: a unit that grows later must not make an older
     story's place finer than it was (whoever saw it then would learn the author was one of few)."""
-    if unit is None or _accounts_in_unit(unit) >= union.release_threshold:
+    if unit is None or _Groups().in_unit(unit.id) >= union.release_threshold:
         return unit
     if details.readers == StoryReaders.UNIT:
         raise DomainError(gettext(
@@ -286,10 +286,6 @@ def _said_unit(union: Union, unit: BargainingUnit | None, details: StoryDetails)
             "wrote it. Choose everyone in the union, the stewards and organizers, or the people you name.",
             k=union.release_threshold, unit=unit.name), field="readers")
     return None
-
-
-def _accounts_in_unit(unit: BargainingUnit) -> int:
-    return count_holders(RoleAssignment.unit_id == unit.id)
 
 
 def _checked_opening(union: Union, details: StoryDetails) -> date | None:
